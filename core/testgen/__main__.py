@@ -1,0 +1,5 @@
+"""``python -m testgen``."""
+
+from .cli import main
+
+main()

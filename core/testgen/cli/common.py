@@ -1,0 +1,167 @@
+"""Options and plumbing shared by the commands: paths, scan filters, reports, config, plugins."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..errors import ConfigError, InputError
+
+
+def path_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--path``, ``--recursive``, ``--include-pattern``, ``--exclude-pattern``."""
+    decorators = [
+        click.option("-p", "--path", "path", default=".", show_default=True,
+                     type=click.Path(path_type=Path),
+                     help="Source file or project directory."),
+        click.option("-r/-R", "--recursive/--no-recursive", default=True, show_default=True,
+                     help="Descend into subdirectories."),
+        click.option("--include-pattern", "include", multiple=True, metavar="GLOB",
+                     help="Only files matching (gitignore syntax; repeatable)."),
+        click.option("--exclude-pattern", "exclude", multiple=True, metavar="GLOB",
+                     help="Skip files matching (gitignore syntax; repeatable)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format`` and ``--report``."""
+    func = click.option("--report", "report_file", type=click.Path(path_type=Path),
+                        metavar="FILE",
+                        help="Also write the report to FILE (format from its suffix: .json, "
+                             ".html, else --format).")(func)
+    func = click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html"]),
+                        default=None, help="Output format on stdout  [default: text, or "
+                                           "output.format]")(func)
+    return func
+
+
+def check_path(path: Path) -> Path:
+    """A clear TG2xx error for a missing, unreadable or looping path, before any work."""
+    try:
+        exists = path.exists()
+    except OSError as exc:  # ELOOP on a symlink cycle, EACCES on a parent
+        raise InputError(f"cannot access {path}: {exc.strerror or exc}", code="TG201",
+                         hint="check the path and its permissions") from None
+    if not exists:
+        if path.is_symlink():
+            raise InputError(f"{path} is a broken or looping symlink", code="TG201",
+                             hint="point --path at a real file or directory")
+        raise InputError(f"path does not exist: {path}", code="TG201",
+                         hint="check the --path argument (relative paths are from "
+                              f"{Path.cwd()})")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"cannot read {path}: permission denied", code="TG201",
+                         hint="fix its permissions or choose another path")
+    return path.absolute()
+
+
+def load_config(path: Path, flags: dict[str, Any] | None = None):
+    from .. import config
+
+    return config.load(path, flags=flags or {})
+
+
+def load_plugins():
+    from ..plugins import Plugins
+
+    plugins = Plugins.load()
+    report_problems(plugins)
+    return plugins
+
+
+def report_problems(plugins) -> None:
+    for problem in plugins.problems:
+        click.echo(f"warning[{problem.code}]: plugin {problem.plugin}: {problem.message}",
+                   err=True)
+
+
+def shard_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--shard", metavar="K/N", default=None,
+                        help="Work on the K-th of N deterministic shares of the files "
+                             "(by path hash), for parallel CI jobs.")(func)
+
+
+def parse_shard(raw: str | None) -> tuple[int, int] | None:
+    if not raw:
+        return None
+    try:
+        k, n = (int(x) for x in raw.split("/"))
+    except ValueError:
+        raise ConfigError(f"--shard must look like K/N (e.g. 2/4), got {raw!r}",
+                          code="TG105", hint="K from 1 to N") from None
+    if not 1 <= k <= n:
+        raise ConfigError(f"--shard {raw}: K must be between 1 and N", code="TG105",
+                          hint="e.g. --shard 1/4 … --shard 4/4")
+    return k, n
+
+
+def emit(kind: str, data: dict[str, Any], fmt: str | None, report_file: Path | None,
+         config, plugins=None, *, verbose: bool = False) -> None:
+    """Print the report on stdout in ``fmt`` and write ``report_file`` if asked."""
+    fmt = fmt or config.get("output.format") or "text"
+    if report_file is not None:
+        suffix = report_file.suffix.lower()
+        file_fmt = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, fmt)
+        if file_fmt == "text":
+            file_fmt = "json"
+        _write_atomic(report_file, render(kind, data, file_fmt, plugins))
+    text = render(kind, data, fmt, plugins, verbose=verbose)
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def render(kind: str, data: dict[str, Any], fmt: str, plugins=None, *,
+           verbose: bool = False) -> str:
+    data = _redacted(data)
+    if fmt == "text":
+        from ..report import text
+
+        console = text.console()
+        renderer = getattr(text, kind)
+        if kind == "generate":
+            functools.partial(renderer, verbose=verbose)(data, console)
+        else:
+            renderer(data, console)
+        return ""
+    reporters = plugins.reporters() if plugins is not None else _builtin_reporters()
+    return reporters[fmt](data, kind=kind)
+
+
+def _redacted(data: Any) -> Any:
+    """Reports never carry a secret, whatever a plugin or provider put in a message."""
+    from ..secrets import redact
+
+    if isinstance(data, str):
+        return redact(data)
+    if isinstance(data, dict):
+        return {k: _redacted(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_redacted(v) for v in data]
+    return data
+
+
+def _builtin_reporters():
+    from ..report import builtin
+
+    return builtin.testgen_reporters()
+
+
+def _write_atomic(path: Path, content: str) -> None:
+    path = path.absolute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InputError(f"cannot write report {path}: {exc.strerror or exc}", code="TG201",
+                         hint="choose a writable location for --report") from None

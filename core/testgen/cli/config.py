@@ -1,0 +1,114 @@
+"""``testgen config``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .common import check_path
+
+
+class ConfigGroup(click.Group):
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "set-key":  # imported on use: it needs keyring
+            from .keys import set_key
+            return set_key
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), "set-key"])
+
+
+@click.group(cls=ConfigGroup)
+def config() -> None:
+    """Show and change configuration.
+
+    Precedence: flags > TESTGEN_* environment > project .testgen.yaml (searched upward from
+    --path) > user config > defaults. `list` shows where each value comes from.
+    """
+
+
+def _path_option(func):
+    return click.option("-p", "--path", default=".", show_default=True,
+                        type=click.Path(path_type=Path),
+                        help="Project the settings are for.")(func)
+
+
+def _show(value: Any) -> str:
+    return "null" if value is None else json.dumps(value) if not isinstance(value, str) \
+        else value
+
+
+@config.command("list")
+@_path_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_(path: Path, as_json: bool) -> None:
+    """Every key with its effective value and source."""
+    from .. import config as cfg
+
+    settings = cfg.load(check_path(path))
+    rows = list(settings.items())
+    if as_json:
+        click.echo(json.dumps({"project_file": str(settings.project_file or ""),
+                               "user_file": str(settings.user_file or ""),
+                               "values": {k: {"value": v, "source": s} for k, v, s in rows}},
+                              indent=2))
+        return
+    width = max(len(k) for k, _, _ in rows)
+    for key, value, source in rows:
+        click.echo(f"{key.ljust(width)}  {_show(value)}  [{source}]")
+    click.echo(f"\nproject file: {settings.project_file or '(none: .testgen.yaml not found)'}")
+    click.echo(f"user file:    {settings.user_file}")
+
+
+@config.command("get")
+@click.argument("key")
+@_path_option
+def get(key: str, path: Path) -> None:
+    """Print one key's value and where it came from."""
+    from .. import config as cfg
+
+    cfg.spec(key)
+    settings = cfg.load(check_path(path))
+    click.echo(f"{_show(settings.get(key))}  [{settings.source(key)}]")
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.option("--global", "global_", is_flag=True, help="Write the user config instead of the "
+                                                        "project's .testgen.yaml.")
+@_path_option
+def set_(key: str, value: str, global_: bool, path: Path) -> None:
+    """Set KEY to VALUE in the project (or, with --global, the user) config file."""
+    from .. import config as cfg
+
+    typed = cfg.parse_cli_value(key, value)
+    target = _target(cfg, global_, path)
+    cfg.write_value(target, key, typed)
+    click.echo(f"{key} = {_show(typed)}  [{target}]")
+
+
+@config.command("unset")
+@click.argument("key")
+@click.option("--global", "global_", is_flag=True, help="Edit the user config.")
+@_path_option
+def unset(key: str, global_: bool, path: Path) -> None:
+    """Remove KEY from the project (or user) config file."""
+    from .. import config as cfg
+
+    cfg.spec(key)
+    target = _target(cfg, global_, path)
+    cfg.write_value(target, key, None, unset=True)
+    click.echo(f"{key} removed from {target}")
+
+
+def _target(cfg, global_: bool, path: Path) -> Path:
+    if global_:
+        return cfg.user_config_dir() / cfg.USER_FILE
+    path = check_path(path)
+    found = cfg.find_project_file(path)
+    return found or (path if path.is_dir() else path.parent) / cfg.PROJECT_FILE

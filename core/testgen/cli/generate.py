@@ -1,0 +1,158 @@
+"""``testgen generate``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import context_obj
+from .common import (check_path, emit, load_config, load_plugins, parse_shard, path_options,
+                     report_options, shard_option)
+
+TYPES = ["unit", "edge-cases", "negative", "table-driven", "integration", "regression"]
+log = logging.getLogger("testgen.cli")
+
+
+@click.command()
+@path_options
+@click.option("-t", "--type", "test_types", multiple=True, type=click.Choice(TYPES),
+              help="Test type (repeatable)  [default: unit, or generation.test_types]")
+@click.option("-o", "--output", "output_dir", default=None, metavar="DIR",
+              help="Directory for generated test files (default: the plugin's convention, "
+                   "beside the code).")
+@click.option("--framework", default=None,
+              help="Test framework (pytest, unittest, jest, vitest, mocha, node:test, testing, "
+                   "testify, cargo-test).")
+@click.option("--engine", type=click.Choice(["offline", "llm"]), default=None,
+              help="offline: execute the code and pin what it does; llm: ask a model. "
+                   "[default: llm when a model is configured, else offline]")
+@click.option("-m", "--model", default=None, help="Model for the llm engine (LiteLLM name).")
+@click.option("--dry-run", is_flag=True, help="Print the plan (and prompts/estimate for llm); "
+                                              "write nothing.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Compile, run and measure candidates before writing them.")
+@click.option("-j", "--parallel", type=click.IntRange(1, 64), default=None,
+              help="Files validated (and model requests) concurrently  [default: 4]")
+@click.option("--repeat", type=click.IntRange(0, 20), default=None,
+              help="Extra runs a test must pass to prove it is not flaky  [default: 3]")
+@click.option("--keep-no-gain", is_flag=True, default=None,
+              help="Keep passing tests even when they add no coverage.")
+@click.option("--force", is_flag=True,
+              help="Regenerate unchanged code and overwrite generated files edited by hand.")
+@click.option("--max-repairs", type=click.IntRange(0, 5), default=None,
+              help="Repair rounds for failing llm candidates  [default: 2]")
+@click.option("--budget", "budget_usd", type=click.FloatRange(0), default=None, metavar="USD",
+              help="Stop issuing model requests before this cost.")
+@click.option("--timeout", type=click.FloatRange(1), default=None,
+              help="Seconds per probe or test-runner launch  [default: 60]")
+@shard_option
+@report_options
+@click.pass_context
+def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str, ...],
+             exclude: tuple[str, ...], test_types: tuple[str, ...], output_dir: str | None,
+             framework: str | None, engine: str | None, model: str | None, dry_run: bool,
+             validate: bool, parallel: int | None, repeat: int | None,
+             keep_no_gain: bool | None, force: bool, max_repairs: int | None,
+             budget_usd: float | None, timeout: float | None, shard: str | None,
+             fmt: str | None, report_file: Path | None) -> None:
+    """Generate tests for the code under --path and keep only those that compile, pass
+    every run and add coverage. Your files are never edited: tests go into dedicated
+    generated files.
+
+    \b
+    Examples:
+      testgen generate --path src/shop/cart.py
+      testgen generate --path . --type edge-cases --type negative
+      testgen generate --path ./pkg --type table-driven --model anthropic/claude-sonnet-4-5
+      testgen generate --path . --dry-run --model openai/gpt-5-mini
+    """
+    from ..inventory import collect
+    from ..metrics import Metrics
+    from ..pipeline import GenerateOptions, Pipeline
+    from ..progress import ProgressView
+
+    path = check_path(path)
+    config = load_config(path, {
+        "generation.test_types": list(test_types) or None, "generation.engine": engine,
+        "llm.model": model, "generation.parallel_workers": parallel,
+        "generation.repeat": repeat, "generation.keep_no_gain": keep_no_gain or None,
+        "generation.max_repairs": max_repairs, "generation.budget_usd": budget_usd,
+        "generation.timeout": timeout, "output.dir": output_dir,
+    })
+    obj = context_obj(ctx)
+    plugins = load_plugins()
+    engine_name = config.get("generation.engine")
+    model_name = config.get("llm.model")
+    if engine_name is None:
+        engine_name = "llm" if model_name else "offline"
+        if engine_name == "offline" and not obj.get("quiet"):
+            click.echo("No model configured: using the offline engine (runs your code on "
+                       "generated inputs; set llm.model or pass --model to use a model).",
+                       err=True)
+    if engine_name == "llm" and not model_name:
+        from ..errors import ConfigError
+        raise ConfigError("the llm engine needs a model", code="TG105",
+                          hint="pass --model (e.g. openai/gpt-5-mini) or `testgen config set "
+                               "llm.model …`; or use --engine offline")
+    metrics = Metrics("generate")
+    with metrics.phase("scan+parse"):
+        inventory = collect(path, plugins, config, recursive=recursive, include=include,
+                            exclude=exclude, shard=parse_shard(shard), framework=framework)
+    template_dirs = tuple(p for p in (inventory.project.root / ".testgen" / "templates",
+                                      _user_templates()) if p.is_dir())
+    options = GenerateOptions(
+        test_types=tuple(config.get("generation.test_types") or ["unit"]),
+        engine=engine_name, model=model_name if engine_name == "llm" else None,
+        output_dir=config.get("output.dir"), dry_run=dry_run, validate=validate,
+        parallel=config.get("generation.parallel_workers"),
+        repeat=config.get("generation.repeat"),
+        keep_no_gain=config.get("generation.keep_no_gain"), force=force,
+        max_repairs=config.get("generation.max_repairs"),
+        timeout=float(config.get("generation.timeout")), template_dirs=template_dirs)
+    factory = plugins.engines()[engine_name]
+    from ..cachedir import cache_dir
+
+    engine_obj = factory(config.nested(), plugins, cache_dir=cache_dir(config),
+                         parallel=options.parallel,
+                         budget_usd=config.get("generation.budget_usd"), dry_run=dry_run)
+    with ProgressView(enabled=None if not obj.get("quiet") else False) as progress:
+        pipeline = Pipeline(plugins, inventory, options, engine_obj, metrics,
+                            progress=progress)
+        try:
+            result = pipeline.run()
+        finally:
+            engine_obj.close()
+    data = result.to_dict(metrics.run_id)
+    if dry_run:
+        data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) if engine_name == "llm" \
+            else None
+    else:
+        metrics.write(inventory.project.root)
+    emit("generate", data, fmt, report_file, config, plugins,
+         verbose=bool(obj.get("verbose")))
+    if result.interrupted:
+        sys.exit(130)
+    counts = result.counts()
+    attempted = sum(counts.values()) - counts["skipped"]
+    if not dry_run and attempted and not counts["kept"] and not result.written():
+        sys.exit(1)
+
+
+def _user_templates() -> Path:
+    from .. import config as cfg
+
+    return cfg.user_config_dir() / "templates"
+
+
+def _dry_run_llm(engine, pipeline, result) -> dict:
+    """Prompts and the token/dollar estimate for what the plan would send."""
+    todo = [w for w in result.files if w.pending]
+    jobs = pipeline.jobs_for(todo)
+    if hasattr(engine, "render"):
+        for job_id, prompt in engine.render(jobs):
+            click.echo(f"--- prompt for {job_id} ({prompt.template}) ---", err=True)
+            click.echo(prompt.system + "\n\n" + prompt.user, err=True)
+    return engine.estimate(jobs) if hasattr(engine, "estimate") else {}

@@ -1,0 +1,94 @@
+"""Candidate engines: what turns a planned job into test candidates.
+
+The pipeline hands an engine every job of a run at once (so an engine can batch and run
+requests concurrently) and gets candidates back per job. Everything after that, assembling,
+validating, running, keeping, is shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Protocol
+
+from ..model import Definition, Framework, Probe, SourceFile, TestCandidate
+
+
+@dataclass
+class GenerationJob:
+    """Definitions of one source file to generate tests of one type for."""
+
+    id: str
+    source: SourceFile
+    definitions: list[Definition]
+    framework: Framework
+    test_type: str
+    probes: dict[str, list[Probe]] = field(default_factory=dict)
+    """``Definition.key`` → observed behaviour."""
+    callees: tuple[str, ...] = ()
+    """Signatures (not bodies) of what the definitions call, from the same file."""
+    style_examples: tuple[str, ...] = ()
+    """Snippets of the project's existing tests, as style reference."""
+    template_dirs: tuple[Any, ...] = ()
+    uncovered: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """``Definition.key`` → its lines still uncovered (to steer the engine)."""
+
+
+@dataclass
+class RepairRequest:
+    """A failed candidate and the compiler/test output that explains why."""
+
+    job: GenerationJob
+    candidate: TestCandidate
+    feedback: str
+
+
+@dataclass
+class EngineStats:
+    """What an engine spent: requests, tokens, money, time."""
+
+    requests: int = 0
+    cached_requests: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    tokens_cached: int = 0
+    cost_usd: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    retries: int = 0
+    errors: int = 0
+    budget_exhausted: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..metrics import percentiles
+
+        total = self.requests + self.cached_requests
+        return {
+            "requests": self.requests, "cached_requests": self.cached_requests,
+            "cache_hit_rate": round(self.cached_requests / total, 4) if total else 0.0,
+            "tokens_in": self.tokens_in, "tokens_out": self.tokens_out,
+            "tokens_cached": self.tokens_cached, "cost_usd": round(self.cost_usd, 6),
+            "latency": percentiles(self.latencies), "retries": self.retries,
+            "errors": self.errors, "budget_exhausted": self.budget_exhausted,
+        }
+
+
+Progress = Callable[[str, int], None]
+"""``progress(event, amount)``: engines report ``"request"``, ``"tokens"``, ``"cost"``."""
+
+
+class Engine(Protocol):
+    """What the pipeline needs from an engine."""
+
+    name: str
+    stats: EngineStats
+
+    def generate(self, jobs: list[GenerationJob],
+                 progress: Progress | None = None) -> dict[str, list[TestCandidate]]:
+        """Candidates per ``job.id``. A job the engine could not serve maps to candidates with
+        status ``error`` or ``skipped`` and a reason, never to an exception."""
+
+    def repair(self, requests: list[RepairRequest],
+               progress: Progress | None = None) -> dict[str, TestCandidate]:
+        """Repaired candidates by the original candidate id; missing ids were not repaired."""
+
+    def close(self) -> None:
+        """Release connections, flush caches."""

@@ -1,0 +1,119 @@
+"""What code there is: scan, parse and extract, shared by every command.
+
+Produces, for each source file, its definitions and syntax errors, plus the identifiers used
+by the existing tests (to tell statically which definitions are referenced by a test).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .config import Config
+from .errors import InputError
+from .model import Definition, Detection, FileCoverage, Framework, Project, SourceFile, SyntaxIssue
+from .plugins import Plugins
+from .scan import ScanResult, Scanner
+
+log = logging.getLogger(__name__)
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class FileInventory:
+    source: SourceFile
+    definitions: list[Definition] = field(default_factory=list)
+    syntax_errors: list[SyntaxIssue] = field(default_factory=list)
+
+    @property
+    def rel_path(self) -> str:
+        return self.source.rel_path
+
+
+@dataclass
+class Inventory:
+    project: Project
+    scan: ScanResult
+    files: list[FileInventory]
+    detections: list[Detection]
+    frameworks: dict[str, Framework]
+    test_identifiers: dict[str, set[str]]
+    """Language → identifiers used anywhere in its existing test files."""
+
+    def languages(self) -> list[str]:
+        return sorted({f.source.language for f in self.files})
+
+    def definitions(self) -> Iterable[Definition]:
+        for file in self.files:
+            yield from file.definitions
+
+
+def scanner_for(plugins: Plugins, config: Config, *, recursive: bool = True,
+                include: Iterable[str] = (), exclude: Iterable[str] = (),
+                shard: tuple[int, int] | None = None) -> Scanner:
+    return Scanner(plugins.languages(), recursive=recursive, include=include,
+                   exclude=[*config.get("scan.exclude", []), *exclude],
+                   max_file_bytes=config.get("scan.max_file_bytes"), shard=shard)
+
+
+def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = True,
+            include: Iterable[str] = (), exclude: Iterable[str] = (),
+            shard: tuple[int, int] | None = None, framework: str | None = None,
+            keep_trees: bool = False) -> Inventory:
+    """Scan ``path``, parse and extract every source file, select frameworks."""
+    if not plugins.languages():
+        raise InputError("no language plugin is installed", code="TG504",
+                         hint="install one: pip install testgen-python (see `testgen plugins`)")
+    scanner = scanner_for(plugins, config, recursive=recursive, include=include,
+                          exclude=exclude, shard=shard)
+    scan = scanner.scan(path)
+    for skipped in scan.skipped:
+        log.warning("%s: skipped %s: %s", skipped.code, skipped.path, skipped.reason)
+    project = Project(root=scan.project_root, settings=config.languages())
+    files = [_extract(plugins, source) for source in scan.sources]
+    identifiers: dict[str, set[str]] = {}
+    for test in scan.tests:
+        identifiers.setdefault(test.language, set()).update(IDENTIFIER.findall(test.text))
+    languages = sorted({s.language for s in scan.sources} | {t.language for t in scan.tests})
+    frameworks = {}
+    for language in languages:
+        info = plugins.languages()[language]
+        requested = framework if framework in info.frameworks else None
+        if framework and requested is None and len(languages) == 1:
+            from .errors import PluginError
+            raise PluginError(f"framework {framework!r} is not available for {language}",
+                              code="TG504", hint="choose one of " + ", ".join(info.frameworks))
+        requested = requested or project.language_settings(language).get("framework")
+        frameworks[language] = plugins.select_framework(project, language, requested)
+    return Inventory(project, scan, files, plugins.detect(project), frameworks, identifiers)
+
+
+def _extract(plugins: Plugins, source: SourceFile) -> FileInventory:
+    parsed = plugins.parse(source)
+    definitions = plugins.extract(parsed)
+    if parsed.errors:
+        first = parsed.errors[0]
+        log.warning("TG204: %s:%d:%d: syntax error: %s", source.rel_path, first.line,
+                    first.column, first.message)
+    return FileInventory(source, definitions, list(parsed.errors))
+
+
+def body_lines(definition: Definition, coverage: FileCoverage) -> frozenset[int]:
+    """Executable lines of a definition, without its header (which runs at import time)."""
+    inside = range(definition.start_line + 1, definition.end_line + 1)
+    lines = frozenset(l for l in coverage.statements if l in inside)
+    return lines or frozenset(l for l in coverage.statements if l == definition.start_line)
+
+
+def is_referenced(definition: Definition, identifiers: set[str]) -> bool:
+    """Whether an existing test mentions the definition (and, for a method, its type)."""
+    if definition.name not in identifiers:
+        return False
+    if definition.parent is None:
+        return True
+    parent_names = IDENTIFIER.findall(definition.parent)
+    return not parent_names or parent_names[-1] in identifiers

@@ -1,0 +1,88 @@
+"""What the engine adds to the language plugin's prompt, the same for every language.
+
+The plugin's template pack writes the prompt (conventions, examples, the definition, probes,
+output schema). The engine only appends short notes about how this request is shaped: several
+definitions in one batch, lines still uncovered, the repair verdict it accepts, and the output
+schema when a custom template forgot it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Mapping
+
+from ..model import Definition, Prompt
+from .structured import TEST_SCHEMA
+
+OUTPUT_NOTE = (
+    "Answer with JSON only, no prose: "
+    '{"tests": [{"test_name": str, "test_code": str, "imports": [str], '
+    '"coverage_lines": [int], "edge_cases_covered": [str], "mocked_dependencies": [str]}]}'
+)
+
+REPAIR_NOTE = (
+    "If the test is right and the code under test is wrong — the assertion follows the "
+    "docstring, the name or the obvious intent, but the implementation disagrees — do not bend "
+    "the test to the bug. Answer instead with JSON only: "
+    '{"possible_bug": "<one line of evidence: what the code does vs. what it should do>"}. '
+    "Otherwise answer with the corrected test in the usual JSON format, keeping its name."
+)
+
+
+def with_notes(prompt: Prompt, *notes: str) -> Prompt:
+    """``prompt`` with ``notes`` appended to the user part (the system part stays stable, so
+    provider-side prompt caching keeps working)."""
+    extra = [n for n in notes if n]
+    if not extra:
+        return prompt
+    return Prompt(system=prompt.system, user=prompt.user.rstrip() + "\n\n" + "\n\n".join(extra),
+                  template=prompt.template)
+
+
+def output_note(prompt: Prompt) -> str:
+    """The schema reminder, only when the rendered prompt does not already ask for it."""
+    text = prompt.system + prompt.user
+    return "" if '"tests"' in text or "test_code" in text else OUTPUT_NOTE
+
+
+def batch_note(definitions: list[Definition]) -> str:
+    if len(definitions) < 2:
+        return ""
+    names = ", ".join(d.qualname for d in definitions)
+    return (f"This request covers {len(definitions)} definitions ({names}). Write tests for "
+            "each of them, and set \"definition\" in every test object to the qualified name "
+            "of the definition it tests.")
+
+
+def uncovered_note(definitions: Iterable[Definition],
+                   uncovered: Mapping[str, frozenset[int]]) -> str:
+    parts = []
+    for definition in definitions:
+        lines = sorted(uncovered.get(definition.key, ()))
+        if lines:
+            parts.append(f"{definition.qualname}: lines {line_ranges(lines)}")
+    if not parts:
+        return ""
+    return "Existing tests leave these lines uncovered; aim the new tests at them: " + \
+        "; ".join(parts) + "."
+
+
+def line_ranges(lines: list[int]) -> str:
+    """``[3, 4, 5, 9]`` → ``"3-5, 9"``."""
+    ranges: list[str] = []
+    start = prev = None
+    for line in lines:
+        if start is None:
+            start = prev = line
+        elif line == prev + 1:
+            prev = line
+        else:
+            ranges.append(f"{start}-{prev}" if start != prev else str(start))
+            start = prev = line
+    if start is not None:
+        ranges.append(f"{start}-{prev}" if start != prev else str(start))
+    return ", ".join(ranges)
+
+
+def schema_json() -> str:
+    return json.dumps(TEST_SCHEMA, indent=2)

@@ -1,0 +1,309 @@
+"""An OpenAI-compatible chat server on 127.0.0.1 that serves scripted completions and faults.
+
+Tests and benchmarks point LiteLLM at it (``model="openai/gpt-4o-mini"``,
+``api_base=stub.api_base``, any key), so the whole client stack — LiteLLM, the OpenAI SDK,
+HTTP, retries — runs exactly as against a real provider, without the network::
+
+    with StubLLM(latency=0.3) as stub:
+        stub.script(tests_json([{"test_name": "test_add", "test_code": "..."}]), Fault.rate_limit(2))
+        ...
+        assert stub.request_count == 2
+
+Each request takes the next scripted item; when the script is empty the ``responder``
+(a callable receiving the request body) answers. An item is the completion text, a
+:class:`Fault`, or a callable returning either.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Iterable, Union
+
+Reply = Union[str, "Fault"]
+Script = Union[str, "Fault", Callable[[dict], Reply]]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Something a provider does besides answering well."""
+
+    kind: str
+    """``status`` (an HTTP error), ``slow`` (answer after ``delay``), ``drop`` (close the
+    connection without answering), ``truncated`` (cut the answer, finish_reason ``length``)."""
+    status: int = 200
+    retry_after: float | None = None
+    delay: float = 0.0
+    text: str = ""
+    message: str = ""
+
+    @classmethod
+    def rate_limit(cls, retry_after: float | None = 1) -> "Fault":
+        """429 Too Many Requests, with a ``Retry-After`` header when given."""
+        return cls("status", status=429, retry_after=retry_after, message="Rate limit reached")
+
+    @classmethod
+    def server_error(cls, status: int = 500) -> "Fault":
+        return cls("status", status=status, message="The server had an error")
+
+    @classmethod
+    def auth_error(cls) -> "Fault":
+        return cls("status", status=401, message="Incorrect API key provided")
+
+    @classmethod
+    def slow(cls, delay: float, text: str = '{"tests": []}') -> "Fault":
+        """Answer only after ``delay`` seconds (beyond the client's timeout: a timeout)."""
+        return cls("slow", delay=delay, text=text)
+
+    @classmethod
+    def drop(cls) -> "Fault":
+        """Close the connection without an answer."""
+        return cls("drop")
+
+    @classmethod
+    def truncated(cls, text: str, keep: float = 0.5) -> "Fault":
+        """The first ``keep`` share of ``text``, as when the model hits ``max_tokens``."""
+        return cls("truncated", text=text[: max(1, int(len(text) * keep))])
+
+
+def tests_json(tests: Iterable[dict[str, Any]], **extra: Any) -> str:
+    """A completion in the structured-output schema; missing fields get empty defaults."""
+    full = [{"test_name": t["test_name"], "test_code": t["test_code"],
+             "imports": t.get("imports", []), "coverage_lines": t.get("coverage_lines", []),
+             "edge_cases_covered": t.get("edge_cases_covered", []),
+             "mocked_dependencies": t.get("mocked_dependencies", []),
+             **{k: v for k, v in t.items() if k not in {
+                 "test_name", "test_code", "imports", "coverage_lines", "edge_cases_covered",
+                 "mocked_dependencies"}}}
+            for t in tests]
+    return json.dumps({"tests": full, **extra})
+
+
+def approx_tokens(text: str) -> int:
+    """Rough token count (4 characters per token), enough to price stub answers."""
+    return max(1, math.ceil(len(text) / 4))
+
+
+@dataclass
+class RecordedRequest:
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    answered_with: str = ""
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return self.body.get("messages", [])
+
+    @property
+    def text(self) -> str:
+        """All message text of the request, joined (content blocks flattened)."""
+        return "\n".join(_content_text(m.get("content")) for m in self.messages)
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return ""
+
+
+@dataclass
+class StubLLM:
+    """The server. Use as a context manager, or call :meth:`start` and :meth:`stop`."""
+
+    latency: float = 0.0
+    """Seconds every answer waits (applied concurrently, as a real provider's latency)."""
+    responder: Callable[[dict], Reply] | None = None
+    """Answers requests once the script is used up; default: an empty test list."""
+    model_name: str = ""
+    requests: list[RecordedRequest] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._script: deque[Script] = deque()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def start(self) -> "StubLLM":
+        handler = _make_handler(self)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> "StubLLM":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "the stub is not running"
+        return self._server.server_address[1]
+
+    @property
+    def api_base(self) -> str:
+        """What LiteLLM's ``api_base`` should be."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    # ----------------------------------------------------------------- scripting
+
+    def script(self, *items: Script) -> None:
+        """Queue answers for the next requests, in order."""
+        with self._lock:
+            self._script.extend(items)
+
+    def reset(self) -> None:
+        """Forget the script and the recorded requests (keep latency and responder)."""
+        with self._lock:
+            self._script.clear()
+            self.requests.clear()
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return len(self.requests)
+
+    @property
+    def pending(self) -> int:
+        """Scripted items not used yet."""
+        with self._lock:
+            return len(self._script)
+
+    def _next_reply(self, body: dict) -> Reply:
+        with self._lock:
+            item = self._script.popleft() if self._script else None
+        if item is None:
+            item = self.responder or (lambda _body: '{"tests": []}')
+        if callable(item) and not isinstance(item, Fault):
+            item = item(body)
+        return item
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleep unless the server stops; False when it stopped."""
+        return not self._stopping.wait(seconds)
+
+
+def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet server
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.rstrip("/").endswith("/models"):
+                self._send_json(200, {"object": "list", "data": [
+                    {"id": stub.model_name or "gpt-4o-mini", "object": "model"}]})
+            else:
+                self._send_json(404, _error("not found", "invalid_request_error"))
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            if not self.path.rstrip("/").endswith("/chat/completions"):
+                self._send_json(404, _error(f"no route {self.path}", "invalid_request_error"))
+                return
+            try:
+                body = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                self._send_json(400, _error("body is not JSON", "invalid_request_error"))
+                return
+            recorded = RecordedRequest(self.path, body, dict(self.headers.items()))
+            stub._record(recorded)
+            reply = stub._next_reply(body)
+            if stub.latency and not stub._wait(stub.latency):
+                return
+            self._answer(body, reply, recorded)
+
+        def _answer(self, body: dict, reply: Reply, recorded: RecordedRequest) -> None:
+            if isinstance(reply, str):
+                recorded.answered_with = "completion"
+                self._send_json(200, _completion(body, reply, stub.model_name))
+                return
+            recorded.answered_with = reply.kind if reply.kind != "status" else str(reply.status)
+            if reply.kind == "status":
+                headers = {}
+                if reply.retry_after is not None:
+                    headers["Retry-After"] = _retry_after_value(reply.retry_after)
+                kind = "rate_limit_error" if reply.status == 429 else "server_error"
+                if reply.status == 401:
+                    kind = "invalid_request_error"
+                self._send_json(reply.status, _error(reply.message, kind), headers)
+            elif reply.kind == "slow":
+                if stub._wait(reply.delay):
+                    self._send_json(200, _completion(body, reply.text, stub.model_name))
+            elif reply.kind == "drop":
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            elif reply.kind == "truncated":
+                self._send_json(200, _completion(body, reply.text, stub.model_name,
+                                                 finish_reason="length"))
+
+        def _send_json(self, status: int, payload: dict, headers: dict[str, str] | None = None
+                       ) -> None:
+            data = json.dumps(payload).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (its timeout)
+
+    return Handler
+
+
+def _retry_after_value(seconds: float) -> str:
+    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
+
+
+def _error(message: str, kind: str) -> dict[str, Any]:
+    return {"error": {"message": message, "type": kind, "param": None, "code": None}}
+
+
+def _completion(body: dict, text: str, model_name: str, finish_reason: str = "stop"
+                ) -> dict[str, Any]:
+    prompt_text = "\n".join(_content_text(m.get("content")) for m in body.get("messages", []))
+    prompt_tokens, completion_tokens = approx_tokens(prompt_text), approx_tokens(text)
+    return {
+        "id": f"chatcmpl-stub-{time.monotonic_ns()}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model_name or body.get("model", "gpt-4o-mini"),
+        "choices": [{"index": 0, "finish_reason": finish_reason,
+                     "message": {"role": "assistant", "content": text}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }

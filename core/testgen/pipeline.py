@@ -1,0 +1,708 @@
+"""``testgen generate``: plan → probe → candidates → assemble → validate → run → keep → write.
+
+Both engines feed the same stages. Work happens in shadow copies of the project (one per
+worker, so ``--parallel`` files are validated concurrently without seeing each other's test
+files); the user's tree changes only by the files reported as written.
+
+Keep rule, per candidate: it compiles, passes, passes ``repeat`` more runs, and covers lines of
+its target that neither the existing suite nor the tests kept before it cover.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .engines import Engine, GenerationJob, RepairRequest
+from .errors import InputError
+from .inventory import FileInventory, Inventory
+from .metrics import Metrics
+from .model import (
+    Definition, FileCoverage, Framework, Probe, RunResult, SourceFile, TestCandidate, TestFile,
+    Workspace,
+)
+from .plugins import Plugins
+from .sandbox import kill_all, shadow_workspace
+from .scan import GENERATED_MARKER
+from .state import State
+
+log = logging.getLogger(__name__)
+
+FAILURE_STATUSES = ("failed", "error")
+
+
+@dataclass
+class GenerateOptions:
+    test_types: tuple[str, ...] = ("unit",)
+    engine: str = "offline"
+    model: str | None = None
+    output_dir: str | None = None
+    dry_run: bool = False
+    validate: bool = True
+    parallel: int = 2
+    repeat: int = 3
+    keep_no_gain: bool = False
+    force: bool = False
+    max_repairs: int = 2
+    timeout: float = 60.0
+    template_dirs: tuple[Path, ...] = ()
+
+
+@dataclass
+class FileWork:
+    """One source file's journey through the pipeline."""
+
+    inventory: FileInventory
+    framework: Framework
+    test_path: str
+    pending: list[Definition]
+    """Definitions that are new or changed (the others are skipped as unchanged)."""
+    carried: list[TestCandidate] = field(default_factory=list)
+    probes: dict[str, list[Probe]] = field(default_factory=dict)
+    candidates: list[TestCandidate] = field(default_factory=list)
+    kept_lines: set[int] = field(default_factory=set)
+    baseline: FileCoverage | None = None
+    coverage_available: bool = True
+    final_coverage: FileCoverage | None = None
+    launches: int = 0
+    worker: int = 0
+    written: str = ""
+    """``written``, ``unchanged``, ``removed``, ``refused: …`` or ``""`` (nothing to write)."""
+    skip_reason: str = ""
+    done: bool = False
+
+    @property
+    def source(self) -> SourceFile:
+        return self.inventory.source
+
+    def kept(self) -> list[TestCandidate]:
+        return [c for c in self.candidates if c.status == "kept"]
+
+
+@dataclass
+class GenerateResult:
+    files: list[FileWork]
+    project_root: Path
+    options: GenerateOptions
+    engine_stats: dict[str, Any]
+    interrupted: bool = False
+    plan: list[dict[str, Any]] = field(default_factory=list)
+    baseline_errors: dict[str, str] = field(default_factory=dict)
+
+    def candidates(self) -> Iterable[TestCandidate]:
+        for work in self.files:
+            yield from work.candidates
+
+    def counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in ("kept", "failed", "flaky", "no-gain", "error", "skipped",
+                                 "possible-bug")}
+        for c in self.candidates():
+            counts[c.status] = counts.get(c.status, 0) + 1
+        return counts
+
+    def written(self) -> list[str]:
+        return [w.test_path for w in self.files if w.written in ("written", "removed")]
+
+    def to_dict(self, run_id: str = "") -> dict[str, Any]:
+        """The ``testgen.generate/1`` report."""
+        files = []
+        for work in self.files:
+            entry: dict[str, Any] = {
+                "source": work.source.rel_path, "language": work.source.language,
+                "framework": work.framework.name, "test_file": work.test_path,
+                "written": work.written == "written", "write": work.written,
+                "skipped": work.skip_reason, "launches": work.launches,
+                "definitions": [d.qualname for d in work.pending],
+                "candidates": [_candidate_dict(c) for c in work.candidates],
+            }
+            if work.final_coverage is not None or work.baseline is not None:
+                statements = (work.final_coverage or work.baseline).statements
+                before = set(work.baseline.covered) if work.baseline else set()
+                after = before | work.kept_lines
+                entry["coverage"] = {
+                    "statements": len(statements),
+                    "before": round(100 * len(before & statements) / len(statements), 2)
+                    if statements else 100.0,
+                    "after": round(100 * len(after & statements) / len(statements), 2)
+                    if statements else 100.0,
+                    "available": work.coverage_available,
+                }
+            files.append(entry)
+        return {
+            "schema": "testgen.generate/1", "run_id": run_id,
+            "project_root": str(self.project_root), "engine": self.options.engine,
+            "model": self.options.model, "test_types": list(self.options.test_types),
+            "dry_run": self.options.dry_run, "interrupted": self.interrupted,
+            "summary": {**self.counts(), "files_written": len(self.written()),
+                        "files": len(self.files)},
+            "written": self.written(), "files": files, "plan": self.plan,
+            "baseline_errors": self.baseline_errors, "cost": self.engine_stats,
+        }
+
+
+class Pipeline:
+    def __init__(self, plugins: Plugins, inventory: Inventory, options: GenerateOptions,
+                 engine: Engine, metrics: Metrics, *, state: State | None = None,
+                 progress: Callable[[str, Any], None] | None = None) -> None:
+        self.plugins = plugins
+        self.inventory = inventory
+        self.options = options
+        self.engine = engine
+        self.metrics = metrics
+        self.root = inventory.project.root
+        self.state = state or State.load(self.root)
+        self.progress = progress or (lambda event, data=None: None)
+        self._stop = threading.Event()
+        self._workspaces: list[Workspace] = []
+        self._baseline: dict[str, RunResult] = {}
+        self._baseline_lock = threading.Lock()
+
+    # ================================================================= driver
+
+    def run(self) -> GenerateResult:
+        with self.metrics.phase("plan"):
+            works = self.plan()
+        todo = [w for w in works if w.pending]
+        result = GenerateResult(works, self.root, self.options, {})
+        self.metrics.count("definitions", sum(len(w.inventory.definitions) for w in works))
+        self.metrics.count("definitions_pending", sum(len(w.pending) for w in works))
+        if self.options.dry_run:
+            result.plan = self.describe_plan(todo)
+            return result
+        self.progress("files", len(todo))
+        try:
+            with ExitStack() as stack:
+                if todo:
+                    self._open_workspaces(stack, len(todo))
+                    self._assign(todo)
+                    self._phase("probe", todo, self._probe_file)
+                    jobs = self._generate(todo)
+                    self._evaluate_rounds(todo, jobs)
+        except KeyboardInterrupt:
+            result.interrupted = True
+            self._stop.set()
+            kill_all()
+            for work in todo:
+                for c in work.candidates:
+                    if c.status == "pending":
+                        c.status, c.reason = "skipped", "interrupted"
+        with self.metrics.phase("write"):
+            for work in todo:
+                if work.done or result.interrupted and work.kept():
+                    self._write(work)
+        self._update_state(todo, interrupted=result.interrupted)
+        result.engine_stats = self.engine.stats.to_dict()
+        result.baseline_errors = {k: v.error for k, v in self._baseline.items() if v.error}
+        self._count(result)
+        return result
+
+    # ================================================================= plan
+
+    def plan(self) -> list[FileWork]:
+        works = []
+        engine, model = self.options.engine, self.options.model
+        for item in self.inventory.files:
+            source = item.source
+            framework = self.inventory.frameworks[source.language]
+            path = self._test_path(source, framework)
+            hashes = {d.key: d.content_hash for d in item.definitions}
+            self.state.forget_missing(source.rel_path, set(hashes))
+            if item.syntax_errors:
+                first = item.syntax_errors[0]
+                work = FileWork(item, framework, path, [])
+                work.skip_reason = (f"syntax error at line {first.line}:{first.column}: "
+                                    f"{first.message}")
+                works.append(work)
+                continue
+            targets = [d for d in item.definitions if d.testable and d.kind != "class"]
+            pending = [d for d in targets if self.options.force or not all(
+                self.state.is_current(d.key, d.content_hash, t, engine, model)
+                for t in self.options.test_types)]
+            work = FileWork(item, framework, path, pending)
+            if not pending:
+                work.skip_reason = ("unchanged since the last run" if targets
+                                    else "no testable definitions")
+            else:
+                redo = {f"{d.key}|{t}|{engine}|{model or '-'}" for d in pending
+                        for t in self.options.test_types}
+                work.carried = self.state.carried_tests(source.rel_path, hashes, exclude=redo)
+            works.append(work)
+        return works
+
+    def _test_path(self, source: SourceFile, framework: Framework) -> str:
+        path = self.plugins.test_path(source, framework)
+        if self.options.output_dir:
+            out = Path(self.options.output_dir)
+            if out.is_absolute():
+                try:
+                    out = out.relative_to(self.root)
+                except ValueError:
+                    raise InputError(f"--output {out} is outside the project {self.root}",
+                                     code="TG105", hint="use a directory inside the project"
+                                     ) from None
+            path = (out / Path(path).name).as_posix()
+        return path
+
+    def describe_plan(self, todo: list[FileWork]) -> list[dict[str, Any]]:
+        plan = []
+        for work in todo:
+            action = ("probe in a sandbox, then pin the observed behaviour"
+                      if self.options.engine == "offline"
+                      else f"probe in a sandbox, then ask {self.options.model}")
+            plan.append({"source": work.source.rel_path, "test_file": work.test_path,
+                         "framework": work.framework.name,
+                         "definitions": [d.qualname for d in work.pending],
+                         "test_types": list(self.options.test_types), "action": action,
+                         "carried_tests": len(work.carried)})
+        return plan
+
+    def jobs_for(self, todo: list[FileWork]) -> list[GenerationJob]:
+        jobs = []
+        for work in todo:
+            callees = tuple(d.signature for d in work.inventory.definitions)
+            for test_type in self.options.test_types:
+                jobs.append(GenerationJob(
+                    id=f"{work.source.rel_path}#{test_type}", source=work.source,
+                    definitions=list(work.pending), framework=work.framework,
+                    test_type=test_type, probes=work.probes, callees=callees,
+                    style_examples=(), template_dirs=self.options.template_dirs))
+        return jobs
+
+    # ================================================================= workers
+
+    def _open_workspaces(self, stack: ExitStack, files: int) -> None:
+        count = max(1, min(self.options.parallel, files))
+        for _ in range(count):
+            workspace = stack.enter_context(shadow_workspace(
+                self.root, timeout=self.options.timeout))
+            self._remove_generated(workspace)
+            self._workspaces.append(workspace)
+
+    def _remove_generated(self, workspace: Workspace) -> None:
+        """The baseline is the user's own suite; earlier generated tests are re-run as
+        carried candidates of their file instead."""
+        for test in self.inventory.scan.tests:
+            if GENERATED_MARKER in test.text[:400]:
+                try:
+                    workspace.path(test.rel_path).unlink()
+                except OSError:
+                    pass
+
+    def _assign(self, todo: list[FileWork]) -> None:
+        # Files of one directory share a worker: in Go they are one package.
+        directories: dict[str, int] = {}
+        for work in todo:
+            directory = str(Path(work.source.rel_path).parent)
+            if directory not in directories:
+                directories[directory] = len(directories) % len(self._workspaces)
+            work.worker = directories[directory]
+
+    def _phase(self, name: str, todo: list[FileWork],
+               step: Callable[[FileWork, Workspace], None]) -> None:
+        """Run ``step`` for every file, files of one worker in order, workers in parallel."""
+        by_worker: dict[int, list[FileWork]] = {}
+        for work in todo:
+            by_worker.setdefault(work.worker, []).append(work)
+
+        def drain(index: int) -> None:
+            for work in by_worker[index]:
+                if self._stop.is_set():
+                    return
+                before = self._workspaces[index].launches
+                try:
+                    step(work, self._workspaces[index])
+                finally:
+                    work.launches += self._workspaces[index].launches - before
+
+        with self.metrics.phase(name):
+            with ThreadPoolExecutor(max_workers=len(by_worker)) as pool:
+                futures = [pool.submit(drain, index) for index in by_worker]
+                for future in futures:
+                    future.result()
+
+    # ================================================================= probe
+
+    def _probe_file(self, work: FileWork, workspace: Workspace) -> None:
+        self.progress("status", f"probing {work.source.rel_path}")
+        probes: list[Probe] = []
+        for test_type in self.options.test_types:
+            # Most plugins probe once for every type; integration may call sequences.
+            if test_type != "integration" and probes:
+                continue
+            found = self.plugins.probe(work.source.language, work.pending, workspace, test_type)
+            probes.extend(found)
+            self.metrics.count("probe_launches")
+        for probe in probes:
+            work.probes.setdefault(probe.definition, []).append(probe)
+        self.metrics.count("probes", len(probes))
+
+    # ================================================================= generate
+
+    def _generate(self, todo: list[FileWork]) -> list[GenerationJob]:
+        jobs = self.jobs_for(todo)
+        with self.metrics.phase("generate"):
+            made = self.engine.generate(jobs, progress=self._engine_progress)
+        by_file = {w.source.rel_path: w for w in todo}
+        for job in jobs:
+            work = by_file[job.source.rel_path]
+            for candidate in made.get(job.id, []):
+                work.candidates.append(candidate)
+        for work in todo:
+            _dedupe_names(work.candidates)
+            work.candidates[:0] = work.carried
+        return jobs
+
+    def _engine_progress(self, event: str, amount: Any = 1) -> None:
+        self.progress(event, amount)
+
+    # ================================================================= evaluate
+
+    def _evaluate_rounds(self, todo: list[FileWork], jobs: list[GenerationJob]) -> None:
+        job_by_id = {j.id: j for j in jobs}
+        rounds = 1 + (self.options.max_repairs if self.engine.name != "offline" else 0)
+        fresh = {w.source.rel_path: [c for c in w.candidates if c.status == "pending"]
+                 for w in todo}
+        for round_no in range(rounds):
+            active = [w for w in todo if fresh[w.source.rel_path]]
+            if not active or self._stop.is_set():
+                break
+
+            def step(work: FileWork, workspace: Workspace) -> None:
+                self._evaluate(work, workspace, fresh[work.source.rel_path])
+
+            self._phase("validate", active, step)
+            if round_no + 1 == rounds:
+                break
+            requests = []
+            for work in active:
+                for c in fresh[work.source.rel_path]:
+                    if c.status in FAILURE_STATUSES and c.details.get("feedback") and not \
+                            c.details.get("carried_over"):
+                        job = job_by_id.get(f"{work.source.rel_path}#{c.test_type}")
+                        if job is not None:
+                            requests.append(RepairRequest(job, c, c.details["feedback"]))
+            fresh = {w.source.rel_path: [] for w in todo}
+            if not requests:
+                break
+            with self.metrics.phase("repair"):
+                repaired = self.engine.repair(requests, progress=self._engine_progress)
+            self.metrics.count("repair_requests", len(requests))
+            by_file = {w.source.rel_path: w for w in todo}
+            for request in requests:
+                new = repaired.get(request.candidate.id)
+                if new is None:
+                    continue
+                work = by_file[request.job.source.rel_path]
+                new.attempts = request.candidate.attempts + 1
+                if new.status == "possible-bug":
+                    request.candidate.status = "possible-bug"
+                    request.candidate.reason = new.reason
+                    continue
+                # The repaired version replaces the failed one in the report.
+                work.candidates[work.candidates.index(request.candidate)] = new
+                fresh[work.source.rel_path].append(new)
+        for work in todo:
+            work.done = True
+            for c in work.candidates:
+                if c.status == "pending":
+                    c.status, c.reason = "skipped", "not evaluated"
+
+    def _evaluate(self, work: FileWork, workspace: Workspace,
+                  candidates: list[TestCandidate]) -> None:
+        """Validate, run ×(1 + repeat) and apply the keep rule to ``candidates``."""
+        self.progress("status", f"validating {work.source.rel_path}")
+        remaining = [c for c in candidates if c.status == "pending"]
+        if not self.options.validate:
+            for c in remaining:
+                c.status, c.reason = "kept", "not validated (--no-validate)"
+            return
+        baseline = self._baseline_for(work, workspace)
+        test_file, remaining = self._compile(work, workspace, remaining)
+        if test_file is None:
+            return
+        run = self.plugins.run(work.source.language, work.framework, [test_file], workspace,
+                               True)
+        self.metrics.count("test_launches")
+        passing = self._judge_first_run(work, test_file, run, remaining)
+        passing = self._repeat(work, workspace, passing)
+        self._keep(work, run, test_file, passing, baseline)
+        self._cleanup(work, workspace)
+        self.progress("advance", 1)
+
+    def _baseline_for(self, work: FileWork, workspace: Workspace) -> FileCoverage | None:
+        language = work.source.language
+        with self._baseline_lock:
+            if language not in self._baseline:
+                with self.metrics.phase("baseline"):
+                    self._baseline[language] = self.plugins.run(language, work.framework, [],
+                                                                workspace, True)
+                self.metrics.count("baseline_launches")
+        run = self._baseline[language]
+        work.baseline = run.coverage.get(work.source.rel_path)
+        return work.baseline
+
+    def _compile(self, work: FileWork, workspace: Workspace, remaining: list[TestCandidate]
+                 ) -> tuple[TestFile | None, list[TestCandidate]]:
+        """Assemble and validate; drop the candidates a diagnostic points at and retry."""
+        while remaining:
+            test_file = self._assemble(work, remaining)
+            workspace.write(test_file.path, test_file.content)
+            result = self.plugins.validate(test_file, workspace)
+            self.metrics.count("compile_checks")
+            if result.ok:
+                return test_file, remaining
+            blamed = result.failing_candidates & {c.id for c in remaining}
+            if not blamed:
+                blamed = {c.id for c in remaining}  # nothing attributable: none can be trusted
+            by_candidate = {d.candidate: d for d in result.diagnostics if d.candidate}
+            first = result.diagnostics[0].message if result.diagnostics else result.output
+            for c in remaining:
+                if c.id in blamed:
+                    message = by_candidate.get(c.id)
+                    text = (message.message if message else first) or "does not compile"
+                    c.status, c.reason = "failed", "does not compile: " + _one_line(text)
+                    c.details["feedback"] = result.output or text
+            remaining = [c for c in remaining if c.id not in blamed]
+        self._cleanup(work, workspace)
+        return None, []
+
+    def _assemble(self, work: FileWork, candidates: list[TestCandidate]) -> TestFile:
+        return self.plugins.assemble(candidates, work.framework, work.source, work.test_path)
+
+    def _judge_first_run(self, work: FileWork, test_file: TestFile, run: RunResult,
+                         remaining: list[TestCandidate]) -> list[TestCandidate]:
+        passing = []
+        ids_of: dict[str, list[str]] = {}
+        for test_id, candidate_id in test_file.test_ids.items():
+            ids_of.setdefault(candidate_id, []).append(test_id)
+        for c in remaining:
+            outcomes = [run.outcome(t) for t in ids_of.get(c.id, [])]
+            if not outcomes or any(o is None for o in outcomes):
+                c.status = "error"
+                c.reason = ("the runner did not report it: " + _one_line(run.error)
+                            if run.error else "the runner did not collect it")
+                c.details["feedback"] = run.output[-4000:]
+            elif all(o.outcome in ("passed",) for o in outcomes):
+                covered: set[int] = set()
+                per_test = all(o.covered is not None for o in outcomes)
+                for o in outcomes:
+                    if o.covered is not None:
+                        covered |= set(o.covered.get(work.source.rel_path, ()))
+                c.covered_lines = frozenset(covered)
+                c.details["per_test_coverage"] = per_test
+                passing.append(c)
+            else:
+                bad = next(o for o in outcomes if o.outcome != "passed")
+                c.status = "failed" if bad.outcome != "skipped" else "error"
+                c.reason = (("fails: " if bad.outcome == "failed" else bad.outcome + ": ")
+                            + _one_line(bad.message or "no message"))
+                c.details["feedback"] = bad.message[-4000:] if bad.message else run.output[-4000:]
+        return passing
+
+    def _repeat(self, work: FileWork, workspace: Workspace,
+                passing: list[TestCandidate]) -> list[TestCandidate]:
+        """Run the passing tests ``repeat`` more times; one failure makes a test flaky."""
+        if not passing or self.options.repeat <= 0:
+            return passing
+        test_file = self._assemble(work, passing)
+        workspace.write(test_file.path, test_file.content)
+        ids_of: dict[str, list[str]] = {}
+        for test_id, candidate_id in test_file.test_ids.items():
+            ids_of.setdefault(candidate_id, []).append(test_id)
+        failures: dict[str, int] = {}
+        for _ in range(self.options.repeat):
+            if self._stop.is_set():
+                break
+            run = self.plugins.run(work.source.language, work.framework, [test_file], workspace,
+                                   False)
+            self.metrics.count("test_launches")
+            for c in passing:
+                outcomes = [run.outcome(t) for t in ids_of.get(c.id, [])]
+                if not outcomes or any(o is None or o.outcome != "passed" for o in outcomes):
+                    failures[c.id] = failures.get(c.id, 0) + 1
+        stable = []
+        for c in passing:
+            if c.id in failures:
+                runs = 1 + self.options.repeat
+                c.status = "flaky"
+                c.reason = f"passed {runs - failures[c.id]} of {runs} runs"
+            else:
+                stable.append(c)
+        return stable
+
+    def _keep(self, work: FileWork, run: RunResult, test_file: TestFile,
+              stable: list[TestCandidate], baseline: FileCoverage | None) -> None:
+        target = work.source.rel_path
+        work.coverage_available = run.coverage_available
+        covered_before = set(baseline.covered) if baseline else set()
+        covered_before |= work.kept_lines
+        if not run.coverage_available:
+            for c in stable:
+                c.status = "kept"
+                c.reason = "passes every run (no coverage tool: gain not measured)"
+            return
+        file_cov = run.coverage.get(target)
+        if file_cov is not None:
+            work.final_coverage = file_cov
+        per_test = all(c.details.get("per_test_coverage") for c in stable)
+        if per_test:
+            # Greedy: the test adding most new lines first, then the next over what is kept.
+            order = sorted(stable, key=lambda c: (-len(c.covered_lines - covered_before), c.id))
+            for c in order:
+                new = c.covered_lines - covered_before
+                if new or self.options.keep_no_gain:
+                    c.status, c.new_lines = "kept", frozenset(new)
+                    c.reason = (f"passes {1 + self.options.repeat}/{1 + self.options.repeat}, "
+                                f"covers {len(new)} new line(s)" if new else
+                                "passes every run (kept without gain: --keep-no-gain)")
+                    covered_before |= new
+                else:
+                    c.status = "no-gain"
+                    c.reason = "passes, but covers no line the suite and kept tests miss"
+        else:
+            union = set(file_cov.covered) if file_cov else set()
+            new = union - covered_before
+            gained_branches = bool(file_cov and baseline and
+                                   file_cov.branches_covered > baseline.branches_covered)
+            for c in stable:
+                if new or gained_branches or self.options.keep_no_gain:
+                    c.status = "kept"
+                    c.reason = (f"passes {1 + self.options.repeat}/{1 + self.options.repeat}; "
+                                f"the file's tests cover {len(new)} new line(s)")
+                    c.new_lines = frozenset(new)
+                else:
+                    c.status = "no-gain"
+                    c.reason = "passes, but covers no line the suite and kept tests miss"
+            covered_before |= new
+        work.kept_lines = covered_before - (set(baseline.covered) if baseline else set())
+
+    def _cleanup(self, work: FileWork, workspace: Workspace) -> None:
+        try:
+            workspace.path(work.test_path).unlink()
+        except OSError:
+            pass
+
+    # ================================================================= write
+
+    def _write(self, work: FileWork) -> None:
+        kept = work.kept()
+        destination = self.root / work.test_path
+        existing = _read(destination)
+        if existing is not None and GENERATED_MARKER not in existing[:400]:
+            work.written = (f"refused: {work.test_path} exists and was not written by TestGen")
+            log.warning("TG207: %s", work.written)
+            return
+        if existing is not None and work.test_path in self.state.written and \
+                not self.state.written_by_us(work.test_path, existing) and not self.options.force:
+            work.written = f"refused: {work.test_path} was changed by hand (use --force)"
+            log.warning("TG207: %s", work.written)
+            return
+        if not kept:
+            if existing is not None and self.state.written_by_us(work.test_path, existing):
+                destination.unlink()
+                self.state.written.pop(work.test_path, None)
+                work.written = "removed"
+            return
+        ordered = _in_source_order(kept, work.inventory.definitions)
+        content = self._assemble(work, ordered).content
+        if existing == content:
+            work.written = "unchanged"
+            self.state.remember_write(work.test_path, content)
+            return
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        tmp = destination.with_name(f".{destination.name}.testgen-tmp")
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, destination)
+        self.state.remember_write(work.test_path, content)
+        work.written = "written"
+        self.metrics.count("files_written")
+
+    def _update_state(self, todo: list[FileWork], *, interrupted: bool) -> None:
+        if self.options.dry_run:
+            return
+        engine, model = self.options.engine, self.options.model
+        for work in todo:
+            if not work.done:
+                continue
+            kept = work.kept() if not work.written.startswith("refused") else []
+            for definition in work.inventory.definitions:
+                mine = [c for c in kept if c.definition == definition.key]
+                for key, entry in list(self.state.entries.items()):
+                    if entry.definition == definition.key and entry.hash == \
+                            definition.content_hash and not any(
+                            definition is d for d in work.pending):
+                        self.state.record(definition.key, entry.file, entry.hash,
+                                          entry.test_type, entry.engine, entry.model,
+                                          [c for c in mine if c.test_type == entry.test_type
+                                           and c.engine == entry.engine],
+                                          entry.outcome)
+            for definition in work.pending:
+                for test_type in self.options.test_types:
+                    mine = [c for c in kept if c.definition == definition.key
+                            and c.test_type == test_type]
+                    statuses = {c.status for c in work.candidates
+                                if c.definition == definition.key and c.test_type == test_type}
+                    outcome = "kept" if mine else ("error" if statuses <= {"error"}
+                                                   else "none-kept")
+                    if outcome == "error" and engine != "offline":
+                        continue  # provider trouble: try again next run
+                    self.state.record(definition.key, work.source.rel_path,
+                                      definition.content_hash, test_type, engine, model, mine,
+                                      outcome)
+        try:
+            self.state.save()
+        except OSError as exc:
+            log.warning("could not save .testgen/state.json: %s", exc)
+
+    def _count(self, result: GenerateResult) -> None:
+        for status, n in result.counts().items():
+            if n:
+                self.metrics.count(f"candidates_{status}", n)
+        launches = [w.launches for w in result.files if w.pending]
+        self.metrics.extra["runner_launches_per_file_max"] = max(launches, default=0)
+        self.metrics.extra["engine"] = result.engine_stats
+
+
+def _dedupe_names(candidates: list[TestCandidate]) -> None:
+    seen: set[str] = set()
+    for c in candidates:
+        if not c.test_name or c.status != "pending":
+            continue
+        if c.test_name in seen:
+            c.status, c.reason = "error", f"duplicate test name {c.test_name}"
+        seen.add(c.test_name)
+
+
+def _in_source_order(candidates: list[TestCandidate],
+                     definitions: list[Definition]) -> list[TestCandidate]:
+    position = {d.key: i for i, d in enumerate(definitions)}
+    return sorted(candidates, key=lambda c: (position.get(c.definition, 1 << 30),
+                                             c.test_type, c.test_name))
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    lines = [l.strip() for l in (text or "").strip().splitlines() if l.strip()]
+    # The last line of a traceback or compiler message says the most.
+    line = next((l for l in reversed(lines) if "Error" in l or "error" in l or "assert" in l),
+                lines[-1] if lines else "")
+    return line[:limit]
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _candidate_dict(c: TestCandidate) -> dict[str, Any]:
+    return {"id": c.id, "definition": c.definition, "test_name": c.test_name,
+            "test_type": c.test_type, "engine": c.engine, "status": c.status,
+            "reason": c.reason, "attempts": c.attempts, "new_lines": sorted(c.new_lines),
+            "carried_over": bool(c.details.get("carried_over"))}

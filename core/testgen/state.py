@@ -1,0 +1,146 @@
+"""Incremental state in ``.testgen/state.json``: what was generated, for which code, and kept.
+
+Entries are keyed by definition, test type, engine and model, and remember the definition's
+content hash. An unchanged definition is skipped on the next run (zero probes, zero test runs,
+zero model requests); its kept tests are carried into the regenerated file when a neighbour
+changes. Written files are remembered by content hash, so a file edited by hand is never
+overwritten without ``--force``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .model import TestCandidate
+
+STATE_FILE = Path(".testgen") / "state.json"
+VERSION = 1
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def entry_key(definition_key: str, test_type: str, engine: str, model: str | None) -> str:
+    return f"{definition_key}|{test_type}|{engine}|{model or '-'}"
+
+
+@dataclass
+class KeptTest:
+    """A kept candidate as stored between runs."""
+
+    id: str
+    test_name: str
+    code: str
+    test_type: str
+    engine: str
+    imports: list[str] = field(default_factory=list)
+    helpers: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, candidate: TestCandidate) -> "KeptTest":
+        return cls(candidate.id, candidate.test_name, candidate.code, candidate.test_type,
+                   candidate.engine, list(candidate.imports), list(candidate.helpers))
+
+    def candidate(self, definition: str) -> TestCandidate:
+        return TestCandidate(id=self.id, definition=definition, test_name=self.test_name,
+                             code=self.code, test_type=self.test_type, engine=self.engine,
+                             imports=tuple(self.imports), helpers=tuple(self.helpers),
+                             details={"carried_over": True})
+
+
+@dataclass
+class Entry:
+    definition: str
+    file: str
+    hash: str
+    test_type: str
+    engine: str
+    model: str | None
+    outcome: str
+    """Summary of the last attempt: ``kept``, ``none-kept``, ``error``."""
+    kept: list[KeptTest] = field(default_factory=list)
+
+
+class State:
+    """The state of one project; load, query, update, save (atomically)."""
+
+    def __init__(self, root: Path, entries: dict[str, Entry] | None = None,
+                 written: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.entries = entries or {}
+        self.written = written or {}
+        """Project-relative path → sha256 of the content TestGen last wrote there."""
+
+    @classmethod
+    def load(cls, root: Path) -> "State":
+        path = root / STATE_FILE
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(root)  # missing or corrupt: start afresh, never crash
+        if raw.get("version") != VERSION:
+            return cls(root)
+        entries = {}
+        for key, item in raw.get("entries", {}).items():
+            try:
+                kept = [KeptTest(**k) for k in item.pop("kept", [])]
+                entries[key] = Entry(**item, kept=kept)
+            except TypeError:
+                continue
+        return cls(root, entries, dict(raw.get("written", {})))
+
+    def save(self) -> None:
+        path = self.root / STATE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"version": VERSION,
+                "entries": {k: asdict(v) for k, v in sorted(self.entries.items())},
+                "written": dict(sorted(self.written.items()))}
+        tmp = path.with_name(f".state.json.tmp{os.getpid()}")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+
+    # ----------------------------------------------------------------- queries
+
+    def is_current(self, definition_key: str, hash_: str, test_type: str, engine: str,
+                   model: str | None) -> bool:
+        entry = self.entries.get(entry_key(definition_key, test_type, engine, model))
+        return entry is not None and entry.hash == hash_
+
+    def carried_tests(self, file: str, current_hashes: dict[str, str],
+                      exclude: Iterable[str] = ()) -> list[TestCandidate]:
+        """Kept tests of ``file``'s definitions whose code has not changed since."""
+        skip = set(exclude)
+        out: list[TestCandidate] = []
+        for key, entry in sorted(self.entries.items()):
+            if entry.file != file or key in skip:
+                continue
+            if current_hashes.get(entry.definition) != entry.hash:
+                continue
+            out.extend(k.candidate(entry.definition) for k in entry.kept)
+        return out
+
+    # ----------------------------------------------------------------- updates
+
+    def record(self, definition_key: str, file: str, hash_: str, test_type: str, engine: str,
+               model: str | None, kept: list[TestCandidate], outcome: str) -> None:
+        self.entries[entry_key(definition_key, test_type, engine, model)] = Entry(
+            definition_key, file, hash_, test_type, engine, model, outcome,
+            [KeptTest.of(c) for c in kept])
+
+    def forget_missing(self, file: str, present: set[str]) -> None:
+        """Drop entries of definitions that no longer exist in ``file``."""
+        for key in [k for k, e in self.entries.items() if e.file == file
+                    and e.definition not in present]:
+            del self.entries[key]
+
+    def remember_write(self, rel_path: str, content: str) -> None:
+        self.written[rel_path] = content_hash(content)
+
+    def written_by_us(self, rel_path: str, content: str) -> bool:
+        return self.written.get(rel_path) == content_hash(content)

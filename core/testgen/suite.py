@@ -1,0 +1,162 @@
+"""``testgen validate``: run the project's existing tests with coverage, per language.
+
+The suite runs in a shadow copy, so nothing it writes lands in the user's tree. Figures come
+from the language's own coverage tool, so they match what that tool reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .inventory import Inventory, body_lines
+from .model import FileCoverage, RunResult
+from .plugins import Plugins
+from .sandbox import shadow_workspace
+
+
+def line_ranges(lines: Iterable[int]) -> list[str]:
+    """``[3, 4, 5, 9]`` → ``["3-5", "9"]``."""
+    out: list[str] = []
+    start = prev = None
+    for line in sorted(set(lines)):
+        if prev is not None and line == prev + 1:
+            prev = line
+            continue
+        if start is not None:
+            out.append(f"{start}-{prev}" if start != prev else str(start))
+        start = prev = line
+    if start is not None:
+        out.append(f"{start}-{prev}" if start != prev else str(start))
+    return out
+
+
+@dataclass
+class FunctionCoverage:
+    name: str
+    file: str
+    line: int
+    statements: int
+    covered: int
+    testable: bool
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / self.statements if self.statements else 100.0
+
+
+@dataclass
+class ValidationReport:
+    runs: dict[str, RunResult]
+    inventory: Inventory
+    functions: list[FunctionCoverage] = field(default_factory=list)
+    min_coverage: float | None = None
+    fail_on_missing: bool = False
+    report_gaps: bool = False
+
+    @property
+    def files(self) -> list[FileCoverage]:
+        return sorted((c for r in self.runs.values() for c in r.coverage.values()),
+                      key=lambda c: c.file)
+
+    def total(self) -> tuple[int, int, float]:
+        statements = sum(len(c.statements) for c in self.files)
+        covered = sum(len(c.covered & c.statements) for c in self.files)
+        return statements, covered, (100.0 * covered / statements if statements else 100.0)
+
+    def tests(self) -> dict[str, int]:
+        counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
+        for run in self.runs.values():
+            for t in run.tests:
+                counts[t.outcome] = counts.get(t.outcome, 0) + 1
+        return counts
+
+    def missing_tests(self) -> list[FunctionCoverage]:
+        return [f for f in self.functions if f.testable and f.statements and not f.covered]
+
+    def failures(self) -> list[str]:
+        """Why the command should exit 1 (empty when every threshold is met)."""
+        reasons = []
+        _, _, percent = self.total()
+        if self.min_coverage is not None and percent + 1e-9 < self.min_coverage:
+            reasons.append(f"TG401: line coverage {percent:.2f}% is below --min-coverage "
+                           f"{self.min_coverage:g}%")
+        if self.fail_on_missing and self.missing_tests():
+            reasons.append(f"TG402: {len(self.missing_tests())} definition(s) have no test "
+                           f"executing them")
+        failed = self.tests()
+        if failed["failed"] or failed["error"]:
+            reasons.append(f"{failed['failed'] + failed['error']} existing test(s) failed")
+        for language, run in self.runs.items():
+            if run.error:
+                reasons.append(f"{language}: {run.error}")
+        return reasons
+
+    def to_dict(self) -> dict[str, Any]:
+        statements, covered, percent = self.total()
+        files = []
+        for c in self.files:
+            entry: dict[str, Any] = {
+                "path": c.file, "statements": len(c.statements),
+                "covered": len(c.covered & c.statements), "percent": round(c.percent, 2),
+                "branches": c.branches_total, "branches_covered": c.branches_covered,
+            }
+            entry["uncovered"] = line_ranges(c.missing)
+            files.append(entry)
+        return {
+            "schema": "testgen.validate/1",
+            "project_root": str(self.inventory.project.root),
+            "report_gaps": self.report_gaps,
+            "summary": {"statements": statements, "covered": covered,
+                        "percent": round(percent, 2), "tests": self.tests(),
+                        "min_coverage": self.min_coverage,
+                        "coverage_available": all(r.coverage_available
+                                                  for r in self.runs.values()),
+                        "passed": not self.failures()},
+            "failures": self.failures(),
+            "languages": {lang: {"framework": self.inventory.frameworks[lang].name,
+                                 "tests": len(run.tests), "duration_s": round(run.duration, 3),
+                                 "error": run.error}
+                          for lang, run in self.runs.items()},
+            "files": files,
+            "functions": [{"name": f.name, "file": f.file, "line": f.line,
+                           "statements": f.statements, "covered": f.covered,
+                           "percent": round(f.percent, 2)} for f in self.functions],
+            "missing_tests": [f"{f.file}::{f.name}" for f in self.missing_tests()],
+        }
+
+
+def run_existing(inventory: Inventory, plugins: Plugins, *, timeout: float,
+                 languages: Iterable[str] | None = None) -> dict[str, RunResult]:
+    """Run every language's existing suite once, with coverage, in one shadow copy."""
+    wanted = list(languages or inventory.frameworks)
+    runs: dict[str, RunResult] = {}
+    with shadow_workspace(inventory.project.root, timeout=timeout) as workspace:
+        for language in wanted:
+            framework = inventory.frameworks[language]
+            runs[language] = plugins.run(language, framework, [], workspace, True)
+    return runs
+
+
+def validation_report(inventory: Inventory, runs: dict[str, RunResult], *,
+                      min_coverage: float | None = None, fail_on_missing: bool = False,
+                      report_gaps: bool = False) -> ValidationReport:
+    coverage = {c.file: c for r in runs.values() for c in r.coverage.values()}
+    functions = []
+    for file in inventory.files:
+        file_cov = coverage.get(file.rel_path)
+        for definition in file.definitions:
+            if definition.kind == "class":
+                continue
+            if file_cov is None:
+                functions.append(FunctionCoverage(definition.qualname, definition.file,
+                                                  definition.start_line, 0, 0,
+                                                  definition.testable))
+                continue
+            lines = body_lines(definition, file_cov)
+            functions.append(FunctionCoverage(definition.qualname, definition.file,
+                                              definition.start_line, len(lines),
+                                              len(lines & file_cov.covered),
+                                              definition.testable))
+    return ValidationReport(runs, inventory, functions, min_coverage, fail_on_missing,
+                            report_gaps)

@@ -1,0 +1,195 @@
+"""Statement coverage of JavaScript/TypeScript files, from V8 block ranges or istanbul JSON.
+
+Executable lines are the lines where a statement starts (tree-sitter), the same idea as
+istanbul's statement map. V8 reports nested ``[start, end) → count`` ranges in UTF-16 offsets;
+a statement is covered when the innermost range around its first character has a count.
+Because TypeScript is run type-stripped with the layout kept, the offsets of a ``.ts`` file
+are offsets in its own text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import unquote, urlparse
+
+from testgen.model import FileCoverage
+
+from .syntax import parse_text, walk
+
+STATEMENTS = {
+    "expression_statement", "return_statement", "throw_statement", "lexical_declaration",
+    "variable_declaration", "if_statement", "for_statement", "for_in_statement",
+    "while_statement", "do_statement", "switch_statement", "try_statement",
+    "break_statement", "continue_statement", "public_field_definition", "field_definition",
+}
+_SKIP_PARENTS = {"for_statement", "for_in_statement"}  # `for (let i = 0; ...)` initialisers
+
+
+@lru_cache(maxsize=512)
+def statement_offsets(text: str, path: str) -> tuple[tuple[int, int], ...]:
+    """``(utf16 offset, line)`` of the first character of every statement in ``text``."""
+    tree = parse_text(text, path)
+    data = text.encode("utf-8")
+    found: dict[int, int] = {}
+    for node in walk(tree.root_node):
+        kind = node.type
+        if kind in STATEMENTS:
+            if node.parent is not None and node.parent.type in _SKIP_PARENTS and \
+                    node.parent.child_by_field_name("body") is not node:
+                continue
+            if kind == "lexical_declaration" and _declares_only_functions(node):
+                continue
+            start = node.start_byte
+        elif kind == "arrow_function":
+            body = node.child_by_field_name("body")
+            if body is None or body.type == "statement_block":
+                continue
+            start = body.start_byte  # `x => x + 1`: the expression body is a statement
+        else:
+            continue
+        line = node.start_point[0] + 1 if kind != "arrow_function" else \
+            body.start_point[0] + 1
+        found.setdefault(start, line)
+    return tuple(sorted((_utf16_offset(data, b), line) for b, line in found.items()))
+
+
+def _declares_only_functions(node: Any) -> bool:
+    # `const f = () => {}` at top level runs at import: a statement istanbul counts too. Keep.
+    return False
+
+
+def statement_lines(text: str, path: str) -> frozenset[int]:
+    return frozenset(line for _, line in statement_offsets(text, path))
+
+
+def _utf16_offset(data: bytes, byte_offset: int) -> int:
+    prefix = data[:byte_offset].decode("utf-8", errors="replace")
+    return len(prefix.encode("utf-16-le")) // 2
+
+
+def covered_by_ranges(text: str, path: str, ranges: Iterable[tuple[int, int, int]]) -> set[int]:
+    """Lines whose statements ran, given V8 ranges ``(start, end, count)`` of one execution."""
+    ranges = [r for r in ranges if r[1] > r[0]]
+    if not ranges:
+        return set()
+    # Innermost range = the smallest one containing the offset. Sorting by start lets us
+    # scan only the ranges that begin at or before the offset.
+    ranges.sort(key=lambda r: (r[0], -(r[1] - r[0])))
+    starts = [r[0] for r in ranges]
+    covered: set[int] = set()
+    for offset, line in statement_offsets(text, path):
+        best: tuple[int, int, int] | None = None
+        for index in range(bisect.bisect_right(starts, offset) - 1, -1, -1):
+            start, end, count = ranges[index]
+            if start <= offset < end and (best is None or end - start < best[1] - best[0]):
+                best = ranges[index]
+        if best is not None and best[2] > 0:
+            covered.add(line)
+    return covered
+
+
+def url_to_path(url: str) -> Path | None:
+    if url.startswith("file://"):
+        return Path(unquote(urlparse(url).path))
+    if url.startswith("/"):
+        return Path(url)
+    return None
+
+
+def read_v8_directory(directory: Path) -> dict[Path, list[list[tuple[int, int, int]]]]:
+    """Every script's executions in a ``NODE_V8_COVERAGE`` directory: path → list of range sets.
+
+    Each process writes its own file; one script may appear in several of them.
+    """
+    found: dict[Path, list[list[tuple[int, int, int]]]] = {}
+    if not directory.is_dir():
+        return found
+    for report in sorted(directory.glob("*.json")):
+        try:
+            data = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for script in data.get("result", []):
+            path = url_to_path(script.get("url", ""))
+            if path is None:
+                continue
+            ranges = [(r["startOffset"], r["endOffset"], r["count"])
+                      for fn in script.get("functions", []) for r in fn.get("ranges", [])]
+            found.setdefault(path, []).append(ranges)
+    return found
+
+
+def coverage_from_v8(directory: Path, root: Path, wanted: Any) -> dict[str, FileCoverage]:
+    """Project-relative coverage of the files ``wanted(rel_path)`` accepts."""
+    result: dict[str, FileCoverage] = {}
+    for path, executions in read_v8_directory(directory).items():
+        rel = _relative(path, root)
+        if rel is None or not wanted(rel):
+            continue
+        try:
+            text = (root / rel).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        covered: set[int] = set()
+        for ranges in executions:
+            covered |= covered_by_ranges(text, rel, ranges)
+        statements = statement_lines(text, rel)
+        result[rel] = FileCoverage(file=rel, statements=statements,
+                                   covered=frozenset(covered & statements))
+    return result
+
+
+def coverage_from_istanbul(report: Path, root: Path, wanted: Any) -> dict[str, FileCoverage]:
+    """Project-relative coverage from an istanbul ``coverage-final.json`` (jest, vitest)."""
+    result: dict[str, FileCoverage] = {}
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return result
+    for file_name, entry in data.items():
+        rel = _relative(Path(entry.get("path", file_name)), root)
+        if rel is None or not wanted(rel):
+            continue
+        counts: dict[int, int] = {}
+        for sid, loc in entry.get("statementMap", {}).items():
+            line = loc["start"]["line"]
+            counts[line] = max(counts.get(line, 0), int(entry.get("s", {}).get(sid, 0)))
+        try:
+            text = (root / rel).read_text(encoding="utf-8")
+            ours = statement_lines(text, rel)
+        except OSError:
+            ours = frozenset(counts)
+        # Our statement lines where the tool instrumented something; the tool's counts say
+        # which ran. (v8-to-istanbul marks every line; babel-istanbul marks statements.)
+        statements = frozenset(line for line in ours if line in counts) or frozenset(counts)
+        covered = frozenset(line for line in statements if counts.get(line, 0) > 0)
+        result[rel] = FileCoverage(file=rel, statements=statements, covered=covered)
+    return result
+
+
+def merge(into: dict[str, FileCoverage], more: dict[str, FileCoverage]) -> None:
+    for rel, cov in more.items():
+        if rel in into:
+            old = into[rel]
+            into[rel] = FileCoverage(file=rel, statements=old.statements | cov.statements,
+                                     covered=old.covered | cov.covered)
+        else:
+            into[rel] = cov
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        rel = path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            return None
+    text = rel.as_posix()
+    if text.startswith("node_modules/") or "/node_modules/" in text:
+        return None
+    return text

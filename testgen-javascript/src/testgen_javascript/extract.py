@@ -1,0 +1,574 @@
+"""Definitions of a JavaScript/TypeScript file: functions, arrow functions, classes and methods.
+
+Only what the module exports (ESM ``export`` or CommonJS ``module.exports``/``exports.x``) is
+testable without editing the file; the rest is listed with the reason. Types come from
+TypeScript annotations, or from JSDoc ``@param {type}`` when the file is plain JavaScript.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testgen.model import Definition, Parameter, ParsedFile
+
+from .project import find_package, is_declaration_file, is_typescript, module_kind
+from .syntax import end_line_of, line_of, text_of, walk
+
+NOT_EXPORTED = "not exported; tests cannot reach it without editing the file"
+PRIVATE_METHOD = "private method; tests reach it through the class's public methods"
+
+FUNCTION_NODES = {"function_declaration", "generator_function_declaration"}
+FUNCTION_VALUES = {"arrow_function", "function_expression", "function",
+                   "generator_function"}
+CLASS_NODES = {"class_declaration", "abstract_class_declaration", "class"}
+DECISION_NODES = {"if_statement", "for_statement", "for_in_statement", "while_statement",
+                  "do_statement", "switch_case", "catch_clause", "ternary_expression"}
+DECISION_OPERATORS = {"&&", "||", "??"}
+MAX_LITERALS = 24
+
+
+@dataclass
+class _Local:
+    """A top-level function or class found in the file, before exports are known."""
+
+    name: str
+    node: Any  # the function/class node
+    statement: Any  # the top-level statement holding it (for code, lines and JSDoc)
+    kind: str  # "function" | "class"
+    export: str | None = None  # "named" | "default" | "cjs" | "cjs-default"
+    export_name: str | None = None
+
+
+@dataclass
+class _FileFacts:
+    text: str
+    rel_path: str
+    kind: str  # "esm" | "cjs"
+    dialect: str  # "javascript" | "typescript"
+    imports: tuple[str, ...] = ()
+    object_types: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
+    literals_by_name: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    calls_by_name: dict[str, set[str]] = field(default_factory=dict)
+
+
+def extract(parsed: ParsedFile) -> list[Definition]:
+    source = parsed.source
+    if is_declaration_file(source.rel_path):
+        return []
+    root = parsed.tree.root_node
+    pkg = find_package(source.path, stop=source.project_root)
+    facts = _FileFacts(
+        text=source.text, rel_path=source.rel_path,
+        kind=module_kind(Path(source.path), pkg, source.text),
+        dialect="typescript" if is_typescript(source.rel_path) else "javascript",
+    )
+    facts.imports = _imports(root)
+    facts.object_types = _object_types(root)
+    locals_ = _collect(root, facts)
+    for local in locals_.values():
+        facts.literals_by_name[local.name] = _literals(local.node)
+        facts.calls_by_name[local.name] = set(_calls(local.node))
+    definitions: list[Definition] = []
+    for local in sorted(locals_.values(), key=lambda l: l.statement.start_byte):
+        definitions.extend(_definitions_of(local, facts))
+    return definitions
+
+
+# --------------------------------------------------------------------------- collecting
+
+
+def _collect(root: Any, facts: _FileFacts) -> dict[str, _Local]:
+    """Top-level functions and classes, then which of them are exported and how."""
+    found: dict[str, _Local] = {}
+    exports: list[tuple[str, str, str]] = []  # (local name, export kind, exported name)
+
+    def add(name: str, node: Any, statement: Any, export: str | None = None,
+            export_name: str | None = None) -> None:
+        kind = "class" if node.type in CLASS_NODES else "function"
+        local = _Local(name, node, statement, kind, export, export_name)
+        found.setdefault(name, local)
+
+    for statement in root.named_children:
+        kind = statement.type
+        if kind == "export_statement":
+            _collect_export(statement, add, exports)
+        elif kind in FUNCTION_NODES or kind in CLASS_NODES:
+            name = statement.child_by_field_name("name")
+            if name is not None:
+                add(text_of(name), statement, statement)
+        elif kind in ("lexical_declaration", "variable_declaration"):
+            for name, value in _function_declarators(statement):
+                add(name, value, statement)
+        elif kind == "expression_statement":
+            _collect_commonjs(statement, add, exports, facts)
+    for local_name, export, export_name in exports:
+        local = found.get(local_name)
+        if local is not None and local.export is None:
+            local.export, local.export_name = export, export_name
+    return found
+
+
+def _collect_export(statement: Any, add: Any, exports: list[tuple[str, str, str]]) -> None:
+    is_default = any(child.type == "default" for child in statement.children)
+    declaration = statement.child_by_field_name("declaration")
+    value = statement.child_by_field_name("value")
+    if declaration is not None:
+        if declaration.type in FUNCTION_NODES or declaration.type in CLASS_NODES:
+            name_node = declaration.child_by_field_name("name")
+            name = text_of(name_node) if name_node is not None else "default"
+            add(name, declaration, statement, "default" if is_default else "named",
+                "default" if is_default else name)
+        elif declaration.type in ("lexical_declaration", "variable_declaration"):
+            for name, fn in _function_declarators(declaration):
+                add(name, fn, statement, "named", name)
+        return
+    if value is not None:
+        if value.type == "identifier":
+            exports.append((text_of(value), "default", "default"))
+        elif value.type in FUNCTION_VALUES or value.type in CLASS_NODES:
+            name_node = value.child_by_field_name("name")
+            add(text_of(name_node) if name_node is not None else "default", value, statement,
+                "default", "default")
+        return
+    if statement.child_by_field_name("source") is not None:
+        return  # re-export from another module: tested where it is defined
+    for clause in statement.named_children:
+        if clause.type != "export_clause":
+            continue
+        for spec in clause.named_children:
+            name = spec.child_by_field_name("name")
+            alias = spec.child_by_field_name("alias")
+            exported = text_of(alias or name)
+            exports.append((text_of(name), "default" if exported == "default" else "named",
+                            exported))
+
+
+def _collect_commonjs(statement: Any, add: Any, exports: list[tuple[str, str, str]],
+                      facts: _FileFacts) -> None:
+    expr = statement.named_children[0] if statement.named_children else None
+    if expr is None or expr.type != "assignment_expression":
+        return
+    left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+    target = text_of(left)
+    if target == "module.exports":
+        if right.type == "object":
+            for prop in right.named_children:
+                if prop.type == "shorthand_property_identifier":
+                    exports.append((text_of(prop), "cjs", text_of(prop)))
+                elif prop.type == "pair":
+                    key = _property_name(prop.child_by_field_name("key"))
+                    val = prop.child_by_field_name("value")
+                    if val.type == "identifier":
+                        exports.append((text_of(val), "cjs", key))
+                    elif val.type in FUNCTION_VALUES or val.type in CLASS_NODES:
+                        add(key, val, statement, "cjs", key)
+                elif prop.type == "method_definition":
+                    key = _property_name(prop.child_by_field_name("name"))
+                    add(key, prop, statement, "cjs", key)
+        elif right.type == "identifier":
+            exports.append((text_of(right), "cjs-default", "default"))
+        elif right.type in FUNCTION_VALUES or right.type in CLASS_NODES:
+            name_node = right.child_by_field_name("name")
+            name = text_of(name_node) if name_node is not None else _stem_name(facts.rel_path)
+            add(name, right, statement, "cjs-default", "default")
+        return
+    match = re.fullmatch(r"(?:module\.)?exports\.([A-Za-z_$][\w$]*)", target)
+    if match:
+        key = match.group(1)
+        if right.type == "identifier":
+            exports.append((text_of(right), "cjs", key))
+        elif right.type in FUNCTION_VALUES or right.type in CLASS_NODES:
+            add(key, right, statement, "cjs", key)
+
+
+def _function_declarators(declaration: Any) -> list[tuple[str, Any]]:
+    found = []
+    for declarator in declaration.named_children:
+        if declarator.type != "variable_declarator":
+            continue
+        name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name(
+            "value")
+        if name is None or value is None or name.type != "identifier":
+            continue
+        if value.type in FUNCTION_VALUES or value.type in CLASS_NODES:
+            found.append((text_of(name), value))
+    return found
+
+
+def _property_name(node: Any) -> str:
+    text = text_of(node)
+    return text[1:-1] if node is not None and node.type == "string" else text
+
+
+def _stem_name(rel_path: str) -> str:
+    stem = Path(rel_path).name.split(".")[0]
+    parts = re.split(r"[^A-Za-z0-9]+", stem)
+    name = parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:]) if parts else "module"
+    if not name or not re.match(r"[A-Za-z_$]", name):
+        name = "subject"
+    return name
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+def _definitions_of(local: _Local, facts: _FileFacts) -> list[Definition]:
+    exported = local.export is not None
+    if local.kind == "class":
+        class_def = _make(local, local.node, facts, name=local.name, qualname=local.name,
+                          kind="class", exported=exported)
+        defs = [class_def]
+        body = local.node.child_by_field_name("body")
+        ctor_params: tuple[Parameter, ...] = ()
+        for member in body.named_children if body is not None else ():
+            if member.type == "method_definition" and _method_name(member) == "constructor":
+                ctor_params = _parameters(member, facts, _jsdoc(member, facts.text))
+        class_def.parameters = ctor_params
+        class_def.signature = f"class {local.name}({', '.join(p.name for p in ctor_params)})"
+        class_def.details = {**class_def.details, "constructor": _params_dict(ctor_params)}
+        for member in body.named_children if body is not None else ():
+            if member.type != "method_definition":
+                continue
+            name = _method_name(member)
+            accessor = _accessor(member)
+            if name == "constructor" or accessor:
+                continue
+            private = name.startswith("#") or any(
+                c.type == "accessibility_modifier" and text_of(c) in ("private", "protected")
+                for c in member.children)
+            method = _make(local, member, facts, name=name, qualname=f"{local.name}.{name}",
+                           kind="method", exported=exported, parent=local.name)
+            method.details = {**method.details, "static": _is_static(member),
+                              "constructor": _params_dict(ctor_params)}
+            if private and exported:
+                method.testable, method.untestable_reason = False, PRIVATE_METHOD
+                method.is_public = False
+            defs.append(method)
+        return defs
+    return [_make(local, local.node, facts, name=local.name, qualname=local.name,
+                  kind="function", exported=exported)]
+
+
+def _make(local: _Local, node: Any, facts: _FileFacts, *, name: str, qualname: str, kind: str,
+          exported: bool, parent: str | None = None) -> Definition:
+    text = facts.text
+    outer = local.statement if kind != "method" else node
+    if kind != "method" and node.type in FUNCTION_VALUES | CLASS_NODES | {"method_definition"} \
+            and local.statement.type == "expression_statement":
+        outer = local.statement
+    doc_node = outer
+    doc = _jsdoc(doc_node, text)
+    if doc is None and kind != "method" and node is not outer:
+        doc = _jsdoc(node, text)
+    params = _parameters(node, facts, doc) if kind != "class" else ()
+    code = text_of(outer)
+    signature = _signature(node, outer, kind, name, params)
+    returns = _returns(node, doc)
+    body_literals = _literals(node)
+    # Literals of same-file helpers the definition calls steer inputs into their branches.
+    calls = tuple(sorted(set(_calls(node))))
+    for callee in calls:
+        for key, values in facts.literals_by_name.get(callee, {}).items():
+            body_literals.setdefault(key, [])
+            for v in values:
+                if v not in body_literals[key] and len(body_literals[key]) < MAX_LITERALS:
+                    body_literals[key].append(v)
+    is_async = any(c.type == "async" for c in node.children)
+    is_generator = node.type in ("generator_function_declaration", "generator_function") or any(
+        c.type == "*" for c in node.children)
+    definition = Definition(
+        name=name, qualname=qualname, kind=kind, language="javascript", file=facts.rel_path,
+        start_line=line_of(outer), end_line=end_line_of(outer), signature=signature,
+        code=code,
+        content_hash=hashlib.sha256((signature + "\n" + code).encode("utf-8")).hexdigest(),
+        docstring=doc.description if doc else None, parameters=params, returns=returns,
+        complexity=_complexity(node), parent=parent, is_async=is_async,
+        is_public=exported and not name.startswith("_"), testable=exported,
+        untestable_reason="" if exported else NOT_EXPORTED,
+        imports=facts.imports, calls=calls,
+        details={
+            "export": local.export, "export_name": local.export_name,
+            "module_kind": facts.kind, "dialect": facts.dialect,
+            "generator": is_generator, "literals": body_literals,
+            "examples": list(doc.examples) if doc else [],
+            "param_props": {k: list(v) for k, v in (doc.param_props if doc else {}).items()},
+            "object_types": _types_for(params, facts.object_types),
+        },
+    )
+    return definition
+
+
+def _method_name(member: Any) -> str:
+    return _property_name(member.child_by_field_name("name"))
+
+
+def _accessor(member: Any) -> str:
+    for child in member.children:
+        if child.type in ("get", "set"):
+            return child.type
+    return ""
+
+
+def _is_static(member: Any) -> bool:
+    return any(child.type == "static" for child in member.children)
+
+
+def _signature(node: Any, outer: Any, kind: str, name: str,
+               params: tuple[Parameter, ...]) -> str:
+    body = node.child_by_field_name("body")
+    if kind == "class" or body is None:
+        start = outer.start_byte
+        end = body.start_byte if body is not None else outer.end_byte
+        return _squash(outer.text[: end - start].decode("utf-8", "replace"))
+    start = outer.start_byte if kind != "method" else node.start_byte
+    head = outer.text[: body.start_byte - start] if kind != "method" else node.text[
+        : body.start_byte - node.start_byte]
+    return _squash(head.decode("utf-8", "replace").rstrip().removesuffix("=>").rstrip())
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).rstrip("{ ").strip()
+
+
+def _params_dict(params: tuple[Parameter, ...]) -> list[dict[str, Any]]:
+    return [{"name": p.name, "annotation": p.annotation, "default": p.default, "kind": p.kind}
+            for p in params]
+
+
+def _parameters(node: Any, facts: _FileFacts, doc: "_JSDoc | None") -> tuple[Parameter, ...]:
+    formal = node.child_by_field_name("parameters")
+    if formal is None:
+        single = node.child_by_field_name("parameter")  # `x => x`
+        if single is not None:
+            return (_with_doc(Parameter(text_of(single)), doc),)
+        return ()
+    params: list[Parameter] = []
+    for child in formal.named_children:
+        param = _parameter(child)
+        if param is not None and param.name != "this":
+            params.append(_with_doc(param, doc))
+    return tuple(params)
+
+
+def _parameter(node: Any) -> Parameter | None:
+    kind = node.type
+    if kind == "identifier":
+        return Parameter(text_of(node))
+    if kind == "assignment_pattern":
+        return Parameter(text_of(node.child_by_field_name("left")),
+                         default=text_of(node.child_by_field_name("right")))
+    if kind == "rest_pattern":
+        return Parameter(text_of(node).lstrip("."), kind="var_positional")
+    if kind in ("object_pattern", "array_pattern"):
+        return Parameter(text_of(node))
+    if kind in ("required_parameter", "optional_parameter"):
+        pattern = node.child_by_field_name("pattern")
+        type_node = node.child_by_field_name("type")
+        value = node.child_by_field_name("value")
+        annotation = text_of(type_node).lstrip(":").strip() if type_node is not None else None
+        default = text_of(value) if value is not None else None
+        if kind == "optional_parameter" and default is None:
+            default = "undefined"
+        if pattern is not None and pattern.type == "rest_pattern":
+            return Parameter(text_of(pattern).lstrip("."), annotation, default, "var_positional")
+        return Parameter(text_of(pattern), annotation, default)
+    if kind == "comment":
+        return None
+    return Parameter(text_of(node))
+
+
+def _with_doc(param: Parameter, doc: "_JSDoc | None") -> Parameter:
+    if doc is None:
+        return param
+    info = doc.params.get(param.name)
+    if info is None:
+        return param
+    annotation = param.annotation or info[0]
+    default = param.default if param.default is not None else info[1]
+    return Parameter(param.name, annotation, default, param.kind)
+
+
+def _returns(node: Any, doc: "_JSDoc | None") -> str | None:
+    ret = node.child_by_field_name("return_type")
+    if ret is not None:
+        return text_of(ret).lstrip(":").strip()
+    return doc.returns if doc else None
+
+
+def _complexity(node: Any) -> int:
+    count = 1
+    for child in walk(node):
+        if child.type in DECISION_NODES:
+            count += 1
+        elif child.type == "binary_expression":
+            op = child.child_by_field_name("operator")
+            if op is not None and op.type in DECISION_OPERATORS:
+                count += 1
+    return count
+
+
+def _calls(node: Any) -> list[str]:
+    names = []
+    for child in walk(node):
+        if child.type in ("call_expression", "new_expression"):
+            fn = child.child_by_field_name("function") or child.child_by_field_name(
+                "constructor")
+            if fn is None:
+                continue
+            if fn.type == "identifier":
+                names.append(text_of(fn))
+            elif fn.type == "member_expression":
+                prop = fn.child_by_field_name("property")
+                if prop is not None:
+                    names.append(text_of(prop))
+    return names
+
+
+def _literals(node: Any) -> dict[str, list[Any]]:
+    """String and number literals of a body: values the code compares its inputs with."""
+    strings: list[str] = []
+    numbers: list[float] = []
+    for child in walk(node):
+        if child.type == "string" and child.is_named:
+            value = "".join(text_of(c) for c in child.named_children
+                            if c.type in ("string_fragment", "escape_sequence"))
+            if child.parent is not None and child.parent.type in (
+                    "import_statement", "call_expression") and _is_require(child.parent):
+                continue
+            if value not in strings and len(value) <= 40 and len(strings) < MAX_LITERALS:
+                strings.append(value)
+        elif child.type == "number" and child.is_named:
+            try:
+                raw = text_of(child).replace("_", "")
+                number = float(int(raw, 0)) if raw.lower().startswith(("0x", "0o", "0b")) \
+                    else float(raw)
+            except ValueError:
+                continue
+            if number not in numbers and len(numbers) < MAX_LITERALS:
+                numbers.append(number)
+    return {"strings": strings, "numbers": numbers}
+
+
+def _is_require(node: Any) -> bool:
+    fn = node.child_by_field_name("function")
+    return fn is not None and text_of(fn) == "require"
+
+
+def _imports(root: Any) -> tuple[str, ...]:
+    found = []
+    for statement in root.named_children:
+        if statement.type == "import_statement":
+            found.append(text_of(statement))
+        elif statement.type in ("lexical_declaration", "variable_declaration") and \
+                "require(" in text_of(statement):
+            found.append(text_of(statement))
+    return tuple(found)
+
+
+def _object_types(root: Any) -> dict[str, list[tuple[str, str, bool]]]:
+    """Object shapes declared in the file (interfaces, ``type X = {...}``), by name."""
+    shapes: dict[str, list[tuple[str, str, bool]]] = {}
+    for node in walk(root):
+        if node.type == "interface_declaration":
+            body = node.child_by_field_name("body")
+        elif node.type == "type_alias_declaration":
+            body = node.child_by_field_name("value")
+            if body is None or body.type != "object_type":
+                continue
+        else:
+            continue
+        name = node.child_by_field_name("name")
+        props = []
+        for prop in body.named_children if body is not None else ():
+            if prop.type != "property_signature":
+                continue
+            pname = prop.child_by_field_name("name")
+            ptype = prop.child_by_field_name("type")
+            optional = any(c.type == "?" for c in prop.children)
+            props.append((text_of(pname), text_of(ptype).lstrip(":").strip()
+                          if ptype is not None else "", optional))
+        shapes[text_of(name)] = props
+    return shapes
+
+
+def _types_for(params: tuple[Parameter, ...],
+               shapes: dict[str, list[tuple[str, str, bool]]]) -> dict[str, Any]:
+    wanted = {}
+    for param in params:
+        for word in re.findall(r"[A-Za-z_$][\w$]*", param.annotation or ""):
+            if word in shapes:
+                wanted[word] = [list(p) for p in shapes[word]]
+    return wanted
+
+
+# --------------------------------------------------------------------------- JSDoc
+
+
+@dataclass
+class _JSDoc:
+    description: str
+    params: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """name → (type, default)"""
+    param_props: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    returns: str | None = None
+    examples: list[str] = field(default_factory=list)
+
+
+_TAG = re.compile(r"@(\w+)\s*(?:\{([^}]*)\})?\s*(.*)")
+
+
+def _jsdoc(node: Any, text: str) -> _JSDoc | None:
+    prev = node.prev_named_sibling if node is not None else None
+    if prev is None or prev.type != "comment":
+        return None
+    raw = text_of(prev)
+    if not raw.startswith("/**"):
+        return None
+    if node.start_point[0] - prev.end_point[0] > 1:
+        return None
+    lines = [re.sub(r"^\s*\*\s?", "", line) for line in raw[3:-2].splitlines()]
+    doc = _JSDoc(description="")
+    description: list[str] = []
+    current_tag: str | None = None
+    example: list[str] = []
+    for line in lines:
+        match = _TAG.match(line.strip())
+        if match:
+            if current_tag == "example" and example:
+                doc.examples.append("\n".join(example).strip())
+                example = []
+            tag, type_text, rest = match.groups()
+            current_tag = tag
+            if tag in ("param", "arg", "argument"):
+                _add_param(doc, type_text, rest)
+            elif tag in ("returns", "return"):
+                doc.returns = type_text
+            elif tag == "example" and rest.strip():
+                example.append(rest)
+            continue
+        if current_tag == "example":
+            example.append(line)
+        elif current_tag is None:
+            description.append(line)
+    if current_tag == "example" and example:
+        doc.examples.append("\n".join(example).strip())
+    doc.description = "\n".join(description).strip()
+    return doc
+
+
+def _add_param(doc: _JSDoc, type_text: str | None, rest: str) -> None:
+    match = re.match(r"(\[)?\s*([\w$.\[\]]+)\s*(?:=\s*([^\]]+))?\]?", rest)
+    if not match:
+        return
+    optional, name, default = match.groups()
+    if "." in name:
+        base, prop = name.split(".", 1)
+        doc.param_props.setdefault(base.rstrip("[]"), []).append((prop, type_text or ""))
+        return
+    if optional and default is None:
+        default = "undefined"
+    doc.params[name] = (type_text, default.strip() if default else None)

@@ -1,0 +1,354 @@
+"""Inputs to probe a definition with, as JavaScript source literals.
+
+Sources, in order of trust: JSDoc ``@example`` calls, parameter defaults, TypeScript/JSDoc
+types, the parameter's name, literals in the body (the values the code compares its inputs
+with), then boundaries (``0, -1, NaN, '', [], {}``) and invalid inputs (``null, undefined``,
+the wrong type). One argument varies at a time around a typical call, which keeps the number
+of calls small and each observation easy to name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from testgen.model import Definition, Parameter
+
+MAX_CALLS = 28
+
+
+@dataclass(frozen=True)
+class Call:
+    args: tuple[str, ...]
+    category: str
+
+
+@dataclass(frozen=True)
+class Value:
+    literal: str
+    category: str
+
+
+TYPICAL = {
+    "number": ["1", "42", "3.5"],
+    "integer": ["1", "42"],
+    "bigint": ["10n"],
+    "string": ["'hello'", "'Hello World'", "'foo-bar_baz'"],
+    "boolean": ["true", "false"],
+    "array": ["[1, 2, 3]", "['a', 'b']"],
+    "object": ["{ a: 1 }"],
+    "function": ["(x) => x"],
+    "date": ["new Date('2024-01-15T12:00:00.000Z')"],
+    "regexp": ["/a/g"],
+    "map": ["new Map([['a', 1]])"],
+    "set": ["new Set([1, 2])"],
+    "any": ["'hello'", "42", "[1, 2]"],
+}
+BOUNDARY = {
+    "number": ["0", "-1", "NaN", "Infinity", "0.1"],
+    "integer": ["0", "-1"],
+    "bigint": ["0n"],
+    "string": ["''", "' '", "'42'"],
+    "boolean": [],
+    "array": ["[]"],
+    "object": ["{}"],
+    "function": [],
+    "date": ["new Date(0)"],
+    "any": ["0", "''", "[]", "{}", "true", "NaN"],
+}
+INVALID = {
+    "number": ["null", "undefined", "'abc'"],
+    "integer": ["null", "undefined", "'abc'"],
+    "string": ["null", "undefined", "42"],
+    "boolean": ["null"],
+    "array": ["null", "undefined", "'abc'"],
+    "object": ["null", "undefined"],
+    "function": ["null", "undefined"],
+    "any": ["null", "undefined"],
+}
+
+NAME_WORDS = {
+    "boolean": {"flag", "strict", "loose", "force", "verbose", "recursive", "deep", "pretty",
+                "enabled", "disabled", "visible", "ok"},
+    "number": {"count", "num", "number", "size", "length", "len", "index", "idx", "amount",
+               "total", "price", "qty", "quantity", "width", "height", "min", "max", "limit",
+               "offset", "ms", "seconds", "bytes", "age", "year", "n", "i", "j", "x", "y",
+               "z", "a", "b", "rate", "percent", "ratio", "precision", "digits", "level",
+               "depth", "start", "end", "cents", "value", "val", "score", "weight", "times"},
+    "string": {"str", "string", "text", "name", "title", "word", "label", "prefix",
+               "suffix", "sep", "separator", "char", "ch", "pattern", "key", "id", "path",
+               "url", "email", "slug", "message", "msg", "input", "format", "locale", "unit",
+               "code", "token", "query", "html", "version", "s", "currency", "type", "mode",
+               "sku", "phrase", "sentence", "line", "chars"},
+    "array": {"arr", "array", "list", "items", "values", "elements", "xs", "entries", "rows",
+              "numbers", "strings", "lines", "words", "tags"},
+    "object": {"opts", "options", "config", "settings", "params", "props", "obj", "object",
+               "data", "item", "record", "user", "payload"},
+    "function": {"fn", "func", "callback", "cb", "predicate", "iteratee", "mapper",
+                 "handler", "compare", "comparator", "reducer", "transform"},
+    "date": {"date", "time", "timestamp", "when"},
+}
+BOOLEAN_PREFIXES = ("is", "has", "should", "can", "allow", "enable", "use", "include")
+
+
+def _kind_from_name(name: str) -> str | None:
+    words = [w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)]
+    if not words:
+        return None
+    if words[0] in BOOLEAN_PREFIXES and len(words) > 1:
+        return "boolean"
+    for kind, names in NAME_WORDS.items():
+        if words[-1] in names:
+            return kind
+    return None
+
+
+def classify(annotation: str | None, name: str = "", default: str | None = None) -> str:
+    """A coarse kind for an annotation/JSDoc type, a default value, or a parameter name."""
+    text = (annotation or "").strip().strip("()")
+    lowered = text.lower()
+    if text:
+        if re.search(r"\[\]$|^array\b|^readonlyarray\b|^\[", lowered):
+            return "array"
+        if lowered in ("number", "float", "double"):
+            return "number"
+        if lowered in ("int", "integer"):
+            return "integer"
+        if lowered == "bigint":
+            return "bigint"
+        if lowered in ("string", "str"):
+            return "string"
+        if lowered in ("boolean", "bool"):
+            return "boolean"
+        if lowered.startswith(("function", "(")) or "=>" in lowered:
+            return "function"
+        if lowered in ("date",):
+            return "date"
+        if lowered in ("regexp",):
+            return "regexp"
+        if lowered.startswith("map"):
+            return "map"
+        if lowered.startswith("set"):
+            return "set"
+        if lowered.startswith(("object", "record", "{")) or lowered in ("object",):
+            return "object"
+        if "|" in text:
+            parts = [p.strip() for p in text.split("|") if p.strip() not in ("null",
+                                                                               "undefined")]
+            kinds = {classify(p) for p in parts}
+            if len(kinds) == 1:
+                return kinds.pop()
+            return "any"
+        if lowered in ("any", "unknown", "*", "?", "mixed"):
+            return "any"
+        if re.fullmatch(r"[A-Z][\w$]*(<.*>)?", text):
+            return "object"
+    if default is not None and default != "undefined":
+        kind = _kind_of_literal(default)
+        if kind:
+            return kind
+    return _kind_from_name(re.sub(r"[^A-Za-z_$0-9]", "", name)) or "any"
+
+
+def _kind_of_literal(text: str) -> str | None:
+    text = text.strip()
+    if re.fullmatch(r"-?\d[\d_]*(\.\d+)?(e-?\d+)?", text):
+        return "number"
+    if text.endswith("n") and text[:-1].isdigit():
+        return "bigint"
+    if text[:1] in ("'", '"', "`"):
+        return "string"
+    if text in ("true", "false"):
+        return "boolean"
+    if text.startswith("["):
+        return "array"
+    if text.startswith("{"):
+        return "object"
+    return None
+
+
+def js_string(value: str) -> str:
+    body = json.dumps(value, ensure_ascii=False)[1:-1].replace('\\"', '"').replace("'", "\\'")
+    return f"'{body}'"
+
+
+def js_number(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == int(value) and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+def union_literals(annotation: str | None) -> list[str]:
+    """String/number literal members of a TS union type (``'ms' | 's'``)."""
+    if not annotation or "|" not in annotation:
+        return []
+    members = []
+    for part in annotation.split("|"):
+        part = part.strip()
+        if re.fullmatch(r"'[^']*'|\"[^\"]*\"|-?\d+(\.\d+)?", part):
+            members.append(js_string(part[1:-1]) if part[0] in "'\"" else part)
+    return members
+
+
+def values_for(param: Parameter, definition: Definition) -> list[Value]:
+    """Candidate values for one parameter, most typical first, categorised."""
+    details = definition.details or {}
+    kind = classify(param.annotation, param.name, param.default)
+    values: list[Value] = []
+    seen: set[str] = set()
+
+    def add(literal: str, category: str) -> None:
+        if literal not in seen:
+            seen.add(literal)
+            values.append(Value(literal, category))
+
+    for literal in union_literals(param.annotation):
+        add(literal, "typical")
+    shape = _shape(param, details)
+    if shape is not None:
+        for literal in _objects_for_shape(shape):
+            add(literal, "typical")
+    for literal in TYPICAL.get(kind, TYPICAL["any"])[:2]:
+        add(literal, "typical")
+    if param.default is not None and param.default != "undefined" and _is_literal(
+            param.default):
+        add(param.default, "default")
+    literals = details.get("literals") or {}
+    if kind in ("string", "any"):
+        for text in (literals.get("strings") or [])[:10]:
+            add(js_string(text), "literal")
+            if kind == "string" and text and not text.isspace():
+                add(js_string(f"1 {text}"), "literal")
+    if kind in ("number", "integer", "any"):
+        for number in (literals.get("numbers") or [])[:8]:
+            add(js_number(number), "literal")
+            if kind != "any" and number == int(number):
+                add(js_number(number + 1), "literal")
+    for literal in TYPICAL.get(kind, [])[2:]:
+        add(literal, "typical")
+    for literal in BOUNDARY.get(kind, BOUNDARY["any"]):
+        add(literal, "boundary")
+    for literal in INVALID.get(kind, INVALID["any"]):
+        add(literal, "invalid")
+    return values
+
+
+def _is_literal(text: str) -> bool:
+    return _kind_of_literal(text) is not None or text in ("null", "undefined")
+
+
+def _shape(param: Parameter, details: dict[str, Any]) -> list[tuple[str, str]] | None:
+    props = (details.get("param_props") or {}).get(param.name)
+    if props:
+        return [(p[0], p[1]) for p in props]
+    types = details.get("object_types") or {}
+    for word in re.findall(r"[A-Za-z_$][\w$]*", param.annotation or ""):
+        if word in types:
+            return [(p[0], p[1]) for p in types[word]]
+    return None
+
+
+def _objects_for_shape(shape: list[tuple[str, str]]) -> list[str]:
+    """Option objects: each property set alone, so each option's branch is seen."""
+    objects = []
+    for name, annotation in shape[:8]:
+        kind = classify(annotation, name)
+        members = union_literals(annotation)
+        value = members[0] if members else {
+            "boolean": "true", "number": "2", "integer": "2", "string": "'x'",
+            "array": "['x']", "function": "(x) => x"}.get(kind, "true")
+        key = name if re.fullmatch(r"[A-Za-z_$][\w$]*", name) else js_string(name)
+        objects.append(f"{{ {key}: {value} }}")
+    return objects
+
+
+def plan_calls(definition: Definition, params: Iterable[Parameter] | None = None,
+               limit: int = MAX_CALLS) -> list[Call]:
+    """Argument lists to call ``definition`` with: examples, a typical call, then one
+    argument varied at a time."""
+    params = [p for p in (definition.parameters if params is None else params)
+              if p.kind != "var_positional" or True]
+    calls: list[Call] = []
+    seen: set[tuple[str, ...]] = set()
+
+    def add(args: tuple[str, ...], category: str) -> None:
+        if args not in seen and len(calls) < limit:
+            seen.add(args)
+            calls.append(Call(args, category))
+
+    for example in _example_calls(definition):
+        add(example, "doc-example")
+    if not params:
+        add((), "typical")
+        return calls
+    options = [values_for(p, definition) for p in params]
+    required = _required_count(params)
+    typical = tuple(opts[0].literal if opts else "undefined" for opts in options)
+    add(typical[:max(required, 1)] if required < len(typical) else typical, "typical")
+    if required < len(typical):
+        add(typical, "typical")
+    # Vary one argument at a time; the first parameter usually drives the behaviour, so it
+    # gets the most values.
+    for index, opts in enumerate(options):
+        budget = limit if index == 0 else max(4, limit // (2 * len(options)))
+        for value in opts[1:budget + 1]:
+            args = list(typical)
+            args[index] = value.literal
+            trimmed = tuple(args[:max(required, index + 1)])
+            add(trimmed, value.category)
+    return calls
+
+
+def _required_count(params: list[Parameter]) -> int:
+    count = 0
+    for index, param in enumerate(params):
+        if param.default is None and param.kind != "var_positional":
+            count = index + 1
+    return count
+
+
+def _example_calls(definition: Definition) -> list[tuple[str, ...]]:
+    """Argument lists of ``name(...)`` calls in JSDoc ``@example`` blocks."""
+    found = []
+    name = re.escape(definition.details.get("export_name") or definition.name) \
+        if definition.details.get("export_name") not in (None, "default") else re.escape(
+            definition.name)
+    for example in (definition.details or {}).get("examples", []):
+        for match in re.finditer(rf"(?<![\w$.]){name}\(", example):
+            args = _balanced_args(example, match.end())
+            if args is not None:
+                found.append(args)
+    return found[:6]
+
+
+def _balanced_args(text: str, start: int) -> tuple[str, ...] | None:
+    depth, quote, current, args = 0, "", [], []
+    for char in text[start:]:
+        if quote:
+            current.append(char)
+            if char == quote and (len(current) < 2 or current[-2] != "\\"):
+                quote = ""
+            continue
+        if char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                last = "".join(current).strip()
+                if last:
+                    args.append(last)
+                return tuple(args)
+            depth -= 1
+        elif char == "," and depth == 0:
+            args.append("".join(current).strip())
+            current = []
+            continue
+        elif char == "\n" and depth == 0:
+            return None
+        current.append(char)
+    return None

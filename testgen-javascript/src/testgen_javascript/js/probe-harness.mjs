@@ -1,0 +1,275 @@
+// Calls the exported functions of one module on planned inputs and records what happens.
+//
+// Usage: node probe-harness.mjs PLAN.json
+// The plan names the module, how to load it (ESM import or CommonJS require) and the calls.
+// Every record is appended to plan.output as one JSON line the moment it is known, so a call
+// that never returns (an infinite loop, killed by the sandbox) still leaves the records of
+// the calls before it, and a "start" record naming the call that hung.
+import { openSync, readFileSync, writeSync } from 'node:fs';
+import inspector from 'node:inspector';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const out = openSync(plan.output, 'a');
+const emit = (record) => writeSync(out, `${JSON.stringify(record)}\n`);
+const realExit = process.exit.bind(process);
+
+class ProcessExit extends Error {
+  constructor(code) {
+    super(`the code called process.exit(${code === undefined ? '' : code})`);
+    this.name = 'ProcessExit';
+  }
+}
+// Code under test must not end the harness: process.exit becomes an error we can report.
+process.exit = (code) => {
+  throw new ProcessExit(code);
+};
+process.abort = () => {
+  throw new ProcessExit('abort');
+};
+process.on('uncaughtException', (error) => emit({ event: 'uncaught', error: describeError(error) }));
+process.on('unhandledRejection', () => {});
+
+const TIMEOUT = Symbol('timeout');
+const MAX_LITERAL = 800;
+const MAX_ITEMS = 50;
+
+// ---------------------------------------------------------------- coverage per call
+
+const session = new inspector.Session();
+session.connect();
+session.post('Profiler.enable');
+session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+const targetUrl = pathToFileURL(plan.module).href;
+
+function takeCoverage() {
+  let result = null;
+  session.post('Profiler.takePreciseCoverage', (error, value) => {
+    result = error ? null : value;
+  });
+  if (!result) return [];
+  const ranges = [];
+  for (const script of result.result) {
+    if (script.url !== targetUrl && script.url !== plan.module) continue;
+    for (const fn of script.functions) {
+      for (const r of fn.ranges) ranges.push([r.startOffset, r.endOffset, r.count]);
+    }
+  }
+  return ranges;
+}
+
+// ---------------------------------------------------------------- rendering values
+
+class Unrenderable extends Error {}
+
+function quote(text) {
+  const body = JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+  return `'${body}'`;
+}
+
+function key(name) {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name);
+}
+
+function literal(value, state, depth = 0) {
+  if (depth > 6) throw new Unrenderable('nested too deeply');
+  switch (typeof value) {
+    case 'undefined':
+      return 'undefined';
+    case 'boolean':
+      return String(value);
+    case 'number':
+      if (Object.is(value, -0)) return '-0';
+      return String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'string':
+      return quote(value);
+    case 'symbol':
+      throw new Unrenderable('a symbol');
+    case 'function':
+      throw new Unrenderable('a function');
+    default:
+      break;
+  }
+  if (value === null) return 'null';
+  if (state.seen.has(value)) throw new Unrenderable('a circular structure');
+  state.seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      if (value.length > MAX_ITEMS) throw new Unrenderable('a large array');
+      return `[${Array.from(value, (item) => literal(item, state, depth + 1)).join(', ')}]`;
+    }
+    if (value instanceof Date) {
+      return Number.isNaN(value.getTime()) ? 'new Date(NaN)' : `new Date(${quote(value.toISOString())})`;
+    }
+    if (value instanceof RegExp) return String(value);
+    if (value instanceof Map) {
+      const entries = [...value].map(([k, v]) => `[${literal(k, state, depth + 1)}, ${literal(v, state, depth + 1)}]`);
+      return `new Map([${entries.join(', ')}])`;
+    }
+    if (value instanceof Set) {
+      return `new Set([${[...value].map((v) => literal(v, state, depth + 1)).join(', ')}])`;
+    }
+    if (value instanceof Error) throw new Unrenderable('an Error object');
+    if (typeof value.then === 'function') throw new Unrenderable('a promise');
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) throw new Unrenderable('binary data');
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      const name = (proto && proto.constructor && proto.constructor.name) || 'anonymous class';
+      if (depth > 0) state.nestedInstance = true;
+      else state.instance = name;
+      if (Object.keys(value).length === 0) throw new Unrenderable(`a ${name} without own fields`);
+    }
+    const parts = Object.keys(value).map((k) => `${key(k)}: ${literal(value[k], state, depth + 1)}`);
+    return parts.length ? `{ ${parts.join(', ')} }` : '{}';
+  } finally {
+    state.seen.delete(value);
+  }
+}
+
+function render(value) {
+  const state = { seen: new Set(), instance: null, nestedInstance: false };
+  try {
+    const text = literal(value, state);
+    if (text.length > MAX_LITERAL) return { value: null, renderable: false, why: 'value too large to pin' };
+    return { value: text, renderable: true, type: typeOf(value), instance: state.instance, nested_instance: state.nestedInstance };
+  } catch (error) {
+    if (error instanceof Unrenderable) return { value: null, renderable: false, why: `returns ${error.message}`, type: typeOf(value) };
+    return { value: null, renderable: false, why: `cannot inspect the value: ${error && error.message}` };
+  }
+}
+
+function typeOf(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function describeError(error) {
+  if (error instanceof Error || (error && typeof error === 'object' && 'message' in error)) {
+    const ctor = error.constructor && error.constructor.name;
+    return { name: String(error.name || ctor || 'Error'), ctor: ctor || 'Error', message: String(error.message ?? ''), code: error.code === undefined ? null : String(error.code), is_error: error instanceof Error };
+  }
+  const shown = render(error);
+  return { name: null, ctor: null, message: null, thrown: shown.value, is_error: false };
+}
+
+// ---------------------------------------------------------------- calling
+
+function evaluate(source) {
+  return (0, eval)(`(${source})`);
+}
+
+function exported(mod, access) {
+  if (access.kind === 'cjs-default') return mod;
+  if (access.kind === 'default') return mod && 'default' in mod ? mod.default : undefined;
+  if (access.kind === 'cjs' && !(access.name in mod) && mod.default) return mod.default[access.name];
+  return mod[access.name];
+}
+
+function settle(promise, ms) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(TIMEOUT), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function collect(iterator) {
+  const items = [];
+  if (iterator && typeof iterator[Symbol.asyncIterator] === 'function') {
+    for await (const item of iterator) {
+      items.push(item);
+      if (items.length > MAX_ITEMS) throw new Unrenderable('an endless sequence');
+    }
+    return items;
+  }
+  for (const item of iterator) {
+    items.push(item);
+    if (items.length > MAX_ITEMS) throw new Unrenderable('an endless sequence');
+  }
+  return items;
+}
+
+async function perform(mod, call) {
+  let args;
+  let self;
+  let target;
+  try {
+    args = evaluate(`[${call.args}]`);
+  } catch (error) {
+    return { outcome: 'skipped', reason: `inputs do not evaluate: ${error.message}` };
+  }
+  try {
+    const subject = exported(mod, call.access);
+    if (subject === undefined) return { outcome: 'skipped', reason: `${call.access.name} is not exported at run time` };
+    if (call.method && call.static) {
+      self = subject;
+      target = subject[call.method];
+    } else if (call.method) {
+      self = new subject(...evaluate(`[${call.ctor_args}]`));
+      target = self[call.method];
+    } else {
+      target = subject;
+    }
+  } catch (error) {
+    if (error instanceof ProcessExit) return { outcome: 'crash', reason: error.message };
+    return { outcome: 'skipped', reason: `setup failed: ${describeError(error).name}: ${describeError(error).message}` };
+  }
+  let isAsync = false;
+  try {
+    let value = call.construct ? new target(...args) : target.apply(self, args);
+    if (value && typeof value.then === 'function') {
+      isAsync = true;
+      value = await settle(value, plan.async_timeout_ms);
+    }
+    if (call.generator) value = await collect(value);
+    const record = { outcome: 'return', async: isAsync, ...render(value) };
+    if (call.method && !call.static) record.state = render({ ...self });
+    return record;
+  } catch (error) {
+    if (error === TIMEOUT) return { outcome: 'timeout', async: true, reason: `the promise did not settle within ${plan.async_timeout_ms} ms` };
+    if (error instanceof ProcessExit) return { outcome: 'crash', reason: error.message };
+    if (error instanceof Unrenderable) return { outcome: 'return', async: isAsync, value: null, renderable: false, why: `returns ${error.message}` };
+    return { outcome: 'raise', async: isAsync, error: describeError(error) };
+  }
+}
+
+function same(a, b) {
+  return JSON.stringify([a.outcome, a.value, a.error, a.state && a.state.value]) ===
+    JSON.stringify([b.outcome, b.value, b.error, b.state && b.state.value]);
+}
+
+async function main() {
+  let mod;
+  try {
+    mod = plan.kind === 'cjs' ? createRequire(import.meta.url)(plan.module) : await import(targetUrl);
+  } catch (error) {
+    emit({ event: 'load-error', error: describeError(error) });
+    return;
+  }
+  emit({ event: 'loaded', ranges: takeCoverage() });
+  for (const call of plan.calls) {
+    emit({ event: 'start', id: call.id });
+    const first = await perform(mod, call);
+    const ranges = takeCoverage();
+    let deterministic = true;
+    if (first.outcome === 'return' || first.outcome === 'raise') {
+      deterministic = same(first, await perform(mod, call));
+      takeCoverage();
+    }
+    emit({ event: 'result', id: call.id, ...first, deterministic, ranges });
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  emit({ event: 'harness-error', error: describeError(error) });
+}
+emit({ event: 'done' });
+realExit(0);

@@ -1,0 +1,248 @@
+"""Execute exported definitions on generated inputs in one Node launch per source file.
+
+The harness (``js/probe-harness.mjs``) imports the module (ESM ``import()`` or CommonJS
+``require``; TypeScript through the type-stripping loader), calls every planned input twice
+(determinism), and records returns, thrown errors, promise outcomes and the lines each call
+ran. A call that never returns is caught by the sandbox's wall timeout: the harness has already
+written which call started, so that call becomes ``timeout`` and the others are run again in
+one more launch.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from testgen.model import Definition, Probe, Workspace
+
+from . import inputs
+from .coverage import covered_by_ranges
+from .modules import binding, export_kind, exported_name, instance_name
+from .project import require_node
+from .runtime import harness_file, node_argv_prefix, typescript_env
+
+PROBE_TIMEOUT = 20.0
+ASYNC_TIMEOUT_MS = 2000
+MAX_RELAUNCHES = 2
+JSX_REASON = "JSX needs the project's build step; probing skipped"
+
+
+@dataclass
+class _Planned:
+    id: int
+    definition: Definition
+    call: inputs.Call
+    payload: dict[str, Any]
+    setup: tuple[str, ...]
+    expression: str
+
+
+def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -> list[Probe]:
+    targets = [d for d in definitions if d.testable]
+    if not targets:
+        return []
+    rel = targets[0].file
+    if rel.endswith((".jsx", ".tsx")):
+        return [Probe(definition=d.key, outcome="skipped", reason=JSX_REASON) for d in targets]
+    node = require_node("probe JavaScript definitions")
+    module = workspace.path(rel)
+    kind = str(targets[0].details.get("module_kind") or "esm")
+    planned = _plan(targets)
+    probes: list[Probe] = []
+    pending = planned
+    text = module.read_text(encoding="utf-8") if module.is_file() else ""
+    for attempt in range(MAX_RELAUNCHES + 1):
+        if not pending:
+            break
+        records, result = _launch(node, workspace, module, kind, pending, attempt)
+        done, hung, load_error = _collect(records, pending, text, rel)
+        probes.extend(done)
+        if load_error is not None:
+            probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="crash",
+                                reason=load_error, category=p.call.category, setup=p.setup,
+                                call=p.expression) for p in pending if p.id not in
+                          {int(r.get("id", -1)) for r in records if r.get("event") == "result"})
+            break
+        finished = {int(r["id"]) for r in records if r.get("event") == "result"}
+        if hung is None and not result.timed_out:
+            missing = [p for p in pending if p.id not in finished]
+            reason = _crash_reason(result)
+            probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="crash",
+                                reason=reason, category=p.call.category, setup=p.setup,
+                                call=p.expression) for p in missing)
+            break
+        hung_call = next((p for p in pending if p.id == hung), None)
+        if hung_call is None:
+            reason = _crash_reason(result)
+            probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="crash",
+                                reason=reason, category=p.call.category)
+                          for p in pending if p.id not in finished)
+            break
+        probes.append(Probe(definition=hung_call.definition.key, args=hung_call.call.args,
+                            outcome="timeout", category=hung_call.call.category,
+                            setup=hung_call.setup, call=hung_call.expression,
+                            reason=f"did not return within {result.killed_reason or 'the limit'}"
+                            " (infinite loop?)"))
+        # The definition that hung is not called again; the others get another launch.
+        rest = [p for p in pending if p.id not in finished and p.id != hung]
+        skipped = [p for p in rest if p.definition.key == hung_call.definition.key]
+        probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="skipped",
+                            category=p.call.category,
+                            reason="an earlier call of this definition did not return")
+                      for p in skipped)
+        pending = [p for p in rest if p.definition.key != hung_call.definition.key]
+    return probes
+
+
+def _crash_reason(result: Any) -> str:
+    tail = (result.stderr or result.stdout or "").strip().splitlines()[-3:]
+    detail = " / ".join(tail) if tail else f"exit status {result.returncode}"
+    return f"the probe harness stopped: {detail}"[:400]
+
+
+def _plan(definitions: list[Definition]) -> list[_Planned]:
+    planned: list[_Planned] = []
+    for definition in definitions:
+        access = {"kind": export_kind(definition), "name": exported_name(definition)}
+        local = binding(definition)
+        details = definition.details or {}
+        if definition.kind == "method":
+            static = bool(details.get("static"))
+            ctor_params = [_param(p) for p in details.get("constructor") or []]
+            ctor_args = _typical_args(definition, ctor_params)
+            for call in inputs.plan_calls(definition):
+                args = ", ".join(call.args)
+                if static:
+                    setup: tuple[str, ...] = ()
+                    expression = f"{local}.{definition.name}({args})"
+                else:
+                    obj = instance_name(local)
+                    setup = (f"const {obj} = new {local}({', '.join(ctor_args)});",)
+                    expression = f"{obj}.{definition.name}({args})"
+                payload = {"access": access, "method": definition.name, "static": static,
+                           "ctor_args": ", ".join(ctor_args), "args": args,
+                           "generator": bool(details.get("generator"))}
+                planned.append(_Planned(len(planned), definition, call, payload, setup,
+                                        expression))
+        else:
+            construct = definition.kind == "class"
+            for call in inputs.plan_calls(definition):
+                args = ", ".join(call.args)
+                expression = f"{'new ' if construct else ''}{local}({args})"
+                payload = {"access": access, "args": args, "construct": construct,
+                           "generator": bool(details.get("generator"))}
+                planned.append(_Planned(len(planned), definition, call, payload, (),
+                                        expression))
+    return planned
+
+
+def _param(data: dict[str, Any]) -> Any:
+    from testgen.model import Parameter
+
+    return Parameter(data.get("name", "x"), data.get("annotation"), data.get("default"),
+                     data.get("kind", "positional"))
+
+
+def _typical_args(definition: Definition, params: list[Any]) -> list[str]:
+    args = []
+    for param in params:
+        if param.default is not None:
+            break
+        values = inputs.values_for(param, definition)
+        args.append(values[0].literal if values else "undefined")
+    return args
+
+
+def _launch(node: str, workspace: Workspace, module: Path, kind: str,
+            planned: list[_Planned], attempt: int) -> tuple[list[dict[str, Any]], Any]:
+    scratch = workspace.scratch / "probe"
+    scratch.mkdir(parents=True, exist_ok=True)
+    stem = f"{module.stem}-{abs(hash(str(module))) % 10**8}-{attempt}"
+    output = scratch / f"{stem}.jsonl"
+    output.unlink(missing_ok=True)
+    plan = {
+        "module": str(module.resolve()), "kind": kind, "output": str(output),
+        "async_timeout_ms": ASYNC_TIMEOUT_MS,
+        "calls": [{"id": p.id, **p.payload} for p in planned],
+    }
+    plan_file = scratch / f"{stem}.plan.json"
+    plan_file.write_text(json.dumps(plan), encoding="utf-8")
+    env = typescript_env(workspace)
+    argv = [node, *node_argv_prefix(env), str(harness_file("probe-harness.mjs")),
+            str(plan_file)]
+    timeout = min(workspace.timeout, PROBE_TIMEOUT)
+    result = workspace.run(argv, cwd=workspace.root, timeout=timeout, env=env, memory_mb=None)
+    records = []
+    if output.is_file():
+        for line in output.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                continue
+    return records, result
+
+
+def _collect(records: list[dict[str, Any]], planned: list[_Planned], text: str,
+             rel: str) -> tuple[list[Probe], int | None, str | None]:
+    by_id = {p.id: p for p in planned}
+    probes: list[Probe] = []
+    started: int | None = None
+    finished: set[int] = set()
+    for record in records:
+        event = record.get("event")
+        if event == "load-error":
+            error = record.get("error") or {}
+            return probes, None, (f"importing the module failed: {error.get('name')}: "
+                                  f"{error.get('message')}")[:400]
+        if event == "start":
+            started = int(record["id"])
+        elif event == "result":
+            finished.add(int(record["id"]))
+            planned_call = by_id.get(int(record["id"]))
+            if planned_call is not None:
+                probes.append(_to_probe(record, planned_call, text, rel))
+    hung = started if started is not None and started not in finished else None
+    return probes, hung, None
+
+
+def _to_probe(record: dict[str, Any], planned: _Planned, text: str, rel: str) -> Probe:
+    definition = planned.definition
+    outcome = record.get("outcome", "crash")
+    covered = frozenset(covered_by_ranges(text, rel, [tuple(r) for r in record.get("ranges")
+                                                      or []])) if text else frozenset()
+    details: dict[str, Any] = {
+        "async": bool(record.get("async")), "renderable": bool(record.get("renderable")),
+        "type": record.get("type"), "instance": record.get("instance"),
+        "nested_instance": bool(record.get("nested_instance")),
+        "generator": bool(planned.payload.get("generator")),
+        "construct": bool(planned.payload.get("construct")),
+        "binding": binding(definition),
+    }
+    value = None
+    exception = message = None
+    reason = str(record.get("reason") or "")
+    if outcome == "return":
+        value = record.get("value") if record.get("renderable") else None
+        if not record.get("renderable"):
+            reason = str(record.get("why") or "value cannot be written as a literal")
+        state = record.get("state") or {}
+        if state.get("renderable"):
+            details["state"] = state.get("value")
+    elif outcome == "raise":
+        error = record.get("error") or {}
+        exception = error.get("name") or error.get("ctor")
+        message = error.get("message")
+        details.update({"error_ctor": error.get("ctor"), "error_code": error.get("code"),
+                        "is_error": bool(error.get("is_error")),
+                        "thrown": error.get("thrown")})
+        if not error.get("is_error"):
+            exception = exception or "non-Error value"
+    return Probe(
+        definition=definition.key, args=planned.call.args, outcome=outcome, value=value,
+        exception=exception, message=message,
+        deterministic=bool(record.get("deterministic", True)),
+        category=planned.call.category, setup=planned.setup, call=planned.expression,
+        covered_lines=covered, reason=reason, details=details,
+    )
