@@ -24,6 +24,9 @@ ENV_RESERVED = {"TESTGEN_LOAD_PLUGINS", "TESTGEN_CONFIG_DIR", "TESTGEN_CACHE_DIR
 TEST_TYPES = ("unit", "edge-cases", "negative", "table-driven", "integration", "regression")
 
 
+NUMBER = (int, float)
+
+
 @dataclass(frozen=True)
 class Key:
     """One configuration key: its type, default, and an optional check."""
@@ -41,13 +44,12 @@ class Key:
         types = self.type if isinstance(self.type, tuple) else (self.type,)
         names = {int: "integer", float: "number", str: "string", bool: "boolean",
                  list: "list"}
-        name = " or ".join(names.get(t, t.__name__) for t in types)
+        name = "number" if types == NUMBER else " or ".join(names.get(t, t.__name__)
+                                                             for t in types)
         if self.choices:
             name += " (one of " + ", ".join(map(str, self.choices)) + ")"
         return name + (" or null" if self.nullable else "")
 
-
-NUMBER = (int, float)
 
 SCHEMA: dict[str, dict[str, Key]] = {
     "llm": {
@@ -80,7 +82,6 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "budget_usd": Key(NUMBER, None, "stop issuing model requests before this cost",
                           minimum=0, nullable=True),
         "keep_no_gain": Key(bool, False, "keep passing tests that add no coverage"),
-        "max_probes": Key(int, 48, "probe calls per definition (offline engine)", minimum=1),
     },
     "output": {
         "format": Key(str, "text", "report format", choices=("text", "json", "html")),

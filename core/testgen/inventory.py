@@ -71,10 +71,29 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
     scanner = scanner_for(plugins, config, recursive=recursive, include=include,
                           exclude=exclude, shard=shard)
     scan = scanner.scan(path)
+    single_file = path.is_file()
+    if single_file and scan.skipped:
+        skipped = scan.skipped[0]
+        raise InputError(f"cannot use {skipped.path}: {skipped.reason}", code=skipped.code,
+                         hint="point --path at a UTF-8 source file or a directory")
     for skipped in scan.skipped:
-        log.warning("%s: skipped %s: %s", skipped.code, skipped.path, skipped.reason)
+        log.warning("warning[%s]: skipped %s: %s", skipped.code, skipped.path, skipped.reason)
+    if not scan.sources and not scan.tests:
+        known = ", ".join(sorted(e for lang in plugins.languages().values()
+                                 for e in lang.extensions))
+        if single_file:
+            raise InputError(f"{path.name} is not a source file of an installed language",
+                             code="TG202", hint=f"supported extensions: {known}")
+        raise InputError(f"no source files found under {path}", code="TG202",
+                         hint=f"supported extensions: {known}; check --include-pattern, "
+                              f".gitignore and .testgenignore")
     project = Project(root=scan.project_root, settings=config.languages())
     files = [_extract(plugins, source) for source in scan.sources]
+    if single_file and files and files[0].syntax_errors:
+        first = files[0].syntax_errors[0]
+        raise InputError(f"syntax error: {first.message}", code="TG204",
+                         location=f"{files[0].rel_path}:{first.line}:{first.column}",
+                         hint="fix the syntax (TestGen only works on code that parses)")
     identifiers: dict[str, set[str]] = {}
     for test in scan.tests:
         identifiers.setdefault(test.language, set()).update(IDENTIFIER.findall(test.text))
@@ -97,7 +116,7 @@ def _extract(plugins: Plugins, source: SourceFile) -> FileInventory:
     definitions = plugins.extract(parsed)
     if parsed.errors:
         first = parsed.errors[0]
-        log.warning("TG204: %s:%d:%d: syntax error: %s", source.rel_path, first.line,
+        log.warning("warning[TG204]: %s:%d:%d: syntax error: %s", source.rel_path, first.line,
                     first.column, first.message)
     return FileInventory(source, definitions, list(parsed.errors))
 

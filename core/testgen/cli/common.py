@@ -107,6 +107,8 @@ def emit(kind: str, data: dict[str, Any], fmt: str | None, report_file: Path | N
          config, plugins=None, *, verbose: bool = False) -> None:
     """Print the report on stdout in ``fmt`` and write ``report_file`` if asked."""
     fmt = fmt or config.get("output.format") or "text"
+    if not config.get("output.include_coverage", True):
+        data = _without_coverage(data)
     if report_file is not None:
         suffix = report_file.suffix.lower()
         file_fmt = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, fmt)
@@ -134,6 +136,16 @@ def render(kind: str, data: dict[str, Any], fmt: str, plugins=None, *,
         return ""
     reporters = plugins.reporters() if plugins is not None else _builtin_reporters()
     return reporters[fmt](data, kind=kind)
+
+
+def _without_coverage(data: Any) -> Any:
+    """``output.include_coverage: false`` leaves coverage figures out of every report."""
+    if isinstance(data, dict):
+        return {k: _without_coverage(v) for k, v in data.items()
+                if k not in ("coverage", "uncovered", "uncovered_lines")}
+    if isinstance(data, list):
+        return [_without_coverage(v) for v in data]
+    return data
 
 
 def _redacted(data: Any) -> Any:

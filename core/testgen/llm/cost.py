@@ -82,6 +82,8 @@ class Budget:
     def reserve(self, estimate: float) -> Reservation | None:
         """Hold ``estimate`` dollars for a request, or ``None`` when it would pass the cap."""
         with self._lock:
+            if self.exhausted:
+                return None  # once one request did not fit, the run stops asking
             if self.cap is not None and self.spent + self.reserved + estimate > self.cap:
                 self.exhausted = True
                 return None

@@ -18,6 +18,7 @@ import email.utils
 import logging
 import os
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
@@ -254,6 +255,9 @@ class Provider:
         worst_out = self.params.max_tokens or 2 * self.output_sizes.expected()
         estimate = self.pricing.of_tokens(target.model, tokens_in, worst_out)
         async with self._semaphore:
+            if target.model in self._dead:  # refused while this request waited for a slot
+                raise RequestFailed(self._dead[target.model].reason.split(": ", 1)[-1],
+                                    self._dead[target.model].kind)
             reservation = self.budget.reserve(estimate)
             if reservation is None:
                 raise BudgetExhausted()
@@ -343,7 +347,7 @@ class Provider:
         if self.progress is not None:
             self.progress("request", 1)
             self.progress("tokens", tokens_in + tokens_out)
-            self.progress("cost", round(cost * 1_000_000))
+            self.progress("cost", cost)
         return completion
 
     def count_tokens(self, prompt: Prompt, target: ModelTarget) -> int:
@@ -390,10 +394,14 @@ def classify(exc: BaseException, timeout: float | None = None) -> RequestFailed:
 
 
 def _exception_message(exc: BaseException) -> str:
+    """The provider's words without LiteLLM's repeated ``litellm.XError: XError:`` prefixes."""
     text = str(getattr(exc, "message", "") or exc)
-    for prefix in ("litellm.", "OpenAIException - "):
-        text = text.replace(prefix, "")
-    return text
+    for noise in ("litellm.", "OpenAIException - ", "AnthropicException - "):
+        text = text.replace(noise, "")
+    prefix = re.compile(r"^\s*(?:[A-Z]\w*(?:Error|Exception|Timeout)|APIError)\s*[:-]\s*")
+    while prefix.match(text):
+        text = prefix.sub("", text, count=1)
+    return text or type(exc).__name__
 
 
 def retry_after_of(exc: BaseException) -> float | None:

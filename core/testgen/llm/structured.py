@@ -102,7 +102,8 @@ def parse_output(text: str) -> ParsedOutput:
         try:
             document = json.loads(candidate)
         except json.JSONDecodeError as exc:
-            json_error = json_error or _describe_json_error(exc, candidate)
+            if candidate.startswith(("{", "[")):  # meant as JSON, not prose
+                json_error = json_error or _describe_json_error(exc, candidate)
             continue
         parsed = _from_document(document, method)
         if parsed is not None:

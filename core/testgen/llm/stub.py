@@ -5,7 +5,7 @@ Tests and benchmarks point LiteLLM at it (``model="openai/gpt-4o-mini"``,
 HTTP, retries — runs exactly as against a real provider, without the network::
 
     with StubLLM(latency=0.3) as stub:
-        stub.script(tests_json([{"test_name": "test_add", "test_code": "..."}]), Fault.rate_limit(2))
+        stub.script(json_answer([{"test_name": "test_add", "test_code": "..."}]), Fault.rate_limit(2))
         ...
         assert stub.request_count == 2
 
@@ -72,7 +72,7 @@ class Fault:
         return cls("truncated", text=text[: max(1, int(len(text) * keep))])
 
 
-def tests_json(tests: Iterable[dict[str, Any]], **extra: Any) -> str:
+def json_answer(tests: Iterable[dict[str, Any]], **extra: Any) -> str:
     """A completion in the structured-output schema; missing fields get empty defaults."""
     full = [{"test_name": t["test_name"], "test_code": t["test_code"],
              "imports": t.get("imports", []), "coverage_lines": t.get("coverage_lines", []),
@@ -132,6 +132,9 @@ class StubLLM:
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._active = 0
+        self.max_concurrent = 0
+        """Most requests in progress at the same time (to check client concurrency)."""
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -179,6 +182,7 @@ class StubLLM:
         with self._lock:
             self._script.clear()
             self.requests.clear()
+            self.max_concurrent = 0
 
     @property
     def request_count(self) -> int:
@@ -203,6 +207,15 @@ class StubLLM:
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
+
+    def _enter(self) -> None:
+        with self._lock:
+            self._active += 1
+            self.max_concurrent = max(self.max_concurrent, self._active)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._active -= 1
 
     def _wait(self, seconds: float) -> bool:
         """Sleep unless the server stops; False when it stopped."""
@@ -237,9 +250,13 @@ def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
             recorded = RecordedRequest(self.path, body, dict(self.headers.items()))
             stub._record(recorded)
             reply = stub._next_reply(body)
-            if stub.latency and not stub._wait(stub.latency):
-                return
-            self._answer(body, reply, recorded)
+            stub._enter()
+            try:
+                if stub.latency and not stub._wait(stub.latency):
+                    return
+                self._answer(body, reply, recorded)
+            finally:
+                stub._leave()
 
         def _answer(self, body: dict, reply: Reply, recorded: RecordedRequest) -> None:
             if isinstance(reply, str):

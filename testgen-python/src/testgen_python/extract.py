@@ -35,6 +35,7 @@ _QUERY_SOURCE = f"""
 
 MAX_SYNTAX_ISSUES = 20
 _STRING_PREFIX_CHARS = "rRbBuUfF"
+_STRING_STARTS = frozenset(c.encode() for c in _STRING_PREFIX_CHARS + "'\"")
 
 
 @lru_cache(maxsize=1)
@@ -135,8 +136,7 @@ def _callee_name(text: bytes) -> str | None:
 def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: SourceFile,
                 enclosing: Definition | None, imports: tuple[str, ...]) -> Definition:
     is_class = node.type == "class_definition"
-    name_node = node.child_by_field_name("name")
-    name = data[name_node.start_byte:name_node.end_byte].decode("utf-8", "replace")
+    name = node.child_by_field_name("name").text.decode("utf-8", "replace")
     body = node.child_by_field_name("body")
     decorators: tuple[str, ...] = ()
     if outer is not node:
@@ -186,7 +186,7 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
         start_line=outer.start_point[0] + 1, end_line=outer.end_point[0] + 1,
         signature=signature, code=code_bytes.decode("utf-8", "replace"),
         content_hash=hashlib.sha256(code_bytes).hexdigest(),
-        docstring=_docstring(body), parameters=parameters, returns=returns,
+        docstring=_docstring(body, data), parameters=parameters, returns=returns,
         parent=enclosing.qualname if enclosing else None, is_async=is_async,
         is_public=not private and (enclosing is None or enclosing.is_public),
         testable=testable, untestable_reason=reason, decorators=decorators, imports=imports,
@@ -194,13 +194,25 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
     )
 
 
+_PARAMETER_CACHE: dict[tuple[bytes, bool], tuple[Parameter, ...]] = {}
+
+
 def _parameters(node: Any, receiver: bool) -> tuple[Parameter, ...]:
     if node is None:
         return ()
-    text = _text(node)[1:-1]
-    if not any(c in text for c in "([{'\"#\n"):
-        return _simple_parameters(text, receiver)
-    return _parameters_from_tree(node, receiver)
+    raw = node.text
+    key = (raw, receiver)
+    cached = _PARAMETER_CACHE.get(key)
+    if cached is not None:
+        return cached  # Parameter is frozen: identical lists (``(self)``…) share one tuple
+    text = raw[1:-1].decode("utf-8", "replace")
+    if any(c in text for c in "([{'\"#\n"):
+        result = _parameters_from_tree(node, receiver)
+    else:
+        result = _simple_parameters(text, receiver)
+    if len(_PARAMETER_CACHE) < 50_000:
+        _PARAMETER_CACHE[key] = result
+    return result
 
 
 def _simple_parameters(text: str, receiver: bool) -> tuple[Parameter, ...]:
@@ -274,8 +286,11 @@ def _parameters_from_tree(node: Any, receiver: bool) -> tuple[Parameter, ...]:
     return tuple(params)
 
 
-def _docstring(body: Any) -> str | None:
-    if body is None or not body.named_child_count:
+def _docstring(body: Any, data: bytes) -> str | None:
+    # Most bodies do not start with a string: decide from one byte before asking the tree.
+    if body is None or data[body.start_byte:body.start_byte + 1] not in _STRING_STARTS:
+        return None
+    if not body.named_child_count:
         return None
     first = body.named_child(0)
     if first.type != "expression_statement" or first.named_child_count != 1:

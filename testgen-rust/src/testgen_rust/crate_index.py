@@ -104,11 +104,17 @@ class CrateIndex:
         lib = self.crate.lib_name
         if lib is None:
             return None
+        found: list[str] = []
         mod = self.modules.get(module)
         if mod is not None and mod.public and not mod.test_only:
-            return "::".join((lib, *module, name))
-        if depth > 3:
-            return None
+            found.append("::".join((lib, *module, name)))
+        if depth <= 3:
+            found.extend(self._reexported(module, name, depth))
+        # The shortest name wins: `tally::Money` reads better than `tally::money::Money`.
+        return min(found, key=lambda p: (p.count("::"), len(p))) if found else None
+
+    def _reexported(self, module: tuple[str, ...], name: str, depth: int) -> list[str]:
+        found = []
         for export in self.reexports:
             target = None
             if export.source == (*module, name):
@@ -117,10 +123,10 @@ class CrateIndex:
                 target = name
             if target is None:
                 continue
-            found = self.public_path(export.module, target, depth + 1)
-            if found:
-                return found
-        return None
+            path = self.public_path(export.module, target, depth + 1)
+            if path:
+                found.append(path)
+        return found
 
     def type_info(self, name: str, near: tuple[str, ...] = ()) -> TypeInfo | None:
         found = self.types.get(name)

@@ -1,0 +1,105 @@
+"""`testgen analyze` over the Python standard library vs raw tree-sitter parsing of it.
+
+Targets (DESIGN.md §8): analyze <= 1.5x the time of reading + parsing the same files with
+tree-sitter alone (one process, measured in this run), linear in size, <= 300 MB RSS.
+The standard library is copied to a temp dir first, so nothing is written next to it.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+RAW = """
+import sys, time
+from pathlib import Path
+import tree_sitter, tree_sitter_python
+parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_python.language()))
+files = [Path(p) for p in sys.argv[1:]]
+start = time.perf_counter()
+lines = 0
+for f in files:
+    data = f.read_bytes()
+    lines += data.count(b"\\n")
+    parser.parse(data)
+print(time.perf_counter() - start, lines)
+"""
+
+
+def python_files(root: Path) -> list[Path]:
+    skip = {"__pycache__", "site-packages", "node_modules", "build", "dist", "venv", ".venv",
+            "vendor", "target"}
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        if skip & set(path.relative_to(root).parts):
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if data.strip() and b"\0" not in data[:8192] and len(data) <= 1_000_000:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            out.append(path)
+    return out
+
+
+def raw_parse(files: list[Path]) -> tuple[float, int]:
+    # A fresh interpreter, like the CLI run, so both pay their own start-up separately.
+    argfile = RAW
+    out = subprocess.run([sys.executable, "-c", argfile, *map(str, files)], check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def analyze(path: Path) -> tuple[float, int, dict]:
+    testgen = [sys.executable, "-m", "testgen", "-q", "analyze", "--path", str(path),
+               "--format", "json"]
+    start = time.perf_counter()
+    proc = subprocess.run(testgen, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode != 0:
+        sys.exit(f"analyze failed: {proc.stderr[-2000:]}")
+    return elapsed, rss_kb, json.loads(proc.stdout)
+
+
+def main() -> None:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "stdlib"
+        shutil.copytree(stdlib, tree, ignore=shutil.ignore_patterns(
+            "__pycache__", "site-packages", "*.pyc", "*.so"))
+        half = Path(tmp) / "half"
+        files = python_files(tree)
+        for f in files[: len(files) // 2]:
+            target = half / f.relative_to(tree)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, target)
+        # analyze first: RUSAGE_CHILDREN's peak is then its own.
+        total, rss_kb, data = analyze(tree)
+        raw_time, lines = raw_parse(files)
+        half_time, _, half_data = analyze(half)
+    s = data["summary"]
+    print(f"tree: Python {sys.version.split()[0]} standard library, {len(files)} files, "
+          f"{lines:,} lines, {s['definitions']:,} definitions")
+    print(f"raw tree-sitter read+parse (one process)  {raw_time:7.2f} s")
+    print(f"testgen analyze (whole CLI run)           {total:7.2f} s")
+    print(f"ratio                                     {total / raw_time:7.2f}x  (target <= 1.5x)")
+    print(f"half the files: {half_data['summary']['lines']:,} lines in {half_time:.2f} s -> "
+          f"{half_time / half_data['summary']['lines'] * 1e6:.1f} us/line vs "
+          f"{total / s['lines'] * 1e6:.1f} us/line for all (linear if close)")
+    print(f"peak RSS of analyze                       {rss_kb / 1024:7.1f} MB  (target <= 300 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+export { formatMoney, parseMoney, splitEvenly } from './money.js';
+export { slugify, truncate } from './slug.js';

@@ -1,0 +1,518 @@
+"""Plan probe cases for the definitions of one file and write the Go harness that runs them.
+
+A case is one call of one definition on concrete inputs: for a method, a receiver built
+first (a constructor, a zero value or a populated literal) and, for integration sequences,
+other methods called before it. The harness is a ``_test.go`` file in the target package, so
+unexported code is reachable; its runtime (``harness/runtime.go.txt``) calls every case twice
+under ``recover`` with a per-case deadline and writes one JSON line per case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from itertools import zip_longest
+
+from testgen.model import Definition
+
+from . import imports as goimports
+from .gotypes import GoType, parse_type
+from .inputs import InputContext, Unsupported, Value, instantiate, values_for
+from .pkgindex import PackageIndex
+
+PROBE_FILE = "zz_testgen_probe_test.go"
+PROBE_TEST = "TestTestgenProbe"
+MAX_CASES_PER_DEFINITION = 28
+MAX_SEQUENCES = 4
+SETUP_FATAL = 't.Fatalf("setup: %v", err)'
+
+MUTATOR_WORDS = re.compile(
+    r"^(Pop|Remove|Delete|Del|Clear|Reset|Close|Next|Shift|Take|Drain|Flush|Inc|Dec|Add|Set|"
+    r"Push|Put|Append|Insert|Update|Write|Read|Load|Save|Start|Stop|Run|Apply|Register|"
+    r"Enqueue|Dequeue|Grow|Truncate|Sort|Swap|Move|Merge|Fill|Emit|Send|Receive|Consume|"
+    r"Advance|Step|Tick|Use|Release|Acquire|Lock|Unlock|Init|Parse|Scan|Seek|Reserve|Cancel|"
+    r"Withdraw|Deposit|Transfer|Commit|Rollback|Mark|Toggle|Enable|Disable|Record|Track)")
+
+# The runtime's own imports, aliased so they never collide with the package's names.
+RUNTIME_IMPORTS = [
+    'tgjson "encoding/json"', 'tgerrors "errors"', 'tgfmt "fmt"', 'tgmath "math"',
+    'tgos "os"', 'tgreflect "reflect"', 'tgsort "sort"', 'tgstrconv "strconv"',
+    'tgstrings "strings"', 'tgtesting "testing"', 'tgtime "time"', 'tgutf8 "unicode/utf8"',
+]
+_RUNTIME_ALIASES = {"json": "tgjson", "errors": "tgerrors", "fmt": "tgfmt", "math": "tgmath",
+                    "os": "tgos", "reflect": "tgreflect", "sort": "tgsort",
+                    "strconv": "tgstrconv", "strings": "tgstrings", "testing": "tgtesting",
+                    "time": "tgtime", "utf8": "tgutf8"}
+
+
+@dataclass
+class Case:
+    id: int
+    group: int
+    key: str
+    args: tuple[str, ...]
+    call: str
+    """The target call written with literals (what a test would write)."""
+    setup: tuple[str, ...] = ()
+    category: str = "typical"
+    label: str = ""
+    imports: frozenset[str] = frozenset()
+    receiver: str = ""
+    receiver_label: str = ""
+    type_args: dict[str, str] = field(default_factory=dict)
+    observers: tuple[str, ...] = ()
+    mutable_args: tuple[int, ...] = ()
+    lines: tuple[int, int] = (0, 0)
+    body: list[str] = field(default_factory=list)
+    """Go statements of the case inside the harness."""
+
+
+@dataclass
+class Signature:
+    """What the harness needs to know to call one definition."""
+
+    params: list[tuple[str, GoType]]
+    variadic: bool
+    results: list[GoType]
+    returns_error: bool
+    type_params: list[tuple[str, GoType]]
+
+
+@dataclass
+class Plan:
+    cases: list[Case] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Definition key → why it could not be probed at all."""
+
+
+def signature_of(definition: Definition) -> Signature:
+    params: list[tuple[str, GoType]] = []
+    variadic = False
+    for p in definition.parameters:
+        if p.kind == "receiver":
+            continue
+        text = p.annotation or "interface{}"
+        if p.kind == "var_positional":
+            variadic = True
+            elem = parse_type(text[3:] if text.startswith("...") else text)
+            gt = GoType("slice", elem=elem, text="[]" + elem.render(), variadic=True)
+        else:
+            gt = parse_type(text)
+        params.append((p.name, gt))
+    details = definition.details
+    results = [parse_type(r) for r in details.get("results", [])]
+    type_params = [(n, parse_type(c)) for n, c in details.get("type_params", [])]
+    return Signature(params=params, variadic=variadic, results=results,
+                     returns_error=bool(details.get("returns_error")),
+                     type_params=type_params)
+
+
+def _arg_name(name: str, i: int) -> str:
+    return f"testgenArg{i}"
+
+
+class Planner:
+    """Turns definitions into cases, drawing values from the package index."""
+
+    def __init__(self, index: PackageIndex, file_imports: dict[str, str]) -> None:
+        self.index = index
+        self.file_imports = file_imports
+        self.cases: list[Case] = []
+        self.skipped: dict[str, str] = {}
+
+    def plan(self, definitions: list[Definition]) -> Plan:
+        for group, definition in enumerate(definitions):
+            if not definition.testable:
+                self.skipped[definition.key] = definition.untestable_reason or "not testable"
+                continue
+            try:
+                reason = self._plan_definition(group, definition)
+            except RecursionError:
+                reason = "types nest too deeply to build inputs"
+            if reason:
+                self.skipped[definition.key] = reason
+        return Plan(cases=self.cases, skipped=self.skipped)
+
+    # ----------------------------------------------------------------- one definition
+
+    def _context(self, definition: Definition, type_args: dict[str, GoType]) -> InputContext:
+        return InputContext(index=self.index, literals=dict(definition.details.get(
+            "literals") or {}), type_args=type_args, file_imports=self.file_imports)
+
+    def _plan_definition(self, group: int, definition: Definition) -> str:
+        sig = signature_of(definition)
+        type_args = instantiate(sig.type_params, self.index)
+        if isinstance(type_args, Unsupported):
+            return type_args.reason
+        receiver = definition.details.get("receiver")
+        receiver_args: dict[str, GoType] = {}
+        if receiver:
+            decl = self.index.types.get(receiver["type"])
+            if decl is None:
+                return f"receiver type {receiver['type']} is not declared in this package"
+            if decl.type_params:
+                chosen = instantiate(list(decl.type_params), self.index)
+                if isinstance(chosen, Unsupported):
+                    return chosen.reason
+                # the method may name the type parameters differently from the type
+                names = receiver.get("type_params") or [n for n, _ in decl.type_params]
+                receiver_args = {n: chosen[d] for n, (d, _c) in zip(names, decl.type_params)}
+        all_args = {**type_args, **receiver_args}
+        ctx = self._context(definition, all_args)
+        pools: list[list[Value]] = []
+        for name, gt in sig.params:
+            values = values_for(gt, ctx, name)
+            if isinstance(values, Unsupported):
+                return f"parameter {name}: {values.reason}"
+            if not values:
+                return f"parameter {name}: no values of type {gt.render()}"
+            pools.append(values)
+        combos = self._combos(definition, sig, pools)
+        explicit = ""
+        if type_args and not receiver:
+            explicit = "[" + ", ".join(type_args[n].render() for n, _ in sig.type_params) + "]"
+        targs = {n: t.render() for n, t in all_args.items()}
+        if not receiver:
+            for args, category, label, imports in combos:
+                self._add(group, definition, sig, args, category, label, imports, targs,
+                          callee=definition.name + explicit)
+            return ""
+        setups = self._receiver_setups(definition, receiver, receiver_args, ctx)
+        if isinstance(setups, Unsupported):
+            return setups.reason
+        observers = self._observers(receiver["type"], definition.name, receiver_args)
+        first_setup = setups[0]
+        for args, category, label, imports in combos:
+            self._add(group, definition, sig, args, category, label, imports, targs,
+                      callee=f"{first_setup.var}.{definition.name}", setup=first_setup,
+                      observers=observers)
+        typical = combos[0] if combos else ((), "typical", "", frozenset())
+        for setup in setups[1:]:
+            self._add(group, definition, sig, typical[0], setup.category, setup.label,
+                      typical[3], targs, callee=f"{setup.var}.{definition.name}", setup=setup,
+                      observers=observers)
+        for steps, label, imports in self._sequences(definition, receiver, receiver_args,
+                                                     ctx, first_setup, combos):
+            seq_setup = Setup(first_setup.var, first_setup.lines + steps, "sequence",
+                              label, first_setup.imports | imports)
+            self._add(group, definition, sig, typical[0], "sequence", label, typical[3],
+                      targs, callee=f"{first_setup.var}.{definition.name}", setup=seq_setup,
+                      observers=observers)
+        return ""
+
+    def _combos(self, definition: Definition, sig: Signature,
+                pools: list[list[Value]]) -> list[tuple[tuple[str, ...], str, str, frozenset]]:
+        combos: list[tuple[tuple[str, ...], str, str, frozenset]] = []
+        seen: set[tuple[str, ...]] = set()
+
+        def add(values: list[Value], category: str, label: str) -> None:
+            args = tuple(v.literal for v in values)
+            if args in seen:
+                return
+            seen.add(args)
+            imports: frozenset[str] = frozenset()
+            for v in values:
+                imports |= v.imports
+            combos.append((args, category, label, imports))
+
+        if not pools:
+            add([], "typical", "")
+            return combos
+        names = [n for n, _ in sig.params]
+        base = [pool[0] for pool in pools]
+        single = len(pools) == 1
+        add(base, base[0].category if single else "typical",
+            base[0].label if single else "typical")
+        n_params = len(sig.params) - (1 if sig.variadic else 0)
+        for example in definition.details.get("doc_examples") or []:
+            if sig.variadic and len(example) >= n_params:
+                fixed, rest = example[:n_params], example[n_params:]
+                elem = sig.params[-1][1].elem
+                vals = [Value(a, "doc-example") for a in fixed]
+                vals.append(Value(f"[]{elem.render()}{{{', '.join(rest)}}}", "doc-example"))
+                add(vals, "doc-example", "doc example")
+            elif len(example) == len(pools):
+                add([Value(a, "doc-example") for a in example], "doc-example", "doc example")
+        variations = []
+        for i, pool in enumerate(pools):
+            per_param = []
+            for value in pool[1:]:
+                values = list(base)
+                values[i] = value
+                label = value.label if single else f"{names[i]} {value.label}".strip()
+                per_param.append((values, value.category, label))
+            variations.append(per_param)
+        for round_ in zip_longest(*variations):
+            for item in round_:
+                if item is not None:
+                    add(*item)
+        if len(pools) > 1:
+            second = [pool[1] if len(pool) > 1 and pool[1].category in ("typical", "literal")
+                      else pool[0] for pool in pools]
+            add(second, "typical", "other typical values")
+        return combos[:MAX_CASES_PER_DEFINITION]
+
+    # ----------------------------------------------------------------- receivers
+
+    def _receiver_setups(self, definition: Definition, receiver: dict,
+                         receiver_args: dict[str, GoType], ctx: InputContext):
+        type_name = receiver["type"]
+        decl = self.index.types[type_name]
+        var = receiver.get("name") or ""
+        if not var or var == "_" or var.startswith("testgen"):
+            var = type_name[:1].lower() if type_name[:1].isupper() else "recv"
+        param_names = {p.name for p in definition.parameters if p.kind != "receiver"}
+        if var in param_names:
+            var = "recv"
+        type_text = type_name
+        if decl.type_params:
+            type_text += "[" + ", ".join(
+                receiver_args[n].render() for n in (receiver.get("type_params") or
+                                                    [n for n, _ in decl.type_params])) + "]"
+        pointer = bool(receiver.get("pointer"))
+        setups: list[Setup] = []
+        underlying = decl.underlying
+        if underlying.kind == "struct" or (underlying.kind == "name" and not
+                                           underlying.is_builtin):
+            for ctor in self.index.constructors(type_name)[:1] if not decl.type_params else []:
+                call = self._ctor_call(ctor, ctx)
+                if call is None:
+                    continue
+                text, imports = call
+                if len(ctor.results) == 2:
+                    lines = (f"{var}, err := {text}", f"if err != nil {{ {SETUP_FATAL} }}")
+                else:
+                    lines = (f"{var} := {text}",)
+                setups.append(Setup(var, lines, "typical", f"{ctor.name}()" if not ctor.params
+                                    else ctor.name, imports))
+            if underlying.kind == "struct":
+                values = values_for(GoType("name", name=type_name, args=tuple(
+                    receiver_args[n] for n in (receiver.get("type_params") or []))
+                    if decl.type_params else (), text=type_text), ctx, var)
+                if not isinstance(values, Unsupported):
+                    zero = next((v for v in values if v.category == "default"), None)
+                    filled = next((v for v in values if v.category == "typical"), None)
+                    for value, category, label in ((zero, "default", f"zero {type_name}"),
+                                                   (filled, "typical", f"populated {type_name}")):
+                        if value is None:
+                            continue
+                        lit = ("&" if pointer else "") + value.literal
+                        setups.append(Setup(var, (f"{var} := {lit}",), category, label,
+                                            value.imports))
+        else:
+            values = values_for(GoType("name", name=type_name, text=type_text), ctx, var)
+            if isinstance(values, Unsupported):
+                return values
+            for value in values[:4]:
+                setups.append(Setup(var, (f"var {var} {type_text} = {value.literal}",),
+                                    value.category, f"{type_name} {value.label}".strip(),
+                                    value.imports))
+        if not setups:
+            return Unsupported(f"cannot build a receiver of type {type_name}")
+        return setups[:4]
+
+    def _ctor_call(self, ctor, ctx: InputContext) -> tuple[str, frozenset] | None:
+        args = []
+        imports: frozenset[str] = frozenset()
+        for name, gt in ctor.params:
+            values = values_for(gt, ctx, name)
+            if isinstance(values, Unsupported) or not values:
+                return None
+            value = values[0]
+            if ctor.variadic and gt is ctor.params[-1][1]:
+                args.append(value.literal + "...")
+            else:
+                args.append(value.literal)
+            imports |= value.imports
+        return f"{ctor.name}({', '.join(args)})", imports
+
+    def _observers(self, type_name: str, target: str, receiver_args) -> tuple[str, ...]:
+        found = []
+        for name, fn in sorted(self.index.methods.get(type_name, {}).items()):
+            if name == target or fn.params or fn.type_params:
+                continue
+            if len(fn.results) != 1 or fn.results[0].is_error:
+                continue
+            if MUTATOR_WORDS.match(name[:1].upper() + name[1:]):
+                continue
+            found.append(name)
+        exported = [n for n in found if n[:1].isupper()]
+        return tuple((exported or found)[:4])
+
+    def _sequences(self, definition: Definition, receiver: dict, receiver_args, ctx,
+                   setup: Setup, combos) -> list[tuple[tuple[str, ...], str, frozenset]]:
+        sequences = []
+        methods = self.index.methods.get(receiver["type"], {})
+        var = setup.var
+        for name, fn in sorted(methods.items()):
+            if len(sequences) >= MAX_SEQUENCES - 1:
+                break
+            if name == definition.name or fn.type_params:
+                continue
+            if not MUTATOR_WORDS.match(name[:1].upper() + name[1:]) or not fn.receiver_pointer:
+                continue
+            mctx = InputContext(index=self.index, literals=ctx.literals,
+                                type_args=receiver_args, file_imports=self.file_imports)
+            args = []
+            imports: frozenset[str] = frozenset()
+            ok = True
+            for i, (pname, gt) in enumerate(fn.params):
+                values = values_for(gt, mctx, pname)
+                if isinstance(values, Unsupported) or not values:
+                    ok = False
+                    break
+                literal = values[0].literal
+                if fn.variadic and i == len(fn.params) - 1:
+                    literal += "..."
+                args.append(literal)
+                imports |= values[0].imports
+            if not ok:
+                continue
+            sequences.append(((_discard(len(fn.results), f"{var}.{name}({', '.join(args)})"),),
+                              f"after {name}", imports))
+        if combos and len(combos) > 1:
+            sig = signature_of(definition)
+            first, second = combos[0], combos[1]
+            call = _call_text(f"{var}.{definition.name}", first[0], sig.variadic)
+            sequences.append(((_discard(len(sig.results), call),),
+                              f"called twice", first[3]))
+        return sequences
+
+    # ----------------------------------------------------------------- emitting
+
+    def _add(self, group: int, definition: Definition, sig: Signature, args: tuple[str, ...],
+             category: str, label: str, imports: frozenset, type_args: dict[str, str],
+             callee: str, setup: Setup | None = None,
+             observers: tuple[str, ...] = ()) -> None:
+        case_id = len(self.cases)
+        body: list[str] = []
+        if setup is not None:
+            body.extend(line.replace(SETUP_FATAL, "testgenObs.setupErr = err; return")
+                        for line in setup.lines)
+            imports = imports | setup.imports
+        body.append('testgenObs.stage = "call"')
+        mutable = []
+        for i, ((name, gt), literal) in enumerate(zip(sig.params, args)):
+            type_text = gt.substitute({k: parse_type(v) for k, v in type_args.items()}).render()
+            body.append(f"var {_arg_name(name, i)} {type_text} = {literal}")
+            if gt.kind in ("slice", "map", "pointer"):
+                mutable.append(i)
+        call_vars = [_arg_name(n, i) for i, (n, _) in enumerate(sig.params)]
+        if sig.variadic and call_vars:
+            call_vars[-1] += "..."
+        call_expr = f"{callee}({', '.join(call_vars)})"
+        results = [f"testgenR{i}" for i in range(len(sig.results))]
+        if results:
+            body.append(f"{', '.join(results)} := {call_expr}")
+        else:
+            body.append(call_expr)
+        values = results[:-1] if sig.returns_error else results
+        ifaces = []
+        result_types = sig.results[:-1] if sig.returns_error else sig.results
+        for rt in result_types:
+            rt = rt.substitute({k: parse_type(v) for k, v in type_args.items()})
+            ifaces.append(self._is_interface(rt))
+        if values:
+            body.append(f"testgenObs.vals = []interface{{}}{{{', '.join(values)}}}")
+            body.append("testgenObs.ifaces = []bool{" +
+                        ", ".join("true" if f else "false" for f in ifaces) + "}")
+        if sig.returns_error:
+            body.append(f"testgenObs.err = {results[-1]}")
+            body.append("testgenObs.hasErr = true")
+        receiver = definition.details.get("receiver")
+        if setup is not None and receiver and receiver.get("pointer"):
+            body.append(f"testgenObs.recv = {setup.var}")
+            body.append("testgenObs.hasRecv = true")
+        if setup is not None and observers:
+            entries = ", ".join(
+                f'{{"{o}", func() interface{{}} {{ return {setup.var}.{o}() }}}}'
+                for o in observers)
+            body.append(f"testgenObs.observers = []testgenProbeNamed{{{entries}}}")
+        if mutable:
+            body.append("testgenObs.args = []interface{}{" +
+                        ", ".join(_arg_name(sig.params[i][0], i) for i in mutable) + "}")
+        self.cases.append(Case(
+            id=case_id, group=group, key=definition.key, args=args,
+            call=_call_text(callee, args, sig.variadic),
+            setup=tuple(setup.lines) if setup is not None else (), category=category,
+            label=label, imports=imports, receiver=setup.var if setup else "",
+            receiver_label=setup.label if setup else "", type_args=type_args,
+            observers=observers, mutable_args=tuple(mutable), body=body))
+
+    def _is_interface(self, gt: GoType) -> bool:
+        if gt.kind == "interface":
+            return True
+        if gt.kind == "name" and not gt.package:
+            if gt.name in ("any", "error"):
+                return True
+            decl = self.index.types.get(gt.name)
+            return decl is not None and decl.underlying.kind == "interface"
+        return gt.kind == "name" and gt.package in ("io", "fmt", "context") and \
+            gt.name in ("Reader", "Writer", "Stringer", "Context")
+
+
+@dataclass
+class Setup:
+    var: str
+    lines: tuple[str, ...]
+    category: str
+    label: str
+    imports: frozenset[str] = frozenset()
+
+
+def _discard(n_results: int, call: str) -> str:
+    if n_results == 0:
+        return call
+    return ", ".join(["_"] * n_results) + " = " + call
+
+
+def _call_text(callee: str, args: tuple[str, ...], variadic: bool) -> str:
+    parts = list(args)
+    if variadic and parts:
+        parts[-1] += "..."
+    return f"{callee}({', '.join(parts)})"
+
+
+def plan_cases(definitions: list[Definition], index: PackageIndex,
+               file_imports: dict[str, str]) -> Plan:
+    return Planner(index, file_imports).plan(definitions)
+
+
+def runtime_source() -> str:
+    return resources.files("testgen_go").joinpath("harness/runtime.go.txt").read_text(
+        encoding="utf-8")
+
+
+def render(plan: Plan, package: str, sentinels: list[str], file_specs: list[str]) -> str:
+    """The harness file; records each case's line range in ``case.lines``."""
+    lines: list[str] = []
+    case_lines: list[str] = ["var testgenProbeCases = []testgenProbeCase{"]
+    offsets: list[tuple[Case, int, int]] = []
+    for case in plan.cases:
+        start = len(case_lines)
+        case_lines.append(f"\t{{id: {case.id}, group: {case.group}, "
+                          f"fn: func(testgenObs *testgenProbeObs) {{")
+        case_lines.extend("\t\t" + stmt for stmt in case.body)
+        case_lines.append("\t}},")
+        offsets.append((case, start, len(case_lines) - 1))
+    case_lines.append("}")
+    sentinel_lines = ["var testgenProbeSentinels = []testgenProbeSentinel{"]
+    sentinel_lines += [f'\t{{"{name}", {name}}},' for name in sentinels]
+    sentinel_lines += [f'\t{{"{q}.{n}", {_RUNTIME_ALIASES.get(q, q)}.{n}}},'
+                       for q, n in (("io", "EOF"), ("io", "ErrUnexpectedEOF"),
+                                    ("strconv", "ErrSyntax"), ("strconv", "ErrRange"),
+                                    ("os", "ErrNotExist"), ("os", "ErrExist"),
+                                    ("context", "Canceled"), ("context", "DeadlineExceeded"))]
+    sentinel_lines.append("}")
+    cases_text = "\n".join(sentinel_lines + case_lines)
+    needed = goimports.resolve(f"package {package}\n\n{cases_text}\n", preferred=file_specs)
+    specs = sorted(set(RUNTIME_IMPORTS) | {s for s in needed if s})
+    header = [f"package {package}", "", "import ("] + [f"\t{s}" for s in specs] + [")", ""]
+    lines = header + runtime_source().splitlines() + [""]
+    base = len(lines)
+    lines += cases_text.splitlines()
+    first_case_line = base + len(sentinel_lines)
+    for case, start, end in offsets:
+        case.lines = (first_case_line + start + 1, first_case_line + end + 1)
+    return "\n".join(lines) + "\n"

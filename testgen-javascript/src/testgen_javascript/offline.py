@@ -1,0 +1,330 @@
+"""Offline test candidates: turn observed behaviour (probes) into tests a person would keep.
+
+Each test pins one behaviour with a real value or an exact error check. Probes are chosen
+greedily by the lines they run that earlier choices did not (so each test earns its place
+under the keep rule), then by distinct behaviours (another error type, another result shape).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
+
+from .frameworks import Style, quote, style_for
+from .modules import binding, instance_name
+from .project import is_typescript
+
+CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "boundary": 4,
+                  "invalid": 5, "sequence": 6}
+LIMITS = {"unit": 8, "edge-cases": 6, "negative": 6, "table-driven": 14, "integration": 6,
+          "regression": 10}
+MAX_NAME = 90
+
+
+def candidates(request: OfflineRequest) -> list[TestCandidate]:
+    definition = request.definition
+    commonjs = definition.details.get("module_kind") == "cjs"
+    typescript = is_typescript(definition.file)
+    style = style_for(request.framework, commonjs=commonjs, typescript=typescript)
+    usable = [p for p in request.probes if _usable(p, style)]
+    builder = _Builder(definition, style, request.test_type)
+    kind = request.test_type
+    if kind == "table-driven":
+        return builder.tables(usable)
+    if kind == "integration":
+        return builder.integration(usable)
+    pools: dict[str, Callable[[Probe], bool]] = {
+        "unit": lambda p: p.category in ("typical", "literal", "doc-example", "default"),
+        "edge-cases": lambda p: p.category == "boundary",
+        "negative": lambda p: p.outcome == "raise",
+        "regression": lambda p: True,
+    }
+    pool = [p for p in usable if pools.get(kind, pools["unit"])(p)]
+    chosen = select(pool, LIMITS.get(kind, 8))
+    return [builder.single(p) for p in chosen]
+
+
+def _usable(probe: Probe, style: Style) -> bool:
+    if not probe.deterministic:
+        return False
+    details = probe.details or {}
+    if probe.outcome == "return":
+        if probe.value is None:
+            return False
+        if details.get("nested_instance") and not style.uses_expect:
+            return False
+        return len(probe.value) <= 400
+    if probe.outcome == "raise":
+        return bool(details.get("is_error")) and probe.exception is not None and \
+            len(probe.message or "") <= 300
+    return False
+
+
+def select(pool: list[Probe], limit: int) -> list[Probe]:
+    """Greedy set cover on the lines each probe ran, then distinct behaviours."""
+    ordered = sorted(pool, key=_rank)
+    chosen: list[Probe] = []
+    covered: set[int] = set()
+    remaining = list(ordered)
+    while remaining and len(chosen) < limit:
+        best = max(remaining, key=lambda p: (len(p.covered_lines - covered), -_rank(p)[0]))
+        gain = len(best.covered_lines - covered)
+        if gain == 0 and chosen:
+            break
+        chosen.append(best)
+        covered |= best.covered_lines
+        remaining.remove(best)
+    seen = {_behaviour(p) for p in chosen}
+    for probe in remaining:
+        if len(chosen) >= limit:
+            break
+        behaviour = _behaviour(probe)
+        if behaviour not in seen:
+            seen.add(behaviour)
+            chosen.append(probe)
+    return sorted(chosen, key=lambda p: ordered.index(p))
+
+
+def _rank(probe: Probe) -> tuple[int, int]:
+    return CATEGORY_ORDER.get(probe.category, 9), len(", ".join(probe.args))
+
+
+def _behaviour(probe: Probe) -> tuple[str, str]:
+    if probe.outcome == "raise":
+        return "raise", str(probe.exception)
+    return "return", str((probe.details or {}).get("type"))
+
+
+class _Builder:
+    def __init__(self, definition: Definition, style: Style, test_type: str) -> None:
+        self.definition = definition
+        self.style = style
+        self.test_type = test_type
+        self.subject = definition.qualname
+        self.names: set[str] = set()
+
+    # ----------------------------------------------------------------- one probe, one test
+
+    def single(self, probe: Probe) -> TestCandidate:
+        body, is_async = self._body(probe)
+        name = self._unique(self._name(probe))
+        return self._candidate(name, self.style.test_block(name, body, is_async=is_async),
+                               [probe])
+
+    def _body(self, probe: Probe) -> tuple[list[str], bool]:
+        details = probe.details or {}
+        lines = list(probe.setup)
+        expr = self._expression(probe)
+        is_async = bool(details.get("async"))
+        if probe.outcome == "return":
+            actual = f"await {expr}" if is_async else expr
+            if details.get("generator"):
+                if is_async:
+                    actual = f"await collect({expr})"
+                else:
+                    actual = f"[...{expr}]"
+                    is_async = False
+            elif is_async:
+                actual = f"(await {expr})" if not self.style.uses_expect else f"await {expr}"
+            lines.append(self.style.returns(actual, probe.value or "undefined",
+                                            kind=details.get("type"),
+                                            instance=bool(details.get("instance"))))
+        else:
+            error = probe.exception or "Error"
+            binding_for_error = None
+            if is_async:
+                lines.extend(self.style.rejects(expr, error, probe.message, binding_for_error))
+            else:
+                lines.extend(self.style.throws(expr, error, probe.message, binding_for_error))
+        return lines, is_async or (details.get("generator") and details.get("async", False))
+
+    def _expression(self, probe: Probe) -> str:
+        definition = self.definition
+        args = ", ".join(self._arg(a, probe) for a in probe.args)
+        local = binding(definition)
+        if definition.kind == "method":
+            if (definition.details or {}).get("static"):
+                return f"{local}.{definition.name}({args})"
+            return f"{instance_name(local)}.{definition.name}({args})"
+        if definition.kind == "class":
+            return f"new {local}({args})"
+        return f"{local}({args})"
+
+    def _arg(self, literal: str, probe: Probe) -> str:
+        # TypeScript would reject deliberately wrong inputs at compile time; say they are.
+        if self.style.typescript and probe.category in ("invalid", "boundary") and \
+                literal in ("null", "undefined") or (
+                    self.style.typescript and probe.category == "invalid"):
+            return f"{literal} as any"
+        return literal
+
+    def _name(self, probe: Probe) -> str:
+        args = _short(", ".join(probe.args), 36) if probe.args else ""
+        subject = self.subject
+        details = probe.details or {}
+        when = f" for {args}" if args else ""
+        if probe.outcome == "raise":
+            verb = "rejects with" if details.get("async") else "throws"
+            return _clip(f"{subject} {verb} {probe.exception}{when}")
+        verb = "resolves to" if details.get("async") else "returns"
+        if self.definition.kind == "class":
+            verb = "builds"
+        return _clip(f"{subject} {verb} {_short(probe.value or 'undefined', 32)}{when}")
+
+    def _unique(self, name: str) -> str:
+        candidate, n = name, 2
+        while candidate in self.names:
+            candidate = f"{name} ({n})"
+            n += 1
+        self.names.add(candidate)
+        return candidate
+
+    def _candidate(self, name: str, code: str, probes: list[Probe],
+                   extra_ids: tuple[str, ...] = ()) -> TestCandidate:
+        helpers: tuple[str, ...] = ()
+        if "collect(" in code:
+            helpers = (COLLECT_HELPER,)
+        covered: set[int] = set()
+        for probe in probes:
+            covered |= probe.covered_lines
+        return TestCandidate(
+            id=f"{self.definition.key}::{name}", definition=self.definition.key,
+            test_name=name, code=code, test_type=self.test_type, engine="offline",
+            imports=self.style.imports(), helpers=helpers,
+            details={"needs": [self.definition.key], "probes": len(probes),
+                     "runner_names": list(extra_ids) or [name],
+                     "predicted_lines": sorted(covered)},
+        )
+
+    # ----------------------------------------------------------------- tables
+
+    def tables(self, usable: list[Probe]) -> list[TestCandidate]:
+        out = []
+        returns = select([p for p in usable if p.outcome == "return"], LIMITS["table-driven"])
+        if len(returns) >= 2:
+            out.append(self._table(returns, "returns the expected value"))
+        raises = select([p for p in usable if p.outcome == "raise"], 8)
+        if len(raises) >= 2:
+            out.append(self._table(raises, "throws for invalid input"))
+        elif raises:
+            out.append(self.single(raises[0]))
+        if len(returns) == 1:
+            out.append(self.single(returns[0]))
+        return out
+
+    def _table(self, probes: list[Probe], what: str) -> TestCandidate:
+        same_setup = len({p.setup for p in probes}) == 1
+        setup = list(probes[0].setup) if same_setup else []
+        is_async = any((p.details or {}).get("async") for p in probes)
+        arity = max(len(p.args) for p in probes)
+        params = [f"arg{i}" if arity > 1 else "input" for i in range(arity)]
+        call = self._call_with(params)
+        raises = probes[0].outcome == "raise"
+        base = self._unique(_clip(f"{self.subject} {what}"))
+        if self.style.uses_expect and same_setup:
+            rows = []
+            for p in probes:
+                args = [self._arg(a, p) for a in p.args] + ["undefined"] * (arity - len(p.args))
+                label = _short(", ".join(p.args) or "no arguments", 60)
+                expected = p.value if not raises else quote(p.message or "")
+                extra = [quote(p.exception or "Error")] if raises else []
+                rows.append((label, args + [expected or "undefined"] + extra))
+            labels = [r[0] for r in rows]
+            if len(set(labels)) == len(labels) and "%" not in base:
+                body = list(setup)
+                if raises:
+                    body.append(f"expect(() => {call}).toThrow(expected);")
+                    names = [*params, "expected", "errorName"]
+                else:
+                    target = f"await {call}" if is_async else call
+                    body.append(f"expect({target}).toEqual(expected);")
+                    names = [*params, "expected"]
+                template = f"{base} for %s"
+                code = self.style.each_block(template, rows, names, body, is_async=is_async)
+                ids = tuple(f"{base} for {label}" for label in labels)
+                return self._candidate(base, code, probes, ids)
+        # A loop over a table: one test, every row checked (node:test, mocha, mixed setups).
+        lines = ["const cases = ["]
+        for p in probes:
+            args = ", ".join(self._arg(a, p) for a in p.args)
+            if raises:
+                lines.append(f"  {{ args: [{args}], error: {quote(p.exception or 'Error')}, "
+                             f"message: {quote(p.message or '')} }},")
+            else:
+                lines.append(f"  {{ args: [{args}], expected: {p.value} }},")
+        lines.append("];")
+        lines.extend(setup if same_setup else [])
+        field = "error, message" if raises else "expected"
+        lines.append(f"for (const {{ args, {field} }} of cases) {{")
+        spread = self._call_spread()
+        if raises:
+            for line in self._loop_throw(spread):
+                lines.append(f"  {line}")
+        else:
+            actual = f"await {spread}" if is_async else spread
+            lines.append("  " + self._loop_equal(actual))
+        lines.append("}")
+        code = self.style.test_block(base, lines, is_async=is_async)
+        return self._candidate(base, code, probes)
+
+    def _call_with(self, params: list[str]) -> str:
+        return self._expression(Probe(definition="", args=tuple(params)))
+
+    def _call_spread(self) -> str:
+        return self._expression(Probe(definition="", args=("...args",)))
+
+    def _loop_equal(self, actual: str) -> str:
+        if self.style.uses_expect:
+            return f"expect({actual}).toEqual(expected);"
+        if self.style.chai:
+            return f"expect({actual}).to.deep.equal(expected);"
+        return f"assert.deepEqual({actual}, expected);"
+
+    def _loop_throw(self, call: str) -> list[str]:
+        if self.style.uses_expect:
+            return [f"expect(() => {call}).toThrow(message);"]
+        if self.style.chai:
+            return [f"expect(() => {call}).to.throw(message);"]
+        return [f"assert.throws(() => {call}, {{ name: error, message }});"]
+
+    # ----------------------------------------------------------------- integration
+
+    def integration(self, usable: list[Probe]) -> list[TestCandidate]:
+        """One test per definition that walks its typical inputs end to end."""
+        returns = select([p for p in usable if p.outcome == "return"
+                          and p.category in ("typical", "doc-example", "literal")], 6)
+        if not returns:
+            return []
+        body: list[str] = []
+        is_async = False
+        for probe in returns:
+            lines, probe_async = self._body(probe)
+            is_async = is_async or bool(probe_async)
+            if probe.setup:  # each step gets a fresh instance in its own block
+                body.extend(["{", *[f"  {line}" for line in lines], "}"])
+            else:
+                body.extend(lines)
+        name = self._unique(_clip(f"{self.subject} handles its typical inputs end to end"))
+        code = self.style.test_block(name, body, is_async=is_async)
+        return [self._candidate(name, code, returns)]
+
+
+COLLECT_HELPER = """async function collect(iterable) {
+  const items = [];
+  for await (const item of iterable) {
+    items.push(item);
+  }
+  return items;
+}"""
+
+
+def _short(text: str, width: int) -> str:
+    text = re.sub(r"\s+", " ", text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _clip(name: str) -> str:
+    return _short(name, MAX_NAME)
+
