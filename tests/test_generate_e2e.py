@@ -227,3 +227,28 @@ def test_hostile_targets_are_contained_and_the_run_goes_on(run_cli, make_project
     after = tree_digest(project)
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
     assert changed == set(report["written"])
+
+
+def test_ctrl_c_stops_reports_and_exits_130(make_project, isolated_home, tmp_path):
+    import os
+    import signal
+    import time
+
+    project = make_project({
+        "pyproject.toml": "[project]\nname = 's'\nversion = '0'\n",
+        "s/slow.py": "def crunch(n: int) -> int:\n    total = 0\n"
+                     "    for i in range(10 ** 9):\n        total += i % 7\n    return total\n",
+    }, name="slow")
+    report = tmp_path / "interrupted.json"
+    proc = subprocess.Popen([sys.executable, "-m", "testgen", "generate", "--path",
+                             str(project), "--timeout", "120", "--report", str(report)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "NO_COLOR": "1"})
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in err
+    data = json.loads(report.read_text())
+    assert data["interrupted"] is True
+    assert data["written"] == []

@@ -77,7 +77,11 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
         raise InputError(f"cannot use {skipped.path}: {skipped.reason}", code=skipped.code,
                          hint="point --path at a UTF-8 source file or a directory")
     for skipped in scan.skipped:
-        log.warning("warning[%s]: skipped %s: %s", skipped.code, skipped.path, skipped.reason)
+        # An empty file (an ``__init__.py`` marker) is normal, not a problem: say so only
+        # with -v. Every other skip is a warning.
+        level = logging.INFO if skipped.reason == "empty file" else logging.WARNING
+        log.log(level, "warning[%s]: skipped %s: %s", skipped.code, skipped.path,
+                skipped.reason)
     if not scan.sources and not scan.tests:
         known = ", ".join(sorted(e for lang in plugins.languages().values()
                                  for e in lang.extensions))

@@ -321,10 +321,18 @@ class Pipeline:
                     work.launches += self._workspaces[index].launches - before
 
         with self.metrics.phase(name):
-            with ThreadPoolExecutor(max_workers=len(by_worker)) as pool:
+            pool = ThreadPoolExecutor(max_workers=len(by_worker))
+            try:
                 futures = [pool.submit(drain, index) for index in by_worker]
                 for future in futures:
                     future.result()
+            except KeyboardInterrupt:
+                # Stop handing out work and kill running sandboxes; do not wait for them.
+                self._stop.set()
+                kill_all()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
 
     # ================================================================= probe
 

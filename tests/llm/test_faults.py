@@ -214,3 +214,28 @@ def test_a_whole_batch_under_mixed_faults_finishes_with_a_status_for_everything(
     assert all(c.status in ("pending", "error") for c in candidates)
     assert all(c.reason for c in candidates if c.status == "error")
     assert sum(c.status == "error" for c in candidates) == 2  # truncated + prose
+
+
+def test_a_repair_that_returns_the_same_test_is_not_offered_again(make_engine, stub_llm, toy):
+    stub_llm.script(GOOD, GOOD)
+    engine = make_engine()
+    candidate, job = generate_one(engine, toy)
+    candidate.status = "failed"
+
+    repaired = engine.repair([RepairRequest(job, candidate, "AssertionError")])
+
+    assert repaired == {}
+    assert stub_llm.request_count == 2
+
+
+def test_an_answer_with_no_tests_is_skipped_and_cached(make_engine, stub_llm, toy):
+    stub_llm.script('{"tests": []}')
+    engine = make_engine()
+    job = toy.job([toy.definition("double")])
+
+    first = only(engine.generate([job])[job.id])
+    second = only(engine.generate([job])[job.id])
+
+    assert first.status == second.status == "skipped"
+    assert first.reason == "the model wrote no test for it"
+    assert stub_llm.request_count == 1

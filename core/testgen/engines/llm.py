@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Sequence
 
-from ..errors import TestgenError
+from ..errors import PluginError, TestgenError
 from ..model import Definition, Prompt, PromptRequest, TestCandidate
 from ..llm import prompts
 from ..llm.cache import ResponseCache
@@ -107,18 +107,38 @@ class LLMEngine:
         """Set when no request of the run could be served by any model (authentication,
         unreachable provider): the CLI reports it and exits with status 3."""
         self.interrupted = False
-        """Set when Ctrl-C stopped a run; the unanswered definitions are ``skipped``."""
+        """Set when Ctrl-C stopped a run (the KeyboardInterrupt is re-raised)."""
         self._targets: dict[str, ModelTarget] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._answered = 0
         self._failures: list[RequestFailed] = []
+        self._generic_languages: set[str] = set()
 
     # ================================================================= public API
 
     def prepare(self) -> None:
-        """Import LiteLLM now (≈ 2 s) rather than at the first request — call it while
-        other work runs, or before timing the model phase."""
-        import_litellm()
+        """Import LiteLLM and load the tokenizers of the configured models now (a few
+        seconds, once per process) rather than at the first request — call it while other
+        work runs, or before timing the model phase."""
+        litellm = import_litellm()
+        warm = Prompt(system="", user="warm up")
+        models = list(dict.fromkeys(m for m in (self.small_model, self.model, *self.fallbacks)
+                                    if m))
+        for model in models:
+            self.provider.count_tokens(warm, self._target(model, with_key=not self.dry_run))
+        if self.dry_run or not models:
+            return
+
+        async def rehearse() -> None:
+            # A mocked answer runs LiteLLM's request path (and its lazy imports) offline.
+            await litellm.acompletion(model=models[0], messages=[{"role": "user",
+                                                                  "content": "warm up"}],
+                                      mock_response='{"tests": []}')
+
+        try:
+            self._run(rehearse())
+        except Exception as exc:  # noqa: BLE001 - only a warm-up; the real request will tell
+            log.debug("warm-up of %s failed: %s", models[0], redact(str(exc)))
 
     def generate(self, jobs: list[GenerationJob],
                  progress: Progress | None = None) -> dict[str, list[TestCandidate]]:
@@ -128,7 +148,7 @@ class LLMEngine:
         self.provider.progress = progress
         results: dict[str, list[TestCandidate]] = {}
         self._run(self._serve_all(requests, results, progress))
-        out = self._collect(jobs, results, skipped, default_reason="interrupted")
+        out = self._collect(jobs, results, skipped, default_reason="not answered")
         self._note_fatal()
         return out
 
@@ -272,13 +292,28 @@ class LLMEngine:
             style_examples=tuple(job.style_examples),
             template_dirs=tuple(Path(p) for p in job.template_dirs))
         try:
-            prompt = self.plugins.render_prompt(prompt_request)
+            prompt = self._prompt(prompt_request)
         except TestgenError as exc:
             request.error = f"no prompt: {exc.message}"
             return
         request.prompt = prompts.with_notes(
             prompt, prompts.batch_note(definitions),
             prompts.uncovered_note(definitions, job.uncovered), prompts.output_note(prompt))
+
+    def _prompt(self, request: PromptRequest) -> Prompt:
+        """The language plugin's prompt; the generic one when no plugin renders prompts for
+        the language (said once per language)."""
+        try:
+            return self.plugins.render_prompt(request)
+        except PluginError as exc:
+            if exc.code != "TG504":
+                raise
+            language = request.framework.language
+            if language not in self._generic_languages:
+                self._generic_languages.add(language)
+                log.warning("no prompt templates for %s (%s); using the generic prompt",
+                            language, exc.message)
+            return prompts.generic_prompt(request)
 
     def _target(self, model: str, *, with_key: bool = True) -> ModelTarget:
         """Where ``model`` is reached; the key is looked up once, and only for requests."""
@@ -303,12 +338,14 @@ class LLMEngine:
         try:
             loop.run_until_complete(main)
         except KeyboardInterrupt:
+            # No new request goes out; the answers already received are in the response
+            # cache, so the rerun gets them for free. The caller reports the interruption.
             self.interrupted = True
-            log.warning("interrupted: no more model requests; keeping the answers received")
             for task in asyncio.all_tasks(loop):
                 task.cancel()
             loop.run_until_complete(asyncio.gather(*asyncio.all_tasks(loop),
                                                    return_exceptions=True))
+            raise
 
     async def _serve_all(self, requests: list[_Request],
                          results: dict[str, list[TestCandidate]],
@@ -350,8 +387,6 @@ class LLMEngine:
         job = request.job
         try:
             parsed = parse_output(completion.text)
-            if not parsed.tests:
-                raise OutputError("the model returned no tests")
         except OutputError as exc:
             self.stats.errors += 1
             reason = f"unusable model answer: {exc.reason}"
@@ -369,8 +404,8 @@ class LLMEngine:
             made.append(self._candidate(definition, job.test_type, test, completion, parsed))
         for definition in request.definitions:
             if definition.key not in covered:
-                made.append(_placeholder(definition.key, job.test_type, "error",
-                                         "the model's answer had no test for it"))
+                made.append(_placeholder(definition.key, job.test_type, "skipped",
+                                         "the model wrote no test for it"))
         return made
 
     def _candidate(self, definition: Definition, test_type: str, test: GeneratedTest,
@@ -449,7 +484,7 @@ class LLMEngine:
                     "error": redact(request.feedback or "")[-FEEDBACK_CHARS:]},
             template_dirs=tuple(Path(p) for p in job.template_dirs))
         try:
-            prompt = self.plugins.render_prompt(prompt_request)
+            prompt = self._prompt(prompt_request)
         except TestgenError as exc:
             return _unrepaired(candidate, f"no repair prompt: {exc.message}")
         prompt = prompts.with_notes(prompt, prompts.REPAIR_NOTE, prompts.output_note(prompt))
@@ -480,7 +515,8 @@ class LLMEngine:
                     parsed.tests[0])
         if test.test_code.strip() == candidate.code.strip() and \
                 tuple(test.imports) == tuple(candidate.imports):
-            return _unrepaired(candidate, "the repair returned the same test")
+            log.info("repair of %s returned the same test", candidate.id)
+            return None  # nothing new to evaluate: the failure stands as it is
         fixed = self._candidate(definition, candidate.test_type, test, completion, parsed)
         fixed.details["repaired_from"] = candidate.id
         return fixed
@@ -540,11 +576,12 @@ def _is_simple(definition: Definition) -> bool:
 
 
 def _usable_answer(text: str) -> bool:
+    """Worth caching: the answer could be read (an empty test list is a real answer too)."""
     try:
-        parsed = parse_output(text)
+        parse_output(text)
     except OutputError:
         return False
-    return bool(parsed.tests or parsed.possible_bug)
+    return True
 
 
 def _placeholder(key: str, test_type: str, status: str, reason: str) -> TestCandidate:
@@ -555,7 +592,10 @@ def _placeholder(key: str, test_type: str, status: str, reason: str) -> TestCand
 
 def _unrepaired(candidate: TestCandidate, why: str) -> TestCandidate:
     """The failed candidate as it was, its reason saying why the repair did not happen."""
-    reason = f"{candidate.reason} ({why})" if candidate.reason else why
+    if why in candidate.reason:
+        reason = candidate.reason
+    else:
+        reason = f"{candidate.reason} ({why})" if candidate.reason else why
     status = candidate.status if candidate.status != "pending" else "failed"
     return replace(candidate, status=status, reason=one_line(redact(reason), 300),
                    details=dict(candidate.details))

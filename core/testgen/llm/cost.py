@@ -38,8 +38,12 @@ class Pricing:
 
     def of_response(self, response: Any, model: str) -> float:
         """Dollar cost of a LiteLLM response (0 with a warning when the model has no price)."""
-        import litellm
+        hidden = getattr(response, "_hidden_params", None) or {}
+        if hidden.get("response_cost") is not None:  # LiteLLM priced it already
+            return float(hidden["response_cost"])
+        from .provider import import_litellm
 
+        litellm = import_litellm()
         try:
             return float(litellm.completion_cost(completion_response=response) or 0.0)
         except Exception as exc:  # noqa: BLE001 - LiteLLM raises many types for "unknown"
@@ -48,8 +52,9 @@ class Pricing:
 
     def of_tokens(self, model: str, tokens_in: int, tokens_out: int) -> float:
         """Predicted dollar cost of ``tokens_in`` prompt and ``tokens_out`` answer tokens."""
-        import litellm
+        from .provider import import_litellm
 
+        litellm = import_litellm()
         try:
             cost_in, cost_out = litellm.cost_per_token(model=model, prompt_tokens=tokens_in,
                                                        completion_tokens=tokens_out)

@@ -3,15 +3,16 @@
 The plugin's template pack writes the prompt (conventions, examples, the definition, probes,
 output schema). The engine only appends short notes about how this request is shaped: several
 definitions in one batch, lines still uncovered, the repair verdict it accepts, and the output
-schema when a custom template forgot it.
+schema when a custom template forgot it. A language whose plugin ships no template pack gets
+:func:`generic_prompt`, with a warning.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
-from ..model import Definition, Prompt
+from ..model import Definition, Prompt, PromptRequest
 from .structured import TEST_SCHEMA
 
 OUTPUT_NOTE = (
@@ -86,3 +87,57 @@ def line_ranges(lines: list[int]) -> str:
 
 def schema_json() -> str:
     return json.dumps(TEST_SCHEMA, indent=2)
+
+
+# --------------------------------------------------------------------------- generic prompt
+
+GENERIC_TEMPLATE = "generic"
+
+_GENERIC_SYSTEM = """\
+You are an expert software engineer writing {test_type} tests in {language} with {framework}.
+Write tests a maintainer would keep: one behaviour per test, a descriptive name, assertions on
+exact values (never only "is not None"), exact exception types for errors. Use only the imports
+shown and the standard test framework; do not invent modules or helpers. The observed calls
+were really executed: treat their results as ground truth.
+"""
+
+
+def generic_prompt(request: PromptRequest) -> Prompt:
+    """A language-neutral prompt, used when no plugin renders one for the language."""
+    framework = request.framework
+    language = framework.language
+    parts: list[str] = []
+    if request.imports:
+        parts.append("Imports of the file:\n" + "\n".join(request.imports))
+    if request.module_path:
+        parts.append(f"Module: {request.module_path}")
+    if request.callees:
+        parts.append("Signatures of what it calls:\n" + "\n".join(request.callees))
+    for definition in request.definitions:
+        parts.append(f"Definition {definition.qualname} ({definition.file}:"
+                     f"{definition.start_line}):\n```{language}\n{definition.code.rstrip()}\n```")
+        observed = [_describe_probe(definition.name, p)
+                    for p in request.probes.get(definition.key, [])]
+        if observed:
+            parts.append("Observed calls:\n" + "\n".join(observed))
+    if request.style_examples:
+        parts.append("Existing tests, for style:\n" + "\n\n".join(request.style_examples))
+    if request.repair:
+        parts.append("This test fails:\n```\n" + request.repair.get("test_code", "") +
+                     "\n```\nOutput:\n" + request.repair.get("error", ""))
+    system = _GENERIC_SYSTEM.format(test_type=request.test_type, language=language,
+                                    framework=framework.name) + OUTPUT_NOTE
+    return Prompt(system=system, user="\n\n".join(parts), template=GENERIC_TEMPLATE)
+
+
+def _describe_probe(name: str, probe: Any) -> str:
+    args = ", ".join([*probe.args, *(f"{k}={v}" for k, v in probe.kwargs)])
+    call = probe.call or f"{name}({args})"
+    setup = "; ".join(probe.setup)
+    prefix = f"{setup}; " if setup else ""
+    if probe.outcome == "return":
+        return f"- {prefix}{call} -> {probe.value}"
+    if probe.outcome == "raise":
+        message = f": {probe.message}" if probe.message else ""
+        return f"- {prefix}{call} raises {probe.exception}{message}"
+    return f"- {prefix}{call}: {probe.outcome}"

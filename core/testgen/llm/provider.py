@@ -40,19 +40,23 @@ def import_litellm() -> Any:
     """Import LiteLLM without network access at import, quiet and with secrets masked."""
     global _configured
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    if not _configured and not os.environ.get("LITELLM_LOG"):
+        # LiteLLM logs to its own stdout/stderr handler, even while importing: keep it to
+        # warnings unless its own LITELLM_LOG asks for more.
+        for name in _LITELLM_LOGGERS:
+            logger = logging.getLogger(name)
+            if logger.level in (logging.NOTSET, logging.DEBUG):
+                logger.setLevel(logging.WARNING)
     import litellm
 
     if not _configured:
         _configured = True
         litellm.suppress_debug_info = True  # no "Give Feedback / Get Help" on stdout
         litellm.drop_params = True  # e.g. a model that only accepts its default temperature
+        litellm.disable_hf_tokenizer_download = True  # token counts never touch the network
         redaction = RedactSecrets()
         for name in _LITELLM_LOGGERS:
-            logger = logging.getLogger(name)
-            if logger.level in (logging.NOTSET, logging.DEBUG) and not os.environ.get(
-                    "LITELLM_LOG"):
-                logger.setLevel(logging.WARNING)
-            for handler in logger.handlers:
+            for handler in logging.getLogger(name).handlers:
                 handler.addFilter(redaction)
     return litellm
 
@@ -251,9 +255,14 @@ class Provider:
         litellm = import_litellm()
         if not target.api_key and _needs_key(target):
             raise RequestFailed(f"no API key for {target.provider}", "no-key")
-        tokens_in = _count_tokens(litellm, target.model, messages)
-        worst_out = self.params.max_tokens or 2 * self.output_sizes.expected()
-        estimate = self.pricing.of_tokens(target.model, tokens_in, worst_out)
+        if self.budget.cap is not None or self.limiter.tokens is not None:
+            tokens_in = _count_tokens(litellm, target.model, messages)
+        else:  # nothing depends on the exact figure: skip the tokenizer
+            tokens_in = sum(len(str(m.get("content", ""))) for m in messages) // 4 + 1
+        estimate = 0.0
+        if self.budget.cap is not None:
+            worst_out = self.params.max_tokens or 2 * self.output_sizes.expected()
+            estimate = self.pricing.of_tokens(target.model, tokens_in, worst_out)
         async with self._semaphore:
             if target.model in self._dead:  # refused while this request waited for a slot
                 raise RequestFailed(self._dead[target.model].reason.split(": ", 1)[-1],

@@ -53,8 +53,8 @@ class Fault:
         return cls("status", status=status, message="The server had an error")
 
     @classmethod
-    def auth_error(cls) -> "Fault":
-        return cls("status", status=401, message="Incorrect API key provided")
+    def auth_error(cls, message: str = "Incorrect API key provided") -> "Fault":
+        return cls("status", status=401, message=message)
 
     @classmethod
     def slow(cls, delay: float, text: str = '{"tests": []}') -> "Fault":
@@ -95,6 +95,7 @@ class RecordedRequest:
     path: str
     body: dict[str, Any]
     headers: dict[str, str]
+    """Lower-case header names."""
     answered_with: str = ""
 
     @property
@@ -230,7 +231,10 @@ def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
-            if self.path.rstrip("/").endswith("/models"):
+            if self.path == "/stub/stats":
+                self._send_json(200, {"requests": stub.request_count,
+                                      "max_concurrent": stub.max_concurrent})
+            elif self.path.rstrip("/").endswith("/models"):
                 self._send_json(200, {"object": "list", "data": [
                     {"id": stub.model_name or "gpt-4o-mini", "object": "model"}]})
             else:
@@ -239,6 +243,10 @@ def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
+            if self.path == "/stub/reset":
+                stub.reset()
+                self._send_json(200, {"ok": True})
+                return
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._send_json(404, _error(f"no route {self.path}", "invalid_request_error"))
                 return
@@ -247,7 +255,8 @@ def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
             except json.JSONDecodeError:
                 self._send_json(400, _error("body is not JSON", "invalid_request_error"))
                 return
-            recorded = RecordedRequest(self.path, body, dict(self.headers.items()))
+            recorded = RecordedRequest(self.path, body,
+                                       {k.lower(): v for k, v in self.headers.items()})
             stub._record(recorded)
             reply = stub._next_reply(body)
             stub._enter()
@@ -324,3 +333,72 @@ def _completion(body: dict, text: str, model_name: str, finish_reason: str = "st
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                   "total_tokens": prompt_tokens + completion_tokens},
     }
+
+
+class StubProcess:
+    """The stub in a process of its own, so its work does not compete with the client for
+    the interpreter (as a remote provider would not). For benchmarks::
+
+        with StubProcess(latency=0.3, responder=answer) as stub:  # responder: importable
+            ... api_base=stub.api_base ...
+            stub.stats()["requests"]
+    """
+
+    def __init__(self, latency: float = 0.0, responder: Callable[[dict], Reply] | None = None
+                 ) -> None:
+        self.latency = latency
+        self.responder = responder
+        self.port = 0
+        self._process: Any = None
+        self._conn: Any = None
+
+    def __enter__(self) -> "StubProcess":
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve_in_child,
+                                        args=(child, self.latency, self.responder),
+                                        daemon=True)
+        self._process.start()
+        self.port = self._conn.recv()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self._conn.send("stop")
+        except OSError:
+            pass
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.terminate()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def _call(self, method: str, path: str) -> dict[str, Any]:
+        import urllib.request
+
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method,
+                                         data=b"{}" if method == "POST" else None)
+        with opener.open(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def stats(self) -> dict[str, int]:
+        """``{"requests": n, "max_concurrent": m}`` since the last reset."""
+        return self._call("GET", "/stub/stats")
+
+    def reset(self) -> None:
+        self._call("POST", "/stub/reset")
+
+
+def _serve_in_child(conn: Any, latency: float, responder: Callable[[dict], Reply] | None
+                    ) -> None:
+    with StubLLM(latency=latency, responder=responder) as stub:
+        conn.send(stub.port)
+        try:
+            conn.recv()
+        except EOFError:
+            pass

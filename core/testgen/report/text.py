@@ -152,7 +152,8 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
         cov_text = (f"{cov['before']:.0f}% → {cov['after']:.0f}%" if cov and cov["available"]
                     else "-")
         result = f["skipped"] or f["write"] or "nothing kept"
-        table.add_row(f["source"], f["test_file"], str(kept), cov_text, result)
+        table.add_row(f["source"], f["test_file"], "-" if f["skipped"] else str(kept),
+                      cov_text, result)
     out.print(table)
     problems = [c for f in data["files"] for c in f["candidates"]
                 if c["status"] not in ("kept",) and (verbose or c["status"] in (

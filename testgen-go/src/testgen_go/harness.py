@@ -25,7 +25,9 @@ PROBE_FILE = "zz_testgen_probe_test.go"
 PROBE_TEST = "TestTestgenProbe"
 MAX_CASES_PER_DEFINITION = 28
 MAX_SEQUENCES = 4
-SETUP_FATAL = 't.Fatalf("setup: %v", err)'
+SETUP_FAILURE = re.compile(r't\.Fatalf\("[^"]*: %v", (\w+)\)')
+"""Setup statements are written as a test writes them; in the harness a failed setup step
+is recorded instead (the case is then reported as skipped)."""
 
 MUTATOR_WORDS = re.compile(
     r"^(Pop|Remove|Delete|Del|Clear|Reset|Close|Next|Shift|Take|Drain|Flush|Inc|Dec|Add|Set|"
@@ -39,6 +41,7 @@ RUNTIME_IMPORTS = [
     'tgjson "encoding/json"', 'tgerrors "errors"', 'tgfmt "fmt"', 'tgmath "math"',
     'tgos "os"', 'tgreflect "reflect"', 'tgsort "sort"', 'tgstrconv "strconv"',
     'tgstrings "strings"', 'tgtesting "testing"', 'tgtime "time"', 'tgutf8 "unicode/utf8"',
+    'tgdebug "runtime/debug"',
 ]
 _RUNTIME_ALIASES = {"json": "tgjson", "errors": "tgerrors", "fmt": "tgfmt", "math": "tgmath",
                     "os": "tgos", "reflect": "tgreflect", "sort": "tgsort",
@@ -60,6 +63,9 @@ class Case:
     imports: frozenset[str] = frozenset()
     receiver: str = ""
     receiver_label: str = ""
+    receiver_expr: str = ""
+    """The receiver as one expression (``NewCart()``), when the setup is a single statement."""
+    receiver_type: str = ""
     type_args: dict[str, str] = field(default_factory=dict)
     observers: tuple[str, ...] = ()
     mutable_args: tuple[int, ...] = ()
@@ -195,7 +201,7 @@ class Planner:
         for steps, label, imports in self._sequences(definition, receiver, receiver_args,
                                                      ctx, first_setup, combos):
             seq_setup = Setup(first_setup.var, first_setup.lines + steps, "sequence",
-                              label, first_setup.imports | imports)
+                              label, first_setup.imports | imports, type=first_setup.type)
             self._add(group, definition, sig, typical[0], "sequence", label, typical[3],
                       targs, callee=f"{first_setup.var}.{definition.name}", setup=seq_setup,
                       observers=observers)
@@ -280,12 +286,14 @@ class Planner:
                 if call is None:
                     continue
                 text, imports = call
+                label = f"{ctor.name}()" if not ctor.params else ctor.name
                 if len(ctor.results) == 2:
-                    lines = (f"{var}, err := {text}", f"if err != nil {{ {SETUP_FATAL} }}")
+                    lines = (f"{var}, errSetup := {text}",
+                             f'if errSetup != nil {{ t.Fatalf("{ctor.name}: %v", errSetup) }}')
+                    setups.append(Setup(var, lines, "typical", label, imports))
                 else:
-                    lines = (f"{var} := {text}",)
-                setups.append(Setup(var, lines, "typical", f"{ctor.name}()" if not ctor.params
-                                    else ctor.name, imports))
+                    setups.append(Setup(var, (f"{var} := {text}",), "typical", label, imports,
+                                        expr=text, type=ctor.results[0].render()))
             if underlying.kind == "struct":
                 values = values_for(GoType("name", name=type_name, args=tuple(
                     receiver_args[n] for n in (receiver.get("type_params") or []))
@@ -299,7 +307,8 @@ class Planner:
                             continue
                         lit = ("&" if pointer else "") + value.literal
                         setups.append(Setup(var, (f"{var} := {lit}",), category, label,
-                                            value.imports))
+                                            value.imports, expr=lit,
+                                            type=("*" if pointer else "") + type_text))
         else:
             values = values_for(GoType("name", name=type_name, text=type_text), ctx, var)
             if isinstance(values, Unsupported):
@@ -307,7 +316,7 @@ class Planner:
             for value in values[:4]:
                 setups.append(Setup(var, (f"var {var} {type_text} = {value.literal}",),
                                     value.category, f"{type_name} {value.label}".strip(),
-                                    value.imports))
+                                    value.imports, expr=value.literal, type=type_text))
         if not setups:
             return Unsupported(f"cannot build a receiver of type {type_name}")
         return setups[:4]
@@ -369,14 +378,14 @@ class Planner:
                 imports |= values[0].imports
             if not ok:
                 continue
-            sequences.append(((_discard(len(fn.results), f"{var}.{name}({', '.join(args)})"),),
+            sequences.append(((_step(fn.results, f"{var}.{name}({', '.join(args)})", name),),
                               f"after {name}", imports))
         if combos and len(combos) > 1:
             sig = signature_of(definition)
             first, second = combos[0], combos[1]
             call = _call_text(f"{var}.{definition.name}", first[0], sig.variadic)
-            sequences.append(((_discard(len(sig.results), call),),
-                              f"called twice", first[3]))
+            sequences.append(((_step(sig.results, call, definition.name),),
+                              "called twice", first[3]))
         return sequences
 
     # ----------------------------------------------------------------- emitting
@@ -388,7 +397,7 @@ class Planner:
         case_id = len(self.cases)
         body: list[str] = []
         if setup is not None:
-            body.extend(line.replace(SETUP_FATAL, "testgenObs.setupErr = err; return")
+            body.extend(SETUP_FAILURE.sub(r"testgenObs.setupErr = \1; return", line)
                         for line in setup.lines)
             imports = imports | setup.imports
         body.append('testgenObs.stage = "call"')
@@ -437,7 +446,9 @@ class Planner:
             call=_call_text(callee, args, sig.variadic),
             setup=tuple(setup.lines) if setup is not None else (), category=category,
             label=label, imports=imports, receiver=setup.var if setup else "",
-            receiver_label=setup.label if setup else "", type_args=type_args,
+            receiver_label=setup.label if setup else "",
+            receiver_expr=setup.expr if setup and setup.category != "sequence" else "",
+            receiver_type=setup.type if setup else "", type_args=type_args,
             observers=observers, mutable_args=tuple(mutable), body=body))
 
     def _is_interface(self, gt: GoType) -> bool:
@@ -459,12 +470,17 @@ class Setup:
     category: str
     label: str
     imports: frozenset[str] = frozenset()
+    expr: str = ""
+    type: str = ""
 
 
-def _discard(n_results: int, call: str) -> str:
-    if n_results == 0:
+def _step(results: list[GoType], call: str, name: str) -> str:
+    """A call made before the one under test; a returned error stops the test."""
+    if not results:
         return call
-    return ", ".join(["_"] * n_results) + " = " + call
+    if len(results) == 1 and results[0].is_error:
+        return f'if err := {call}; err != nil {{ t.Fatalf("{name}: %v", err) }}'
+    return ", ".join(["_"] * len(results)) + " = " + call
 
 
 def _call_text(callee: str, args: tuple[str, ...], variadic: bool) -> str:

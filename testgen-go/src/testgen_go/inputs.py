@@ -241,15 +241,15 @@ def _strings(ctx: InputContext, name: str) -> list[Value]:
             add(examples[1], "invalid")
             break
     add('"hello"', "typical")
-    for lit in ctx.literals.get("string", [])[:6]:
+    for lit in ctx.literals.get("string", [])[:10]:
         body = _unquote(lit)
-        if body is None:
+        if body is None or "%" in body:
             continue
         add(lit, "literal")
         if 0 < len(body) <= 2 and not body.isalnum():
-            add(_quote(body + "42"), "literal")
-            add(_quote("ab" + body + "12"), "literal")
-            add(_quote("12" + body + "50"), "literal")
+            # a separator or prefix the code looks for: put it where parsers expect it
+            for variant in (body + "42", "ab" + body + "12", "12" + body + "5", "ab" + body):
+                add(_quote(variant), "literal")
         elif 2 < len(body) <= 12 and body.isalpha():
             add(_quote(body.upper()), "literal")
     add('""', "boundary", "empty")
@@ -257,7 +257,7 @@ def _strings(ctx: InputContext, name: str) -> list[Value]:
     add('"  padded  "', "boundary", "padded")
     add('"42"', "typical")
     add('"abc"', "invalid")
-    return values[:ctx.max_values + 4]
+    return values[:ctx.max_values + 10]
 
 
 def _unquote(lit: str) -> str | None:
@@ -582,7 +582,8 @@ def _distinct(values: list[Value], n: int) -> list[Value]:
     ordered = [v for v in values if v.category in ("typical", "literal")] + \
         [v for v in values if v.category not in ("typical", "literal")]
     for v in ordered:
-        if v.literal in ("nil", '""', "0") or any(o.literal == v.literal for o in out):
+        if v.literal in ("nil", '""', "0") or v.literal.endswith("{}") or \
+                any(o.literal == v.literal for o in out):
             continue
         out.append(v)
         if len(out) == n:

@@ -22,6 +22,7 @@ from .toolchain import (COMPILE_TIMEOUT, go_env, package_in_workspace, parse_dia
                         require_go, resolve_path)
 
 CASE_TIMEOUT_MS = 2000
+MAX_RESUMES = 4
 MAX_COMPILE_ATTEMPTS = 4
 HIDDEN_SUFFIX = ".testgen-hidden"
 
@@ -46,7 +47,6 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
                            if d.key in plan.skipped]
     if not plan.cases:
         return probes
-    by_key = {d.key: d for d in definitions}
     binary = workspace.scratch / f"probe-{abs(hash(rel_file))}.test"
     failure, dropped = _compile(plan, index, pkg, workspace, file_specs, binary)
     for case, reason in dropped:
@@ -56,8 +56,8 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
         done = {p.definition for p in probes}
         probes.extend(_skipped(d, failure) for d in definitions if d.key not in done)
         return probes
-    records, result = _run(binary, pkg, workspace)
-    probes.extend(_to_probes(plan.cases, records, result, by_key))
+    records, crashes, result = _observe(plan, binary, pkg, workspace)
+    probes.extend(_to_probes(plan.cases, records, crashes, result))
     return probes
 
 
@@ -139,7 +139,35 @@ def _rel(path: Path, workspace: Workspace) -> str:
 # --------------------------------------------------------------------------- run
 
 
-def _run(binary: Path, pkg, workspace: Workspace):
+def _observe(plan, binary: Path, pkg, workspace: Workspace):
+    """Run the cases; after a call that kills the process (``os.Exit``, a fatal runtime
+    error) start again after it, so one bad call does not cost the observations of the rest."""
+    records: list[dict] = []
+    crashes: dict[int, str] = {}
+    skip: set[int] = set()
+    skip_groups: set[int] = set()
+    result = None
+    for _attempt in range(1 + MAX_RESUMES):
+        new, result = _run(binary, pkg, workspace, skip, skip_groups)
+        records.extend(new)
+        if result.timed_out or any(r.get("event") == "end" for r in new):
+            break
+        started = {r["id"] for r in records if r.get("event") == "start"}
+        done = {r["id"] for r in records if r.get("event") == "done"}
+        in_progress = started - done - set(crashes)
+        for case_id in in_progress:
+            crashes[case_id] = _crash_reason(result)
+        seen = started | done
+        if not in_progress or len(seen) >= len(plan.cases):
+            break
+        skip = seen
+        # the rest of a definition that crashed or hung would most likely do it again
+        bad = set(crashes) | {r["id"] for r in records if r.get("kind") == "timeout"}
+        skip_groups = {c.group for c in plan.cases if c.id in bad}
+    return records, crashes, result
+
+
+def _run(binary: Path, pkg, workspace: Workspace, skip: set[int], skip_groups: set[int]):
     out_file = binary.with_suffix(".jsonl")
     try:
         out_file.unlink()
@@ -148,7 +176,9 @@ def _run(binary: Path, pkg, workspace: Workspace):
     budget_ms = int(max(5.0, min(workspace.timeout, 120.0) * 0.75) * 1000)
     env = go_env(workspace)
     env.update({"TESTGEN_PROBE_OUT": str(out_file), "TESTGEN_PROBE_CASE_MS": str(CASE_TIMEOUT_MS),
-                "TESTGEN_PROBE_BUDGET_MS": str(budget_ms), "GOTRACEBACK": "single"})
+                "TESTGEN_PROBE_BUDGET_MS": str(budget_ms), "GOTRACEBACK": "single",
+                "TESTGEN_PROBE_SKIP": ",".join(str(i) for i in sorted(skip)),
+                "TESTGEN_PROBE_SKIP_GROUPS": ",".join(str(g) for g in sorted(skip_groups))})
     result = workspace.run(
         [str(binary), "-test.run", f"^{harness.PROBE_TEST}$", "-test.count=1"],
         cwd=pkg.directory, timeout=budget_ms / 1000 + 15, env=env, memory_mb=None)
@@ -175,16 +205,19 @@ def _crash_reason(result) -> str:
     return "the process stopped"
 
 
-def _to_probes(cases, records, result, by_key) -> list[Probe]:
+def _to_probes(cases, records, crashes: dict[int, str], result) -> list[Probe]:
     started = {r["id"] for r in records if r.get("event") == "start"}
     done = {r["id"]: r for r in records if r.get("event") == "done"}
     finished = any(r.get("event") == "end" for r in records)
     timed_out_groups = {c.group for c in cases if done.get(c.id, {}).get("kind") == "timeout"}
+    crashed_groups = {c.group for c in cases if c.id in crashes}
     probes = []
     for case in cases:
         rec = done.get(case.id)
         if rec is not None:
             probes.append(_record_probe(case, rec))
+        elif case.id in crashes:
+            probes.append(_case_probe(case, outcome="crash", reason=crashes[case.id]))
         elif case.id in started:
             if result.timed_out:
                 probes.append(_case_probe(case, outcome="timeout",
@@ -194,6 +227,9 @@ def _to_probes(cases, records, result, by_key) -> list[Probe]:
         elif case.group in timed_out_groups:
             probes.append(_case_probe(case, outcome="skipped",
                                       reason="not run: an earlier call timed out"))
+        elif case.group in crashed_groups:
+            probes.append(_case_probe(case, outcome="skipped",
+                                      reason="not run: an earlier call stopped the process"))
         else:
             why = "probe time budget used up" if finished or result.ok else \
                 "the probe process stopped before this call"
@@ -204,6 +240,7 @@ def _to_probes(cases, records, result, by_key) -> list[Probe]:
 def _case_probe(case, *, outcome: str, reason: str = "", **extra) -> Probe:
     details = {
         "label": case.label, "receiver": case.receiver, "receiver_label": case.receiver_label,
+        "receiver_expr": case.receiver_expr, "receiver_type": case.receiver_type,
         "type_args": dict(case.type_args), "observer_names": list(case.observers),
         "mutable_args": list(case.mutable_args), "input_imports": sorted(case.imports),
     }
@@ -227,7 +264,8 @@ def _record_probe(case, rec: dict) -> Probe:
         return _case_probe(case, outcome="skipped", details=base,
                            reason=f"receiver setup failed: {rec.get('panic', '')}"[:300])
     if kind == "panic":
-        base.update(panic=rec.get("panic", ""), panic_type=rec.get("panic_type", ""))
+        base.update(panic=rec.get("panic", ""), panic_type=rec.get("panic_type", ""),
+                    panic_is_error=bool(rec.get("panic_is_error")))
         return _case_probe(case, outcome="raise", exception="panic",
                            message=rec.get("panic", ""), deterministic=same, details=base)
     values = base["results"]

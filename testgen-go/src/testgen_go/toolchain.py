@@ -32,12 +32,13 @@ def require_go(purpose: str) -> str:
 
 
 def gofmt(text: str) -> str | None:
-    """``text`` formatted by gofmt, or ``None`` when gofmt is missing or rejects it."""
+    """``text`` formatted (and simplified, ``-s``) by gofmt, or ``None`` when gofmt is missing
+    or rejects it."""
     exe = shutil.which("gofmt")
     if exe is None:
         return None
     try:
-        proc = subprocess.run([exe], input=text, capture_output=True, text=True, timeout=30)
+        proc = subprocess.run([exe, "-s"], input=text, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return proc.stdout if proc.returncode == 0 else None

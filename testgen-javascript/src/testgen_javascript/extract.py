@@ -29,6 +29,8 @@ DECISION_NODES = {"if_statement", "for_statement", "for_in_statement", "while_st
                   "do_statement", "switch_case", "catch_clause", "ternary_expression"}
 DECISION_OPERATORS = {"&&", "||", "??"}
 MAX_LITERALS = 24
+# Reads that say "this is a string/array", not "this is an options object".
+BUILTIN_PROPS = {"length", "constructor", "prototype", "size", "toString", "valueOf"}
 
 
 @dataclass
@@ -69,8 +71,16 @@ def extract(parsed: ParsedFile) -> list[Definition]:
     facts.imports = _imports(root)
     facts.object_types = _object_types(root)
     locals_ = _collect(root, facts)
+    constants = _constant_literals(root)
     for local in locals_.values():
-        facts.literals_by_name[local.name] = _literals(local.node)
+        literals = _literals(local.node)
+        # Module constants the function reads (`SYMBOLS[currency]`) hold values it expects.
+        for name in _identifiers(local.node) & constants.keys():
+            for key, values in constants[name].items():
+                for value in values:
+                    if value not in literals[key] and len(literals[key]) < MAX_LITERALS:
+                        literals[key].append(value)
+        facts.literals_by_name[local.name] = literals
         facts.calls_by_name[local.name] = set(_calls(local.node))
     definitions: list[Definition] = []
     for local in sorted(locals_.values(), key=lambda l: l.statement.start_byte):
@@ -268,7 +278,10 @@ def _make(local: _Local, node: Any, facts: _FileFacts, *, name: str, qualname: s
     code = text_of(outer)
     signature = _signature(node, outer, kind, name, params)
     returns = _returns(node, doc)
-    body_literals = _literals(node)
+    body_literals = {k: list(v) for k, v in facts.literals_by_name.get(
+        local.name, {}).items()} if kind != "method" else _literals(node)
+    if not body_literals:
+        body_literals = _literals(node)
     # Literals of same-file helpers the definition calls steer inputs into their branches.
     calls = tuple(sorted(set(_calls(node))))
     for callee in calls:
@@ -295,11 +308,41 @@ def _make(local: _Local, node: Any, facts: _FileFacts, *, name: str, qualname: s
             "module_kind": facts.kind, "dialect": facts.dialect,
             "generator": is_generator, "literals": body_literals,
             "examples": list(doc.examples) if doc else [],
-            "param_props": {k: list(v) for k, v in (doc.param_props if doc else {}).items()},
+            "param_props": _param_props(node, params, doc),
             "object_types": _types_for(params, facts.object_types),
         },
     )
     return definition
+
+
+def _param_props(node: Any, params: tuple[Parameter, ...],
+                 doc: "_JSDoc | None") -> dict[str, list[tuple[str, str]]]:
+    """Option-object properties per parameter: JSDoc ``options.x`` entries, else the
+    ``param.x`` reads in the body (``options.long`` → ``long``)."""
+    props: dict[str, list[tuple[str, str]]] = {
+        k: list(v) for k, v in (doc.param_props if doc else {}).items()}
+    names = {p.name for p in params if re.fullmatch(r"[A-Za-z_$][\w$]*", p.name)}
+    body = node.child_by_field_name("body")
+    for child in walk(body) if body is not None else ():
+        if child.type != "member_expression":
+            continue
+        obj, prop = child.child_by_field_name("object"), child.child_by_field_name("property")
+        if obj is None or prop is None or obj.type != "identifier" or text_of(obj) not in names:
+            continue
+        if prop.type != "property_identifier" or text_of(prop) in BUILTIN_PROPS or \
+                text_of(obj) in props and any(
+                text_of(prop) == known for known, _ in props[text_of(obj)]):
+            continue
+        parent = child.parent
+        callee = parent.child_by_field_name("function") if parent is not None and \
+            parent.type == "call_expression" else None
+        if callee is not None and callee.start_byte == child.start_byte and \
+                callee.end_byte == child.end_byte:
+            continue  # obj.method(): a method of the argument, not an option
+        found = props.setdefault(text_of(obj), [])
+        if len(found) < 8:
+            found.append((text_of(prop), ""))
+    return props
 
 
 def _method_name(member: Any) -> str:
@@ -453,6 +496,36 @@ def _literals(node: Any) -> dict[str, list[Any]]:
     return {"strings": strings, "numbers": numbers}
 
 
+def _constant_literals(root: Any) -> dict[str, dict[str, list[Any]]]:
+    """Literals (and object keys) of top-level non-function declarations, by name."""
+    found: dict[str, dict[str, list[Any]]] = {}
+    for statement in root.named_children:
+        if statement.type == "export_statement":
+            statement = statement.child_by_field_name("declaration") or statement
+        if statement.type not in ("lexical_declaration", "variable_declaration"):
+            continue
+        for declarator in statement.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name, value = declarator.child_by_field_name("name"), \
+                declarator.child_by_field_name("value")
+            if name is None or value is None or value.type in FUNCTION_VALUES:
+                continue
+            literals = _literals(value)
+            for child in walk(value):
+                if child.type == "pair":
+                    key = child.child_by_field_name("key")
+                    if key is not None and key.type == "property_identifier" and \
+                            text_of(key) not in literals["strings"]:
+                        literals["strings"].append(text_of(key))
+            found[text_of(name)] = literals
+    return found
+
+
+def _identifiers(node: Any) -> set[str]:
+    return {text_of(child) for child in walk(node) if child.type == "identifier"}
+
+
 def _is_require(node: Any) -> bool:
     fn = node.child_by_field_name("function")
     return fn is not None and text_of(fn) == "require"
@@ -528,7 +601,7 @@ def _jsdoc(node: Any, text: str) -> _JSDoc | None:
     raw = text_of(prev)
     if not raw.startswith("/**"):
         return None
-    if node.start_point[0] - prev.end_point[0] > 1:
+    if node.start_point[0] - prev.end_point[0] > 2:  # at most one blank line between
         return None
     lines = [re.sub(r"^\s*\*\s?", "", line) for line in raw[3:-2].splitlines()]
     doc = _JSDoc(description="")
@@ -561,7 +634,7 @@ def _jsdoc(node: Any, text: str) -> _JSDoc | None:
 
 
 def _add_param(doc: _JSDoc, type_text: str | None, rest: str) -> None:
-    match = re.match(r"(\[)?\s*([\w$.\[\]]+)\s*(?:=\s*([^\]]+))?\]?", rest)
+    match = re.match(r"(\[)?\s*([\w$.]+(?:\[\])?)\s*(?:=\s*([^\]]+))?\]?", rest)
     if not match:
         return
     optional, name, default = match.groups()

@@ -6,6 +6,7 @@ jest and vitest use ``expect``; mocha uses ``it`` with ``node:assert/strict`` (o
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from testgen.model import Framework
@@ -134,9 +135,10 @@ class Style:
 
 
 def _quote(text: str) -> str:
-    import json
-
-    body = json.dumps(text, ensure_ascii=False)[1:-1].replace('\\"', '"').replace("'", "\\'")
+    body = json.dumps(text, ensure_ascii=False)[1:-1]
+    if "'" in text and '"' not in text:
+        return f'"{body}"'  # what prettier would pick: no escapes
+    body = body.replace('\\"', '"').replace("'", "\\'")
     return f"'{body}'"
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from testgen.model import Definition, Parameter
 
-MAX_CALLS = 28
+MAX_CALLS = 72
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ TYPICAL = {
     "set": ["new Set([1, 2])"],
     "any": ["'hello'", "42", "[1, 2]"],
 }
+MAGNITUDES = ["1000", "100000", "10000000", "1000000000"]
 BOUNDARY = {
     "number": ["0", "-1", "NaN", "Infinity", "0.1"],
     "integer": ["0", "-1"],
@@ -76,7 +77,8 @@ NAME_WORDS = {
                "total", "price", "qty", "quantity", "width", "height", "min", "max", "limit",
                "offset", "ms", "seconds", "bytes", "age", "year", "n", "i", "j", "x", "y",
                "z", "a", "b", "rate", "percent", "ratio", "precision", "digits", "level",
-               "depth", "start", "end", "cents", "value", "val", "score", "weight", "times"},
+               "depth", "start", "end", "cents", "value", "val", "score", "weight", "times",
+               "step", "delta", "port", "timeout", "retries", "radix", "base", "exp"},
     "string": {"str", "string", "text", "name", "title", "word", "label", "prefix",
                "suffix", "sep", "separator", "char", "ch", "pattern", "key", "id", "path",
                "url", "email", "slug", "message", "msg", "input", "format", "locale", "unit",
@@ -194,7 +196,7 @@ def union_literals(annotation: str | None) -> list[str]:
     return members
 
 
-def values_for(param: Parameter, definition: Definition) -> list[Value]:
+def values_for(param: Parameter, definition: Definition, position: int = 0) -> list[Value]:
     """Candidate values for one parameter, most typical first, categorised."""
     details = definition.details or {}
     kind = classify(param.annotation, param.name, param.default)
@@ -210,6 +212,7 @@ def values_for(param: Parameter, definition: Definition) -> list[Value]:
         add(literal, "typical")
     shape = _shape(param, details)
     if shape is not None:
+        add("{}", "typical")  # every option at its default first: the safest typical call
         for literal in _objects_for_shape(shape):
             add(literal, "typical")
     for literal in TYPICAL.get(kind, TYPICAL["any"])[:2]:
@@ -221,7 +224,7 @@ def values_for(param: Parameter, definition: Definition) -> list[Value]:
     if kind in ("string", "any"):
         for text in (literals.get("strings") or [])[:10]:
             add(js_string(text), "literal")
-            if kind == "string" and text and not text.isspace():
+            if text and not text.isspace() and not text[0].isdigit():
                 add(js_string(f"1 {text}"), "literal")
     if kind in ("number", "integer", "any"):
         for number in (literals.get("numbers") or [])[:8]:
@@ -230,6 +233,10 @@ def values_for(param: Parameter, definition: Definition) -> list[Value]:
                 add(js_number(number + 1), "literal")
     for literal in TYPICAL.get(kind, [])[2:]:
         add(literal, "typical")
+    if kind in ("number", "any") and position == 0:
+        # Only the first argument: a huge count or size elsewhere makes loops run for ages.
+        for magnitude in MAGNITUDES:  # thresholds of unit conversions, formatting…
+            add(magnitude, "typical")
     for literal in BOUNDARY.get(kind, BOUNDARY["any"]):
         add(literal, "boundary")
     for literal in INVALID.get(kind, INVALID["any"]):
@@ -285,21 +292,28 @@ def plan_calls(definition: Definition, params: Iterable[Parameter] | None = None
     if not params:
         add((), "typical")
         return calls
-    options = [values_for(p, definition) for p in params]
+    options = [values_for(p, definition, index) for index, p in enumerate(params)]
     required = _required_count(params)
     typical = tuple(opts[0].literal if opts else "undefined" for opts in options)
     add(typical[:max(required, 1)] if required < len(typical) else typical, "typical")
     if required < len(typical):
         add(typical, "typical")
     # Vary one argument at a time; the first parameter usually drives the behaviour, so it
-    # gets the most values.
+    # gets the most values. Later parameters are varied around two bases (the typical call and
+    # one with the first argument's second value), so options meet more than one input kind.
+    bases = [typical]
+    if len(options) > 1 and len(options[0]) > 1:
+        bases.append((options[0][1].literal, *typical[1:]))
+    later = max(4, limit // (2 * len(options)))
+    reserve = later * len(bases) * (len(options) - 1)
     for index, opts in enumerate(options):
-        budget = limit if index == 0 else max(4, limit // (2 * len(options)))
-        for value in opts[1:budget + 1]:
-            args = list(typical)
-            args[index] = value.literal
-            trimmed = tuple(args[:max(required, index + 1)])
-            add(trimmed, value.category)
+        budget = max(later, limit - reserve - len(calls)) if index == 0 else later
+        for base in bases if index else bases[:1]:
+            for value in opts[1:budget + 1]:
+                args = list(base)
+                args[index] = value.literal
+                trimmed = tuple(args[:max(required, index + 1)])
+                add(trimmed, value.category)
     return calls
 
 

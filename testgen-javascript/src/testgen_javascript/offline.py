@@ -36,7 +36,8 @@ def candidates(request: OfflineRequest) -> list[TestCandidate]:
     if kind == "integration":
         return builder.integration(usable)
     pools: dict[str, Callable[[Probe], bool]] = {
-        "unit": lambda p: p.category in ("typical", "literal", "doc-example", "default"),
+        "unit": lambda p: p.category in ("typical", "literal", "doc-example", "default",
+                                         "sequence"),
         "edge-cases": lambda p: p.category == "boundary",
         "negative": lambda p: p.outcome == "raise",
         "regression": lambda p: True,
@@ -165,6 +166,9 @@ class _Builder:
         subject = self.subject
         details = probe.details or {}
         when = f" for {args}" if args else ""
+        if probe.category == "sequence" and len(probe.setup) > 1:
+            step = probe.setup[-1].rstrip(";").split(".", 1)[-1]
+            when = f"{when} after {_short(step, 40)}"
         if probe.outcome == "raise":
             verb = "rejects with" if details.get("async") else "throws"
             return _clip(f"{subject} {verb} {probe.exception}{when}")
@@ -229,14 +233,13 @@ class _Builder:
                 args = [self._arg(a, p) for a in p.args] + ["undefined"] * (arity - len(p.args))
                 label = _short(", ".join(p.args) or "no arguments", 60)
                 expected = p.value if not raises else quote(p.message or "")
-                extra = [quote(p.exception or "Error")] if raises else []
-                rows.append((label, args + [expected or "undefined"] + extra))
+                rows.append((label, args + [expected or "undefined"]))
             labels = [r[0] for r in rows]
             if len(set(labels)) == len(labels) and "%" not in base:
                 body = list(setup)
                 if raises:
                     body.append(f"expect(() => {call}).toThrow(expected);")
-                    names = [*params, "expected", "errorName"]
+                    names = [*params, "expected"]
                 else:
                     target = f"await {call}" if is_async else call
                     body.append(f"expect({target}).toEqual(expected);")
@@ -246,24 +249,31 @@ class _Builder:
                 ids = tuple(f"{base} for {label}" for label in labels)
                 return self._candidate(base, code, probes, ids)
         # A loop over a table: one test, every row checked (node:test, mocha, mixed setups).
-        lines = ["const cases = ["]
+        single = arity == 1
+        key = "input" if single else "args"
+        expected_field = "error: string; message: string" if raises else "expected: unknown"
+        annotation = f": {{ {key}: any{'' if single else '[]'}; {expected_field} }}[]" \
+            if self.style.typescript else ""
+        lines = [f"const cases{annotation} = ["]
         for p in probes:
-            args = ", ".join(self._arg(a, p) for a in p.args)
+            args = ", ".join(self._arg(a, p) for a in p.args) if not single else \
+                (self._arg(p.args[0], p) if p.args else "undefined")
+            value = args if single else f"[{args}]"
             if raises:
-                lines.append(f"  {{ args: [{args}], error: {quote(p.exception or 'Error')}, "
+                lines.append(f"  {{ {key}: {value}, error: {quote(p.exception or 'Error')}, "
                              f"message: {quote(p.message or '')} }},")
             else:
-                lines.append(f"  {{ args: [{args}], expected: {p.value} }},")
+                lines.append(f"  {{ {key}: {value}, expected: {p.value} }},")
         lines.append("];")
-        lines.extend(setup if same_setup else [])
         field = "error, message" if raises else "expected"
-        lines.append(f"for (const {{ args, {field} }} of cases) {{")
-        spread = self._call_spread()
+        lines.append(f"for (const {{ {key}, {field} }} of cases) {{")
+        lines.extend(f"  {line}" for line in setup)  # a fresh instance for every row
+        call = self._call_with(["input"] if single else [f"args[{i}]" for i in range(arity)])
         if raises:
-            for line in self._loop_throw(spread):
+            for line in self._loop_throw(call):
                 lines.append(f"  {line}")
         else:
-            actual = f"await {spread}" if is_async else spread
+            actual = f"await {call}" if is_async else call
             lines.append("  " + self._loop_equal(actual))
         lines.append("}")
         code = self.style.test_block(base, lines, is_async=is_async)
@@ -271,9 +281,6 @@ class _Builder:
 
     def _call_with(self, params: list[str]) -> str:
         return self._expression(Probe(definition="", args=tuple(params)))
-
-    def _call_spread(self) -> str:
-        return self._expression(Probe(definition="", args=("...args",)))
 
     def _loop_equal(self, actual: str) -> str:
         if self.style.uses_expect:
@@ -294,7 +301,8 @@ class _Builder:
     def integration(self, usable: list[Probe]) -> list[TestCandidate]:
         """One test per definition that walks its typical inputs end to end."""
         returns = select([p for p in usable if p.outcome == "return"
-                          and p.category in ("typical", "doc-example", "literal")], 6)
+                          and p.category in ("typical", "doc-example", "literal",
+                                             "sequence")], 6)
         if not returns:
             return []
         body: list[str] = []

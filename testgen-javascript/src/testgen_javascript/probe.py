@@ -104,6 +104,10 @@ def _crash_reason(result: Any) -> str:
 
 def _plan(definitions: list[Definition]) -> list[_Planned]:
     planned: list[_Planned] = []
+    methods_by_class: dict[str | None, list[Definition]] = {}
+    for definition in definitions:
+        if definition.kind == "method" and not (definition.details or {}).get("static"):
+            methods_by_class.setdefault(definition.parent, []).append(definition)
     for definition in definitions:
         access = {"kind": export_kind(definition), "name": exported_name(definition)}
         local = binding(definition)
@@ -112,17 +116,30 @@ def _plan(definitions: list[Definition]) -> list[_Planned]:
             static = bool(details.get("static"))
             ctor_params = [_param(p) for p in details.get("constructor") or []]
             ctor_args = _typical_args(definition, ctor_params)
-            for call in inputs.plan_calls(definition):
+            obj = instance_name(local)
+            new_line = f"const {obj} = new {local}({', '.join(ctor_args)});"
+            calls = [(call, ()) for call in inputs.plan_calls(definition)]
+            if not static and calls:
+                # State first: the target called after one other method changed the object.
+                first = calls[0][0]
+                for other in methods_by_class.get(definition.parent, []):
+                    if other is definition:
+                        continue
+                    for step in _state_steps(other):
+                        calls.append((inputs.Call(first.args, "sequence"),
+                                      ((other.name, ", ".join(step)),)))
+            for call, steps in calls:
                 args = ", ".join(call.args)
                 if static:
                     setup: tuple[str, ...] = ()
                     expression = f"{local}.{definition.name}({args})"
                 else:
-                    obj = instance_name(local)
-                    setup = (f"const {obj} = new {local}({', '.join(ctor_args)});",)
+                    setup = (new_line, *(f"{obj}.{name}({step_args});"
+                                         for name, step_args in steps))
                     expression = f"{obj}.{definition.name}({args})"
                 payload = {"access": access, "method": definition.name, "static": static,
                            "ctor_args": ", ".join(ctor_args), "args": args,
+                           "steps": [{"method": n, "args": a} for n, a in steps],
                            "generator": bool(details.get("generator"))}
                 planned.append(_Planned(len(planned), definition, call, payload, setup,
                                         expression))
@@ -136,6 +153,13 @@ def _plan(definitions: list[Definition]) -> list[_Planned]:
                 planned.append(_Planned(len(planned), definition, call, payload, (),
                                         expression))
     return planned
+
+
+def _state_steps(method: Definition, limit: int = 3) -> list[tuple[str, ...]]:
+    """A few argument lists for a method used as a state-changing step before another."""
+    steps = [c.args for c in inputs.plan_calls(method)
+             if c.category in ("doc-example", "typical", "literal", "default")]
+    return steps[:limit]
 
 
 def _param(data: dict[str, Any]) -> Any:

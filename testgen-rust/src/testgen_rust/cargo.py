@@ -114,6 +114,9 @@ def parse_build_output(stdout: str) -> tuple[list[CompilerMessage], dict[str, st
             msg = data.get("message") or {}
             spans = msg.get("spans") or []
             primary = next((s for s in spans if s.get("is_primary")), spans[0] if spans else None)
+            while primary and primary.get("expansion"):
+                # An error inside a macro: report where the macro was called.
+                primary = primary["expansion"].get("span") or None
             code = (msg.get("code") or {}).get("code") if msg.get("code") else None
             messages.append(CompilerMessage(
                 level=msg.get("level", ""), message=msg.get("message", ""),

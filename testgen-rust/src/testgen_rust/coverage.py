@@ -177,9 +177,16 @@ def parse_lcov(text: str, source_root: Path, exclude_dirs: tuple[str, ...] = ("t
 
 def _project_path(path: str, root: str, exclude_dirs: tuple[str, ...]) -> str | None:
     resolved = os.path.realpath(path)
-    if not (resolved == root or resolved.startswith(root + os.sep)):
-        return None
-    rel = Path(os.path.relpath(resolved, root)).as_posix()
+    if resolved == root or resolved.startswith(root + os.sep):
+        rel = Path(os.path.relpath(resolved, root)).as_posix()
+    else:
+        # The shared target dir may hold a library compiled in an earlier shadow copy of the
+        # same project (cargo reuses it when the sources are unchanged): map it back.
+        match = re.search(rf"/testgen-[^/]+/{re.escape(os.path.basename(root))}/(.+)$",
+                          path.replace(os.sep, "/"))
+        if match is None or not os.path.isfile(os.path.join(root, match.group(1))):
+            return None
+        rel = match.group(1)
     parts = rel.split("/")
     if not rel.endswith(".rs"):
         return None

@@ -11,7 +11,7 @@ from testgen.model import Definition, Parameter, ParsedFile, SourceFile, SyntaxI
 
 from . import syntax
 from .crate_index import CrateIndex, STD_TRAITS_IN_SCOPE, index_crate
-from .manifest import Crate, crate_for
+from .manifest import Crate, crate_for, module_name
 from .types import from_node, generics_of
 
 LANGUAGE = "rust"
@@ -53,6 +53,11 @@ class _Context:
             except ValueError:
                 self.file_in_crate = ""
         self.module = self.index.module_of(self.file_in_crate) if self.index else None
+        self.test_file = ""
+        if self.crate is not None and self.file_in_crate:
+            prefix = f"{self.crate_rel}/" if self.crate_rel not in ("", ".") else ""
+            self.test_file = (f"{prefix}tests/testgen_"
+                              f"{module_name(self.crate, self.crate.root / self.file_in_crate)}.rs")
         root = parsed.tree.root_node
         self.imports = tuple(re.sub(r"\s+", " ", syntax.text_of(n)).strip()
                              for n in root.named_children if n.type == "use_declaration")
@@ -207,7 +212,8 @@ def _definition(fn: Any, ctx: _Context, module: tuple[str, ...], inline: tuple[s
         "features": list(syntax.cfg_features(attrs)) + list(
             ctx.module.features if ctx.module else ()),
         "literals": _literals(body),
-        "tested": False,
+        "test_file": ctx.test_file,
+        "dev_dependencies": list(ctx.crate.dev_dependencies) if ctx.crate else [],
     }
     if owner:
         details.update({"self_type": owner["self_type"], "trait": owner["trait"],
@@ -343,7 +349,7 @@ def _literals(body: Any) -> dict[str, list[str]]:
             found["float"][syntax.text_of(node)] = None
         elif node.type == "char_literal":
             found["char"][syntax.text_of(node)] = None
-    return {k: list(v)[:12] for k, v in found.items() if v}
+    return {k: list(v)[:16] for k, v in found.items() if v}
 
 
 def project_relative(path: Path, root: Path) -> str:

@@ -22,6 +22,8 @@ STRINGS: tuple[tuple[str, str], ...] = (
     ('" padded  text "', "typical"), ('"héllo wörld"', "typical"), ('"snake_case_name"', "typical"),
     ('"0"', "boundary"), ('"a\\"quoted\\" word"', "typical"), ('"tab\\tand\\nnewline"', "typical"),
     ('"ALL CAPS"', "typical"), ('"1,250.00"', "typical"), ('"abc"', "typical"),
+    ("\"it's 'single' quoted\"", "typical"), ('"back\\\\slash"', "typical"),
+    ('"key=value&x=1"', "typical"), ('"unterminated \\"quote"', "invalid"),
 )
 CHARS = (("'a'", "typical"), ("'Z'", "typical"), ("'7'", "typical"), ("' '", "boundary"),
          ("'é'", "typical"), ("'\\n'", "boundary"), ("'-'", "typical"))
@@ -154,15 +156,25 @@ class ValueFactory:
             if lit.startswith('"') and len(lit) < 60:
                 values.append(Value(lit, "literal"))
                 values.append(Value(lit[:-1] + '1"', "literal"))
-        for lit in self.literals.get("char", [])[:6]:
-            inner = lit[1:-1]
-            if inner and inner not in ('"', "\\'"):
-                values.append(Value(f'"{inner}"', "literal"))
-                values.append(Value(f'"12{inner}5"', "literal"))
+        for inner in self._char_literals():
+            values.append(Value(f'"{inner}"', "literal"))
+            values.append(Value(f'"12{inner}5"', "literal"))
+            if not inner.isalnum():
+                values.append(Value(f'"a{inner}20b"', "literal"))
+                values.append(Value(f'"{inner}zz"', "literal"))
         values = _unique(values)
         if owned:
             return [replace(v, expr=f"String::from({v.expr})") for v in values]
         return values
+
+    def _char_literals(self) -> list[str]:
+        """Characters the code compares against (``'%'``, ``b','``), ready for a string."""
+        found = []
+        for lit in self.literals.get("char", [])[:12]:
+            inner = lit[2:-1] if lit.startswith("b'") else lit[1:-1]
+            if inner and inner not in ('"', "\\'") and not inner.startswith("\\u"):
+                found.append(inner)
+        return list(dict.fromkeys(found))[:8]
 
     def _sequences(self, element: Ty, template: str, depth: int) -> list[Value]:
         if element.kind == "prim" and element.name == "u8" and template.startswith("&["):
@@ -172,6 +184,10 @@ class ValueFactory:
             for lit in self.literals.get("string", [])[:4]:
                 if lit.startswith('"') and lit.isascii():
                     items.append(Value("b" + lit, "literal"))
+            for inner in self._char_literals():
+                if inner.isascii():
+                    items.extend(Value(f'b"{text}"', "literal") for text in (
+                        inner, f"12{inner}5", f"a{inner}20b", f"{inner}zz"))
             return _unique(items)
         elements = self.owned(element, depth + 1)
         first = elements[0]

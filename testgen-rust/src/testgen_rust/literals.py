@@ -31,6 +31,32 @@ class DValue:
     """``Name(...)`` (as opposed to a bare ``Name``)."""
 
 
+def to_debug(value: DValue) -> str:
+    """The value printed back the way ``{:?}`` prints it (single-line form)."""
+    if value.kind in ("num", "str", "char", "bool"):
+        return value.text
+    if value.kind == "ident":
+        if value.call:
+            return f"{value.text}({', '.join(to_debug(v) for v in value.items)})"
+        if value.fields is not None:
+            if not value.fields:
+                return f"{value.text}"
+            inner = ", ".join(f"{n}: {to_debug(v)}" for n, v in value.fields)
+            return f"{value.text} {{ {inner} }}"
+        return value.text
+    if value.kind == "list":
+        return "[" + ", ".join(to_debug(v) for v in value.items) + "]"
+    if value.kind == "tuple":
+        inner = ", ".join(to_debug(v) for v in value.items)
+        return f"({inner},)" if len(value.items) == 1 else f"({inner})"
+    if value.kind == "map":
+        return "{" + ", ".join(f"{to_debug(e.items[0])}: {to_debug(e.items[1])}"
+                               for e in value.items) + "}"
+    if value.kind == "set":
+        return "{" + ", ".join(to_debug(v) for v in value.items) + "}"
+    return value.text
+
+
 class DebugSyntaxError(ValueError):
     pass
 
@@ -167,13 +193,21 @@ class LiteralRenderer:
     """Render Debug values as Rust expressions of a given type."""
 
     def __init__(self, index: CrateIndex | None = None,
-                 constructors: dict[str, list[tuple[re.Pattern, str]]] | None = None) -> None:
+                 constructors: dict[str, list[tuple[re.Pattern, str, tuple[str, ...]]]] | None
+                 = None) -> None:
         self.index = index
         self.constructors = constructors or {}
         """Type name → (regex over Debug output, expression template): learnt from probes
         that built a value with a one-argument constructor and printed it."""
 
-    def render(self, debug: str, ty: Ty, exact: bool = False) -> Rendered | None:
+    def render(self, debug: str, ty: Ty, exact: bool = False, avoid: str = ""
+               ) -> Rendered | None:
+        """``avoid``: a call prefix (``Money::new(``) whose learnt constructor must not be
+        used, so a constructor's own test never compares it with itself."""
+        self.avoid = avoid
+        return self._render_top(debug, ty, exact)
+
+    def _render_top(self, debug: str, ty: Ty, exact: bool) -> Rendered | None:
         try:
             value = parse_debug(debug)
         except DebugSyntaxError:
@@ -196,6 +230,8 @@ class LiteralRenderer:
             if inner.kind == "slice":
                 items = [self._render(v, inner.inner, exact, imports) for v in
                          self._list(value)]
+                if not items:
+                    return f"&[] as &[{inner.inner.render()}]"
                 return "&[" + ", ".join(items) + "]"
             return "&" + self._render(value, inner, exact, imports, raw)
         if kind == "prim":
@@ -272,6 +308,8 @@ class LiteralRenderer:
                 return f"VecDeque::from(vec![{', '.join(items)}])"
             if exact and args[0].kind == "path" and args[0].name == "String":
                 items = [self._render(v, args[0], True, imports) for v in self._list(value)]
+            if not items:
+                return f"Vec::<{args[0].render()}>::new()"
             return "vec![" + ", ".join(items) + "]"
         if name == "Option" and args:
             if value.kind == "ident" and value.text == "None" and not value.call:
@@ -305,6 +343,10 @@ class LiteralRenderer:
         return self._crate_value(value, ty, imports, raw)
 
     def _crate_value(self, value: DValue, ty: Ty, imports: list[str], raw: str | None) -> str:
+        learnt = self._from_constructor(raw if raw is not None else to_debug(value), ty)
+        if learnt is not None:
+            imports.extend(learnt.imports)
+            return learnt.expr
         if self.index is None:
             raise _CannotRender
         info = self.index.type_info(ty.name)
@@ -313,10 +355,6 @@ class LiteralRenderer:
         path = self.index.type_path(info)
         if path is None:
             raise _CannotRender
-        learnt = self._from_constructor(raw, ty) if raw is not None else None
-        if learnt is not None:
-            imports.extend(learnt.imports)
-            return learnt.expr
         import_line = f"use {path};"
         if info.kind == "enum" and value.kind == "ident":
             variant = next((v for v in info.variants if v[0] == value.text), None)
@@ -363,6 +401,8 @@ class LiteralRenderer:
         if debug is None:
             return None
         for pattern, template, imports in self.constructors.get(ty.name, []):
+            if getattr(self, "avoid", "") and template.startswith(self.avoid):
+                continue
             match = pattern.fullmatch(debug)
             if match:
                 return Rendered(template.format(match.group(1)), imports)

@@ -45,6 +45,10 @@ class Crate:
     """Root of the Cargo workspace this package belongs to (its own root when standalone)."""
     test_targets: tuple[str, ...] = field(default=())
     """Integration test files that exist already (``tests/*.rs``), relative to :attr:`root`."""
+    autotests: bool = True
+    """False when the manifest turns off discovery of ``tests/*.rs`` (``autotests = false``)."""
+    declared_tests: tuple[str, ...] = ()
+    """Names of ``[[test]]`` targets declared in the manifest."""
 
     @property
     def target_root(self) -> Path:
@@ -118,6 +122,9 @@ def load_crate(root: Path) -> Crate | None:
         build_script=build if isinstance(build, str) else None,
         workspace_root=workspace_root or root,
         test_targets=test_targets,
+        autotests=package.get("autotests", True) is not False,
+        declared_tests=tuple(str(t.get("name")) for t in data.get("test", [])
+                             if isinstance(t, dict) and t.get("name")),
     )
 
 

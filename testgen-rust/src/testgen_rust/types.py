@@ -146,7 +146,7 @@ def _bounds(node: Any, generics: Mapping[str, tuple[Ty, ...]]) -> tuple[Ty, ...]
         return tuple(found)
     if node.type == "removed_trait_bound":  # ?Sized
         return ()
-    return (from_node(node, {k: v for k, v in generics.items() if k != node.type}),)
+    return (from_node(node, generics),)
 
 
 def _type_arguments(node: Any, generics) -> tuple[list[Ty], list[tuple[str, Ty]]]:
@@ -170,6 +170,25 @@ def _type_arguments(node: Any, generics) -> tuple[list[Ty], list[tuple[str, Ty]]
 def generics_of(item: Any, outer: Mapping[str, tuple[Ty, ...]] | None = None
                 ) -> dict[str, tuple[Ty, ...]]:
     """Type parameters of ``item`` (and its ``where`` clause) with their trait bounds."""
+    # Two passes: bounds may name other parameters (`I: IntoIterator<Item = S>`), so the
+    # second pass parses them knowing every parameter and its first-pass bounds.
+    first = _generics_pass(item, outer, {k: () for k in _param_names(item, outer)})
+    return _generics_pass(item, outer, first)
+
+
+def _param_names(item: Any, outer) -> list[str]:
+    names = list(outer or {})
+    params = item.child_by_field_name("type_parameters")
+    if params is not None:
+        for param in params.named_children:
+            if param.type in ("type_parameter", "constrained_type_parameter"):
+                node = param.child_by_field_name("name") or param.child_by_field_name("left")
+                names.append(text_of(node))
+    return names
+
+
+def _generics_pass(item: Any, outer, known: Mapping[str, tuple[Ty, ...]]
+                   ) -> dict[str, tuple[Ty, ...]]:
     found: dict[str, list[Ty]] = {k: list(v) for k, v in (outer or {}).items()}
     params = item.child_by_field_name("type_parameters")
     if params is not None:
@@ -179,7 +198,7 @@ def generics_of(item: Any, outer: Mapping[str, tuple[Ty, ...]] | None = None
                 name = text_of(name_node)
                 found.setdefault(name, [])
                 bounds = param.child_by_field_name("bounds")
-                found[name].extend(_bounds(bounds, {}))
+                found[name].extend(_bounds(bounds, _without(known, name)))
             elif param.type == "optional_type_parameter":
                 inner = param.child_by_field_name("name")
                 found.setdefault(text_of(inner.child_by_field_name("name") if inner is not None
@@ -190,8 +209,12 @@ def generics_of(item: Any, outer: Mapping[str, tuple[Ty, ...]] | None = None
                 left = text_of(predicate.child_by_field_name("left"))
                 if left in found or re.fullmatch(r"[A-Z]\w*", left):
                     found.setdefault(left, []).extend(
-                        _bounds(predicate.child_by_field_name("bounds"), {}))
+                        _bounds(predicate.child_by_field_name("bounds"), _without(known, left)))
     return {k: tuple(v) for k, v in found.items()}
+
+
+def _without(known: Mapping[str, tuple[Ty, ...]], name: str) -> dict[str, tuple[Ty, ...]]:
+    return {k: v for k, v in known.items() if k != name}
 
 
 @lru_cache(maxsize=4096)

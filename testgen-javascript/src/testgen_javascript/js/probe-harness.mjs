@@ -212,6 +212,9 @@ async function perform(mod, call) {
       target = subject[call.method];
     } else if (call.method) {
       self = new subject(...evaluate(`[${call.ctor_args}]`));
+      for (const step of call.steps || []) {
+        self[step.method](...evaluate(`[${step.args}]`));
+      }
       target = self[call.method];
     } else {
       target = subject;
@@ -220,6 +223,8 @@ async function perform(mod, call) {
     if (error instanceof ProcessExit) return { outcome: 'crash', reason: error.message };
     return { outcome: 'skipped', reason: `setup failed: ${describeError(error).name}: ${describeError(error).message}` };
   }
+  // Lines run by the setup (constructor, earlier steps) are not this call's coverage.
+  if (call.method) takeCoverage();
   let isAsync = false;
   try {
     let value = call.construct ? new target(...args) : target.apply(self, args);

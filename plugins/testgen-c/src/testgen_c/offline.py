@@ -1,0 +1,133 @@
+"""Turn probes into tests that pin what a function really returned.
+
+Each test type picks the probes that suit it:
+
+* ``unit`` — up to three typical calls with different results, one test each;
+* ``edge-cases`` — up to four boundary calls (0, -1, INT_MAX, "", …), one test each;
+* ``negative`` — calls on invalid inputs (``NULL`` strings) that returned normally;
+* ``table-driven`` — one test with a table of every observed call;
+* ``regression`` — one test checking every observed call in a row;
+* ``integration`` — nothing: the offline engine has no call sequences for C.
+
+Only deterministic ``return`` probes become tests. A crash is a finding, not a behaviour to
+pin: it stays in the probes (and in the LLM prompt), and the report shows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from testgen.model import OfflineRequest, Probe, TestCandidate
+
+from .scalars import check_macro, classify, identifier_part
+
+LIMITS = {"unit": 3, "edge-cases": 4, "negative": 3, "table-driven": 16, "regression": 16}
+CATEGORIES = {"unit": ("typical", "literal", "doc-example"), "edge-cases": ("boundary",),
+              "negative": ("invalid",)}
+MAX_NAME = 72
+
+
+def candidates(request: OfflineRequest) -> list[TestCandidate]:
+    test_type = request.test_type
+    if test_type not in LIMITS:
+        return []
+    usable = [p for p in request.probes if p.outcome == "return" and p.deterministic
+              and p.value is not None and p.details.get("kind")]
+    if test_type in CATEGORIES:
+        chosen = _distinct([p for p in usable if p.category in CATEGORIES[test_type]],
+                           LIMITS[test_type])
+        return [_single(request, p) for p in chosen]
+    chosen = _distinct(usable, LIMITS[test_type], by_value=False)
+    if len(chosen) < 2:
+        return []
+    if test_type == "table-driven":
+        return [_table(request, chosen)]
+    return [_sequence(request, chosen)]
+
+
+def _distinct(probes: list[Probe], limit: int, *, by_value: bool = True) -> list[Probe]:
+    """Up to ``limit`` probes, preferring different results (different paths through the
+    code) and skipping repeated calls."""
+    seen_values: set[str] = set()
+    seen_calls: set[tuple[str, ...]] = set()
+    first, rest = [], []
+    for probe in probes:
+        if probe.args in seen_calls:
+            continue
+        seen_calls.add(probe.args)
+        if by_value and probe.value in seen_values:
+            rest.append(probe)
+        else:
+            seen_values.add(probe.value or "")
+            first.append(probe)
+    return (first + ([] if by_value else rest))[:limit]
+
+
+def _candidate(request: OfflineRequest, name: str, code: str) -> TestCandidate:
+    definition = request.definition
+    return TestCandidate(id=f"{definition.key}::{name}", definition=definition.key,
+                         test_name=name, code=code, test_type=request.test_type,
+                         engine="offline", imports=(), helpers=())
+
+
+def _check(probe: Probe, actual: str | None = None, expected: str | None = None) -> str:
+    kind = probe.details["kind"]
+    actual = actual or probe.call
+    expected = expected or probe.value or ""
+    if kind == "bool" and expected in ("true", "false"):
+        return f"{'CHECK_TRUE' if expected == 'true' else 'CHECK_FALSE'}({actual});"
+    return f"{check_macro(kind)}({actual}, {expected});"
+
+
+def _single(request: OfflineRequest, probe: Probe) -> TestCandidate:
+    name = _name(request.definition.name, probe)
+    code = f"TEST({name})\n{{\n    {_check(probe)}\n}}\n"
+    return _candidate(request, name, code)
+
+
+def _name(function: str, probe: Probe) -> str:
+    kind = probe.details.get("kind")
+    value = identifier_part(probe.value or "")[:24]
+    verb = f"is_{value}" if kind == "bool" else f"returns_{value}"
+    args = "_and_".join(identifier_part(a)[:16] for a in probe.args)
+    name = f"test_{function}_{verb}" + (f"_for_{args}" if args else "")
+    if len(name) > MAX_NAME:
+        name = f"test_{function}_{verb}_{probe.category}_input"
+    return re.sub(r"_+", "_", name)[:MAX_NAME + 20]
+
+
+def _sequence(request: OfflineRequest, probes: list[Probe]) -> TestCandidate:
+    name = f"test_{request.definition.name}_keeps_its_recorded_results"
+    body = "\n".join(f"    {_check(p)}" for p in probes)
+    return _candidate(request, name, f"TEST({name})\n{{\n{body}\n}}\n")
+
+
+def _table(request: OfflineRequest, probes: list[Probe]) -> TestCandidate:
+    definition = request.definition
+    name = f"test_{definition.name}_table"
+    params = [p.name for p in definition.parameters]
+    want = "expected" if "expected" not in params else "expected_"
+    fields = [f"        {_field_type(p.annotation or 'int')} {p.name};"
+              for p in definition.parameters]
+    fields.append(f"        {_field_type(definition.returns or 'int')} {want};")
+    rows = [f"        {{{', '.join([*p.args, p.value or '0'])}}},"
+            for p in probes]
+    call = f"{definition.name}({', '.join(f'cases[i].{n}' for n in params)})"
+    check = _check(probes[0], actual=call, expected=f"cases[i].{want}")
+    if probes[0].details["kind"] == "bool":
+        check = f"CHECK_EQ_INT({call}, cases[i].{want});"
+    code = "\n".join([
+        f"TEST({name})", "{", "    static const struct {", *fields, "    } cases[] = {", *rows,
+        "    };", "    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {",
+        "        testgen_row = (long)i;", f"        {check}", "    }",
+        "    testgen_row = -1;", "}", ""])
+    return _candidate(request, name, code)
+
+
+def _field_type(annotation: str) -> str:
+    """A struct member type for a parameter: drop top-level ``const`` on scalars (the table
+    itself is const) but keep ``const char *``."""
+    ctype = classify(annotation, returned=True)
+    if ctype.kind == "string":
+        return "const char *"
+    return re.sub(r"\bconst\s+", "", ctype.text).strip()

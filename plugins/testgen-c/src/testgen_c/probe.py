@@ -1,0 +1,256 @@
+"""Call each function on generated inputs, in one sandboxed launch, and record what happens.
+
+The probe is a C program written next to the project in the scratch directory: it
+``#include``s the source file, and for every planned call forks a child that calls the
+function twice (to see whether it is deterministic) and writes one JSON line to a results
+file. A crash (signal), an ``exit()`` or a call running past the per-call alarm is recorded by
+the parent for that call only, so one bad input never hides the others.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from testgen.model import Definition, Probe, Workspace
+
+from .build import compile_program, first_error
+from .project import defines_main, require_compiler
+from .scalars import CType, classify, inputs, value_literal
+
+MAX_CALLS = 24
+"""Calls per function: every input of every parameter, typical ones first, up to this many."""
+CALL_TIMEOUT = 2
+"""Seconds one call may run before it counts as a timeout."""
+CATEGORY_ORDER = ("typical", "literal", "boundary", "invalid")
+
+_EMITTERS = {"int": "long long", "char": "long long", "bool": "long long",
+             "uint": "unsigned long long", "double": "double", "string": "const char *"}
+
+RUNTIME = r"""
+#include <fcntl.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int testgen_out = -1;
+
+static void testgen_emit_long_long(int i, long long a, long long b)
+{
+    dprintf(testgen_out, "{\"i\": %d, \"value\": \"%lld\", \"same\": %d}\n", i, a, a == b);
+}
+
+static void testgen_emit_unsigned_long_long(int i, unsigned long long a, unsigned long long b)
+{
+    dprintf(testgen_out, "{\"i\": %d, \"value\": \"%llu\", \"same\": %d}\n", i, a, a == b);
+}
+
+static void testgen_emit_double(int i, double a, double b)
+{
+    int same = a == b || (a != a && b != b);
+    dprintf(testgen_out, "{\"i\": %d, \"value\": \"%.17g\", \"same\": %d}\n", i, a, same);
+}
+
+static void testgen_emit_const_char_p(int i, const char *a, const char *b)
+{
+    int same = (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+    if (a == NULL) {
+        dprintf(testgen_out, "{\"i\": %d, \"value\": null, \"same\": %d}\n", i, same);
+        return;
+    }
+    static char hex[2 * 4096 + 1];
+    size_t n = strnlen(a, 4096);
+    for (size_t k = 0; k < n; k++)
+        snprintf(hex + 2 * k, 3, "%02x", (unsigned char)a[k]);
+    hex[2 * n] = '\0';
+    dprintf(testgen_out, "{\"i\": %d, \"value\": \"%s\", \"same\": %d}\n", i, hex, same);
+}
+
+typedef void (*testgen_call)(void);
+
+static int testgen_probe_main(const testgen_call *calls, int count, int argc, char **argv)
+{
+    if (argc < 2)
+        return 2;
+    testgen_out = open(argv[1], O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (testgen_out < 0)
+        return 2;
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0)
+        dup2(devnull, STDOUT_FILENO); /* the code's own output is not an observation */
+    for (int i = 0; i < count; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            return 3;
+        if (pid == 0) {
+            alarm(TESTGEN_CALL_TIMEOUT);
+            calls[i]();
+            _exit(0);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+            dprintf(testgen_out, "{\"i\": %d, \"outcome\": \"timeout\"}\n", i);
+        else if (WIFSIGNALED(status))
+            dprintf(testgen_out, "{\"i\": %d, \"outcome\": \"crash\", \"signal\": %d, "
+                    "\"name\": \"%s\"}\n", i, WTERMSIG(status), strsignal(WTERMSIG(status)));
+        else if (WEXITSTATUS(status) != 0)
+            dprintf(testgen_out, "{\"i\": %d, \"outcome\": \"exit\", \"status\": %d}\n", i,
+                    WEXITSTATUS(status));
+    }
+    return 0;
+}
+"""
+
+SIGNALS = {4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 11: "SIGSEGV", 13: "SIGPIPE"}
+
+
+@dataclass
+class Call:
+    definition: Definition
+    args: tuple[str, ...]
+    category: str
+    kind: str
+
+    @property
+    def expression(self) -> str:
+        return f"{self.definition.name}({', '.join(self.args)})"
+
+
+def plan(definition: Definition) -> tuple[list[Call], str]:
+    """The calls to make for ``definition``, or ``([], reason)`` when it cannot be probed."""
+    if not definition.testable:
+        return [], definition.untestable_reason
+    if definition.details.get("variadic"):
+        return [], "variadic functions are not probed"
+    if definition.returns is None:
+        return [], "returns nothing a test could check"
+    ret = classify(definition.returns, returned=True)
+    if ret.kind is None:
+        return [], f"returns `{definition.returns}`, which the harness cannot compare"
+    types: list[CType] = []
+    for param in definition.parameters:
+        ctype = classify(param.annotation or "")
+        if ctype.kind is None:
+            return [], f"parameter `{param.annotation} {param.name}` has no generated inputs"
+        types.append(ctype)
+    literals = tuple(definition.details.get("literals", ()))
+    options = [inputs(t, literals, i) for i, t in enumerate(types)]
+    base = tuple(o[0][0] for o in options)
+    seen = {base}
+    calls = [Call(definition, base, "typical", ret.kind)]
+    for category in CATEGORY_ORDER:
+        for index, choices in enumerate(options):
+            for value, cat in choices[1:]:
+                args = base[:index] + (value,) + base[index + 1:]
+                if cat == category and args not in seen:
+                    seen.add(args)
+                    calls.append(Call(definition, args, cat, ret.kind))
+    return calls[:MAX_CALLS], ""
+
+
+def harness_source(target: Path, target_text: str, calls: list[Call]) -> str:
+    """The probe program for ``calls`` of functions in ``target``."""
+    lines = ["/* TestGen probe harness (temporary; never written into the project) */"]
+    if defines_main(target_text):
+        lines.append("#define main testgen_target_main")
+    lines += [f'#include "{target}"', "#undef main", f"#define TESTGEN_CALL_TIMEOUT "
+              f"{CALL_TIMEOUT}", RUNTIME]
+    for i, call in enumerate(calls):
+        ctype = _EMITTERS[call.kind]
+        emitter = "testgen_emit_" + ctype.replace(" *", "_p").replace(" ", "_")
+        lines += [f"static void testgen_call_{i}(void)", "{",
+                  f"    {ctype} first = ({ctype})({call.expression});",
+                  f"    {ctype} second = ({ctype})({call.expression});",
+                  f"    {emitter}({i}, first, second);", "}", ""]
+    table = ", ".join(f"testgen_call_{i}" for i in range(len(calls))) or "0"
+    lines += [f"static const testgen_call testgen_calls[] = {{{table}}};", "",
+              "int main(int argc, char **argv)", "{",
+              f"    return testgen_probe_main(testgen_calls, {len(calls)}, argc, argv);", "}",
+              ""]
+    return "\n".join(lines)
+
+
+def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -> list[Probe]:
+    if not definitions:
+        return []
+    require_compiler("probe C functions")
+    probes: list[Probe] = []
+    calls: list[Call] = []
+    for definition in definitions:
+        planned, reason = plan(definition)
+        if planned:
+            calls += planned
+        else:
+            probes.append(Probe(definition=definition.key, outcome="skipped", reason=reason))
+    if not calls:
+        return probes
+    rel = definitions[0].file
+    target = workspace.path(rel)
+    work = workspace.scratch / "c-probe" / rel.replace("/", "_")
+    work.mkdir(parents=True, exist_ok=True)
+    program = work / "probe.c"
+    program.write_text(harness_source(target, target.read_text(encoding="utf-8"), calls),
+                       encoding="utf-8")
+    binary = work / "probe"
+    built = compile_program(workspace, program, binary, warnings=False)
+    if not built.ok:
+        reason = f"{rel} does not compile: {first_error(built.output)}"
+        return probes + [Probe(definition=d.key, outcome="skipped", reason=reason)
+                         for d in {c.definition.key: c.definition for c in calls}.values()]
+    results = work / "results.jsonl"
+    results.unlink(missing_ok=True)
+    finished = workspace.run([str(binary), str(results)], cwd=workspace.root,
+                             timeout=workspace.timeout)
+    observed = _read_results(results)
+    for i, call in enumerate(calls):
+        probes.append(_to_probe(call, observed.get(i), finished.timed_out))
+    return probes
+
+
+def _read_results(path: Path) -> dict[int, dict]:
+    observed: dict[int, dict] = {}
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return observed
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        observed[int(record["i"])] = record
+    return observed
+
+
+def _to_probe(call: Call, record: dict | None, launch_timed_out: bool) -> Probe:
+    common = dict(definition=call.definition.key, args=call.args, category=call.category,
+                  call=call.expression, details={"kind": call.kind})
+    if record is None:
+        if launch_timed_out:
+            return Probe(outcome="timeout", reason="the probe run hit its time limit", **common)
+        return Probe(outcome="crash", exception="exit", reason="the call ended the process "
+                     "(exit(0) or abort of the harness)", **common)
+    outcome = record.get("outcome")
+    if outcome == "timeout":
+        return Probe(outcome="timeout", reason=f"still running after {CALL_TIMEOUT}s",
+                     **common)
+    if outcome == "crash":
+        number = int(record.get("signal", 0))
+        name = SIGNALS.get(number, f"signal {number}")
+        return Probe(outcome="crash", exception=name,
+                     message=f"{name} ({record.get('name', '')})", **common)
+    if outcome == "exit":
+        return Probe(outcome="crash", exception="exit",
+                     message=f"called exit({record.get('status')})", **common)
+    return Probe(outcome="return", value=value_literal(call.kind, record.get("value")),
+                 deterministic=bool(record.get("same")), **common)

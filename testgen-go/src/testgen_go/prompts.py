@@ -1,0 +1,84 @@
+"""Render LLM prompts from the Jinja2 template pack ``templates/<framework>/<test_type>.j2``.
+
+Each template has two blocks, ``system`` (stable for a file, so providers can cache it) and
+``user``. Project or user directories in ``request.template_dirs`` are searched first, so one
+template can be overridden without copying the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from testgen.model import Prompt, PromptRequest
+
+TEST_TYPES = ("unit", "edge-cases", "negative", "table-driven", "integration", "regression")
+
+
+def _environment(template_dirs):
+    import jinja2  # imported here: `testgen --help` must not pay for it
+
+    from importlib import resources
+
+    package_root = resources.files("testgen_go") / "templates"
+    loaders: list = [jinja2.FileSystemLoader([str(d) for d in template_dirs])] \
+        if template_dirs else []
+    loaders.append(jinja2.FunctionLoader(lambda name: _packaged(package_root, name)))
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=False,
+                              keep_trailing_newline=True, trim_blocks=True,
+                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def _packaged(root, name: str):
+    target = root
+    for part in PurePosixPath(name).parts:
+        target = target / part
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    return text, None, lambda: True
+
+
+def render(request: PromptRequest) -> Prompt:
+    framework = request.framework.name if request.framework.name in ("testing", "testify") \
+        else "testing"
+    test_type = request.test_type if request.test_type in TEST_TYPES else "unit"
+    name = f"{framework}/{test_type}.j2"
+    env = _environment(request.template_dirs)
+    template = env.get_template(name)
+    first = request.definitions[0] if request.definitions else None
+    source_file = first.file if first else ""
+    stem = PurePosixPath(source_file)
+    test_path = str(stem.with_name(f"{stem.stem}_testgen_test.go")) if source_file else ""
+    details = first.details if first else {}
+    existing = sorted({n for d in request.definitions
+                       for n in (d.details.get("existing_tests") or [])})
+    context = {
+        "framework": framework, "test_type": test_type, "definitions": request.definitions,
+        "probes": dict(request.probes), "callees": list(request.callees),
+        "imports": list(request.imports) or list(first.imports if first else ()),
+        "style_examples": list(request.style_examples), "existing_tests": existing,
+        "repair": dict(request.repair) if request.repair else None,
+        "module_path": request.module_path or details.get("import_path", ""),
+        "package": details.get("package", "main"), "source_file": source_file,
+        "test_path": test_path,
+    }
+    ctx = template.new_context(context)
+    system = "".join(template.blocks["system"](ctx)).strip() + "\n"
+    user = "".join(template.blocks["user"](ctx)).strip() + "\n"
+    return Prompt(system=_squeeze(system), user=_squeeze(user), template=name)
+
+
+def _squeeze(text: str) -> str:
+    """Collapse runs of blank lines left by template control blocks."""
+    out: list[str] = []
+    blank = 0
+    for line in text.splitlines():
+        if line.strip():
+            blank = 0
+            out.append(line.rstrip())
+        else:
+            blank += 1
+            if blank == 1:
+                out.append("")
+    return "\n".join(out).strip() + "\n"

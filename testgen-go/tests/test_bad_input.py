@@ -1,0 +1,194 @@
+"""Code that does not compile, cgo, hangs, panics, exits, and no `go`: a status, never a hang."""
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from testgen.errors import TestgenError
+from testgen.model import Framework
+
+from testgen_go import plugin
+
+from gotestkit import definitions, generate, needs_go, write_module
+
+TESTING = Framework(name="testing", language="go")
+
+BAD = {
+    "bad.go": """
+        package bad
+
+        import "os"
+
+        // Spin never returns for negative n.
+        func Spin(n int) int {
+        	for n != 0 {
+        		n--
+        		if n < -5 {
+        			n = -3
+        		}
+        	}
+        	return n
+        }
+
+        // At returns xs[i] and panics when i is out of range.
+        func At(xs []int, i int) int {
+        	return xs[i]
+        }
+
+        // Must panics on an empty name.
+        func Must(name string) string {
+        	if name == "" {
+        		panic("empty name")
+        	}
+        	return name
+        }
+
+        // Bye ends the process for "bye".
+        func Bye(s string) int {
+        	if s == "bye" {
+        		os.Exit(3)
+        	}
+        	return len(s)
+        }
+
+        // Feed reads a channel.
+        func Feed(ch chan int) int { return len(ch) }
+
+        func Double(n int) int { return n * 2 }
+        """,
+}
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    return write_module(tmp_path / "bad", BAD)
+
+
+def _by_name(probes):
+    out = {}
+    for p in probes:
+        out.setdefault(p.definition.split("::")[1], []).append(p)
+    return out
+
+
+@needs_go
+def test_hangs_panics_and_exits_become_probe_outcomes(bad, workspace_of):
+    ws = workspace_of(bad, timeout=60)
+    start = time.monotonic()
+    probes = plugin.testgen_probe(language="go", definitions=definitions(bad, "bad.go"),
+                                  workspace=ws, test_type="unit")
+    assert time.monotonic() - start < 45
+    by = _by_name(probes)
+    assert any(p.outcome == "timeout" for p in by["Spin"])
+    assert any(p.outcome == "return" and p.value == "0" for p in by["Spin"])
+    panics = [p for p in by["At"] if p.exception == "panic"]
+    assert panics and all("index out of range" in p.message for p in panics)
+    assert any(p.exception == "panic" and p.message == "empty name" for p in by["Must"])
+    assert any(p.outcome == "crash" and "status 3" in p.reason for p in by["Bye"])
+    # the process was started again after the exit: later functions are still observed
+    assert {p.value for p in by["Double"] if p.outcome == "return"} >= {"2", "84", "0"}
+    (feed,) = by["Feed"]
+    assert feed.outcome == "skipped" and "channel" in feed.reason
+
+
+@needs_go
+def test_recovered_panics_become_passing_panic_tests(bad, workspace_of):
+    ws = workspace_of(bad)
+    test_file, _ = generate(bad, "bad.go", ws, test_type="negative")
+    assert "TestAt_Panics" in test_file.test_ids
+    assert "TestMust_Panics" in test_file.test_ids
+    assert 'wantPanic: "empty name"' in test_file.content
+    assert plugin.testgen_validate(test_file=test_file, workspace=ws).ok
+    run = plugin.testgen_run(language="go", framework=TESTING, test_files=[test_file],
+                             workspace=ws, coverage=True)
+    assert run.ok, [t.message for t in run.tests]
+
+
+@needs_go
+def test_a_package_that_does_not_compile_gives_skipped_probes_with_the_error(tmp_path,
+                                                                             workspace_of):
+    root = write_module(tmp_path / "broken", {
+        "ok.go": "package broken\n\nfunc Add(a, b int) int { return a + b }\n",
+        "bad.go": "package broken\n\nfunc Broken() int { return undefinedThing }\n",
+    })
+    ws = workspace_of(root)
+    probes = plugin.testgen_probe(language="go", definitions=definitions(root, "ok.go"),
+                                  workspace=ws, test_type="unit")
+    assert probes and all(p.outcome == "skipped" for p in probes)
+    assert "does not compile" in probes[0].reason
+    assert "bad.go:3" in probes[0].reason and "undefinedThing" in probes[0].reason
+
+
+@needs_go
+def test_broken_existing_tests_do_not_stop_probing(tmp_path, workspace_of):
+    root = write_module(tmp_path / "m", {
+        "calc.go": "package calc\n\nfunc Neg(n int) int { return -n }\n",
+        "calc_test.go": "package calc\n\nfunc TestBroken(t *testing.T) { nope() }\n",
+    })
+    ws = workspace_of(root)
+    probes = plugin.testgen_probe(language="go", definitions=definitions(root, "calc.go"),
+                                  workspace=ws, test_type="unit")
+    assert {p.value for p in probes} >= {"-1", "0", "1"}
+    assert (ws.root / "calc_test.go").exists()
+
+
+@needs_go
+def test_a_cgo_package_is_probed_or_reported_never_raises(tmp_path, workspace_of):
+    root = write_module(tmp_path / "cg", {
+        "cg.go": """
+            package cg
+
+            // int twice(int x) { return 2 * x; }
+            import "C"
+
+            // Twice doubles n in C.
+            func Twice(n int) int { return int(C.twice(C.int(n))) }
+            """})
+    (twice,) = definitions(root, "cg.go")
+    assert twice.details["cgo"] is True
+    ws = workspace_of(root)
+    probes = plugin.testgen_probe(language="go", definitions=[twice], workspace=ws,
+                                  test_type="unit")
+    assert probes
+    if shutil.which("gcc") or shutil.which("cc"):
+        assert any(p.outcome == "return" and p.value == "84" for p in probes)
+    else:
+        assert all(p.outcome == "skipped" and p.reason for p in probes)
+
+
+@needs_go
+def test_nondeterministic_results_are_not_pinned(tmp_path, workspace_of):
+    root = write_module(tmp_path / "nd", {
+        "nd.go": """
+            package nd
+
+            import "time"
+
+            // Stamp returns a label with the current time.
+            func Stamp(label string) string { return label + time.Now().String() }
+            """})
+    ws = workspace_of(root)
+    test_file, probes = generate(root, "nd.go", ws)
+    assert probes and not any(p.deterministic for p in probes if p.outcome == "return")
+    assert not test_file.candidates
+
+
+def test_missing_go_is_a_TG205_error_naming_what_to_install(tmp_path, monkeypatch,
+                                                            workspace_of):
+    root = write_module(tmp_path / "m", {"a.go": "package a\n\nfunc A() int { return 1 }\n"})
+    defs = definitions(root, "a.go")
+    ws = workspace_of(root)
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    with pytest.raises(TestgenError) as err:
+        plugin.testgen_probe(language="go", definitions=defs, workspace=ws, test_type="unit")
+    assert err.value.code == "TG205"
+    assert "go is not installed" in err.value.message
+    assert "go.dev/dl" in err.value.hint
+    with pytest.raises(TestgenError) as err:
+        plugin.testgen_run(language="go", framework=TESTING, test_files=[], workspace=ws,
+                           coverage=True)
+    assert err.value.code == "TG205"

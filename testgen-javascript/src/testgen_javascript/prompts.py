@@ -1,0 +1,122 @@
+"""LLM prompts from the template pack ``templates/<framework>/<test_type>.j2``.
+
+``node:test`` lives in ``templates/node-test/`` (a colon is no good in a file name). Every
+template extends ``templates/_base.j2`` and fills two blocks: the goal of its test type and a
+short example in its framework's style. A project or user overrides any one template by putting
+a file with the same relative name in one of ``PromptRequest.template_dirs``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from testgen.model import Prompt, PromptRequest
+
+from .assemble import _import_entry
+from .modules import import_line, specifier
+from .project import is_typescript
+
+MAX_PROBES = 24
+
+FRAMEWORK_FACTS: dict[str, dict[str, Any]] = {
+    "jest": {
+        "title": "Jest", "test_fn": "test",
+        "conventions": [
+            "Import the globals you use: `import { describe, expect, jest, test } from "
+            "'@jest/globals';`.",
+            "Table-driven tests use `test.each([...])('name %s', (label, ...) => ...)`.",
+            "Async code: `await expect(promise).rejects.toThrow(TypeError)` / "
+            "`expect(await f()).toEqual(...)`.",
+        ],
+        "equal_example": "expect(actual).toBe(3) / toEqual({...})",
+        "throw_example": "`expect(() => f()).toThrow(TypeError)` and `.toThrow('message')`",
+        "mocks": "`jest.fn()`, `jest.spyOn(object, 'method')`, `jest.useFakeTimers()`; restore "
+                 "spies in `afterEach(() => jest.restoreAllMocks())`.",
+    },
+    "vitest": {
+        "title": "Vitest", "test_fn": "test",
+        "conventions": [
+            "Import what you use: `import { describe, expect, test, vi } from 'vitest';`.",
+            "Table-driven tests use `test.each([...])('name %s', (label, ...) => ...)`.",
+            "Async code: `await expect(promise).rejects.toThrow(TypeError)`.",
+        ],
+        "equal_example": "expect(actual).toBe(3) / toEqual({...})",
+        "throw_example": "`expect(() => f()).toThrow(TypeError)` and `.toThrow('message')`",
+        "mocks": "`vi.fn()`, `vi.spyOn(object, 'method')`, `vi.useFakeTimers()`; restore with "
+                 "`vi.restoreAllMocks()` in `afterEach`.",
+    },
+    "mocha": {
+        "title": "Mocha", "test_fn": "it",
+        "conventions": [
+            "`describe` and `it` are globals; assert with `import assert from "
+            "'node:assert/strict';` (or chai's `expect` when the project uses chai).",
+            "Table-driven tests loop over an array of cases inside one `it`.",
+            "Async tests return a promise or are `async`; never use the `done` callback with "
+            "a promise.",
+        ],
+        "equal_example": "assert.equal(actual, 3) / assert.deepEqual(actual, {...})",
+        "throw_example": "`assert.throws(() => f(), { name: 'TypeError', message: '...' })`, "
+                         "`await assert.rejects(promise, {...})`",
+        "mocks": "sinon when the project has it (`sinon.stub(object, 'method')`, "
+                 "`sinon.restore()` in `afterEach`), otherwise small hand-written fakes.",
+    },
+    "node:test": {
+        "title": "node:test (Node's built-in runner)", "test_fn": "test",
+        "conventions": [
+            "`import { test, mock } from 'node:test';` and `import assert from "
+            "'node:assert/strict';` (`require` in CommonJS files).",
+            "Table-driven tests loop over an array of cases inside one `test`.",
+            "Async tests are `async` functions; use `await assert.rejects(...)`.",
+        ],
+        "equal_example": "assert.equal(actual, 3) / assert.deepEqual(actual, {...})",
+        "throw_example": "`assert.throws(() => f(), { name: 'TypeError', message: '...' })`, "
+                         "`await assert.rejects(promise, {...})`",
+        "mocks": "`mock.fn()`, `mock.method(object, 'name')`, `mock.timers.enable()`; call "
+                 "`mock.restoreAll()` after each test that mocks.",
+    },
+}
+
+
+def template_name(framework: str, test_type: str) -> str:
+    return f"{framework.replace(':', '-')}/{test_type}.j2"
+
+
+def render_prompt(request: PromptRequest) -> Prompt:
+    import jinja2  # imported here: the CLI's --help must not pay for it
+
+    loaders: list[jinja2.BaseLoader] = [
+        jinja2.FileSystemLoader([str(Path(d)) for d in request.template_dirs])
+    ] if request.template_dirs else []
+    loaders.append(jinja2.FileSystemLoader(str(resources.files("testgen_javascript")
+                                               / "templates")))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=False,
+                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    name = template_name(request.framework.name, request.test_type)
+    template = env.get_template(name)
+    definitions = request.definitions
+    first = definitions[0]
+    typescript = is_typescript(first.file)
+    names = []
+    for definition in definitions:
+        entry = _import_entry(definition)
+        if entry not in names:
+            names.append(entry)
+    commonjs = first.details.get("module_kind") == "cjs" and request.framework.name != "vitest"
+    # module_path, when given, is the specifier the test uses; otherwise the test sits beside
+    # the source, as the default test path puts it.
+    spec = request.module_path or specifier(first.file, first.file)
+    context = {
+        "fw": FRAMEWORK_FACTS[request.framework.name], "test_type": request.test_type,
+        "definitions": definitions, "probes": request.probes, "callees": request.callees,
+        "imports": request.imports, "style_examples": request.style_examples,
+        "repair": request.repair, "typescript": typescript,
+        "dialect_title": "TypeScript" if typescript else "JavaScript",
+        "code_lang": "ts" if typescript else "js", "max_probes": MAX_PROBES,
+        "import_hint": "\n".join(import_line(names, spec, commonjs=commonjs)),
+    }
+    system = template.render(part="system", **context).strip() + "\n"
+    user = template.render(part="user", **context).strip() + "\n"
+    return Prompt(system=system, user=user, template=name)

@@ -1,0 +1,323 @@
+"""Run tests with the project's framework, one launch, machine-readable results and coverage.
+
+| framework | results                                   | coverage                              |
+|-----------|-------------------------------------------|---------------------------------------|
+| node:test | our JSON-lines reporter (``js/``)          | ``NODE_V8_COVERAGE`` + own line mapping |
+| mocha     | ``--reporter json``                        | ``NODE_V8_COVERAGE`` + own line mapping |
+| jest      | ``--json --outputFile``                    | ``--coverageProvider=v8``, istanbul JSON |
+| vitest    | ``--reporter=json --outputFile``           | ``@vitest/coverage-v8``, istanbul JSON  |
+
+Test ids are ``<project-relative test file>::<suite > … > test name>``, the same ids
+``testgen_assemble`` writes into ``TestFile.test_ids``.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shlex
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+from testgen.model import FileCoverage, Framework, ProcessResult, RunResult, TestFile, \
+    TestOutcome, Workspace
+
+from .coverage import coverage_from_istanbul, coverage_from_v8
+from .paths import TEST_SUFFIXES
+from .project import SUFFIXES, find_node_package, find_package, require_node
+from .runtime import harness_file, node_options, typescript_env
+
+RUN_TIMEOUT = 300.0
+TS_RUNNER_FLAGS = {"tsx", "tsx/esm", "tsx/cjs", "ts-node/register", "ts-node/esm",
+                   "@swc-node/register", "esbuild-register"}
+
+
+def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
+        coverage: bool) -> RunResult:
+    node = require_node("run JavaScript tests")
+    package = {"jest": "jest", "vitest": "vitest", "mocha": "mocha"}.get(framework.name)
+    if package and find_node_package(package, workspace.root) is None:
+        return RunResult(ok=False, coverage_available=False, error=(
+            f"{framework.name} is not installed in this project's node_modules; install it "
+            f"with `npm install --save-dev {package}` (or use --framework node:test)"))
+    runner: Callable[..., RunResult] = {
+        "node:test": _node_test, "mocha": _mocha, "jest": _jest, "vitest": _vitest,
+    }[framework.name]
+    scratch = workspace.scratch / f"run-{workspace.launches}-{os.getpid()}"
+    if scratch.exists():
+        shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    return runner(node, [t.path for t in test_files], workspace, coverage, scratch)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def is_test_path(rel: str) -> bool:
+    parts = rel.split("/")
+    return rel.endswith(TEST_SUFFIXES) or any(p in ("__tests__", "test", "tests")
+                                              for p in parts[:-1])
+
+
+def _wanted(rel: str) -> bool:
+    return rel.endswith(SUFFIXES) and not is_test_path(rel) and not rel.endswith(".d.ts") \
+        and not rel.startswith(("coverage/", "dist/", "build/"))
+
+
+def _rel(path: str | Path, root: Path) -> str:
+    p = Path(path)
+    for base in (root, root.resolve()):
+        try:
+            return p.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    try:
+        return p.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def _result(process: ProcessResult, tests: list[TestOutcome], coverage: dict[str, FileCoverage],
+            coverage_available: bool, errors: list[str]) -> RunResult:
+    error = "; ".join(errors)
+    if process.timed_out:
+        error = error or f"the test run was stopped: {process.killed_reason}"
+    elif not tests and not error:
+        error = "no tests ran: " + (_tail(process.output) or f"exit status {process.returncode}")
+    ok = not error and all(t.outcome in ("passed", "skipped") for t in tests)
+    return RunResult(ok=ok, tests=tests, coverage=coverage,
+                     coverage_available=coverage_available, output=process.output[-20000:],
+                     duration=process.duration, error=error)
+
+
+def _tail(text: str, lines: int = 6) -> str:
+    return " / ".join(line.strip() for line in text.strip().splitlines()[-lines:])
+
+
+def _env(workspace: Workspace, extra_node_options: str = "") -> dict[str, str]:
+    env = typescript_env(workspace)
+    options = node_options(env, extra_node_options)
+    if options:
+        env["NODE_OPTIONS"] = options
+    env["CI"] = "true"
+    env["FORCE_COLOR"] = "0"
+    return env
+
+
+# --------------------------------------------------------------------------- node:test
+
+
+def _node_test(node: str, files: list[str], workspace: Workspace, coverage: bool,
+               scratch: Path) -> RunResult:
+    report = scratch / "node-test.jsonl"
+    flags, targets = (_script_arguments(workspace) if not files else ([], files))
+    env = _env(workspace)
+    if coverage:
+        env["NODE_V8_COVERAGE"] = str(scratch / "v8")
+    argv = [node, *flags, "--test-reporter", harness_file("node-test-reporter.mjs").as_uri(),
+            "--test-reporter-destination", str(report), "--test", *targets]
+    process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
+                            memory_mb=None)
+    tests, errors = _read_node_report(report, workspace.root)
+    cov = coverage_from_v8(scratch / "v8", workspace.root, _wanted) if coverage else {}
+    return _result(process, tests, cov, coverage, errors)
+
+
+def _script_arguments(workspace: Workspace) -> tuple[list[str], list[str]]:
+    """Flags and files of the project's ``node --test`` script, globs expanded."""
+    pkg = find_package(workspace.root, stop=workspace.root)
+    try:
+        words = shlex.split(pkg.test_script)
+    except ValueError:
+        words = []
+    if not words or os.path.basename(words[0]) != "node" or "--test" not in words:
+        return [], []
+    flags: list[str] = []
+    targets: list[str] = []
+    index = 1
+    while index < len(words):
+        word = words[index]
+        if word in ("&&", "||", ";", "|"):
+            break
+        if word in ("--import", "--require", "-r", "--loader", "--experimental-loader"):
+            value = words[index + 1] if index + 1 < len(words) else ""
+            if value not in TS_RUNNER_FLAGS:  # TypeScript is run by our own loader
+                flags.extend([word, value])
+            index += 2
+            continue
+        if word.startswith("--"):
+            if "=" in word and word.split("=", 1)[1] in TS_RUNNER_FLAGS:
+                index += 1
+                continue
+            if word != "--test" and not word.startswith("--test-reporter"):
+                flags.append(word)
+        else:
+            matches = sorted(glob.glob(word, root_dir=workspace.root, recursive=True))
+            targets.extend(matches or [word])
+        index += 1
+    return flags, targets
+
+
+def _read_node_report(report: Path, root: Path) -> tuple[list[TestOutcome], list[str]]:
+    tests: list[TestOutcome] = []
+    errors: list[str] = []
+    if not report.is_file():
+        return tests, errors
+    for line in report.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("suite"):
+            continue
+        file = event.get("file") or ""
+        name = event.get("name") or ""
+        if event.get("nesting") == 0 and file and name in (file, _rel(file, root)):
+            if event.get("outcome") == "failed":
+                errors.append(f"{_rel(file, root)} could not run: {event.get('message')}")
+            continue
+        rel = _rel(file, root) if file else ""
+        test_id = f"{rel}::{' > '.join(event.get('path') or [name])}"
+        tests.append(TestOutcome(test_id=test_id, outcome=event.get("outcome", "failed"),
+                                 message=event.get("message") or "",
+                                 duration=float(event.get("duration") or 0) / 1000))
+    return tests, errors
+
+
+def _timeout(workspace: Workspace) -> float:
+    return max(workspace.timeout, 60.0) if workspace.timeout else RUN_TIMEOUT
+
+
+# --------------------------------------------------------------------------- mocha
+
+
+def _mocha(node: str, files: list[str], workspace: Workspace, coverage: bool,
+           scratch: Path) -> RunResult:
+    package = find_node_package("mocha", workspace.root)
+    binary = package / "bin" / "mocha.js"
+    if not binary.is_file():
+        binary = package / "bin" / "_mocha"
+    report = scratch / "mocha.json"
+    env = _env(workspace)
+    if coverage:
+        env["NODE_V8_COVERAGE"] = str(scratch / "v8")
+    argv = [node, str(binary), "--reporter", "json", "--reporter-option", f"output={report}",
+            "--no-color", *files]
+    if any(f.endswith((".ts", ".mts", ".tsx")) for f in files):
+        argv[2:2] = ["--extension", "ts"]
+    process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
+                            memory_mb=None)
+    tests: list[TestOutcome] = []
+    errors: list[str] = []
+    data = _read_json(report)
+    if data is None:
+        errors.append("mocha did not write its JSON report: " + _tail(process.output))
+    else:
+        failed = {(t.get("file"), t.get("fullTitle")) for t in data.get("failures", [])}
+        pending = {(t.get("file"), t.get("fullTitle")) for t in data.get("pending", [])}
+        for test in data.get("tests", []):
+            key = (test.get("file"), test.get("fullTitle"))
+            outcome = "failed" if key in failed else "skipped" if key in pending else "passed"
+            err = test.get("err") or {}
+            tests.append(TestOutcome(
+                test_id=f"{_rel(test.get('file') or '', workspace.root)}::{test.get('fullTitle')}",
+                outcome=outcome, message=str(err.get("message") or ""),
+                duration=float(test.get("duration") or 0) / 1000))
+        for failure in data.get("failures", []):
+            if "hook" in str(failure.get("title", "")) and (
+                    failure.get("file"), failure.get("fullTitle")) not in {
+                    (t.get("file"), t.get("fullTitle")) for t in data.get("tests", [])}:
+                errors.append(f"{failure.get('fullTitle')}: "
+                              f"{(failure.get('err') or {}).get('message')}")
+    cov = coverage_from_v8(scratch / "v8", workspace.root, _wanted) if coverage else {}
+    return _result(process, tests, cov, coverage, errors)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------- jest / vitest
+
+
+def _jest(node: str, files: list[str], workspace: Workspace, coverage: bool,
+          scratch: Path) -> RunResult:
+    binary = find_node_package("jest", workspace.root) / "bin" / "jest.js"
+    report = scratch / "jest.json"
+    extra = ""
+    pkg = find_package(workspace.root, stop=workspace.root)
+    if pkg.module_type == "module" and not _has_babel_config(workspace.root):
+        extra = "--experimental-vm-modules"  # jest runs native ES modules only with this
+    env = {"CI": "true", "FORCE_COLOR": "0"}  # jest transforms TypeScript itself
+    if extra:
+        env["NODE_OPTIONS"] = extra
+    argv = [node, str(binary), "--ci", "--json", f"--outputFile={report}", "--colors=false",
+            "--watchman=false"]
+    if coverage:
+        argv += ["--coverage", "--coverageProvider=v8", "--coverageReporters=json",
+                 f"--coverageDirectory={scratch / 'coverage'}"]
+    if files:
+        argv += ["--runTestsByPath", *[str(workspace.path(f)) for f in files]]
+    process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
+                            memory_mb=None)
+    return _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
+                      workspace, coverage)
+
+
+def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
+            scratch: Path) -> RunResult:
+    package = find_node_package("vitest", workspace.root)
+    binary = package / "vitest.mjs"
+    report = scratch / "vitest.json"
+    env = {"CI": "true", "FORCE_COLOR": "0"}  # vitest transforms TypeScript itself
+    argv = [node, str(binary), "run", "--reporter=json", f"--outputFile={report}",
+            "--watch=false"]
+    has_coverage = find_node_package("@vitest/coverage-v8", workspace.root) is not None
+    if coverage and has_coverage:
+        argv += ["--coverage.enabled=true", "--coverage.provider=v8",
+                 "--coverage.reporter=json", f"--coverage.reportsDirectory={scratch / 'coverage'}"]
+    argv += files
+    process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
+                            memory_mb=None)
+    return _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
+                      workspace, coverage and has_coverage)
+
+
+def _has_babel_config(root: Path) -> bool:
+    names = ("babel.config.js", "babel.config.cjs", "babel.config.mjs", "babel.config.json",
+             ".babelrc", ".babelrc.js", ".babelrc.cjs", ".babelrc.json")
+    if any((root / n).exists() for n in names):
+        return True
+    pkg = find_package(root, stop=root)
+    return "babel" in pkg.manifest
+
+
+def _jest_like(process: ProcessResult, report: Path, coverage_file: Path,
+               workspace: Workspace, coverage: bool) -> RunResult:
+    data = _read_json(report)
+    tests: list[TestOutcome] = []
+    errors: list[str] = []
+    if data is None:
+        errors.append("the runner did not write its JSON report: " + _tail(process.output))
+    else:
+        for suite in data.get("testResults", []):
+            rel = _rel(suite.get("name") or "", workspace.root)
+            assertions = suite.get("assertionResults") or []
+            if suite.get("status") == "failed" and not assertions:
+                message = (suite.get("message") or suite.get("failureMessage") or "").strip()
+                errors.append(f"{rel} could not run: {message[:1500]}")
+            for test in assertions:
+                status = test.get("status")
+                outcome = {"passed": "passed", "failed": "failed"}.get(status, "skipped")
+                path = [*(test.get("ancestorTitles") or []), test.get("title") or ""]
+                tests.append(TestOutcome(
+                    test_id=f"{rel}::{' > '.join(path)}", outcome=outcome,
+                    message="\n".join(test.get("failureMessages") or [])[:4000],
+                    duration=float(test.get("duration") or 0) / 1000))
+    cov = coverage_from_istanbul(coverage_file, workspace.root, _wanted) if coverage else {}
+    return _result(process, tests, cov, coverage, errors)

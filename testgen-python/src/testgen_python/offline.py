@@ -1,0 +1,630 @@
+"""``testgen_offline_candidates`` for Python: observed behaviour → tests a person would keep.
+
+From the probes of one definition we pick a *small* set that together runs the most distinct
+lines (greedy set cover on each probe's covered lines, preferring typical inputs and clear
+outcomes), describe each pick as a *case* (setup, call, expected outcome, extra checks), name it
+after what it shows (``test_parse_price_rejects_empty_text``), and render it with the Jinja2
+template of the requested test type: ``templates/<framework>/<test_type>.j2``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
+
+from .templates_loader import environment
+
+MAX_TESTS = {"unit": 6, "edge-cases": 6, "negative": 6, "regression": 10, "integration": 4}
+TABLE_ROWS = 10
+LINE_WIDTH = 96
+CATEGORY_RANK = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "sequence": 3,
+                 "boundary": 4, "invalid": 5}
+# Interpreter-made messages change between Python versions: check the type only.
+NO_MATCH_EXCEPTIONS = {"TypeError", "AttributeError", "RecursionError", "UnboundLocalError",
+                       "NameError", "IndexError", "ZeroDivisionError", "OverflowError",
+                       "UnicodeEncodeError", "UnicodeDecodeError", "StopIteration"}
+
+
+@dataclass
+class Case:
+    """One test's worth of behaviour, ready for a template."""
+
+    name: str
+    kind: str
+    """``value`` ``approx`` ``none`` ``raises`` ``effects``."""
+    call: str
+    setup: list[str] = field(default_factory=list)
+    expected: str = ""
+    exception: str = ""
+    match: str = ""
+    bind: bool = False
+    """Assign the call to ``result`` first (long lines, or checks on the result)."""
+    checks: list[tuple[str, str]] = field(default_factory=list)
+    imports: set[str] = field(default_factory=set)
+    probe: Probe | None = None
+    summary: str = ""
+    table: dict[str, Any] | None = None
+    """For table-driven cases: ``columns``, ``expected`` column name, ``rows``, ``approx``."""
+
+
+def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
+    definition = request.definition
+    framework = request.framework.name
+    test_type = request.test_type
+    module = request.module_path or _module_of(request.probes)
+    usable = [p for p in request.probes if _usable(p)]
+    if not module or not usable:
+        return []
+    builder = _Builder(definition, module, framework)
+    if test_type == "table-driven":
+        cases = builder.tables(usable)
+    elif test_type == "integration":
+        cases = builder.lifecycles(usable)
+    elif test_type == "regression":
+        cases = builder.regression(usable)
+    else:
+        cases = [builder.case(p) for p in select(usable, definition, test_type)]
+    env = environment(request.template_dirs)
+    template = env.get_template(f"{framework}/{test_type}.j2")
+    candidates = []
+    for case in cases:
+        if case is None:
+            continue
+        code = template.render(case=case, definition=definition, module=module).strip("\n")
+        imports = sorted(case.imports | builder.target_imports(case))
+        candidates.append(TestCandidate(
+            id=f"{definition.key}::{case.name}", definition=definition.key,
+            test_name=case.name, code=code + "\n", test_type=test_type, engine="offline",
+            imports=tuple(imports), covered_lines=case.probe.covered_lines if case.probe
+            else frozenset(),
+            details={"class_name": builder.class_name, "summary": case.summary,
+                     "module": module}))
+    return candidates
+
+
+# ---------------------------------------------------------------------------- selection
+
+
+def _usable(p: Probe) -> bool:
+    if not p.deterministic or p.outcome not in ("return", "raise"):
+        return False
+    if p.outcome == "raise":
+        return bool(p.exception) and p.exception not in ("MemoryError", "KeyboardInterrupt",
+                                                         "RecursionError")
+    details = p.details or {}
+    return p.value is not None or bool(details.get("state") or details.get("mutated") or
+                                       details.get("attributes"))
+
+
+def select(probes: list[Probe], definition: Definition, test_type: str) -> list[Probe]:
+    """Few probes that together run the most lines of the definition (greedy set cover)."""
+    if test_type == "edge-cases":
+        pool = [p for p in probes if p.category in ("boundary", "literal", "default")] or []
+    elif test_type == "negative":
+        pool = [p for p in probes if p.outcome == "raise"]
+    else:
+        pool = list(probes)
+    if definition.kind == "class":  # method sequences belong to integration tests
+        pool = [p for p in pool if p.category != "sequence"]
+    if not pool:
+        return []
+    if not _informative(definition, probes):
+        pool = [p for p in pool if not _is_bare_none(p)]
+    lines_of = {id(p): _lines_in(p, definition) for p in pool}
+    chosen: list[Probe] = []
+    covered: set[int] = set()
+    limit = MAX_TESTS.get(test_type, 6)
+    if test_type in ("unit", "regression"):
+        # The docstring's own examples make the most readable tests: take them first.
+        for p in [p for p in pool if p.category == "doc-example"][:2]:
+            chosen.append(p)
+            covered |= lines_of[id(p)]
+    remaining = sorted((p for p in pool if p not in chosen), key=_preference)
+    while remaining and len(chosen) < limit:
+        best = max(remaining, key=lambda p: (len(lines_of[id(p)] - covered), -_preference(p)[0]))
+        gain = lines_of[id(best)] - covered
+        if not gain and chosen:
+            break
+        chosen.append(best)
+        covered |= lines_of[id(best)]
+        remaining.remove(best)
+    # Distinct behaviours the line count cannot see: another exception, True vs False…
+    seen = {_behaviour(p) for p in chosen}
+    for p in remaining:
+        if len(chosen) >= limit:
+            break
+        if _behaviour(p) in seen or p.category == "invalid":
+            continue
+        if test_type == "unit" and p.category == "boundary" or test_type == "unit" and \
+                p.outcome == "return" and p.value not in ("True", "False"):
+            continue
+        chosen.append(p)
+        seen.add(_behaviour(p))
+    if test_type == "edge-cases":
+        for p in remaining:
+            if len(chosen) >= limit:
+                break
+            if p not in chosen and _behaviour(p) not in seen:
+                chosen.append(p)
+                seen.add(_behaviour(p))
+    return chosen
+
+
+def _preference(p: Probe) -> tuple:
+    return (CATEGORY_RANK.get(p.category, 3), p.outcome != "return",
+            len(p.call) + sum(len(s) for s in p.setup))
+
+
+def _behaviour(p: Probe) -> tuple:
+    if p.outcome == "raise":
+        return ("raise", p.exception, (p.message or "")[:30])
+    return ("return", p.value if p.value is None or len(p.value) < 40 else p.value[:40])
+
+
+def _lines_in(p: Probe, d: Definition) -> set[int]:
+    return {line for line in p.covered_lines if d.start_line <= line <= d.end_line} or \
+        set(p.covered_lines)
+
+
+def _informative(d: Definition, probes: list[Probe]) -> bool:
+    """Whether ``is None`` says something: the definition returns other values too."""
+    return any(p.outcome == "return" and p.value not in (None, "None") for p in probes)
+
+
+def _is_bare_none(p: Probe) -> bool:
+    details = p.details or {}
+    return p.outcome == "return" and p.value == "None" and not (
+        details.get("state") or details.get("mutated"))
+
+
+def _module_of(probes: Iterable[Probe]) -> str:
+    for p in probes:
+        module = (p.details or {}).get("module")
+        if module:
+            return module
+    return ""
+
+
+# ---------------------------------------------------------------------------- cases
+
+
+class _Builder:
+    def __init__(self, definition: Definition, module: str, framework: str):
+        self.d = definition
+        self.module = module
+        self.framework = framework
+        # unittest methods live in a TestCase named for the target: no need to repeat it.
+        self.base = "" if framework == "unittest" else _snake(definition.qualname.replace(".", "_"))
+        self.names: set[str] = set()
+        self.class_name = "Test" + "".join(_camel(part) for part in definition.qualname.split("."))
+        owner = definition.parent.split(".")[0] if definition.parent else None
+        self.instance = _snake(owner or definition.name).split("_")[-1] if owner or \
+            definition.kind == "class" else "obj"
+        if keyword.iskeyword(self.instance) or self.instance in ("result", "pytest", "self"):
+            self.instance = "obj"
+        positional = [p for p in definition.parameters
+                      if p.kind in ("positional",) and p.name not in ("self", "cls")]
+        self.positional = [p.name for p in positional]
+        self.keyword_names = [p.name for p in definition.parameters if p.kind == "keyword"]
+
+    # ------------------------------------------------------------------ names
+
+    def name_for(self, p: Probe, hint: str = "") -> str:
+        desc = self.describe_inputs(p)
+        if hint:
+            stem = f"{self.base}_{hint}"
+        elif self.d.kind == "class" and p.outcome == "return" and p.category != "sequence":
+            names = [name for name, _ in self.arg_pairs(p)] or re.findall(
+                r"[(,]\s*(\w+)=", p.call)
+            stem = f"{self.base}_default_state" if not names else \
+                f"{self.base}_created_with_" + "_and_".join(_snake(n) for n in names[:3])
+        elif p.category == "doc-example":
+            stem = f"{self.base}_matches_docstring_example"
+        elif p.outcome == "raise":
+            if desc:
+                stem = f"{self.base}_rejects_{desc}"
+            else:
+                words = _message_words(p.message or "")
+                stem = f"{self.base}_raises_{_snake(p.exception or 'error')}" + (
+                    f"_{words}" if words else "")
+        else:
+            details = p.details or {}
+            value_desc = _value_words(p.value)
+            literal = self.describe_literal(p)
+            if desc:
+                stem = f"{self.base}_with_{desc}"
+            elif literal:
+                stem = f"{self.base}_with_{literal}"
+            elif p.value is not None and any(text == p.value for _, text in self.arg_pairs(p)):
+                same = next(name for name, text in self.arg_pairs(p) if text == p.value)
+                stem = f"{self.base}_returns_{_snake(same)}_unchanged"
+            elif details.get("mutated"):
+                stem = f"{self.base}_updates_{_snake(self._mutated_names(p)[0])}"
+            elif p.value in (None, "None") and details.get("state"):
+                stem = f"{self.base}_updates_{_snake(sorted(details['state'])[0])}"
+            elif value_desc:
+                stem = f"{self.base}_returns_{value_desc}"
+            else:
+                stem = f"{self.base}_{self.describe_typical(p) or 'returns_expected_value'}"
+        return self.unique(stem, p)
+
+    def unique(self, stem: str, p: Probe | None = None) -> str:
+        stem = re.sub(r"_+", "_", stem).strip("_")[:80].rstrip("_")
+        name = f"test_{stem}"
+        if name in self.names and p is not None:
+            extra = self.describe_typical(p)
+            if extra and f"{name}_{extra}"[:90] not in self.names:
+                name = f"{name}_{extra}"[:90].rstrip("_")
+        counter = 2
+        base = name
+        while name in self.names:
+            name = f"{base}_{counter}"
+            counter += 1
+        self.names.add(name)
+        return name
+
+    def arg_pairs(self, p: Probe) -> list[tuple[str, str]]:
+        pairs = []
+        for index, text in enumerate(p.args):
+            name = self.positional[index] if index < len(self.positional) else "arg"
+            pairs.append((name, text))
+        pairs.extend(p.kwargs)
+        return pairs
+
+    def describe_inputs(self, p: Probe) -> str:
+        best = None
+        for name, text in self.arg_pairs(p):
+            found = _special(text)
+            if found is not None:
+                rank, word = found
+                if word == "true":
+                    phrase = name
+                elif word == "false":
+                    phrase = f"no_{name}" if not name.startswith("no_") else name[3:]
+                else:
+                    phrase = f"{word}_{name}"
+                if best is None or rank < best[0]:
+                    best = (rank, phrase)
+        return _snake(best[1]) if best else ""
+
+    def describe_literal(self, p: Probe) -> str:
+        """A string argument taken from the code's own constants says what the test is about:
+        ``format_price(..., 'JPY')`` → ``jpy_currency``."""
+        categories = (p.details or {}).get("arg_categories") or []
+        for (name, text), category in zip(self.arg_pairs(p), categories):
+            if category == "literal" and text.startswith(("'", '"')):
+                words = _value_words(text)
+                if words:
+                    return f"{words}_{_snake(name)}"
+        return ""
+
+    def describe_typical(self, p: Probe) -> str:
+        parts = []
+        for name, text in self.arg_pairs(p)[:2]:
+            words = _value_words(text)
+            if words:
+                parts.append(words)
+        return "_".join(parts)[:40]
+
+    def _mutated_names(self, p: Probe) -> list[str]:
+        out = []
+        for index in sorted((p.details or {}).get("mutated", {}), key=int):
+            i = int(index)
+            out.append(self.positional[i] if i < len(self.positional) else f"arg{i}")
+        return out
+
+    # ------------------------------------------------------------------ one case
+
+    def case(self, p: Probe, name: str | None = None) -> Case | None:
+        details = p.details or {}
+        setup = [self._rename(line) for line in p.setup]
+        call = self._rename(p.call)
+        imports = set(details.get("imports") or ())
+        wrap = details.get("wrap")
+        checks: list[tuple[str, str]] = []
+        mutated = details.get("mutated") or {}
+        if mutated and p.args:
+            args = list(p.args)
+            names = self._mutated_names(p)
+            for (index, after), var in zip(sorted(mutated.items(), key=lambda kv: int(kv[0])),
+                                           names):
+                var = var if var.isidentifier() and not keyword.iskeyword(var) else "value"
+                setup.append(f"{var} = {args[int(index)]}")
+                args[int(index)] = var
+                checks.append((var, after))
+            call = self._call_with_args(p, args)
+        if wrap == "await":
+            call = f"asyncio.run({call})"
+            imports.add("import asyncio")
+        elif wrap == "list":
+            call = f"list({call})"
+        case = Case(name=name or self.name_for(p), kind="value", call=call, setup=setup,
+                    imports=imports, probe=p)
+        if p.outcome == "raise":
+            case.kind = "raises"
+            case.exception = p.exception or "Exception"
+            case.match = _match(p)
+            case.summary = f"raises {case.exception}"
+            if self.framework == "pytest":
+                imports.add("import pytest")
+            return case
+        state = details.get("state") or {}
+        for attribute, value in sorted(state.items()):
+            checks.append((f"{self.instance}.{attribute}", value))
+        attributes = details.get("attributes") or {}
+        if attributes and (self.d.kind == "class" or p.value is None):
+            var = self.instance if self.d.kind == "class" else "result"
+            case.kind = "effects"
+            case.call = f"{var} = {call}"
+            result_type = details.get("result_type")
+            if p.value is None and self.d.kind != "class" and result_type and \
+                    result_type[:1].isupper():
+                checks.insert(0, ("__isinstance__", result_type))
+            for attribute, value in sorted(attributes.items()):
+                checks.append((f"{var}.{attribute}", value))
+        elif p.value is None:
+            return None
+        elif p.value == "None":
+            case.kind = "none" if not checks else "effects"
+        elif details.get("approx"):
+            case.kind = "approx"
+            case.expected = p.value
+            if self.framework == "pytest":
+                imports.add("import pytest")
+        else:
+            case.expected = p.value
+        case.checks = [(t, v) for t, v in checks]
+        if case.kind in ("value", "approx") and len(call) + len(case.expected) + 16 > LINE_WIDTH:
+            case.bind = True
+        case.summary = f"returns {_short(p.value)}" if p.value else "has the recorded effects"
+        return case
+
+    def _call_with_args(self, p: Probe, args: list[str]) -> str:
+        head = self._rename(p.call).split("(", 1)[0]
+        parts = list(args) + [f"{k}={v}" for k, v in p.kwargs]
+        return f"{head}({', '.join(parts)})"
+
+    def _rename(self, text: str) -> str:
+        if self.instance == "obj":
+            return text
+        return re.sub(r"^obj\b", self.instance, text)
+
+    def target_imports(self, case: Case) -> set[str]:
+        """``from shop.pricing import parse_price`` (or the class, for methods)."""
+        name = self.d.qualname.split(".")[0]
+        used = case.call + " ".join(case.setup)
+        if name in used or self.d.kind in ("method", "class"):
+            return {f"from {self.module} import {name}"}
+        return set()
+
+    # ------------------------------------------------------------------ tables
+
+    def tables(self, probes: list[Probe]) -> list[Case | None]:
+        """A parametrised table of returns, and one of errors, for the same call shape."""
+        out: list[Case | None] = []
+        returns = [p for p in probes if p.outcome == "return" and p.value is not None and
+                   not p.details.get("wrap") == "await" and not p.details.get("mutated")]
+        raises = [p for p in probes if p.outcome == "raise"]
+        for group, kind in ((returns, "value"), (raises, "raises")):
+            rows = self._table_rows(group)
+            if len(rows) < 2:
+                continue
+            out.append(self._table_case(rows, kind))
+        if not out:
+            out = [self.case(p) for p in select(probes, self.d, "unit")[:3]]
+        return out
+
+    def _table_rows(self, probes: list[Probe]) -> list[Probe]:
+        shapes: dict[tuple, list[Probe]] = {}
+        for p in probes:
+            if not p.args and not p.kwargs:
+                continue
+            shape = (len(p.args), tuple(k for k, _ in p.kwargs), p.setup)
+            shapes.setdefault(shape, []).append(p)
+        if not shapes:
+            return []
+        group = max(shapes.values(), key=lambda g: (len({_behaviour(p) for p in g}), len(g)))
+        ordered = select(group, self.d, "unit") + sorted(group, key=_preference)
+        rows, seen, per_outcome = [], set(), {}
+        for p in ordered:
+            key = (p.args, p.kwargs)
+            outcome = _behaviour(p)
+            if key in seen or per_outcome.get(outcome, 0) >= 2:
+                continue  # a table of ten rows with one answer teaches nothing
+            seen.add(key)
+            per_outcome[outcome] = per_outcome.get(outcome, 0) + 1
+            rows.append(p)
+            if len(rows) >= TABLE_ROWS:
+                break
+        return rows
+
+    def _table_case(self, rows: list[Probe], kind: str) -> Case:
+        first = rows[0]
+        columns = [name for name, _ in self.arg_pairs(first)]
+        columns = [c if c.isidentifier() and not keyword.iskeyword(c) else f"arg{i}"
+                   for i, c in enumerate(columns)]
+        if len(set(columns)) != len(columns):
+            columns = [f"arg{i}" for i in range(len(columns))]
+        arg_count = len(first.args)
+        call_args = columns[:arg_count] + [f"{k}={c}" for (k, _), c in
+                                           zip(first.kwargs, columns[arg_count:])]
+        head = self._rename(first.call).split("(", 1)[0]
+        call = f"{head}({', '.join(call_args)})"
+        if first.details.get("wrap") == "list":
+            call = f"list({call})"
+        imports: set[str] = set()
+        table = []
+        approx = False
+        for p in rows:
+            imports |= set(p.details.get("imports") or ())
+            values = [text for _, text in self.arg_pairs(p)]
+            if kind == "raises":
+                exception = p.exception or "Exception"
+                table.append((values, exception))
+            else:
+                approx = approx or bool(p.details.get("approx"))
+                table.append((values, p.value))
+        if kind == "raises":
+            name = self.unique(f"{self.base}_rejects_invalid_input")
+            expected_column = "error"
+        else:
+            name = self.unique(f"{self.base}_returns_expected_values")
+            expected_column = "expected"
+        if self.framework == "pytest":
+            imports.add("import pytest")
+        setup = [self._rename(line) for line in first.setup]
+        case = Case(name=name, kind="table-raises" if kind == "raises" else "table",
+                    call=call, setup=setup, imports=imports, probe=None,
+                    summary=f"{len(rows)} recorded cases")
+        case.table = {"columns": columns, "expected": expected_column, "rows": table,
+                      "approx": approx}
+        case.probe = _merged(rows)
+        return case
+
+    # ------------------------------------------------------------------ lifecycles
+
+    def lifecycles(self, probes: list[Probe]) -> list[Case | None]:
+        """Method sequences on one object, checked after each has run."""
+        groups: dict[tuple, list[Probe]] = {}
+        for p in probes:
+            if p.category == "sequence" and p.outcome == "return":
+                groups.setdefault(p.setup, []).append(p)
+        cases: list[Case | None] = []
+        for setup, group in list(groups.items())[:MAX_TESTS["integration"]]:
+            checks = []
+            imports: set[str] = set()
+            for p in group:
+                imports |= set(p.details.get("imports") or ())
+                if p.details.get("state_only"):
+                    continue
+                checks.append((self._rename(p.call), p.value))
+            state = next((p for p in group if p.details.get("state_only")), None)
+            if not checks and state is not None:
+                checks.append((f"vars({self.instance})", state.value))
+            if not checks:
+                continue
+            steps = [self._rename(line) for line in setup]
+            verbs = [line.split(".", 1)[1].split("(")[0] for line in steps[1:] if "." in line]
+            name = self.unique(f"{self.base}_after_" + "_then_".join(dict.fromkeys(verbs))[:50]
+                               if verbs else f"{self.base}_lifecycle")
+            case = Case(name=name, kind="lifecycle", call="", setup=steps, imports=imports,
+                        checks=checks, probe=_merged(group),
+                        summary=f"{len(steps) - 1} steps, {len(checks)} checks")
+            cases.append(case)
+        if not cases:  # functions and methods: single-call tests with their effects
+            cases = [self.case(p) for p in select(probes, self.d, "unit")]
+        return cases
+
+    # ------------------------------------------------------------------ regression
+
+    def regression(self, probes: list[Probe]) -> list[Case | None]:
+        """Pin today's behaviour on many inputs: a table when the calls share a shape."""
+        cases = self.tables(probes)
+        covered = set()
+        for case in cases:
+            if case is not None and case.probe is not None:
+                covered |= set(case.probe.covered_lines)
+        extra = [p for p in select(probes, self.d, "regression")
+                 if not set(p.covered_lines) <= covered]
+        cases.extend(self.case(p) for p in extra[:4])
+        return cases
+
+
+def _merged(rows: list[Probe]) -> Probe:
+    lines: set[int] = set()
+    for p in rows:
+        lines |= set(p.covered_lines)
+    first = rows[0]
+    return Probe(definition=first.definition, covered_lines=frozenset(lines), call=first.call,
+                 category="table")
+
+
+# ---------------------------------------------------------------------------- words
+
+
+_SPECIAL = [
+    (re.compile(r"^None$"), "none"),
+    (re.compile(r"^(''|\"\"|b''|\[\]|\{\}|\(\)|set\(\)|frozenset\(\))$"), "empty"),
+    (re.compile(r"^'\s+'$"), "blank"),
+    (re.compile(r"^float\('-?inf'\)$"), "infinite"),
+    (re.compile(r"^(-\d[\d_.e+]*|Decimal\('-[\d.]+'\)|'-\d[\d.]*')$"), "negative"),
+    (re.compile(r"^(0|0\.0|Decimal\('0(\.0+)?'\)|'0')$"), "zero"),
+    (re.compile(r"^(2 \*\* 63|1e\+300|1000000|Decimal\('1000000'\)|'x' \* 100)$"), "large"),
+    (re.compile(r"^True$"), "true"),
+    (re.compile(r"^False$"), "false"),
+    (re.compile(r"^\[[^,\[\]]+\]$|^\([^,()]+,\)$|^\{[^,{}]+\}$"), "single_item"),
+    (re.compile(r"^'\s.*\s'$"), "padded"),
+    (re.compile(r"^'[^']*\\n[^']*'$"), "multiline"),
+    (re.compile(r"^'[^']*[^\x00-\x7f][^']*'$"), "unicode"),
+]
+
+
+def _special(text: str) -> tuple[int, str] | None:
+    for rank, (pattern, word) in enumerate(_SPECIAL):
+        if pattern.match(text.strip()):
+            return rank, word
+    return None
+
+
+def _value_words(text: str | None) -> str:
+    """``'hello-world'`` → ``hello_world``; ``15`` → ``15``; long or odd values → ``""``."""
+    if text is None:
+        return ""
+    text = text.strip()
+    if text in ("True", "False", "None"):
+        return text.lower()
+    if re.fullmatch(r"-?\d{1,6}", text):
+        return text.replace("-", "minus_")
+    match = re.fullmatch(r"(?:Decimal\()?'([^']{1,30})'\)?", text)
+    if match:
+        words = re.findall(r"[a-z0-9]+", match.group(1).lower())
+        if 0 < len(words) <= 4:
+            return "_".join(words)
+    return ""
+
+
+def _message_words(message: str) -> str:
+    """The leading clause of an error message: ``"must be positive, got -1"`` → must_be_positive."""
+    clause = re.split(r"[,:;(\[{'\"]|\d", message, maxsplit=1)[0]
+    words = re.findall(r"[a-z]+", clause.lower())
+    return "_".join(words[:6])
+
+
+def _match(p: Probe) -> str:
+    message = (p.message or "").strip()
+    if not message or p.exception in NO_MATCH_EXCEPTIONS or "\n" in message or \
+            re.search(r"0x[0-9a-f]{6,}", message) or len(message) > 200:
+        return ""
+    if p.exception == "KeyError":
+        return ""
+    escaped = _escape(message if len(message) <= 80 else message[:80])
+    if "\\" in escaped and '"' not in escaped and not escaped.endswith("\\"):
+        return f'r"{escaped}"'
+    return repr(escaped)
+
+
+def _escape(text: str) -> str:
+    """``re.escape`` without escaping spaces and other harmless characters (reads better)."""
+    return re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text)
+
+
+def _snake(text: str) -> str:
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    return re.sub(r"[^a-zA-Z0-9]+", "_", text).strip("_").lower()
+
+
+def _camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"_+", text) if part)
+
+
+def _short(text: str | None, limit: int = 40) -> str:
+    if text is None:
+        return ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["offline_candidates", "select"]

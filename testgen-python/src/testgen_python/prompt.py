@@ -1,0 +1,64 @@
+"""``testgen_render_prompt`` for Python: the LLM prompt from the template pack.
+
+Templates live in ``templates/<framework>/prompt/<test_type>.j2`` and extend
+``templates/<framework>/prompt/_framework.j2``, which extends ``templates/prompt/_base.j2``.
+Any of them can be overridden from ``request.template_dirs`` (same relative path). The base is
+rendered twice: the ``system`` part depends only on framework and test type (cacheable), the
+``user`` part carries the definition, its observed behaviour and the project's context.
+"""
+
+from __future__ import annotations
+
+from testgen.model import Probe, Prompt, PromptRequest
+
+from .templates_loader import environment
+
+MAX_PROBES_IN_PROMPT = 12
+
+
+def render_prompt(request: PromptRequest) -> Prompt:
+    framework = request.framework.name
+    name = f"{framework}/prompt/{request.test_type}.j2"
+    template = environment(request.template_dirs).get_template(name)
+    first = request.definitions[0] if request.definitions else None
+    import_hint = (f"from {request.module_path} import {first.qualname.split('.')[0]}"
+                   if first is not None and request.module_path else "as the project does")
+    context = {
+        "framework": framework, "framework_template": f"{framework}/prompt/_framework.j2",
+        "test_type": request.test_type, "definitions": request.definitions,
+        "module_path": request.module_path or (first.file if first else ""),
+        "import_hint": import_hint, "callees": request.callees, "imports": request.imports,
+        "style_examples": request.style_examples, "repair": request.repair,
+        "probes": {key: [describe(p) for p in _ordered(probes)[:MAX_PROBES_IN_PROMPT]]
+                   for key, probes in request.probes.items()},
+        "uncovered": {},
+    }
+    system = template.render(part="system", **context).strip() + "\n"
+    user = template.render(part="user", **context).strip() + "\n"
+    return Prompt(system=system, user=user, template=name)
+
+
+def _ordered(probes: list[Probe]) -> list[Probe]:
+    useful = [p for p in probes if p.outcome in ("return", "raise")]
+    return useful + [p for p in probes if p not in useful]
+
+
+def describe(p: Probe) -> str:
+    """One observation as a line of the prompt: ``parse_price('') raised PricingError(...)``."""
+    setup = "; ".join(p.setup)
+    call = f"{setup}; {p.call}" if setup else p.call
+    if p.outcome == "return":
+        value = p.value if p.value is not None else "an object that cannot be written as a " \
+            "literal"
+        text = f"`{call}` returned `{value}`"
+        state = (p.details or {}).get("state")
+        if state:
+            text += " and set " + ", ".join(f"`{k} = {v}`" for k, v in sorted(state.items()))
+    elif p.outcome == "raise":
+        text = f"`{call}` raised `{p.exception}`" + (f" with message {p.message!r}"
+                                                    if p.message else "")
+    else:
+        text = f"`{call or p.definition}`: {p.outcome}" + (f" ({p.reason})" if p.reason else "")
+    if not p.deterministic:
+        text += " (varies between runs: do not assert the exact value)"
+    return text

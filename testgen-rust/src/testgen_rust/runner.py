@@ -1,0 +1,245 @@
+"""Validate (compile) and run generated tests with cargo; collect coverage."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+
+from testgen.model import (
+    Diagnostic, FileCoverage, Framework, RunResult, TestFile, TestOutcome, ValidationResult,
+    Workspace,
+)
+
+from .assemble import candidate_ranges
+from .cargo import (
+    BuildResult, build_tests, cargo_env, crate_dir_of, parse_libtest, require_cargo,
+    test_target_name,
+)
+from .coverage import collect, find_tools
+from .manifest import crate_for, find_manifests, load_crate
+
+HUNG = re.compile(r"^test (\S+) has been running for over \d+ seconds", re.M)
+
+
+def _cargo_root(workspace: Workspace, crate_rel: str) -> tuple[Path, str]:
+    """(package dir in the shadow copy, project-relative dir of its Cargo workspace)."""
+    crate_dir = workspace.path(crate_rel or ".")
+    crate = crate_for(crate_dir / "Cargo.toml", stop=workspace.root)
+    if crate is None:
+        return crate_dir, crate_rel
+    try:
+        ws_rel = crate.target_root.resolve().relative_to(workspace.root.resolve()).as_posix()
+    except ValueError:
+        ws_rel = crate_rel
+    return crate_dir, "" if ws_rel == "." else ws_rel
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def validate(test_file: TestFile, workspace: Workspace) -> ValidationResult:
+    require_cargo()
+    crate_rel = crate_dir_of(test_file.path)
+    crate_dir, ws_rel = _cargo_root(workspace, crate_rel)
+    if not (crate_dir / "Cargo.toml").is_file():
+        return ValidationResult(False, [Diagnostic(
+            f"no Cargo.toml in {crate_rel or 'the project root'}: cannot compile "
+            f"{test_file.path}")], "")
+    target = test_target_name(test_file.path)
+    crate = load_crate(crate_dir)
+    if crate is not None and not crate.autotests and target not in crate.declared_tests:
+        return ValidationResult(False, [Diagnostic(
+            f"Cargo.toml sets `autotests = false`, so cargo does not build {test_file.path}; "
+            f"declare it with [[test]] name = \"{target}\" or remove `autotests = false`",
+            file=f"{crate_rel + '/' if crate_rel else ''}Cargo.toml")], "")
+    build = build_tests(workspace, crate_dir, ws_rel, tests=[target])
+    if build.ok:
+        return ValidationResult(True, [], "")
+    return ValidationResult(False, attribute(build, test_file), build.output)
+
+
+def attribute(build: BuildResult, test_file: TestFile) -> list[Diagnostic]:
+    """Compiler errors as diagnostics, each tied to the candidate whose lines it hits."""
+    target_suffix = "tests/" + Path(test_file.path).name
+    ranges = candidate_ranges(test_file.content, test_file.test_ids)
+    lines = test_file.content.splitlines()
+    diagnostics: list[Diagnostic] = []
+    errors = build.errors
+    if not errors and not build.ok:
+        return [Diagnostic(build.output or "cargo failed without a compiler message")]
+    for error in errors:
+        if error.message.startswith(("aborting due to", "could not compile")):
+            continue
+        in_file = bool(error.file and error.file.replace("\\", "/").endswith(target_suffix))
+        if not in_file:
+            diagnostics.append(Diagnostic(
+                f"the crate does not compile: {error.message}", file=error.file,
+                line=error.line))
+            continue
+        owners = [name for name, (start, end) in ranges.items()
+                  if error.line is not None and start <= error.line <= end]
+        if not owners and error.line is not None and 0 < error.line <= len(lines):
+            # An import line: blame the candidates that asked for it.
+            text = lines[error.line - 1].strip()
+            owners = [c.test_name for c in test_file.candidates
+                      if any(_import_matches(text, imp) for imp in c.imports)]
+        message = error.rendered.strip() or error.message
+        if not owners:
+            diagnostics.append(Diagnostic(message, file=test_file.path, line=error.line))
+        for owner in owners:
+            diagnostics.append(Diagnostic(message, file=test_file.path, line=error.line,
+                                          candidate=test_file.test_ids.get(owner)))
+    return diagnostics
+
+
+def _import_matches(line: str, imported: str) -> bool:
+    if line == imported:
+        return True
+    match = re.fullmatch(r"use ((?:\w+::)*)(\w+);", imported.strip())
+    if not match:
+        return False
+    prefix, leaf = match.group(1), match.group(2)
+    return line.startswith("use " + prefix) and re.search(rf"\b{leaf}\b", line) is not None
+
+
+# --------------------------------------------------------------------------- run
+
+
+def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
+        coverage: bool) -> RunResult:
+    require_cargo()
+    started = time.monotonic()
+    if test_files:
+        groups: dict[str, list[TestFile]] = {}
+        for test_file in test_files:
+            groups.setdefault(crate_dir_of(test_file.path), []).append(test_file)
+        results = [_run_crate(workspace, crate_rel, files, coverage)
+                   for crate_rel, files in groups.items()]
+    else:
+        results = [_run_crate(workspace, crate_rel, [], coverage)
+                   for crate_rel in _suite_roots(workspace)]
+    merged = _merge(results)
+    merged.duration = time.monotonic() - started
+    return merged
+
+
+def _suite_roots(workspace: Workspace) -> list[str]:
+    """Cargo workspaces (or lone packages) to run the existing suite of, outermost only."""
+    roots: list[str] = []
+    for manifest in find_manifests(workspace.root):
+        directory = manifest.parent
+        rel = directory.relative_to(workspace.root).as_posix()
+        rel = "" if rel == "." else rel
+        if any(rel == r or rel.startswith(r + "/") or r == "" for r in roots):
+            continue
+        roots.append(rel)
+    return roots
+
+
+def _run_crate(workspace: Workspace, crate_rel: str, files: list[TestFile],
+               coverage: bool) -> RunResult:
+    crate_dir, ws_rel = _cargo_root(workspace, crate_rel)
+    if not (crate_dir / "Cargo.toml").is_file():
+        return RunResult(False, error=f"no Cargo.toml in {crate_rel or 'the project root'}")
+    targets = [test_target_name(f.path) for f in files]
+    tools = find_tools()
+    measure = coverage and tools.tools is not None
+    whole_suite = not files
+    build = build_tests(workspace, crate_dir, ws_rel, tests=targets or None,
+                        extra=["--workspace"] if whole_suite and _is_workspace(crate_dir)
+                        else [])
+    expected_ids = [tid for f in files for tid in f.test_ids]
+    if not build.ok:
+        message = "the tests do not compile: " + (build.output.strip().splitlines() or
+                                                  ["cargo failed"])[0]
+        return RunResult(False, [TestOutcome(t, "error", build.output[-2000:])
+                                 for t in expected_ids],
+                         coverage_available=tools.tools is not None or not coverage,
+                         output=build.output, error=message)
+    profile_dir = None
+    if measure:
+        profile_dir = workspace.scratch / "profiles" / uuid.uuid4().hex[:12]
+        profile_dir.mkdir(parents=True, exist_ok=True)
+    env = cargo_env(workspace, ws_rel, profile_dir)
+    argv = [require_cargo(), "test", "--no-fail-fast"]
+    for target in targets:
+        argv += ["--test", target]
+    if whole_suite and _is_workspace(crate_dir):
+        argv.append("--workspace")
+    if whole_suite and tools.tools is not None:
+        # Doc tests are compiled by rustdoc without coverage instrumentation and cannot
+        # link against the instrumented library.
+        argv += ["--lib", "--bins", "--tests"] if _has_lib(crate_dir) else ["--bins", "--tests"]
+    result = workspace.run(argv, cwd=crate_dir, env=env, memory_mb=None)
+    outcomes = parse_libtest(result.stdout)
+    seen = {o.test_id for o in outcomes}
+    error = ""
+    if result.timed_out:
+        hung = set(HUNG.findall(result.stdout))
+        error = (f"the tests did not finish ({result.killed_reason}); "
+                 + (f"still running: {', '.join(sorted(hung))}" if hung else
+                    "a test loops or waits forever"))
+        for test_id in expected_ids:
+            if test_id not in seen:
+                reason = "timed out" if test_id in hung or not hung else "not run (timeout)"
+                outcomes.append(TestOutcome(test_id, "error", reason))
+    elif not outcomes and result.returncode != 0:
+        error = "cargo test failed before running tests: " + (
+            result.stderr.strip().splitlines() or ["no output"])[-1]
+    for test_id in expected_ids:
+        if test_id not in {o.test_id for o in outcomes}:
+            outcomes.append(TestOutcome(test_id, "error", "test did not run"))
+    files_cov: dict[str, FileCoverage] = {}
+    coverage_available = tools.tools is not None
+    note = ""
+    if measure and profile_dir is not None:
+        data = collect(workspace, tools.tools, profile_dir, list(build.executables.values()),
+                       workspace.root)
+        files_cov = data.files
+        if data.error:
+            coverage_available = False
+            note = f"coverage unavailable: {data.error}"
+    elif coverage and not coverage_available:
+        note = f"coverage unavailable: {tools.reason}"
+    ok = result.ok and not error and all(o.outcome in ("passed", "skipped") for o in outcomes)
+    output = (result.stdout + "\n" + result.stderr).strip()
+    if note:
+        output = note + "\n" + output
+    return RunResult(ok=ok, tests=outcomes, coverage=files_cov,
+                     coverage_available=coverage_available, output=output[-200_000:],
+                     error=error)
+
+
+def _is_workspace(crate_dir: Path) -> bool:
+    try:
+        return "[workspace]" in (crate_dir / "Cargo.toml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def _has_lib(crate_dir: Path) -> bool:
+    crate = load_crate(crate_dir)
+    return crate is not None and crate.lib_path is not None
+
+
+def _merge(results: list[RunResult]) -> RunResult:
+    if not results:
+        return RunResult(False, error="no Cargo package found to run")
+    if len(results) == 1:
+        return results[0]
+    merged = RunResult(ok=all(r.ok for r in results),
+                       coverage_available=all(r.coverage_available for r in results))
+    for result in results:
+        merged.tests.extend(result.tests)
+        for path, cov in result.coverage.items():
+            previous = merged.coverage.get(path)
+            if previous is None:
+                merged.coverage[path] = cov
+            else:
+                merged.coverage[path] = FileCoverage(
+                    path, previous.statements | cov.statements, previous.covered | cov.covered)
+        merged.output += result.output + "\n"
+    merged.error = "; ".join(r.error for r in results if r.error)
+    return merged
