@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 TESTGEN := $(VENV)/bin/testgen
-DISTS := testgen-python testgen-javascript testgen-go testgen-rust
+DISTS := testgen-python testgen-javascript testgen-go testgen-rust plugins/testgen-c
 EXAMPLES := python javascript go rust
 STAMP := $(VENV)/.installed
 

@@ -13,6 +13,7 @@ stub runs in a process of its own, as a provider would.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
@@ -87,9 +88,10 @@ def answer(body: dict) -> str:
 def run(settings: dict, plugins: Plugins, jobs: list[GenerationJob], cache: Path
         ) -> tuple[float, LLMEngine, dict]:
     engine = LLMEngine(settings, plugins, cache_dir=cache, parallel=PARALLEL)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = engine.generate(jobs)
     elapsed = time.perf_counter() - start
+    engine.cpu_seconds = time.process_time() - cpu  # type: ignore[attr-defined]
     engine.close()
     return elapsed, engine, result
 
@@ -122,6 +124,9 @@ def main() -> None:
               f"{served['max_concurrent']} at once")
         print(f"ideal {count} x {LATENCY} s / {PARALLEL}     {ideal:6.2f} s")
         print(f"ratio                      {elapsed / ideal:6.2f}x  (target <= 1.25x)")
+        print(f"client CPU in the phase    {engine.cpu_seconds:6.2f} s  "
+              f"({1000 * engine.cpu_seconds / max(1, served['requests']):.1f} ms per request; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
         print(f"candidates                 {statuses.count('pending')} pending, "
               f"{len(statuses) - statuses.count('pending')} other")
         print(f"cost (stub usage priced)   ${engine.stats.cost_usd:.4f}")

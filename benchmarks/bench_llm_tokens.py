@@ -148,7 +148,8 @@ def main() -> None:
                 savings.append(report(f"examples/{project.name}",
                                       measure(engine, plugins, jobs, args.model)))
             else:
-                print(f"{"examples/" + project.name:44} no plugin installed for it")
+                label = f"examples/{project.name}"
+                print(f"{label:44} no plugin installed for it")
         for source in pypi_sources():
             jobs = jobs_for(plugins, [source])
             savings.append(report(f"PyPI {source.rel_path} ({source.line_count} lines)",

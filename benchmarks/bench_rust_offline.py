@@ -4,15 +4,17 @@
 
 Each crate is fetched with cargo (a throwaway package that depends on it + `cargo fetch`),
 copied out of cargo's registry cache into a temp dir as a standalone crate (its
-[dev-dependencies], benches and examples removed so nothing beyond the crate itself is built),
-and run through the offline engine: `testgen generate --engine offline` when the CLI has it,
+[dev-dependencies], benches and examples removed so nothing beyond the crate itself is built,
+and its own tests, `tests/` and `#[cfg(test)]` modules, removed so the coverage figure is what
+the generated tests reach on their own), and run through the offline engine: `testgen generate --engine offline` when the CLI has it,
 else the Rust plugin's hooks in the pipeline's order (probe → offline_candidates → assemble →
 validate, dropping candidates that do not compile → run ×3 → keep the tests that pass 3/3).
 
 Printed per crate: wall time, candidates and kept tests, line coverage of the public API's
 code (lines inside functions reachable from outside the crate) by the kept tests, how many
-kept tests pass 3/3 in a final plain `cargo test`, and the time of the first round against a
-second round on a new shadow copy (the shared cargo target dir makes it a rebuild-free run).
+kept tests pass 3/3 in a final plain `cargo test`, the time of the first round (empty shared
+target dir) against a second round (target dir kept), and the test build alone: in an empty
+target dir, then from a new shadow copy with the target dir kept.
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from testgen.model import Framework, OfflineRequest, SourceFile
+from testgen.model import Framework, OfflineRequest, SourceFile, TestFile
 from testgen.sandbox import shadow_workspace
 
+from testgen_rust import syntax
 from testgen_rust.assemble import assemble, test_path
+from testgen_rust.cargo import build_tests
 from testgen_rust.candidates import offline_candidates
 from testgen_rust.extract import extract_definitions, parse_source
 from testgen_rust.probe import probe_definitions
@@ -95,11 +99,32 @@ def standalone_copy(source: Path, dest: Path) -> Path:
     text = re.sub(r"(?m)^\[package\]$", "[package]\nautobenches = false\nautoexamples = false",
                   text, count=1)
     manifest.write_text(text, encoding="utf-8")
-    # The crate's own integration tests may need the removed dev-dependencies.
+    # The crate's own tests go: the figure is what generated tests reach on their own (with
+    # them in place the keep rule rightly drops every test that adds nothing over them).
     tests = dest / "tests"
     if tests.is_dir():
         shutil.rmtree(tests)
+    for path in (dest / "src").rglob("*.rs"):
+        path.write_text(strip_test_modules(path.read_text(encoding="utf-8")), encoding="utf-8")
     return dest
+
+
+def strip_test_modules(text: str) -> str:
+    """Remove ``#[cfg(test)]`` items and ``#[test]`` functions (attributes included)."""
+    tree = syntax.parse(text)
+    data = text.encode("utf-8")
+    cuts = []
+    for item in tree.root_node.named_children:
+        if item.type in ("attribute_item", "line_comment", "block_comment"):
+            continue
+        attrs = syntax.attributes(item)
+        if syntax.is_cfg_test(attrs) or syntax.is_test_function(attrs):
+            trivia = syntax.leading_trivia(item)
+            start = (trivia[0] if trivia else item).start_byte
+            cuts.append((start, item.end_byte))
+    for start, end in reversed(cuts):
+        data = data[:start] + data[end:]
+    return data.decode("utf-8")
 
 
 # --------------------------------------------------------------------------- one crate
@@ -204,6 +229,18 @@ def plain_cargo_test(root: Path, target_dir: Path, targets: list[str], times: in
     return min(passed_runs), max(totals)
 
 
+def build_reuse(root: Path, cache: Path) -> tuple[float, float]:
+    """Seconds of the test build in an empty shared target dir, then again from a new shadow
+    copy (a new path) with the target dir kept: what a later round pays for building."""
+    times = []
+    for _ in range(2):
+        with shadow_workspace(root, cache_dir=cache, timeout=300) as ws:
+            started = time.monotonic()
+            build_tests(ws, ws.root, "", tests=None)
+            times.append(time.monotonic() - started)
+    return times[0], times[1]
+
+
 def public_api_coverage(report: dict) -> tuple[int, int]:
     covered = total = 0
     for file, lines in report["public_lines"].items():
@@ -216,21 +253,58 @@ def public_api_coverage(report: dict) -> tuple[int, int]:
     return covered, total
 
 
-def try_cli(root: Path, work: Path) -> dict | None:
-    """`testgen generate --engine offline --format json` if this install has it."""
-    report = work / f"{root.name}-report.json"
-    try:
-        done = subprocess.run([sys.executable, "-m", "testgen", "generate", "--path", str(root),
-                               "--engine", "offline", "--format", "json", "--report",
-                               str(report)], capture_output=True, text=True, timeout=1800)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode not in (0, 1) or not report.is_file():
-        return None
-    try:
-        return json.loads(report.read_text())
-    except json.JSONDecodeError:
-        return None
+TEST_FN = re.compile(r"#\[test\]\s*\n(?:\s*#\[[^\n]*\n)*\s*fn (\w+)")
+
+
+def cli_available() -> bool:
+    done = subprocess.run([sys.executable, "-m", "testgen", "generate", "--help"],
+                          capture_output=True, text=True)
+    return done.returncode == 0 and "--engine" in done.stdout
+
+
+def cli_round(root: Path, work: Path, cache: Path) -> dict:
+    """One `testgen generate --engine offline` over the crate, from scratch (no state)."""
+    shutil.rmtree(root / ".testgen", ignore_errors=True)
+    for old in (root / "tests").glob("testgen_*.rs") if (root / "tests").is_dir() else ():
+        old.unlink()
+    report_path = work / f"{root.name}-report.json"
+    argv = [sys.executable, "-m", "testgen", "generate", "--path", str(root), "--engine",
+            "offline", "--format", "json", "--report", str(report_path)]
+    for test_type in TEST_TYPES:
+        argv += ["--type", test_type]
+    env = dict(os.environ, TESTGEN_CACHE_DIR=str(cache))
+    started = time.monotonic()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=3600)
+    seconds = time.monotonic() - started
+    if not report_path.is_file():
+        raise SystemExit(f"testgen generate failed on {root.name}:\n{done.stderr[-2000:]}")
+    report = json.loads(report_path.read_text())
+    candidates = sum(len(f.get("candidates", [])) for f in report.get("files", []))
+    return {"seconds": seconds, "kept": report["summary"]["kept"], "candidates": candidates,
+            "summary": report["summary"]}
+
+
+def measure_written(root: Path, cache: Path) -> dict:
+    """Coverage of the public API by the tests the CLI wrote, measured with the plugin."""
+    public: dict[str, set[int]] = {}
+    for source in sources_of(root):
+        for d in extract_definitions(parse_source(source)):
+            if d.testable:
+                public.setdefault(source.rel_path, set()).update(d.lines)
+    files = []
+    for path in sorted((root / "tests").glob("testgen_*.rs")):
+        content = path.read_text(encoding="utf-8")
+        names = TEST_FN.findall(content)
+        files.append(TestFile(path=f"tests/{path.name}", language="rust",
+                              framework="cargo-test", content=content, target="",
+                              test_ids={n: n for n in names}))
+    coverage, available = {}, False
+    if files:
+        with shadow_workspace(root, cache_dir=cache, timeout=300) as ws:
+            result = run(FRAMEWORK, files, ws, coverage=True)
+        coverage, available = result.coverage, result.coverage_available
+    return {"public_lines": public, "coverage": coverage, "coverage_available": available,
+            "kept_files": files}
 
 
 # --------------------------------------------------------------------------- main
@@ -254,15 +328,25 @@ def main() -> int:
     fetched = fetch(chosen, work)
     rows = []
     header = (f"{'crate':<22} {'wall s':>7} {'cands':>6} {'kept':>5} {'public API cov':>16} "
-              f"{'3/3 pass':>9} {'round1 s':>9} {'round2 s':>9}")
+              f"{'3/3 pass':>9} {'round1 s':>9} {'round2 s':>9} {'build cold/reused s':>20}")
+    use_cli = not args.hooks and cli_available()
+    print(f"engine driven through: {'testgen generate (CLI)' if use_cli else 'plugin hooks'}\n")
     print(header)
     print("-" * len(header))
     for name, version in chosen:
         root = standalone_copy(fetched[name], work / "crates" / name.replace("-", "_"))
+        crate_cache = cache / name  # cold for round 1, reused by round 2
         started = time.monotonic()
-        cli = None if args.hooks else try_cli(root, work)
-        first = one_round(root, cache, write=cli is None)
-        second = one_round(root, cache, write=False)
+        if use_cli:
+            first = cli_round(root, work, crate_cache)
+            written = {p.name: p.read_text() for p in (root / "tests").glob("testgen_*.rs")}
+            second = cli_round(root, work, crate_cache)
+            for file_name, text in written.items():  # measure what round 1 wrote
+                (root / "tests" / file_name).write_text(text)
+            first.update(measure_written(root, crate_cache))
+        else:
+            first = one_round(root, crate_cache, write=True)
+            second = one_round(root, crate_cache, write=False)
         wall = time.monotonic() - started
         covered, total = public_api_coverage(first)
         if not first["coverage_available"]:
@@ -276,10 +360,12 @@ def main() -> int:
             coverage_text = "n/a (no lines)"
         targets = [Path(f.path).stem for f in first["kept_files"]]
         passed, ran = plain_cargo_test(root, work / "plain-target", targets, REPEAT)
+        cold, warm = build_reuse(root, work / "build-reuse" / name)
         rows.append((name, percent))
         print(f"{name + ' ' + version:<22} {wall:7.1f} {first['candidates']:6d} "
               f"{first['kept']:5d} {coverage_text:>16} {f'{passed}/{ran}':>9} "
-              f"{first['seconds']:9.1f} {second['seconds']:9.1f}", flush=True)
+              f"{first['seconds']:9.1f} {second['seconds']:9.1f} "
+              f"{f'{cold:.1f} / {warm:.1f}':>20}", flush=True)
     measured = [p for _, p in rows if p is not None]
     if measured:
         median = statistics.median(measured)

@@ -234,10 +234,11 @@ def test_ctrl_c_stops_reports_and_exits_130(make_project, isolated_home, tmp_pat
     import signal
     import time
 
+    # The existing suite takes a minute, so the interrupt lands while it runs as the baseline.
     project = make_project({
         "pyproject.toml": "[project]\nname = 's'\nversion = '0'\n",
-        "s/slow.py": "def crunch(n: int) -> int:\n    total = 0\n"
-                     "    for i in range(10 ** 9):\n        total += i % 7\n    return total\n",
+        "s/calc.py": "def double(n: int) -> int:\n    return 2 * n\n",
+        "tests/test_slow.py": "import time\n\ndef test_slow():\n    time.sleep(60)\n",
     }, name="slow")
     report = tmp_path / "interrupted.json"
     proc = subprocess.Popen([sys.executable, "-m", "testgen", "generate", "--path",

@@ -227,6 +227,13 @@ def set_api_key(provider: str, key: str) -> str:
     return keyring_name(backend)
 
 
+def missing_key_message(provider: str) -> str:
+    """What to do when no key for ``provider`` was found anywhere."""
+    where = "" if _usable_keyring() is not None else " (no usable keyring backend here)"
+    return (f"no API key for {provider}: set {env_var_for(provider)} or run "
+            f"`testgen config set-key {provider}`{where}")
+
+
 def env_var_for(provider: str) -> str:
     return PROVIDER_ENV_VARS.get(provider.lower(), (f"{provider.upper()}_API_KEY",))[0]
 

@@ -1,7 +1,6 @@
 """probe → offline candidates → assemble → validate → run, with the real Go toolchain."""
 
 import subprocess
-from pathlib import Path
 
 import pytest
 

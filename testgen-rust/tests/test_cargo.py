@@ -96,6 +96,17 @@ def test_run_measures_line_coverage_of_the_sources(example):
     assert not any(path.startswith("tests/") for path in run.coverage)
 
 
+def test_a_measuring_run_attributes_coverage_to_each_test(example):
+    run = example["final_run"]
+    if not run.coverage_available:
+        pytest.skip("no llvm-profdata/llvm-cov that reads rustc's profiles on this machine")
+    assert all(o.covered is not None for o in run.tests)
+    split = [o for o in run.tests if o.test_id.startswith("money_split")]
+    assert split and all(o.covered.get("src/money.rs") for o in split)
+    lines = set().union(*(o.covered.get("src/money.rs", frozenset()) for o in run.tests))
+    assert lines == run.coverage["src/money.rs"].covered
+
+
 def test_one_runner_launch_runs_every_generated_file(example, cargo_cache):
     with shadow_workspace(example["root"], cache_dir=cargo_cache) as ws:
         result = plugin.testgen_run(language="rust", framework=FRAMEWORK,

@@ -28,7 +28,7 @@ def debug_log(tmp_path):
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
     yield path
-    for logger, level in zip(loggers, levels):
+    for logger, level in zip(loggers, levels, strict=True):
         logger.removeHandler(handler)
         logger.setLevel(level)
     handler.close()

@@ -370,3 +370,15 @@ def test_ctrl_c_stops_issuing_requests_and_keeps_received_answers_cached(
     stub_llm.reset()
     engine.generate(jobs[:1])
     assert stub_llm.request_count == 0  # the answer received before Ctrl-C was kept
+
+
+def test_a_duplicate_whose_module_cannot_be_re_pointed_is_asked_for_itself(
+        make_engine, stub_llm, toy):
+    stub_llm.responder = toy.answer
+    first = toy.job([toy.definition("double", file="a.toy", content_hash="same")], file="a.toy")
+    copy = toy.job([toy.definition("double", file="b.toy", content_hash="same")], file="b.toy")
+
+    result = make_engine().generate([first, copy])
+
+    assert stub_llm.request_count == 2
+    assert [c.definition for c in result[copy.id]] == ["b.toy::double"]

@@ -239,3 +239,16 @@ def test_an_answer_with_no_tests_is_skipped_and_cached(make_engine, stub_llm, to
     assert first.status == second.status == "skipped"
     assert first.reason == "the model wrote no test for it"
     assert stub_llm.request_count == 1
+
+
+def test_a_cloud_model_without_any_key_fails_fast_with_what_to_do(
+        make_engine, stub_llm, toy, memory_keyring):
+    engine = make_engine(model="anthropic/claude-sonnet-4-5", api_base=None)
+    job = toy.job([toy.definition("double")])
+
+    [candidate] = engine.generate([job])[job.id]
+
+    assert stub_llm.request_count == 0
+    assert candidate.status == "error"
+    assert "ANTHROPIC_API_KEY" in candidate.reason and "set-key anthropic" in candidate.reason
+    assert engine.fatal_error is not None and engine.fatal_error.code == "TG301"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Sequence
@@ -147,7 +148,7 @@ class LLMEngine:
             return self._collect(jobs, {}, skipped, default_reason="dry run")
         self.provider.progress = progress
         results: dict[str, list[TestCandidate]] = {}
-        self._run(self._serve_all(requests, results, progress))
+        self._run(self._serve_all(requests, results))
         out = self._collect(jobs, results, skipped, default_reason="not answered")
         self._note_fatal()
         return out
@@ -184,13 +185,19 @@ class LLMEngine:
             tokens_out += answer_tokens
             cost += self.pricing.of_tokens(target.model, prompt_tokens, answer_tokens)
         definitions = sum(len(r.definitions) + len(r.duplicates) for r in requests)
+        notes = []
+        if cached:
+            notes.append(f"{cached} request(s) answered from the cache for free")
+        if models & self.pricing.unpriced:
+            notes.append("no price known for " + ", ".join(sorted(models & self.pricing.unpriced))
+                         + ": counted as $0")
         return {
             "model": self.model, "models": sorted(models), "requests": count,
             "cached_requests": cached, "definitions": definitions,
             "tokens_in": tokens_in, "tokens_out": tokens_out, "cost_usd": round(cost, 6),
             "priced": not (models & self.pricing.unpriced),
             "unpriced_models": sorted(models & self.pricing.unpriced),
-            "budget_usd": self.budget.cap,
+            "budget_usd": self.budget.cap, **({"note": "; ".join(notes)} if notes else {}),
         }
 
     def render(self, jobs: list[GenerationJob]) -> list[tuple[str, Prompt]]:
@@ -199,6 +206,7 @@ class LLMEngine:
         return [(r.job.id, r.prompt) for r in requests if r.prompt is not None]
 
     def close(self) -> None:
+        """Close the HTTP sessions opened on this engine's event loop, the loop, the cache."""
         if self._loop is not None and not self._loop.is_closed():
             loop = self._loop
             try:
@@ -207,6 +215,12 @@ class LLMEngine:
                     task.cancel()
                 if pending:
                     loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+                litellm = sys.modules.get("litellm")
+                if litellm is not None and hasattr(litellm, "close_litellm_async_clients"):
+                    try:
+                        loop.run_until_complete(litellm.close_litellm_async_clients())
+                    except Exception as exc:  # noqa: BLE001 - closing is best effort
+                        log.debug("closing model clients failed: %s", exc)
                 loop.run_until_complete(loop.shutdown_asyncgens())
             finally:
                 loop.close()
@@ -220,8 +234,9 @@ class LLMEngine:
         """Requests to send, and placeholders for definitions that get none."""
         requests: list[_Request] = []
         skipped: dict[tuple[str, str], TestCandidate] = {}
-        first: dict[tuple[str, ...], tuple[_Request | None, Definition]] = {}
-        pending_dups: list[tuple[tuple[str, ...], _Duplicate]] = []
+        originals: dict[tuple[str, ...], Definition] = {}
+        duplicates: list[_Duplicate] = []
+        owner: dict[int, _Request] = {}
         for job in jobs:
             fresh: list[Definition] = []
             for definition in job.definitions:
@@ -230,28 +245,19 @@ class LLMEngine:
                         definition.key, job.test_type, "skipped",
                         definition.untestable_reason or "not testable without editing the code")
                     continue
-                identity = (definition.content_hash, definition.qualname, job.test_type,
-                            job.framework.language, job.framework.name)
-                if identity in first and first[identity][1].key != definition.key:
-                    pending_dups.append((identity, _Duplicate(job, definition,
-                                                              first[identity][1])))
-                    continue
-                first.setdefault(identity, (None, definition))
-                fresh.append(definition)
+                original = originals.setdefault(_identity(definition, job), definition)
+                if original is not definition and original.key != definition.key:
+                    duplicates.append(_Duplicate(job, definition, original))
+                else:
+                    fresh.append(definition)
             for group in self._batches(fresh):
                 request = _Request(id=f"{job.id}@{len(requests)}", job=job, definitions=group,
                                    chain=self._chain(group))
                 self._render(request)
                 requests.append(request)
-                for definition in group:
-                    identity = (definition.content_hash, definition.qualname, job.test_type,
-                                job.framework.language, job.framework.name)
-                    if first.get(identity, (None, None))[1] is definition:
-                        first[identity] = (request, definition)
-        for identity, duplicate in pending_dups:
-            owner = first[identity][0]
-            if owner is not None:
-                owner.duplicates.append(duplicate)
+                owner.update((id(d), request) for d in group)
+        for duplicate in duplicates:
+            owner[id(duplicate.original)].duplicates.append(duplicate)
         return requests, skipped
 
     def _batches(self, definitions: list[Definition]) -> list[list[Definition]]:
@@ -348,8 +354,7 @@ class LLMEngine:
             raise
 
     async def _serve_all(self, requests: list[_Request],
-                         results: dict[str, list[TestCandidate]],
-                         progress: Progress | None) -> None:
+                         results: dict[str, list[TestCandidate]]) -> None:
         async def serve(request: _Request) -> None:
             made = await self._serve(request)
             for job_id, candidates in made.items():
@@ -558,7 +563,7 @@ class LLMEngine:
         if kinds <= {"auth", "no-key"}:
             provider = provider_of(self.model or "", self.settings)
             self.fatal_error = ProviderError(
-                f"authentication failed: {reason}", code="TG301",
+                reason, code="TG301",
                 hint=f"store a key with `testgen config set-key {provider}` or set the "
                      f"provider's API key variable")
         elif kinds <= {"timeout", "connection", "server", "rate-limit"}:
@@ -568,6 +573,13 @@ class LLMEngine:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _identity(definition: Definition, job: GenerationJob) -> tuple[str, ...]:
+    """Definitions with the same identity get the same tests (one request for all)."""
+    content = definition.content_hash or definition.key  # no hash: never merged
+    return (content, definition.qualname, job.test_type, job.framework.language,
+            job.framework.name)
 
 
 def _is_simple(definition: Definition) -> bool:

@@ -224,24 +224,24 @@ class Provider:
                 return Completion(hit.text, hit.model, hit.tokens_in, hit.tokens_out,
                                   cached=True, finish_reason=hit.finish_reason)
             if target.model in self._dead:
-                failures.append(self._dead[target.model])
+                failures.append(_named(target, self._dead[target.model]))
                 continue
             try:
                 completion = await self._request(target, messages)
             except BudgetExhausted:
                 raise
             except RequestFailed as exc:
-                exc.reason = f"{target.model}: {exc.reason}"
                 if exc.kind in ("auth", "no-key"):
                     self._dead[target.model] = exc
-                failures.append(exc)
-                log.info("model %s", exc.reason)
+                failures.append(_named(target, exc))
+                log.info("model %s: %s", target.model, exc.reason)
                 continue
             if self.cache is not None and completion.finish_reason != "length" and accept(
                     completion.text):
                 self.cache.put(key, CachedResponse(completion.text, completion.model,
                                                    completion.tokens_in, completion.tokens_out,
                                                    completion.finish_reason))
+            self._report(completion)  # after caching: an interruption here loses nothing
             return completion
         if not failures:
             raise RequestFailed("no model configured", "error")
@@ -254,7 +254,9 @@ class Provider:
             self._semaphore = asyncio.Semaphore(self.parallel)
         litellm = import_litellm()
         if not target.api_key and _needs_key(target):
-            raise RequestFailed(f"no API key for {target.provider}", "no-key")
+            from ..secrets import missing_key_message
+
+            raise RequestFailed(missing_key_message(target.provider), "no-key")
         if self.budget.cap is not None or self.limiter.tokens is not None:
             tokens_in = _count_tokens(litellm, target.model, messages)
         else:  # nothing depends on the exact figure: skip the tokenizer
@@ -265,8 +267,8 @@ class Provider:
             estimate = self.pricing.of_tokens(target.model, tokens_in, worst_out)
         async with self._semaphore:
             if target.model in self._dead:  # refused while this request waited for a slot
-                raise RequestFailed(self._dead[target.model].reason.split(": ", 1)[-1],
-                                    self._dead[target.model].kind)
+                dead = self._dead[target.model]
+                raise RequestFailed(dead.reason, dead.kind)
             reservation = self.budget.reserve(estimate)
             if reservation is None:
                 raise BudgetExhausted()
@@ -353,17 +355,24 @@ class Provider:
         u.tokens_cached += completion.tokens_cached
         u.cost_usd += cost
         u.latencies.append(latency)
+        return completion
+
+    def _report(self, completion: Completion) -> None:
         if self.progress is not None:
             self.progress("request", 1)
-            self.progress("tokens", tokens_in + tokens_out)
-            self.progress("cost", cost)
-        return completion
+            self.progress("tokens", completion.tokens_in + completion.tokens_out)
+            self.progress("cost", completion.cost_usd)
 
     def count_tokens(self, prompt: Prompt, target: ModelTarget) -> int:
         return _count_tokens(import_litellm(), target.model, self.messages(prompt, target))
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _named(target: ModelTarget, failure: RequestFailed) -> RequestFailed:
+    return RequestFailed(f"{target.model}: {failure.reason}", failure.kind,
+                         status=failure.status)
 
 
 def classify(exc: BaseException, timeout: float | None = None) -> RequestFailed:

@@ -5,7 +5,8 @@ Tests and benchmarks point LiteLLM at it (``model="openai/gpt-4o-mini"``,
 HTTP, retries — runs exactly as against a real provider, without the network::
 
     with StubLLM(latency=0.3) as stub:
-        stub.script(json_answer([{"test_name": "test_add", "test_code": "..."}]), Fault.rate_limit(2))
+        stub.script(Fault.rate_limit(2),
+                    json_answer([{"test_name": "test_add", "test_code": "..."}]))
         ...
         assert stub.request_count == 2
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .gotypes import GoType, TypeDecl, from_node, parameter_types, result_types
+from .gotypes import GoType, TypeDecl, from_node, result_types
 
 DECISION_NODES = frozenset({
     "if_statement", "for_statement", "expression_case", "type_case", "communication_case",

@@ -67,6 +67,8 @@ class GoType:
         """Go source for this type (normalised spacing)."""
         k = self.kind
         if k == "name":
+            if self.name == "any" and not self.package and self.text.startswith("interface"):
+                return self.text  # keep `interface{}` for modules older than Go 1.18
             base = self.qualified
             if self.args:
                 base += "[" + ", ".join(a.render() for a in self.args) + "]"

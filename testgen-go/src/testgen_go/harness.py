@@ -9,6 +9,7 @@ under ``recover`` with a per-case deadline and writes one JSON line per case.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -23,7 +24,7 @@ from .pkgindex import PackageIndex
 
 PROBE_FILE = "zz_testgen_probe_test.go"
 PROBE_TEST = "TestTestgenProbe"
-MAX_CASES_PER_DEFINITION = 28
+MAX_CASES_PER_DEFINITION = 36
 MAX_SEQUENCES = 4
 SETUP_FAILURE = re.compile(r't\.Fatalf\("[^"]*: %v", (\w+)\)')
 """Setup statements are written as a test writes them; in the harness a failed setup step
@@ -68,6 +69,8 @@ class Case:
     receiver_type: str = ""
     type_args: dict[str, str] = field(default_factory=dict)
     observers: tuple[str, ...] = ()
+    call_style: str = ""
+    """``sprintf`` when the method is reached through ``fmt.Sprintf`` (a ``Format`` method)."""
     mutable_args: tuple[int, ...] = ()
     lines: tuple[int, int] = (0, 0)
     body: list[str] = field(default_factory=list)
@@ -114,7 +117,8 @@ def signature_of(definition: Definition) -> Signature:
                      type_params=type_params)
 
 
-def _arg_name(name: str, i: int) -> str:
+def _arg_name(_name: str, i: int) -> str:
+    """Argument variables are numbered: parameter names could shadow package names."""
     return f"testgenArg{i}"
 
 
@@ -144,7 +148,9 @@ class Planner:
 
     def _context(self, definition: Definition, type_args: dict[str, GoType]) -> InputContext:
         return InputContext(index=self.index, literals=dict(definition.details.get(
-            "literals") or {}), type_args=type_args, file_imports=self.file_imports)
+            "literals") or {}), type_args=type_args, file_imports=self.file_imports,
+            go_version=definition.details.get("go_version") or "",
+            function=definition.name, doc_strings=_doc_strings(definition.docstring))
 
     def _plan_definition(self, group: int, definition: Definition) -> str:
         sig = signature_of(definition)
@@ -166,6 +172,18 @@ class Planner:
                 receiver_args = {n: chosen[d] for n, (d, _c) in zip(names, decl.type_params)}
         all_args = {**type_args, **receiver_args}
         ctx = self._context(definition, all_args)
+        if receiver and _is_formatter(definition.name, sig):
+            setups = self._receiver_setups(definition, receiver, receiver_args, ctx)
+            if isinstance(setups, Unsupported):
+                return setups.reason
+            # fmt calls Format for us: test it the way callers use it
+            for setup in setups[:3]:
+                for verb in FORMAT_VERBS:
+                    self._add(group, definition, FORMAT_SIGNATURE, (verb,), "typical",
+                              f"{setup.label} {json.loads(verb)}", frozenset(),
+                              {n: t.render() for n, t in all_args.items()},
+                              callee="fmt.Sprintf", setup=setup, trailing=(setup.var,))
+            return ""
         pools: list[list[Value]] = []
         for name, gt in sig.params:
             values = values_for(gt, ctx, name)
@@ -240,6 +258,13 @@ class Planner:
                 add(vals, "doc-example", "doc example")
             elif len(example) == len(pools):
                 add([Value(a, "doc-example") for a in example], "doc-example", "doc example")
+        if len(pools) > 1:
+            # a few mixes of typical values, so parameters meet each other off the base case
+            typicals = [[v for v in pool if v.category in ("typical", "literal")][:3] or
+                        pool[:1] for pool in pools]
+            for k in (1, 2):
+                mix = [t[(k + i) % len(t)] for i, t in enumerate(typicals)]
+                add(mix, "typical", ", ".join(f"{n} {v.label}" for n, v in zip(names, mix)))
         variations = []
         for i, pool in enumerate(pools):
             per_param = []
@@ -253,10 +278,6 @@ class Planner:
             for item in round_:
                 if item is not None:
                     add(*item)
-        if len(pools) > 1:
-            second = [pool[1] if len(pool) > 1 and pool[1].category in ("typical", "literal")
-                      else pool[0] for pool in pools]
-            add(second, "typical", "other typical values")
         return combos[:MAX_CASES_PER_DEFINITION]
 
     # ----------------------------------------------------------------- receivers
@@ -362,7 +383,8 @@ class Planner:
             if not MUTATOR_WORDS.match(name[:1].upper() + name[1:]) or not fn.receiver_pointer:
                 continue
             mctx = InputContext(index=self.index, literals=ctx.literals,
-                                type_args=receiver_args, file_imports=self.file_imports)
+                                type_args=receiver_args, file_imports=self.file_imports,
+                                go_version=ctx.go_version)
             args = []
             imports: frozenset[str] = frozenset()
             ok = True
@@ -393,7 +415,7 @@ class Planner:
     def _add(self, group: int, definition: Definition, sig: Signature, args: tuple[str, ...],
              category: str, label: str, imports: frozenset, type_args: dict[str, str],
              callee: str, setup: Setup | None = None,
-             observers: tuple[str, ...] = ()) -> None:
+             observers: tuple[str, ...] = (), trailing: tuple[str, ...] = ()) -> None:
         case_id = len(self.cases)
         body: list[str] = []
         if setup is not None:
@@ -410,7 +432,7 @@ class Planner:
         call_vars = [_arg_name(n, i) for i, (n, _) in enumerate(sig.params)]
         if sig.variadic and call_vars:
             call_vars[-1] += "..."
-        call_expr = f"{callee}({', '.join(call_vars)})"
+        call_expr = f"{callee}({', '.join(call_vars + list(trailing))})"
         results = [f"testgenR{i}" for i in range(len(sig.results))]
         if results:
             body.append(f"{', '.join(results)} := {call_expr}")
@@ -438,18 +460,48 @@ class Planner:
                 f'{{"{o}", func() interface{{}} {{ return {setup.var}.{o}() }}}}'
                 for o in observers)
             body.append(f"testgenObs.observers = []testgenProbeNamed{{{entries}}}")
+        result_observers = self._result_observers(result_types, values, type_args)
+        if result_observers:
+            entries = ", ".join(f'{{"{key}", func() interface{{}} {{ return {expr} }}}}'
+                                for key, expr in result_observers)
+            body.append(f"testgenObs.results = []testgenProbeNamed{{{entries}}}")
         if mutable:
             body.append("testgenObs.args = []interface{}{" +
                         ", ".join(_arg_name(sig.params[i][0], i) for i in mutable) + "}")
         self.cases.append(Case(
             id=case_id, group=group, key=definition.key, args=args,
-            call=_call_text(callee, args, sig.variadic),
+            call=_call_text(callee, args + trailing, sig.variadic),
+            call_style="sprintf" if trailing else "",
             setup=tuple(setup.lines) if setup is not None else (), category=category,
             label=label, imports=imports, receiver=setup.var if setup else "",
             receiver_label=setup.label if setup else "",
             receiver_expr=setup.expr if setup and setup.category != "sequence" else "",
             receiver_type=setup.type if setup else "", type_args=type_args,
             observers=observers, mutable_args=tuple(mutable), body=body))
+
+    def _result_observers(self, result_types: list[GoType], names: list[str],
+                          type_args: dict[str, str]) -> list[tuple[str, str]]:
+        """Accessor calls on results of the package's own types (``got.Version()``): they
+        give something to assert when the value itself has no literal or is not repeatable."""
+        found = []
+        for i, (rt, var) in enumerate(zip(result_types, names)):
+            pointer = rt.kind == "pointer"
+            base = rt.elem if pointer else rt
+            if base is None or base.kind != "name" or base.package or base.args:
+                continue
+            if base.name not in self.index.types or self.index.types[base.name].type_params:
+                continue
+            for method in self._observers(base.name, "", {})[:4]:
+                fn = self.index.methods[base.name][method]
+                if fn.receiver_pointer and not pointer:
+                    continue
+                guard = f"{var} == nil" if pointer else ""
+                expr = f"{var}.{method}()"
+                if guard:
+                    expr = f"func() interface{{}} {{ if {guard} {{ return nil }}; " \
+                           f"return {var}.{method}() }}()"
+                found.append((f"{i}.{method}", expr))
+        return found
 
     def _is_interface(self, gt: GoType) -> bool:
         if gt.kind == "interface":
@@ -463,6 +515,19 @@ class Planner:
             gt.name in ("Reader", "Writer", "Stringer", "Context")
 
 
+FORMAT_VERBS = ('"%s"', '"%v"', '"%+v"', '"%q"')
+FORMAT_SIGNATURE = Signature(params=[("format", GoType("name", name="string", text="string"))],
+                             variadic=False,
+                             results=[GoType("name", name="string", text="string")],
+                             returns_error=False, type_params=[])
+
+
+def _is_formatter(name: str, sig: Signature) -> bool:
+    """``Format(fmt.State, rune)``: a fmt.Formatter."""
+    return name == "Format" and len(sig.params) == 2 and not sig.results and \
+        sig.params[0][1].render() == "fmt.State" and sig.params[1][1].render() == "rune"
+
+
 @dataclass
 class Setup:
     var: str
@@ -472,6 +537,15 @@ class Setup:
     imports: frozenset[str] = frozenset()
     expr: str = ""
     type: str = ""
+
+
+def _doc_strings(doc: str | None) -> list[str]:
+    """Double-quoted strings in a doc comment: often real example inputs."""
+    found: list[str] = []
+    for match in re.finditer(r'"(?:[^"\\\n]|\\.){1,40}"', doc or ""):
+        if match.group(0) not in found:
+            found.append(match.group(0))
+    return found
 
 
 def _step(results: list[GoType], call: str, name: str) -> str:

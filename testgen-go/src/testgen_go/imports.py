@@ -105,7 +105,7 @@ def resolve(code: str, preferred: Iterable[str], fallback: Iterable[str] = (),
 
     root = grammars.parser("go").parse(code.encode()).root_node
     used = used_qualifiers(root)
-    shadowed = (local_names(root) | set(extra_locals)) - set()
+    shadowed = local_names(root) | set(extra_locals)
     table: dict[str, str] = {}
     for spec in list(preferred) + list(fallback):
         name, path = spec_name(spec)

@@ -40,6 +40,10 @@ UINT_MAX = {"uint": "math.MaxUint", "uint64": "math.MaxUint64", "uint32": "math.
             "uintptr": ""}
 
 NAME_HINTS: list[tuple[str, list[str]]] = [
+    (r"semver|version|^ver$|^v$", ['"1.2.3"', '"v1.2"', '"1.2.3-beta.1+build.5"',
+                                   '"1.2.beta"']),
+    (r"constraint|range|requirement", ['">= 1.2.3"', '"^1.2, < 2.0"', '"~1.3 || 2.x"',
+                                       '">>1"']),
     (r"e?mail", ['"user@example.com"', '"not-an-email"']),
     (r"url|uri|link|href|endpoint", ['"https://example.com/a/b?q=1"', '"://bad"']),
     (r"path|file|dir|folder", ['"dir/sub/file.txt"', '"/abs/path"']),
@@ -53,7 +57,7 @@ NAME_HINTS: list[tuple[str, list[str]]] = [
     (r"sep|delim", ['","', '"|"']),
     (r"name|title|label", ['"Jane Doe"', '"x"']),
     (r"word|text|sentence|msg|message|line|body|content|str|^s$|in(put)?", [
-        '"The quick brown fox"', '"a, b;  c"']),
+        '"The quick brown fox jumps over the lazy dog"', '"a, b;  c"']),
     (r"num|number|amount|price|qty|count|digits|val", ['"42"', '"-3.75"']),
     (r"size|bytes", ['"10MB"', '"1.5 KiB"']),
     (r"color|colour", ['"#ff8800"', '"red"']),
@@ -122,6 +126,17 @@ class InputContext:
     file_imports: dict[str, str] = field(default_factory=dict)
     """Qualifier → import path of the target file (what ``time.`` means there)."""
     max_values: int = 8
+    go_version: str = ""
+    """The module's ``go`` directive: newer standard-library names are avoided below it."""
+    function: str = ""
+    """Name of the function the values are for (a hint, like the parameter's name)."""
+    doc_strings: list[str] = field(default_factory=list)
+    """Quoted strings from the function's doc comment (``"1.2.3"``), as Go literals."""
+
+    def go_at_least(self, minor: int) -> bool:
+        match = re.match(r"1\.(\d+)", self.go_version or "")
+        # no directive means Go 1.16 semantics
+        return int(match.group(1)) >= minor if match else minor <= 16
 
 
 def values_for(gt: GoType, ctx: InputContext, name: str = "",
@@ -234,12 +249,17 @@ def _strings(ctx: InputContext, name: str) -> list[Value]:
             seen.add(lit)
             values.append(Value(lit, category, label or _label_of_string(lit)))
 
-    lowered = name.lower()
-    for pattern, examples in NAME_HINTS:
-        if lowered and re.search(pattern, lowered):
-            add(examples[0], "typical")
-            add(examples[1], "invalid")
+    # the parameter's name says most; the function's and the package's names come next
+    for hint_source in (name.lower(), ctx.function.lower(), ctx.index.name.lower()):
+        matched = next((examples for pattern, examples in NAME_HINTS
+                        if hint_source and re.search(pattern, hint_source)), None)
+        if matched:
+            for example in matched[:-1]:
+                add(example, "typical")
+            add(matched[-1], "invalid")
             break
+    for lit in ctx.doc_strings[:4]:
+        add(lit, "doc-example")
     add('"hello"', "typical")
     for lit in ctx.literals.get("string", [])[:10]:
         body = _unquote(lit)
@@ -257,7 +277,8 @@ def _strings(ctx: InputContext, name: str) -> list[Value]:
     add('"  padded  "', "boundary", "padded")
     add('"42"', "typical")
     add('"abc"', "invalid")
-    return values[:ctx.max_values + 10]
+    add('"first line\\nsecond  line\\n"', "typical", "two lines")
+    return values[:ctx.max_values + 14]
 
 
 def _unquote(lit: str) -> str | None:
@@ -302,8 +323,9 @@ def _literal_numbers(ctx: InputContext, kinds: tuple[str, ...]) -> list[str]:
 
 def _ints(type_name: str, ctx: InputContext) -> list[Value]:
     values = [Value("1", "typical", "one"), Value("42", "typical", "42"),
+              Value("10", "typical", "10"),
               Value("0", "boundary", "zero"), Value("-1", "boundary", "negative")]
-    seen = {"0", "1", "-1", "42"}
+    seen = {"0", "1", "-1", "42", "10"}
     for lit in _literal_numbers(ctx, ("int",))[:5]:
         try:
             n = int(lit, 0)
@@ -319,6 +341,8 @@ def _ints(type_name: str, ctx: InputContext) -> list[Value]:
         values.insert(1, Value("'a'", "typical", "letter a"))
         values.append(Value("'é'", "boundary", "accented rune"))
     hi, lo = INT_BOUNDS.get(type_name, ("", ""))
+    if type_name == "int" and not ctx.go_at_least(17):
+        hi, lo = "math.MaxInt32", "math.MinInt32"  # math.MaxInt is Go 1.17
     if hi:
         values.append(Value(hi, "boundary", "max", frozenset({"math"})))
         values.append(Value(lo, "boundary", "min", frozenset({"math"})))
@@ -327,8 +351,8 @@ def _ints(type_name: str, ctx: InputContext) -> list[Value]:
 
 def _uints(type_name: str, ctx: InputContext) -> list[Value]:
     values = [Value("1", "typical", "one"), Value("42", "typical", "42"),
-              Value("0", "boundary", "zero")]
-    seen = {"0", "1", "42"}
+              Value("10", "typical", "10"), Value("0", "boundary", "zero")]
+    seen = {"0", "1", "42", "10"}
     for lit in _literal_numbers(ctx, ("int",))[:5]:
         try:
             n = int(lit, 0)
@@ -341,6 +365,8 @@ def _uints(type_name: str, ctx: InputContext) -> list[Value]:
     if type_name in ("byte", "uint8"):
         values.append(Value("'a'", "typical", "letter a"))
     top = UINT_MAX.get(type_name)
+    if type_name == "uint" and not ctx.go_at_least(17):
+        top = "math.MaxUint32"
     if top:
         values.append(Value(top, "boundary", "max", frozenset({"math"})))
     return values
@@ -452,10 +478,23 @@ def _pointer(gt: GoType, ctx: InputContext, name: str, depth: int) -> list[Value
                 return inner
             values = [Value("&" + v.literal, v.category, v.label, v.imports)
                       for v in inner if v.literal.startswith(elem.render() + "{")]
-            for ctor in ctx.index.constructors(elem.name)[:1]:
-                if not ctor.params and len(ctor.results) == 1 and \
-                        ctor.results[0].kind == "pointer":
-                    values.insert(0, Value(f"{ctor.name}()", "typical", f"{ctor.name}()"))
+            for ctor in ctx.index.constructors(elem.name)[:3]:
+                if len(ctor.results) != 1 or ctor.results[0].kind != "pointer" or \
+                        depth > 1:
+                    continue
+                args = []
+                imports: frozenset[str] = frozenset()
+                for pname, ptype in ctor.params:
+                    options = values_for(ptype, ctx, pname, depth + 1)
+                    if isinstance(options, Unsupported) or not options:
+                        break
+                    args.append(options[0].literal + ("..." if ptype.variadic else ""))
+                    imports |= options[0].imports
+                else:
+                    call = f"{ctor.name}({', '.join(args)})"
+                    values.insert(0, Value(call, "typical", call if not args else ctor.name,
+                                           imports))
+                    break
             values.append(Value("nil", "boundary", "nil"))
             return values
     inner = values_for(elem, ctx, name, depth + 1)

@@ -8,7 +8,7 @@ methods the state seen through the type's accessor methods afterwards.
 
 Test names: ``TestParsePrice`` (unit), ``TestCart_Add`` for methods, with a suffix per test
 type (``_EdgeCases``, ``_Errors``, ``_Table``, ``_Regression``, ``_Integration``) and
-``_Panics`` for recovered panics.
+``_Panics`` (``_EdgeCasePanics``, ``_TablePanics``...) for recovered panics.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 
 from .gotypes import GoType, parse_type
-from .harness import MUTATOR_WORDS, signature_of
+from .harness import FORMAT_SIGNATURE, MUTATOR_WORDS, signature_of
 from .imports import spec_for
 
 MAX_ROWS = {"unit": 8, "edge-cases": 10, "negative": 10, "table-driven": 14,
@@ -30,6 +30,10 @@ FILL = {"regression": 20, "table-driven": 8}
 TYPE_SUFFIX = {"unit": "", "edge-cases": "_EdgeCases", "negative": "_Errors",
                "table-driven": "_Table", "regression": "_Regression",
                "integration": "_Integration"}
+PANIC_SUFFIX = {"negative": "_Panics", "edge-cases": "_EdgeCasePanics",
+                "table-driven": "_TablePanics", "regression": "_RegressionPanics"}
+"""Panic tests are named per type so two types asked for in one run never collide; unit
+tests are about typical use and leave panics to the negative type."""
 CATEGORIES = {
     "unit": {"typical", "literal", "doc-example", "default"},
     "edge-cases": {"boundary", "default", "invalid"},
@@ -112,6 +116,7 @@ class Writer:
         self.receiver = definition.details.get("receiver")
         self.existing = set(definition.details.get("existing_tests") or [])
         self.imports: set[str] = set()
+        self.call_style = ""
 
     # ----------------------------------------------------------------- naming
 
@@ -132,12 +137,14 @@ class Writer:
             name += "_Generated" if not name.endswith("_Generated") else "2"
         return name
 
-    def call_name(self) -> str:
-        return f"{self.d.name}"
-
     # ----------------------------------------------------------------- selection
 
     def write(self, probes: list[Probe]) -> list[TestCandidate]:
+        if probes and all(p.details.get("call_style") == "sprintf" for p in probes
+                          if p.outcome != "skipped"):
+            # a Format method is tested the way it is used: through fmt.Sprintf
+            self.sig = FORMAT_SIGNATURE
+            self.call_style = "sprintf"
         if self.test_type == "integration" and self.receiver:
             out = []
             candidate = self._integration(probes)
@@ -145,23 +152,29 @@ class Writer:
                 out.append(candidate)
             return out
         allowed = CATEGORIES[self.test_type]
-        usable = [p for p in probes if p.deterministic and p.outcome in ("return", "raise")
+        usable = [p for p in probes if p.outcome in ("return", "raise")
                   and (allowed is None or p.category in allowed or
                        # a unit test is about typical use, but not at the price of
                        # leaving a branch that another input reached untested
                        (self.test_type == "unit" and p.details.get("gain")))]
         if self.receiver and self.test_type != "integration":
             usable = [p for p in usable if p.category != "sequence"]
-        panics = [p for p in usable if p.exception == "panic"]
+        panics = [p for p in usable if p.exception == "panic" and p.deterministic]
         values = [p for p in usable if p.exception != "panic"]
         if self.test_type == "negative":
             values = [p for p in values if p.outcome == "raise"]
         out = []
-        table = self._table(values, self.test_name(TYPE_SUFFIX[self.test_type]))
+        name = self.test_name(TYPE_SUFFIX[self.test_type])
+        table = self._table([p for p in values if p.deterministic], name)
+        if table is None:
+            # nothing repeatable to pin: check what was the same in both calls instead
+            # (no error, the length of a result, what its accessors say)
+            table = self._table([p for p in values if not p.deterministic and
+                                 p.details.get("stable")], name)
         if table is not None:
             out.append(table)
-        if panics and self.test_type != "integration":
-            panic_test = self._panics(panics, self.test_name("_Panics"))
+        if panics and self.test_type in PANIC_SUFFIX:
+            panic_test = self._panics(panics, self.test_name(PANIC_SUFFIX[self.test_type]))
             if panic_test is not None:
                 out.append(panic_test)
         return out
@@ -289,15 +302,38 @@ class Writer:
         for i, rt in enumerate(value_results):
             lits = [(p.details.get("results") or [{}] * (i + 1))[i] if
                     len(p.details.get("results") or []) > i else {} for p in ok_rows]
-            if ok_rows and all(lit.get("ok") for lit in lits):
+            stable = all(_stable(p, "values", i) for p in ok_rows)
+            pinned = False
+            if ok_rows and stable and all(lit.get("ok") for lit in lits):
+                pinned = True
                 want_cols.append(Column(names[i], rt.render(), "want", index=i,
                                         deep=not (_is_basic(rt) or all(
                                             lit.get("basic") for lit in lits)) or
                                         rt.kind == "name" and rt.name == "error",
                                         quote=_is_basic(rt) and rt.name == "string"))
-            elif ok_rows and all(lit.get("ok") or lit.get("str") is not None for lit in lits):
+            elif ok_rows and stable and all(lit.get("ok") or lit.get("str") is not None
+                                            for lit in lits):
+                pinned = True
                 want_cols.append(Column(names[i] + "Text", "string", "wantText", index=i,
                                         quote=True))
+            elif ok_rows and _has_len(rt) and all(_stable(p, "lens", i) for p in ok_rows):
+                want_cols.append(Column(names[i] + "Len", "int", "wantLen", index=i))
+            if pinned or not ok_rows:
+                continue
+            # accessors of the result (got.Version()) when the value itself cannot be pinned
+            keys = [k for k in (ok_rows[0].details.get("result_observers") or {})
+                    if k.startswith(f"{i}.")]
+            for key in keys:
+                olits = [(p.details.get("result_observers") or {}).get(key) or {}
+                         for p in ok_rows]
+                types = {lit.get("type") for lit in olits}
+                if all(lit.get("ok") for lit in olits) and len(types) == 1 and \
+                        None not in types and "" not in types and \
+                        all(_stable(p, "result_observers", key) for p in ok_rows):
+                    method = key.split(".", 1)[1]
+                    want_cols.append(Column(f"{names[i]}{method[:1].upper()}{method[1:]}",
+                                            types.pop(), "resultObserver", index=i, key=key,
+                                            deep=not all(l.get("basic") for l in olits)))
         # observers (methods that change their receiver)
         observer_cols: list[Column] = []
         if self.receiver and self.receiver.get("pointer") and (
@@ -334,11 +370,16 @@ class Writer:
         err_col: Column | None = None
         err_mode = ""
         if self.sig.returns_error:
+            if not all(_stable(p, "err_nil") for p in probes):
+                probes = [p for p in probes if _stable(p, "err_nil")]
+                err_rows = [p for p in err_rows if p in probes]
             errs = [p.details.get("error") or {} for p in err_rows]
-            if err_rows and all(e.get("sentinel") for e in errs):
+            exact = all(_stable(p, "err") for p in err_rows)
+            if err_rows and exact and all(e.get("sentinel") for e in errs):
                 err_mode = "sentinel"
                 err_col = Column("wantErr", "error", "wantErr")
-            elif err_rows and all(e.get("msg") and "0x" not in e.get("msg", "") for e in errs):
+            elif err_rows and exact and all(e.get("msg") and "0x" not in e.get("msg", "")
+                                            for e in errs):
                 err_mode = "message"
                 err_col = Column("wantErr", "string", "wantErr", quote=True)
             else:
@@ -366,6 +407,10 @@ class Writer:
                     lit = (p.details.get("results") or [])[col.index]
                     if col.role == "want":
                         row.values[col.name] = lit["lit"]
+                    elif col.role == "wantLen":
+                        row.values[col.name] = str(lit.get("len", 0))
+                    elif col.role == "resultObserver":
+                        row.values[col.name] = p.details["result_observers"][col.key]["lit"]
                     else:
                         row.values[col.name] = _go_string(lit.get("str") if lit.get("str")
                                                           is not None else "")
@@ -411,6 +456,8 @@ class Writer:
         return rtype
 
     def _callee(self, recv_var: str, type_args: dict[str, GoType]) -> str:
+        if self.call_style == "sprintf":
+            return "fmt.Sprintf"
         if self.receiver:
             return f"{recv_var}.{self.d.name}"
         explicit = ""
@@ -423,6 +470,8 @@ class Writer:
         """Format string and arguments describing the call in failure messages."""
         verbs = ", ".join("%q" if c.quote else "%v" for c in arg_cols)
         args = ", ".join(f"tt.{c.name}" for c in arg_cols)
+        if self.call_style == "sprintf":
+            return f"fmt.Sprintf({verbs}, {self._recv_var()})", args
         short = callee.split(".", 1)[1] if "." in callee and self.receiver else callee
         return f"{short}({verbs})", args
 
@@ -465,10 +514,12 @@ class Writer:
         call_args = [f"tt.{c.name}" for c in arg_cols]
         if self.sig.variadic and call_args:
             call_args[-1] += "..."
+        if self.call_style == "sprintf":
+            call_args.append(recv_var)
         call = f"{callee}({', '.join(call_args)})"
         targets = []
         for i, _rt in enumerate(value_results):
-            used = any(c.index == i and c.role in ("want", "wantText") for c in want_cols)
+            used = any(c.index == i for c in want_cols)
             targets.append(("got" if i == 0 else f"got{i + 1}") if used else "_")
         if self.sig.returns_error:
             targets.append("err")
@@ -500,6 +551,16 @@ class Writer:
             body.append("}")
         for c in want_cols:
             var = "got" if c.index == 0 else f"got{c.index + 1}"
+            if c.role == "wantLen":
+                body += self._compare(f"len({var})", f"tt.{c.name}", False, testify,
+                                      f"len({desc}) = %d, want %d", desc_args_prefix)
+                continue
+            if c.role == "resultObserver":
+                method = c.key.split(".", 1)[1]
+                body += self._compare("v", f"tt.{c.name}", c.deep, testify,
+                                      f"{desc}.{method}() = %v, want %v", desc_args_prefix,
+                                      init=f"v := {var}.{method}()")
+                continue
             if c.role == "wantText":
                 body += self._compare(f"fmt.Sprint({var})", f"tt.{c.name}", False, testify,
                                       f"{desc} = %v, want %v", desc_args_prefix)
@@ -606,6 +667,8 @@ class Writer:
         call_args = [f"tt.{c.name}" for c in arg_cols]
         if self.sig.variadic and call_args:
             call_args[-1] += "..."
+        if self.call_style == "sprintf":
+            call_args.append(recv_var)
         call = f"{callee}({', '.join(call_args)})"
         lines = [f"func {test_name}(t *testing.T) {{", "\ttests := []struct {",
                  "\t\tname string"]
@@ -652,7 +715,7 @@ class Writer:
     # ----------------------------------------------------------------- integration
 
     def _integration(self, probes: list[Probe]) -> TestCandidate | None:
-        usable = [p for p in probes if p.deterministic and p.outcome in ("return", "raise")
+        usable = [p for p in probes if p.outcome in ("return", "raise")
                   and p.exception != "panic" and (p.category == "sequence" or (
                       p.category in ("typical", "default") and p.setup))]
         sequences = [p for p in usable if p.category == "sequence"]
@@ -776,6 +839,25 @@ class Writer:
             code=code, test_type=self.test_type, engine="offline",
             imports=tuple(sorted(imports)),
             details={"rows": [r.name for r in rows], "framework": self.framework})
+
+
+def _stable(p: Probe, part: str, key=None) -> bool:
+    """Whether ``part`` of the probe's result was the same in both calls."""
+    if p.deterministic:
+        return True
+    stable = p.details.get("stable") or {}
+    value = stable.get(part)
+    if key is None:
+        return bool(value)
+    if isinstance(value, list):
+        return key < len(value) and bool(value[key])
+    return bool((value or {}).get(key))
+
+
+def _has_len(gt: GoType) -> bool:
+    if gt.kind in ("slice", "map"):
+        return True
+    return gt.kind == "name" and not gt.package and gt.name == "string"
 
 
 def _literal_imports(p: Probe | None) -> set[str]:

@@ -64,8 +64,7 @@ class PackageIndex:
                 continue
             if len(fn.results) > 2 or (len(fn.results) == 2 and not fn.results[1].is_error):
                 continue
-            if fn.name.startswith("New") or fn.name.startswith("new") or \
-                    fn.name.startswith("Make") or fn.name == "New":
+            if fn.name.startswith(("New", "new", "Make", "Must")):
                 found.append(fn)
         found.sort(key=lambda f: (len(f.params), not f.name.startswith("New")))
         return found

@@ -57,6 +57,9 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
         probes.extend(_skipped(d, failure) for d in definitions if d.key not in done)
         return probes
     records, crashes, result = _observe(plan, binary, pkg, workspace)
+    markers = (str(workspace.root.parent), str(workspace.scratch))
+    for record in records:
+        _forget_paths(record, markers)
     probes.extend(_to_probes(plan.cases, records, crashes, result))
     return probes
 
@@ -194,6 +197,26 @@ def _run(binary: Path, pkg, workspace: Workspace, skip: set[int], skip_groups: s
     return records, result
 
 
+def _forget_paths(record: dict, markers: tuple[str, ...]) -> None:
+    """A value that names the temporary workspace would not hold in the user's tree."""
+    def leaks(text) -> bool:
+        return isinstance(text, str) and any(m in text for m in markers)
+
+    lits = list(record.get("values") or []) + list(record.get("args") or [])
+    for key in ("observers", "result_observers"):
+        lits += list((record.get(key) or {}).values())
+    if record.get("recv"):
+        lits.append(record["recv"])
+    for lit in lits:
+        if leaks(lit.get("lit")) or leaks(lit.get("str")):
+            lit.update(ok=False, lit="", str=None)
+    err = record.get("err")
+    if err and leaks(err.get("msg")):
+        err["msg"] = ""
+    if leaks(record.get("panic")):
+        record["panic"] = ""
+
+
 def _crash_reason(result) -> str:
     text = result.stderr or result.stdout or ""
     for pattern in (r"fatal error: [^\n]+", r"panic: [^\n]+", r"runtime: [^\n]+"):
@@ -243,6 +266,7 @@ def _case_probe(case, *, outcome: str, reason: str = "", **extra) -> Probe:
         "receiver_expr": case.receiver_expr, "receiver_type": case.receiver_type,
         "type_args": dict(case.type_args), "observer_names": list(case.observers),
         "mutable_args": list(case.mutable_args), "input_imports": sorted(case.imports),
+        "call_style": case.call_style,
     }
     details.update(extra.pop("details", {}))
     return Probe(definition=case.key, args=case.args, outcome=outcome, category=case.category,
@@ -254,6 +278,8 @@ def _record_probe(case, rec: dict) -> Probe:
     base = {"results": rec.get("values") or [], "error": rec.get("err"),
             "recv": rec.get("recv"), "observers": rec.get("observers") or {},
             "args_after": rec.get("args") or [], "gain": bool(rec.get("gain")),
+            "result_observers": rec.get("result_observers") or {},
+            "stable": rec.get("stable"),
             "ms": rec.get("ms", 0.0)}
     same = bool(rec.get("same"))
     if kind == "timeout":

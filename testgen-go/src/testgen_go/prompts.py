@@ -2,7 +2,8 @@
 
 Each template has two blocks, ``system`` (stable for a file, so providers can cache it) and
 ``user``. Project or user directories in ``request.template_dirs`` are searched first, so one
-template can be overridden without copying the rest.
+template can be overridden without copying the rest; an override without blocks replaces only
+the user part.
 """
 
 from __future__ import annotations
@@ -63,10 +64,21 @@ def render(request: PromptRequest) -> Prompt:
         "package": details.get("package", "main"), "source_file": source_file,
         "test_path": test_path,
     }
+    system, user = _render_parts(template, context)
+    if system is None:
+        # an override without blocks replaces the user part; the packaged system part stays
+        packaged = _environment(()).get_template(name)
+        system, _ = _render_parts(packaged, context)
+    return Prompt(system=_squeeze(system or ""), user=_squeeze(user), template=name)
+
+
+def _render_parts(template, context: dict) -> tuple[str | None, str]:
+    """(system, user) from the template's blocks; a template without them is all user."""
+    if "system" not in template.blocks or "user" not in template.blocks:
+        return None, template.render(context)
     ctx = template.new_context(context)
-    system = "".join(template.blocks["system"](ctx)).strip() + "\n"
-    user = "".join(template.blocks["user"](ctx)).strip() + "\n"
-    return Prompt(system=_squeeze(system), user=_squeeze(user), template=name)
+    return ("".join(template.blocks["system"](ctx)),
+            "".join(template.blocks["user"](ctx)))
 
 
 def _squeeze(text: str) -> str:

@@ -15,7 +15,7 @@ from testgen.model import RunResult, TestFile, TestOutcome, Workspace
 
 from .coverage import parse_profile
 from .gomod import Module, read_module
-from .toolchain import COMPILE_TIMEOUT, PackageRef, go_env, package_in_workspace, require_go
+from .toolchain import COMPILE_TIMEOUT, go_env, package_in_workspace, require_go
 
 SKIP_DIRS = {".git", "vendor", "node_modules", "testdata", ".testgen"}
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from testgen.errors import PluginError
 from testgen.model import Detection, Framework, Project
 
@@ -57,6 +55,3 @@ def select_framework(project: Project, requested: str | None) -> Framework:
     return Framework(name=name, language=LANGUAGE, reason=reason,
                      details=framework_details(pkg, name))
 
-
-def package_root(path: Path, project_root: Path) -> Path:
-    return find_package(path, stop=project_root).root

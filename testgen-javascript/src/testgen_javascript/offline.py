@@ -36,10 +36,11 @@ def candidates(request: OfflineRequest) -> list[TestCandidate]:
     if kind == "integration":
         return builder.integration(usable)
     pools: dict[str, Callable[[Probe], bool]] = {
-        "unit": lambda p: p.category in ("typical", "literal", "doc-example", "default",
-                                         "sequence"),
+        # Pools barely overlap, so asking for several types does not repeat a test.
+        "unit": lambda p: p.outcome == "return" and p.category in (
+            "typical", "literal", "doc-example", "default", "sequence"),
         "edge-cases": lambda p: p.category == "boundary",
-        "negative": lambda p: p.outcome == "raise",
+        "negative": lambda p: p.outcome == "raise" and p.category != "boundary",
         "regression": lambda p: True,
     }
     pool = [p for p in usable if pools.get(kind, pools["unit"])(p)]
@@ -169,12 +170,13 @@ class _Builder:
         if probe.category == "sequence" and len(probe.setup) > 1:
             step = probe.setup[-1].rstrip(";").split(".", 1)[-1]
             when = f"{when} after {_short(step, 40)}"
+        still = "still " if self.test_type == "regression" else ""
         if probe.outcome == "raise":
             verb = "rejects with" if details.get("async") else "throws"
-            return _clip(f"{subject} {verb} {probe.exception}{when}")
-        verb = "resolves to" if details.get("async") else "returns"
+            return _clip(f"{subject} {still}{verb} {probe.exception}{when}")
+        verb = still + ("resolves to" if details.get("async") else "returns")
         if self.definition.kind == "class":
-            verb = "builds"
+            verb = f"{still}builds"
         return _clip(f"{subject} {verb} {_short(probe.value or 'undefined', 32)}{when}")
 
     def _unique(self, name: str) -> str:
@@ -206,6 +208,7 @@ class _Builder:
 
     def tables(self, usable: list[Probe]) -> list[TestCandidate]:
         out = []
+        usable = [p for p in usable if p.category != "sequence"]  # rows share one setup
         returns = select([p for p in usable if p.outcome == "return"], LIMITS["table-driven"])
         if len(returns) >= 2:
             out.append(self._table(returns, "returns the expected value"))

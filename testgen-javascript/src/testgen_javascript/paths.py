@@ -22,8 +22,7 @@ TEST_SUFFIXES = tuple(f".{kind}.{ext}" for kind in ("test", "spec")
 
 def test_path(source: SourceFile, framework: Framework) -> str:
     rel = PurePosixPath(source.rel_path)
-    ext = _test_extension(rel.suffix, framework)
-    name = f"{rel.name[: -len(rel.suffix)]}.testgen.test{ext}"
+    name = f"{rel.name[: -len(rel.suffix)]}.testgen.test{rel.suffix}"
     layout = _layout(source.project_root)
     if layout == "__tests__":
         return str(rel.parent / "__tests__" / name)
@@ -33,12 +32,6 @@ def test_path(source: SourceFile, framework: Framework) -> str:
             PurePosixPath(*parts) if parts else PurePosixPath()
         return str(PurePosixPath(layout) / inner / name)
     return str(rel.parent / name)
-
-
-def _test_extension(suffix: str, framework: Framework) -> str:
-    if framework.name == "jest" and suffix in (".mjs", ".cjs"):
-        return suffix  # jest matches *.test.{mjs,cjs} only with custom testMatch; keep them
-    return suffix
 
 
 def _layout(root: Path) -> str:

@@ -123,8 +123,6 @@ def _plan(definitions: list[Definition]) -> list[_Planned]:
                 # State first: the target called after one other method changed the object.
                 first = calls[0][0]
                 for other in methods_by_class.get(definition.parent, []):
-                    if other is definition:
-                        continue
                     for step in _state_steps(other):
                         calls.append((inputs.Call(first.args, "sequence"),
                                       ((other.name, ", ".join(step)),)))

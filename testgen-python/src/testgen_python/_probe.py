@@ -26,8 +26,10 @@ How it stays safe and useful:
 
 from __future__ import annotations
 
+import ast
 import builtins
 import collections.abc
+import contextlib
 import dataclasses
 import datetime as _dt
 import decimal
@@ -179,6 +181,28 @@ def install_flags() -> None:
         pass
     os._exit = _disarmed_exit
     os.abort = _disarmed_abort
+    sys.argv = _WatchedArgv(sys.argv)
+
+
+class _WatchedArgv(list):
+    """``sys.argv`` that notices being read: a call that reads it depends on how the test
+    runner was started (pytest's own arguments), so it is skipped."""
+
+    def _touch(self):
+        if GUARDS.armed:
+            GUARDS.touched.add("the command line (sys.argv)")
+
+    def __getitem__(self, index):
+        self._touch()
+        return list.__getitem__(self, index)
+
+    def __iter__(self):
+        self._touch()
+        return list.__iter__(self)
+
+    def __len__(self):
+        self._touch()
+        return list.__len__(self)
 
 
 class _ClockMeta(type):
@@ -324,11 +348,138 @@ def global_constants(fn, code) -> list:
         value = namespace.get(name)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             found.append(value)
+        elif isinstance(value, re.Pattern):
+            found.append(value)
         elif isinstance(value, (dict, list, tuple, set, frozenset)) and len(value) <= 200:
-            for item in list(value)[:12]:
-                if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-                    found.append(item)
+            for item in list(value)[:16]:
+                parts = item if isinstance(item, tuple) else (item,)
+                for part in parts[:3]:
+                    if isinstance(part, (str, int, float)) and not isinstance(part, bool):
+                        found.append(part)
+                    elif isinstance(part, re.Pattern):
+                        found.append(part)
+    if "re" in names or any(isinstance(v, re.Pattern) for v in found):
+        # Regex literals in the body (``re.match(r"...", s)``), recognised by their syntax.
+        for const in code_constants(code):
+            if isinstance(const, str) and re.search(r"\\[dwsDWS]|\(\?|\[[^\]]+\][*+?]|[*+]\)?\$", const):
+                try:
+                    found.append(re.compile(const))
+                except re.error:
+                    pass
     return found
+
+
+# ---------------------------------------------------------------------------- regex samples
+
+
+def regex_samples(pattern, rng: random.Random, count: int = 6) -> list:
+    """Strings that match ``pattern`` (a parser's own regex is the best source of inputs)."""
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover - 3.10
+        import sre_parse  # type: ignore[no-redef]
+    source = pattern.pattern if hasattr(pattern, "pattern") else pattern
+    if isinstance(source, bytes):
+        return []
+    try:
+        parsed = sre_parse.parse(source, getattr(pattern, "flags", 0))
+    except Exception:
+        return []
+    compiled = pattern if hasattr(pattern, "search") else None
+    out: list = []
+    for attempt in range(count * 4):
+        mode = ("short", "long", "random")[attempt % 3]
+        try:
+            text = _emit(parsed, rng, mode, {}, 0)
+        except (_RegexTooHard, RecursionError):
+            return out
+        if len(text) > 80 or text in out:
+            continue
+        if compiled is None or compiled.search(text):
+            out.append(text)
+        if len(out) >= count:
+            break
+    return out
+
+
+class _RegexTooHard(Exception):
+    pass
+
+
+_SAMPLE_CHARS = {"CATEGORY_DIGIT": "1234567890", "CATEGORY_WORD": "abcXyz_19",
+                 "CATEGORY_SPACE": " ", "CATEGORY_NOT_DIGIT": "abX-", "CATEGORY_NOT_WORD": " -.",
+                 "CATEGORY_NOT_SPACE": "aZ1"}
+
+
+def _emit(parsed, rng, mode, groups, depth) -> str:
+    if depth > 30:
+        raise _RegexTooHard()
+    out = []
+    for op, arg in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "NOT_LITERAL":
+            out.append("a" if chr(arg) != "a" else "b")
+        elif name == "ANY":
+            out.append(rng.choice("ax1"))
+        elif name == "IN":
+            out.append(_in_class(arg, rng))
+        elif name == "BRANCH":
+            options = arg[1]
+            branch = options[0] if mode == "short" else rng.choice(options)
+            out.append(_emit(branch, rng, mode, groups, depth + 1))
+        elif name == "SUBPATTERN":
+            group, _, _, sub = arg
+            text = _emit(sub, rng, mode, groups, depth + 1)
+            if group is not None:
+                groups[group] = text
+            out.append(text)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = arg
+            high = min(high, low + 3)
+            if mode == "short":
+                times = low
+            elif mode == "long":
+                times = max(low, min(high, low + 2))
+            else:
+                times = rng.randint(low, high)
+            out.append("".join(_emit(sub, rng, mode, groups, depth + 1) for _ in range(times)))
+        elif name == "GROUPREF":
+            out.append(groups.get(arg, ""))
+        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        elif name == "CATEGORY":
+            out.append(rng.choice(_SAMPLE_CHARS.get(str(arg), "a")))
+        else:
+            raise _RegexTooHard()
+    return "".join(out)
+
+
+def _in_class(items, rng) -> str:
+    negate = any(str(op) == "NEGATE" for op, _ in items)
+    if negate:
+        banned = set()
+        for op, arg in items:
+            if str(op) == "LITERAL":
+                banned.add(chr(arg))
+        for candidate in "aZ1 -.":
+            if candidate not in banned:
+                return candidate
+        raise _RegexTooHard()
+    choices = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            choices.append(chr(arg))
+        elif name == "RANGE":
+            low, high = arg
+            choices.append(chr(rng.randint(low, min(high, low + 25))))
+        elif name == "CATEGORY":
+            choices.append(rng.choice(_SAMPLE_CHARS.get(str(arg), "a")))
+    if not choices:
+        raise _RegexTooHard()
+    return rng.choice(choices)
 
 
 # ---------------------------------------------------------------------------- literals
@@ -560,6 +711,10 @@ NAME_HINTS = [
                 r"cmp|reducer|binop|op)$"), "callable"),
     (re.compile(r"^(is_\w+|has_\w+|flag|strict|verbose|enabled|force|reverse|inclusive|"
                 r"allow_\w+|use_\w+|case_sensitive|ignore_case)$"), "bool"),
+    (re.compile(r"^(t?duration|delta|td|timedelta|interval|elapsed|period)$|_(delta|duration)$"),
+     "timedelta"),
+    (re.compile(r"^(dt|date|when|datetime|timestamp|moment|day_date)$|_(date|datetime|at)$"),
+     "date"),
 ]
 
 
@@ -659,10 +814,22 @@ class InputFactory:
         return unique
 
     def _literals_for(self, constants, hint, p, typed) -> list:
-        kinds = {type(eval(v.text, {"datetime": _dt, "Decimal": decimal.Decimal}))
-                 for v in typed[:3] if _cheap_eval(v.text)}
+        kinds = set()
+        for v in typed[:3]:
+            if _cheap_eval(v.text):
+                try:
+                    kinds.add(type(eval(v.text, dict(vars(self.module)), {  # noqa: S307
+                        "datetime": _dt, "Decimal": decimal.Decimal})))
+                except Exception:
+                    pass
         out = []
+        samples = []
         for const in constants:
+            if isinstance(const, re.Pattern):
+                if not kinds or str in kinds:
+                    samples.extend(V(repr(text), "literal", label="regex")
+                                   for text in regex_samples(const, self.rng))
+                continue
             if kinds and type(const) not in kinds and not (
                     type(const) is int and float in kinds):
                 continue
@@ -676,7 +843,7 @@ class InputFactory:
             if isinstance(const, str) and 1 < len(const) <= 6 and str in kinds:
                 out.append(V(repr("x" + const), "literal", label="literal"))
         self.rng.shuffle(out)
-        return out[:24]
+        return samples[:18] + out[:24]
 
     def _guess(self, p, code) -> list:
         """No annotation: decide from the default, the name and how the body uses it."""
@@ -694,6 +861,7 @@ class InputFactory:
         if attrs & LIST_METHODS:
             return self.for_type(list)
         const_ops = {u[1] for u in uses if u[0] == "const-op"}
+        referenced = self._referenced_types(code) if code is not None else []
         for pattern, kind in NAME_HINTS:
             if pattern.search(p.name):
                 if kind == "str":
@@ -710,14 +878,43 @@ class InputFactory:
                     return CALLABLE_VALUES
                 if kind == "bool":
                     return BOOL_VALUES + [NONE_VALUE]
+                if kind == "timedelta":
+                    return referenced + self.for_type(_dt.timedelta) + [V("'1h'", "invalid")]
+                if kind == "date":
+                    return referenced + self.for_type(_dt.date) + \
+                        self.for_type(_dt.datetime)[:2] + [V("'2024-01-15'", "invalid")]
         if "str" in const_ops and not const_ops & {"int", "float"}:
             return STR_VALUES + [NONE_VALUE, V("1", "invalid")]
         if const_ops & {"int", "float"}:
             return INT_VALUES + FLOAT_VALUES[:3] + [V("'1'", "invalid"), NONE_VALUE]
+        if referenced:  # ``isinstance(x, Duration)`` in the body: build Durations
+            return referenced + list(ANY_VALUES)[:8]
         if ("iter",) in uses:
             return [V("[1, 2, 3]"), V("[]", "boundary"), V("'abc'"), V("[3, 1, 2]"),
                     V("[1]", "boundary"), V("['a', 'b']"), V("(1, 2)"), NONE_VALUE]
         return list(ANY_VALUES)
+
+    def _referenced_types(self, code) -> list:
+        """Values of the classes the body names (``isinstance(x, Duration)``, ``Version(…)``)."""
+        names = set()
+        stack = [code]
+        while stack:
+            current = stack.pop()
+            names.update(current.co_names)
+            stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+        values: list = []
+        for name in sorted(names):
+            obj = getattr(self.module, name, None)
+            if obj is None:
+                obj = getattr(builtins, name, None)
+            if not isinstance(obj, type) or issubclass(obj, BaseException) or obj in (
+                    object, type, bool, super, property, staticmethod, classmethod):
+                continue
+            if obj.__module__ == "builtins" and obj not in (str, int, float, list, dict,
+                                                             tuple, set, bytes):
+                continue
+            values.extend(self.for_type(obj)[:4])
+        return values[:16]
 
     def for_type(self, hint) -> list:
         origin = typing.get_origin(hint)
@@ -811,10 +1008,10 @@ class InputFactory:
         first = typical[0].text
         second = typical[min(1, len(typical) - 1)].text
         third = typical[min(2, len(typical) - 1)].text
-        return [V(fmt.format(f"{first}, {second}, {third}"), imports=imports),
+        return [V(fmt.format(f"{third}, {first}, {second}"), imports=imports),
                 V(empty, "boundary"),
                 V(fmt.format(first), "boundary", imports),
-                V(fmt.format(f"{third}, {first}"), imports=imports)]
+                V(fmt.format(f"{first}, {second}, {third}"), imports=imports)]
 
     def _instances(self, cls) -> list:
         """Ways to build a user class: its constructor filled from its own hints."""
@@ -903,6 +1100,8 @@ class Explorer:
         self.seen_outcomes: set = set()
         self.calls_made = 0
         self.stop_reason = ""
+        self.reads_argv = False
+        self.seen_effects: set = set()
         self.skips = 0
         budget = ctx.budget
         self.deadline = time.monotonic() + budget["seconds"]
@@ -952,6 +1151,30 @@ class Explorer:
                     self.try_call(call, receivers[1 + index % (len(receivers) - 1)])
             else:
                 self.try_call(call, self.ctx.rng.choice(receivers))
+        if self.reads_argv and how == "function" and not any(
+                p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                for p in params):
+            self.explore_command_line()
+
+    def explore_command_line(self) -> None:
+        """An entry point that reads ``sys.argv``: run it with command lines of our own (the
+        test sets them with monkeypatch)."""
+        self.records = [r for r in self.records if "command line" not in r.get("reason", "")]
+        self.stop_reason, self.skips = "", 0
+        prog = self.ctx.module_name.split(".")[0]
+        flags = self.ctx.command_line_flags()
+        tokens = ["1", "42", "hello", "-1", "3.5", "XIV"]
+        lines = [[], ["--help"]] + [[t] for t in tokens] + \
+            [[t, f] for f in flags[:4] for t in tokens[:3]] + [[f] for f in flags[:4]]
+        for args in lines:
+            if self.done():
+                break
+            record = self.ctx.execute(self.d, f"{self.d['qualname']}()", set(), receiver=None,
+                                      call=None, argv=[prog] + args)
+            self.calls_made += 1
+            if record is not None:
+                record["category"] = "typical" if args and args[0] != "--help" else "default"
+                self.keep(record)
 
     def done(self) -> bool:
         if self.calls_made >= self.max_calls or time.monotonic() > self.deadline:
@@ -1079,6 +1302,8 @@ class Explorer:
             self.keep(record)
 
     def keep(self, record: dict) -> None:
+        if "command line" in record.get("reason", ""):
+            self.reads_argv = True
         if record["outcome"] == "timeout" or "memory" in record.get("reason", ""):
             self.stop_reason = record.get("reason", "timeout")
         elif record["outcome"] == "skipped":
@@ -1089,6 +1314,12 @@ class Explorer:
         new = lines - self.covered
         outcome_key = (record["outcome"], record.get("exception"),
                        bool(record.get("value") in ("None", None)))
+        details = record.get("details") or {}
+        effect = (tuple(sorted((details.get("mutated") or {}).items())),
+                  tuple(sorted((details.get("state") or {}).items())))
+        if effect != ((), ()) and effect not in self.seen_effects:
+            self.seen_effects.add(effect)
+            new = new | {-1}  # a new side effect counts like a new line
         interesting = bool(new & self.wanted) or bool(new) and not self.wanted or \
             outcome_key not in self.seen_outcomes or record["category"] in (
                 "doc-example",) or (record["category"] == "boundary" and
@@ -1103,7 +1334,7 @@ class Explorer:
         if record["outcome"] == "skipped":
             interesting = not any(r["outcome"] == "skipped" for r in self.records)
         if interesting and len(self.records) < MAX_PROBES_PER_DEFINITION:
-            record["new_lines"] = sorted(new)
+            record["new_lines"] = sorted(n for n in new if n > 0)
             self.records.append(record)
 
     # ------------------------------------------------------------------ doctests
@@ -1130,8 +1361,11 @@ class Explorer:
             if not example.want.strip() and not example.exc_msg:
                 setup.append(source)
                 continue
-            record = self.ctx.execute(self.d, source, set(), receiver=None, call=None,
-                                      setup=list(setup), doc=True)
+            if isinstance(ast.parse(source, mode="eval").body, ast.Tuple) and \
+                    not source.startswith("("):
+                source = f"({source})"  # ``assert a, b == (…)`` would mean something else
+            record = self.ctx.execute(self.d, source, self.ctx.names_imports(setup + [source]),
+                                      receiver=None, call=None, setup=list(setup), doc=True)
             self.calls_made += 1
             if record is not None:
                 record["category"] = "doc-example"
@@ -1161,7 +1395,49 @@ class Context:
         namespace = dict(vars(self.module))
         namespace.update({"Decimal": decimal.Decimal, "Fraction": fractions.Fraction,
                           "datetime": _dt, "math": math})
+        top = self.module_name.split(".")[0]
+        if top not in namespace and top in sys.modules:
+            namespace[top] = sys.modules[top]  # docstrings say ``semver.Version.parse(...)``
         return namespace
+
+    def command_line_flags(self) -> list:
+        """Option strings (``-r``, ``--reverse``) among the module's constants."""
+        flags: list = []
+        for value in vars(self.module).values():
+            code = getattr(value, "__code__", None)
+            if code is None or getattr(value, "__module__", None) != self.module_name:
+                continue
+            for const in code_constants(code):
+                if isinstance(const, str) and re.fullmatch(r"--?[A-Za-z][\w-]*", const) and \
+                        const not in flags and const not in ("-h", "--help"):
+                    flags.append(const)
+        return flags
+
+    def names_imports(self, statements: list) -> set:
+        """Imports a test needs for the module-level names these statements use."""
+        imports: set = set()
+        names: set = set()
+        for statement in statements:
+            try:
+                code = compile(statement, "<doctest>", "exec")
+            except SyntaxError:
+                continue
+            stack = [code]
+            while stack:
+                current = stack.pop()
+                names.update(current.co_names)
+                stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+        for name in sorted(names):
+            value = self.namespace.get(name)
+            if value is None or hasattr(builtins, name):
+                continue
+            if isinstance(value, types.ModuleType):
+                if value.__name__.rsplit(".", 1)[-1] == name:
+                    imports.add(f"import {value.__name__}" if "." not in value.__name__
+                                else f"from {value.__name__.rsplit('.', 1)[0]} import {name}")
+            else:
+                imports.add(f"from {self.module_name} import {name}")
+        return imports
 
     def resolve(self, d: dict):
         """``(target, owner, how)`` for a definition; target None means skip with ``how``."""
@@ -1379,24 +1655,43 @@ class Context:
         return Context._Armed(self)
 
     def execute(self, d: dict, text: str, imports: set, *, receiver, call, setup=None,
-                construct: bool = False, doc: bool = False):
+                construct: bool = False, doc: bool = False, argv=None):
         """Run ``text`` twice (fresh arguments each time) and describe what happened."""
         emit({"type": "calling", "definition": d["key"], "call": text})
-        first = self._once(text, receiver, setup, call)
+        first = self._once(text, receiver, setup, call, argv)
+        if argv is not None:
+            first["argv"] = list(argv)
         if first["outcome"] == "skipped":
             return self._record(d, text, imports, first, receiver, setup, call)
-        second = self._once(text, receiver, setup, call)
-        first["deterministic"] = (first.get("value"), first.get("exception"),
-                                  first.get("message"), first.get("state"),
-                                  first.get("mutated")) == (
-            second.get("value"), second.get("exception"), second.get("message"),
-            second.get("state"), second.get("mutated")) and second["outcome"] == first["outcome"]
+        second = self._once(text, receiver, setup, call, argv)
+        if self.uses_hash(d):
+            first["deterministic"] = False  # hash() of str/bytes changes with PYTHONHASHSEED
+            return self._record(d, text, imports, first, receiver, setup, call)
+        keys = ("value", "exception", "message", "state", "mutated", "stdout")
+        first["deterministic"] = all(first.get(k) == second.get(k) for k in keys) and \
+            second["outcome"] == first["outcome"] and not first.get("stdout_too_long")
         return self._record(d, text, imports, first, receiver, setup, call)
+
+    def uses_hash(self, d: dict) -> bool:
+        if d.get("name") == "__hash__":
+            return True
+        cached = self._constructions.get(("hash", d.get("key")))
+        if cached is None:
+            target = None
+            try:
+                target, _, _ = self.resolve(d) if "qualname" in d else (None, None, None)
+            except Exception:
+                target = None
+            code = getattr(getattr(target, "fget", target), "__code__", None)
+            names = set(code.co_names) if code is not None else set()
+            cached = "hash" in names or "__hash__" in names
+            self._constructions[("hash", d.get("key"))] = cached
+        return cached
 
     def _record(self, d, text, imports, result, receiver, setup, call) -> dict:
         details = {"imports": sorted(set(imports) | result.pop("imports", set()))}
         for key in ("wrap", "state", "mutated", "attributes", "result_type", "value_kind",
-                    "approx"):
+                    "approx", "stdout", "argv"):
             if key in result:
                 details[key] = result.pop(key)
         record = {"type": "probe", "definition": d["key"], "call": text,
@@ -1410,15 +1705,20 @@ class Context:
         record.update(result)
         return record
 
-    def _once(self, text: str, receiver, setup, call) -> dict:
+    def _once(self, text: str, receiver, setup, call, argv=None) -> dict:
         namespace = dict(self.namespace)
         imports: set = set()
         result: dict = {"outcome": "return", "imports": imports, "covered_lines": []}
         arg_objects = None
+        printed = io.StringIO()
+        watched_argv = sys.argv
         try:
             with self.armed():
                 for statement in setup or []:
-                    exec(statement, namespace)  # noqa: S102
+                    try:
+                        exec(statement, namespace)  # noqa: S102
+                    except Exception as exc:
+                        raise _SetupFailed(f"{statement!r} raised {type(exc).__name__}") from exc
                 if receiver is not None:
                     for statement in receiver[0]:
                         exec(statement, namespace)  # noqa: S102
@@ -1432,12 +1732,14 @@ class Context:
                     run_text = f"{head}(*__args, **__kwargs)"
                 else:
                     run_text = text
+                if argv is not None:
+                    sys.argv = list(argv)
                 self.tracer.start()
                 try:
-                    value = eval(run_text, namespace)  # noqa: S307
+                    with contextlib.redirect_stdout(printed):
+                        value = eval(run_text, namespace)  # noqa: S307
                     if inspect.iscoroutine(value):
-                        import asyncio
-                        value = asyncio.run(value)
+                        value = _run_coroutine(value)
                         result["wrap"] = "await"
                     elif isinstance(value, collections.abc.Iterator) and not isinstance(
                             value, (str, bytes, io.IOBase)):
@@ -1450,6 +1752,15 @@ class Context:
                         result["wrap"] = "list"
                 finally:
                     result["covered_lines"] = sorted(self.tracer.stop())
+                    sys.argv = watched_argv
+                    output = printed.getvalue()
+                    if output and len(output) <= 800:
+                        result["stdout"] = output
+                    elif output:
+                        result["stdout_too_long"] = True
+        except _SetupFailed as exc:
+            return {"outcome": "skipped", "reason": f"setup failed: {exc}",
+                    "covered_lines": result["covered_lines"]}
         except _TooLong:
             return {"outcome": "skipped", "reason": "the generator does not stop (more than "
                     f"{GENERATOR_LIMIT} items)", "covered_lines": result["covered_lines"]}
@@ -1525,7 +1836,9 @@ class Context:
 
     def _touched(self, result: dict) -> dict:
         what = " and ".join(sorted(GUARDS.touched))
-        return {"outcome": "skipped", "reason": f"non-deterministic: reads {what}",
+        kind = "depends on how the tests are started" if "command line" in what else \
+            "non-deterministic"
+        return {"outcome": "skipped", "reason": f"{kind}: reads {what}",
                 "covered_lines": result["covered_lines"]}
 
     def _state(self, obj, imports: set) -> dict:
@@ -1543,7 +1856,23 @@ class Context:
         return state
 
 
+def _run_coroutine(coroutine):
+    """``asyncio.run`` with the loop's own clock unflagged (the loop reads it, not the code)."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    loop.time = getattr(time.monotonic, "__wrapped__", time.monotonic)
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
+
+
 class _TooLong(Exception):
+    pass
+
+
+class _SetupFailed(Exception):
     pass
 
 

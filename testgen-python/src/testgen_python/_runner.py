@@ -142,7 +142,15 @@ def main(argv: list[str]) -> int:
 
 
 def _coverage_into(result: dict, report: dict, root: str) -> None:
+    """File coverage as coverage.py reports it, and the lines of each test.
+
+    Lines that run when a module is imported (``def`` lines, constants) belong to no test's
+    context; they are credited to every test that runs code of that module, since importing it
+    is part of what the test does. Without that, a module no other test imports would look
+    partly uncovered however complete its tests are.
+    """
     per_test: dict[str, dict[str, list[int]]] = {}
+    at_import: dict[str, list[int]] = {}
     for filename, data in report.get("files", {}).items():
         path = os.path.relpath(os.path.join(root, filename), root).replace(os.sep, "/")
         summary = data.get("summary", {})
@@ -158,8 +166,12 @@ def _coverage_into(result: dict, report: dict, root: str) -> None:
             for context in contexts:
                 if context:
                     per_test.setdefault(context, {}).setdefault(path, []).append(int(line))
+                else:
+                    at_import.setdefault(path, []).append(int(line))
     for test in result["tests"]:
-        test["covered"] = per_test.get(test["nodeid"], {})
+        covered = per_test.get(test["nodeid"], {})
+        test["covered"] = {path: sorted(set(lines) | set(at_import.get(path, ())))
+                           for path, lines in covered.items()}
 
 
 def _write(path: str, result: dict) -> None:

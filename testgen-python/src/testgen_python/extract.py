@@ -119,7 +119,36 @@ def extract(parsed: ParsedFile) -> list[Definition]:
             definition.untestable_reason = "defined only when the file runs as a script"
         definitions.append(definition)
         stack.append((node.end_byte, definition))
+    _disambiguate(definitions)
     return definitions
+
+
+def _disambiguate(definitions: list[Definition]) -> None:
+    """Keys must be unique, and the plain name must mean what an import gets at run time:
+    property setters/deleters and ``@overload`` stubs get a suffix, and a definition that is
+    redefined later in the file (``if PY2: def f…  else: def f…``) gives way to the last one."""
+    seen: dict[str, list[Definition]] = {}
+    for d in definitions:
+        seen.setdefault(d.qualname, []).append(d)
+    for qualname, group in seen.items():
+        if len(group) < 2:
+            continue
+        plain = [d for d in group if d.details.get("decorator_kind") not in (
+            "setter", "deleter") and d.untestable_reason != "typing.overload stub"]
+        keeper = plain[-1] if plain else group[-1]
+        for index, d in enumerate(group, 1):
+            if d is keeper:
+                continue
+            kind = d.details.get("decorator_kind")
+            if kind in ("setter", "deleter"):
+                d.qualname = f"{qualname}.{kind}"
+                d.untestable_reason = f"property {kind}: exercised through the property"
+            elif d.untestable_reason == "typing.overload stub":
+                d.qualname = f"{qualname}#overload{index}"
+            else:
+                d.qualname = f"{qualname}#{index}"
+                d.untestable_reason = "redefined later in the file"
+            d.testable = False
 
 
 def _is_sorted(values: list[int]) -> bool:

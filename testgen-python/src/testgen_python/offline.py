@@ -49,6 +49,10 @@ class Case:
     summary: str = ""
     table: dict[str, Any] | None = None
     """For table-driven cases: ``columns``, ``expected`` column name, ``rows``, ``approx``."""
+    fixtures: list[str] = field(default_factory=list)
+    """pytest fixtures the test takes (``monkeypatch``, ``capsys``)."""
+    capture: bool = False
+    """unittest: run the call with stdout captured into ``output``."""
 
 
 def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
@@ -97,7 +101,7 @@ def _usable(p: Probe) -> bool:
                                                          "RecursionError")
     details = p.details or {}
     return p.value is not None or bool(details.get("state") or details.get("mutated") or
-                                       details.get("attributes"))
+                                       details.get("attributes") or details.get("stdout"))
 
 
 def select(probes: list[Probe], definition: Definition, test_type: str) -> list[Probe]:
@@ -178,7 +182,7 @@ def _informative(d: Definition, probes: list[Probe]) -> bool:
 def _is_bare_none(p: Probe) -> bool:
     details = p.details or {}
     return p.outcome == "return" and p.value == "None" and not (
-        details.get("state") or details.get("mutated"))
+        details.get("state") or details.get("mutated") or details.get("stdout"))
 
 
 def _module_of(probes: Iterable[Probe]) -> str:
@@ -215,8 +219,20 @@ class _Builder:
 
     def name_for(self, p: Probe, hint: str = "") -> str:
         desc = self.describe_inputs(p)
+        argv = (p.details or {}).get("argv")
         if hint:
             stem = f"{self.base}_{hint}"
+        elif argv is not None:
+            args = argv[1:]
+            words = _snake(" ".join("minus_" + a[1:] if re.fullmatch(r"-\d[\d.]*", a)
+                                    else a.lstrip("-") for a in args))[:30]
+            desc = "without_arguments" if not args else (
+                "with_help_option" if args == ["--help"] else f"with_arguments_{words}")
+            if p.outcome == "raise":
+                stem = f"{self.base}_{desc}_" + ("exits" if p.exception == "SystemExit" else
+                                                 f"raises_{_snake(p.exception or 'error')}")
+            else:
+                stem = f"{self.base}_{desc}"
         elif self.d.kind == "class" and p.outcome == "return" and p.category != "sequence":
             names = [name for name, _ in self.arg_pairs(p)] or re.findall(
                 r"[(,]\s*(\w+)=", p.call)
@@ -344,6 +360,27 @@ class _Builder:
             call = f"list({call})"
         case = Case(name=name or self.name_for(p), kind="value", call=call, setup=setup,
                     imports=imports, probe=p)
+        argv = details.get("argv")
+        if argv is not None:
+            imports.add("import sys")
+            if self.framework == "pytest":
+                case.fixtures.append("monkeypatch")
+                setup.insert(0, f"monkeypatch.setattr(sys, \"argv\", {argv!r})")
+            else:
+                imports.add("from unittest import mock")
+                setup[0:0] = [f"patcher = mock.patch.object(sys, \"argv\", {argv!r})",
+                              "patcher.start()", "self.addCleanup(patcher.stop)"]
+        stdout = details.get("stdout")
+        if stdout and (argv is not None or p.outcome == "raise" or p.value in (None, "None")):
+            if self.framework == "pytest":
+                case.fixtures.append("capsys")
+                output_check = ("capsys.readouterr().out", repr(stdout))
+            else:
+                imports.update({"import contextlib", "import io"})
+                case.capture = True
+                output_check = ("output.getvalue()", repr(stdout))
+        else:
+            output_check = None
         if p.outcome == "raise":
             case.kind = "raises"
             case.exception = p.exception or "Exception"
@@ -351,10 +388,14 @@ class _Builder:
             case.summary = f"raises {case.exception}"
             if self.framework == "pytest":
                 imports.add("import pytest")
+            if output_check:
+                case.checks = [output_check]
             return case
         state = details.get("state") or {}
         for attribute, value in sorted(state.items()):
             checks.append((f"{self.instance}.{attribute}", value))
+        if output_check:
+            checks.append(output_check)
         attributes = details.get("attributes") or {}
         if attributes and (self.d.kind == "class" or p.value is None):
             var = self.instance if self.d.kind == "class" else "result"

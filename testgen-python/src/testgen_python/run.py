@@ -34,8 +34,12 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
     }
     request_path = workspace.scratch / f"run-{os.getpid()}-{n}.request.json"
     request_path.write_text(json.dumps(request), encoding="utf-8")
+    env = interpreter.environment(workspace, chosen)
+    # A new hash seed per launch, as for a user running pytest: the repeat runs then catch
+    # tests that depend on set or dict-of-str ordering.
+    env["PYTHONHASHSEED"] = "random"
     proc = workspace.run([chosen.executable, "-m", "testgen_python._runner", str(request_path)],
-                         cwd=workspace.root, env=interpreter.environment(workspace, chosen))
+                         cwd=workspace.root, env=env)
     try:
         data = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -168,7 +168,15 @@ def _slug(text: str, limit: int = 4) -> str:
     words = re.findall(r"[A-Za-z]+|\d+", text.replace("String::from", "").replace(
         "vec!", "").replace("Some", "").replace("::new", ""))
     words = [w.lower() for w in words if w.lower() not in {"b", "from", "to", "string", "mut"}]
-    return "_".join(words[:limit])
+    if not words:
+        words = [SYMBOLS[c] for c in text if c in SYMBOLS]
+    return "_".join(list(dict.fromkeys(words))[:limit])
+
+
+SYMBOLS = {"-": "dash", ".": "dot", ",": "comma", "%": "percent", " ": "space", "#": "hash",
+           "'": "quote", "\\": "backslash", "$": "dollar", "/": "slash", "+": "plus",
+           "=": "equals", "&": "ampersand", "*": "star", "@": "at", ":": "colon",
+           ";": "semicolon", "!": "bang", "?": "question", "\t": "tab", "\n": "newline"}
 
 
 def _base(definition: Definition) -> str:
@@ -185,7 +193,7 @@ def _base(definition: Definition) -> str:
 def _args_slug(probe: Probe) -> str:
     parts = [_slug(a, 3) for a in probe.args]
     if not parts and probe.setup:
-        match = re.search(r"=\s*(?:\w+::)?(.*);$", probe.setup[0])
+        match = re.search(r"=\s*(?:\w+::)?(?:new\b)?(.*);$", probe.setup[0])
         if match:
             parts = [_slug(match.group(1), 3)]
     slug = "_".join(p for p in parts if p)
@@ -252,6 +260,9 @@ def _check_lines(b: Behaviour, with_message: bool = True) -> list[str] | None:
         if p.value is not None:
             return [f"assert_eq!({call}, None{msg});"] + _state_lines(p, msg)
         return [f"assert!({call}.is_none(){msg});"] + _state_lines(p, msg)
+    if p.value in ("true", "false"):
+        negate = "" if p.value == "true" else "!"
+        return [f"assert!({negate}{call}{msg});"] + _state_lines(p, msg)
     if p.value is not None:
         return [f"assert_eq!({call}, {p.value}{msg});"] + _state_lines(p, msg)
     if debug == "NaN":
@@ -309,7 +320,11 @@ def _question_mark(b: Behaviour, name: str) -> str | None:
             "err_is_error") or not value.startswith("Ok(") or p.details.get("after"):
         return None
     inner = value[3:-1]
-    var = re.sub(r"\W+", "_", p.details.get("ok_name") or "value").strip("_") or "value"
+    payload = re.sub(r"<.*", "", p.details.get("payload_type") or "").split("::")[-1]
+    var = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", payload).lower()
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", var) or var in ("str", "string", "self", "u8",
+                                                              "bool", "char", "vec"):
+        var = "value"
     body = list(p.setup) + [f"let {var} = {p.call}?;",
                             f"assert_eq!({var}, {inner}, {_message(p)});", "Ok(())"]
     return _test(name, body, returns="Result<(), Box<dyn std::error::Error>>")
@@ -379,7 +394,9 @@ def _unit(behaviours: list[Behaviour], base: str, names: Names) -> Built:
     built: Built = []
     used_question_mark = False
     for b in chosen:
-        verb = {"value": "returns", "state": "updates", "err": "rejects", "none": "none_for"}
+        # Verbs differ per test type, so two types never produce the same test name.
+        verb = {"value": "returns", "state": "updates", "err": "errs_for",
+                "none": "is_none_for"}
         name = names.make(base, _args_slug(b.probe)) if b.kind == "value" else names.make(
             base, verb[b.kind], _args_slug(b.probe))
         code = None
@@ -396,8 +413,8 @@ def _edge_cases(behaviours: list[Behaviour], base: str, names: Names) -> Built:
     edge = [b for b in behaviours if b.probe.category in EDGE_CATEGORIES]
     built: Built = []
     for b in _distinct(edge, MAX_PER_TEST_TYPE["edge-cases"], by_shape=True):
-        verb = {"value": "handles", "state": "handles", "err": "rejects", "none": "none_for",
-                "panic": "panics_on"}[b.kind]
+        verb = {"value": "handles", "state": "handles", "err": "handles", "none": "handles",
+                "panic": "panics_at"}[b.kind]
         name = names.make(base, verb, _args_slug(b.probe))
         code = _single(b, name)
         if code:

@@ -121,12 +121,18 @@ def collect(workspace: Workspace, tools: LlvmTools, profile_dir: Path,
 
     ``source_root`` is the shadow copy's root: lcov paths below it become project-relative.
     """
-    raws = sorted(str(p) for p in profile_dir.glob("*.profraw"))
+    raws = sorted(profile_dir.glob("*.profraw"))
+    return collect_profiles(workspace, tools, raws, profile_dir / "merged.profdata", objects,
+                            source_root, exclude_dirs)
+
+
+def collect_profiles(workspace: Workspace, tools: LlvmTools, raws: list[Path], merged: Path,
+                     objects: list[str], source_root: Path,
+                     exclude_dirs: tuple[str, ...] = ("tests",)) -> CoverageData:
     if not raws:
         return CoverageData({}, "the tests wrote no coverage profile")
-    merged = profile_dir / "merged.profdata"
-    result = workspace.run([tools.profdata, "merge", "-sparse", *raws, "-o", str(merged)],
-                           timeout=300, memory_mb=None, count_launch=False)
+    result = workspace.run([tools.profdata, "merge", "-sparse", *map(str, raws), "-o",
+                            str(merged)], timeout=300, memory_mb=None, count_launch=False)
     if not result.ok:
         return CoverageData({}, f"llvm-profdata merge failed: {result.output[-400:]}")
     objects = [o for o in dict.fromkeys(objects) if o and os.path.isfile(o)]
@@ -135,7 +141,7 @@ def collect(workspace: Workspace, tools: LlvmTools, profile_dir: Path,
     argv = [tools.cov, "export", "--format=lcov", f"--instr-profile={merged}", objects[0]]
     for extra in objects[1:]:
         argv += ["-object", extra]
-    argv.append(f"--ignore-filename-regex=(/\\.cargo/|/rustc/|/\\.rustup/)")
+    argv.append("--ignore-filename-regex=(/\\.cargo/|/rustc/|/\\.rustup/)")
     result = workspace.run(argv, timeout=300, memory_mb=None, count_launch=False)
     if not result.ok:
         return CoverageData({}, f"llvm-cov export failed: {result.output[-400:]}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,10 +27,12 @@ from .inputs import Unsupported, Value, ValueFactory
 from .literals import (
     DebugSyntaxError, LiteralRenderer, learn_constructor, parse_debug, to_debug,
 )
-from .manifest import Crate, crate_for
+from .manifest import Crate, crate_for, module_name
 from .types import Ty, UNIT, from_node, generics_of, parse_type, substitute
 
-HARNESS_NAME = "zz_testgen_probe"
+HARNESS_PREFIX = "zz_testgen_probe"
+"""Probe binaries are ``tests/zz_testgen_probe_<module>.rs`` in the shadow copy: one per source
+file, so files probed concurrently never share one."""
 MAX_CALLS_PER_DEFINITION = 64
 MAX_RECEIVERS = 3
 MAX_BUILDS = 4
@@ -70,6 +73,8 @@ class CallPlan:
     """Harness variable → the expression that built it (for learning constructors)."""
     observed_types: dict[str, Ty] = field(default_factory=dict)
     collect: bool = False
+    calibration: bool = False
+    """Not a probe: builds a crate value to learn how its Debug text maps to a constructor."""
 
 
 @dataclass
@@ -134,6 +139,44 @@ class Planner:
             except Unsupported as exc:
                 planned.skipped.append(_skipped(definition, str(exc)))
         return planned
+
+    def calibrations(self, plans: list[CallPlan]) -> list[CallPlan]:
+        """For crate types that the probed functions return, call a one-argument public
+        constructor twice, so results can be written as ``Money::new(125)`` instead of
+        compared as Debug text."""
+        wanted: dict[str, None] = {}
+        for plan in plans:
+            for ty in _walk_types(plan.returns):
+                if ty.kind == "path" and not ty.args:
+                    wanted[ty.name] = None
+        found: list[CallPlan] = []
+        for name in wanted:
+            info = self.index.type_info(name)
+            if info is None or info.generics or self.index.type_path(info) is None:
+                continue
+            factory = ValueFactory(self.index, {}, near=info.module)
+            for ctor in info.constructors:
+                if ctor.wraps or len(ctor.params) != 1:
+                    continue
+                ty = ctor.params[0][1]
+                if not (ty.kind == "prim" and ty.name != "str") and not (
+                        ty.kind == "ref" and ty.inner.kind == "prim" and ty.inner.name == "str"):
+                    continue
+                try:
+                    values = factory.arguments(ty)[:2]
+                except Unsupported:
+                    continue
+                imports = (f"use {self.index.type_path(info)};",)
+                for value in values:
+                    call = f"{name}::{ctor.name}({value.expr})"
+                    found.append(CallPlan(
+                        id=f"cal_c{len(found)}", group="cal", definition=plans[0].definition,
+                        args=(value.expr,), category="calibration", setup=(), call=call,
+                        imports=imports, returns=Ty("path", name=name),
+                        body=f'let r = {call};\n        format!("{{{{\\"ret\\":{{}}}}}}", '
+                             f"tg_value!(r))", calibration=True))
+                break
+        return found
 
     def _literals(self, d: Definition) -> dict[str, list[str]]:
         """The definition's own literals first, then those of the functions it calls in the
@@ -575,9 +618,12 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
     planned = planner.plan(definitions)
     probes: list[Probe] = list(planned.skipped)
     plans = planned.plans
+    if plans:
+        plans = plans + planner.calibrations(plans)
     if not plans:
         return probes
-    harness_rel = f"{crate_rel + '/' if crate_rel else ''}tests/{HARNESS_NAME}.rs"
+    harness_name = f"{HARNESS_PREFIX}_{module_name(crate, workspace.path(first.file))}"
+    harness_rel = f"{crate_rel + '/' if crate_rel else ''}tests/{harness_name}.rs"
     dropped: dict[str, str] = {}
     build = None
     try:
@@ -585,10 +631,10 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
             text, ranges = render_harness(crate, plans, first.file)
             workspace.write(harness_rel, text)
             build = build_tests(workspace, workspace.path(crate_rel or "."), ws_rel,
-                                tests=[HARNESS_NAME])
+                                tests=[harness_name])
             if build.ok:
                 break
-            bad = _attribute_errors(build, ranges, plans)
+            bad = _attribute_errors(build, ranges, harness_name)
             if bad is None:
                 reason = _first_error(build)
                 return probes + [_skipped(d, f"the crate does not compile: {reason}")
@@ -602,7 +648,7 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
             plans = []
         if build is None or not build.ok or not plans:
             return probes + _dropped_probes(definitions, dropped, plans)
-        executable = build.executables.get(f"test:{HARNESS_NAME}")
+        executable = build.executables.get(f"test:{harness_name}")
         if executable is None:
             return probes + [_skipped(d, "cargo built no probe binary") for d in
                              _unique_defs(plans)]
@@ -641,13 +687,13 @@ def _first_error(build) -> str:
     return (build.output or "cargo failed").strip().splitlines()[-1][:300]
 
 
-def _attribute_errors(build, ranges: dict[str, tuple[int, int]], plans: list[CallPlan]
+def _attribute_errors(build, ranges: dict[str, tuple[int, int]], harness_name: str
                       ) -> dict[str, str] | None:
     """Map compiler errors in the harness to calls (or whole groups); None when an error is
     outside the harness (the crate itself does not build)."""
     bad: dict[str, str] = {}
     for error in build.errors:
-        if error.file is None or not error.file.endswith(f"{HARNESS_NAME}.rs"):
+        if error.file is None or not error.file.endswith(f"{harness_name}.rs"):
             if error.message.startswith("aborting due to") or error.message.startswith(
                     "could not compile"):
                 continue
@@ -686,7 +732,7 @@ def _run_harness(workspace: Workspace, executable: str, crate_rel: str, ws_rel: 
                  plans: list[CallPlan]) -> dict[str, dict]:
     records: dict[str, dict] = {}
     skip: list[str] = []
-    out_file = workspace.scratch / "probe-out.jsonl"
+    out_file = workspace.scratch / f"probe-{uuid.uuid4().hex[:12]}.jsonl"
     crate_dir = workspace.path(crate_rel or ".")
     for _restart in range(MAX_RESTARTS + 1):
         env = cargo_env(workspace, ws_rel)
@@ -761,6 +807,12 @@ def _to_probes(plans: list[CallPlan], records: dict[str, dict], index: CrateInde
     constructors: dict[str, list] = {}
     for plan in plans:
         obs = (records.get(plan.id) or {}).get("obs") or {}
+        if plan.calibration:
+            debug = (obs.get("ret") or {}).get("debug")
+            learnt = learn_constructor(plan.call, debug, plan.imports) if debug else None
+            if learnt:
+                constructors.setdefault(learnt[0], []).append(learnt[1])
+            continue
         for var, value in (obs.get("inputs") or {}).items():
             expr = plan.input_exprs.get(var)
             debug = (value or {}).get("debug")
@@ -772,9 +824,17 @@ def _to_probes(plans: list[CallPlan], records: dict[str, dict], index: CrateInde
     renderer = LiteralRenderer(index, constructors)
     probes = []
     for plan in plans:
+        if plan.calibration:
+            continue
         record = records.get(plan.id) or {"outcome": "skipped", "reason": "no record"}
         probes.append(_probe(plan, record, renderer))
     return probes
+
+
+def _walk_types(ty: Ty):
+    yield ty
+    for arg in ty.args:
+        yield from _walk_types(arg)
 
 
 STD_ERRORS = {"ParseIntError", "ParseFloatError", "ParseBoolError", "ParseCharError",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from testgen.model import (
@@ -17,9 +20,13 @@ from .cargo import (
     BuildResult, build_tests, cargo_env, crate_dir_of, parse_libtest, require_cargo,
     test_target_name,
 )
-from .coverage import collect, find_tools
+from .coverage import collect, collect_profiles, find_tools
 from .manifest import crate_for, find_manifests, load_crate
 
+MAX_PER_TEST = 300
+"""Up to this many tests, a measuring run gives each test its own profile (per-test
+coverage lets the keep rule drop tests that add nothing over the others)."""
+PER_TEST_TIMEOUT = 60
 HUNG = re.compile(r"^test (\S+) has been running for over \d+ seconds", re.M)
 
 
@@ -158,6 +165,9 @@ def _run_crate(workspace: Workspace, crate_rel: str, files: list[TestFile],
                                  for t in expected_ids],
                          coverage_available=tools.tools is not None or not coverage,
                          output=build.output, error=message)
+    per_test = measure and files and 0 < len(expected_ids) <= MAX_PER_TEST
+    if per_test:
+        return _run_each_test(workspace, crate_dir, ws_rel, files, build, tools.tools)
     profile_dir = None
     if measure:
         profile_dir = workspace.scratch / "profiles" / uuid.uuid4().hex[:12]
@@ -210,6 +220,85 @@ def _run_crate(workspace: Workspace, crate_rel: str, files: list[TestFile],
     return RunResult(ok=ok, tests=outcomes, coverage=files_cov,
                      coverage_available=coverage_available, output=output[-200_000:],
                      error=error)
+
+
+def _run_each_test(workspace: Workspace, crate_dir: Path, ws_rel: str, files: list[TestFile],
+                   build: BuildResult, tools) -> RunResult:
+    """One launch that runs every test in its own process with its own coverage profile,
+    then per-test and overall coverage from those profiles."""
+    profile_dir = workspace.scratch / "profiles" / uuid.uuid4().hex[:12]
+    profile_dir.mkdir(parents=True, exist_ok=True)
+    env = cargo_env(workspace, ws_rel, profile_dir)
+    env["CARGO_MANIFEST_DIR"] = str(crate_dir)
+    slots: list[tuple[str, str, str]] = []  # (test id, binary, profile prefix)
+    lines = ["#!/bin/sh", "if command -v timeout >/dev/null 2>&1; then",
+             f"  run() {{ timeout -s KILL {PER_TEST_TIMEOUT} \"$@\"; }}", "else",
+             '  run() { "$@"; }', "fi"]
+    missing: list[TestOutcome] = []
+    for test_file in files:
+        binary = build.executables.get(f"test:{test_target_name(test_file.path)}")
+        for index, test_id in enumerate(test_file.test_ids):
+            if binary is None:
+                missing.append(TestOutcome(test_id, "error", "no test binary was built"))
+                continue
+            prefix = f"t{len(slots)}"
+            slots.append((test_id, binary, prefix))
+            lines.append(f"LLVM_PROFILE_FILE={shlex.quote(str(profile_dir / prefix))}-%m.profraw "
+                         f"run {shlex.quote(binary)} --exact {shlex.quote(test_id)} "
+                         f"--test-threads=1")
+    script = workspace.scratch / f"run-each-{uuid.uuid4().hex[:8]}.sh"
+    script.write_text("\n".join(lines) + "\n")
+    timeout = max(workspace.timeout, min(len(slots) * 5.0, 1800.0))
+    result = workspace.run(["sh", str(script)], cwd=crate_dir, env=env, memory_mb=None,
+                           timeout=timeout)
+    outcomes = {o.test_id: o for o in parse_libtest(result.stdout)}
+    tests: list[TestOutcome] = list(missing)
+    per_test: dict[str, dict[str, frozenset[int]]] = {}
+    totals: dict[str, FileCoverage] = {}
+    errors = []
+    jobs = []
+    for test_id, binary, prefix in slots:
+        raws = sorted(profile_dir.glob(f"{prefix}-*.profraw"))
+        jobs.append((test_id, binary, prefix, raws))
+
+    def measure(job):
+        test_id, binary, prefix, raws = job
+        return test_id, collect_profiles(workspace, tools, raws,
+                                         profile_dir / f"{prefix}.profdata", [binary],
+                                         workspace.root)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        for test_id, data in pool.map(measure, jobs):
+            if data.error:
+                errors.append(data.error)
+                continue
+            per_test[test_id] = {f: c.covered for f, c in data.files.items() if c.covered}
+            for path, cov in data.files.items():
+                previous = totals.get(path)
+                totals[path] = cov if previous is None else FileCoverage(
+                    path, previous.statements | cov.statements, previous.covered | cov.covered)
+    for test_id, _, _ in slots:
+        outcome = outcomes.get(test_id)
+        if outcome is None:
+            reason = "timed out" if result.timed_out else (
+                f"killed after {PER_TEST_TIMEOUT}s (loops or waits forever)")
+            tests.append(TestOutcome(test_id, "error", reason))
+            continue
+        tests.append(TestOutcome(outcome.test_id, outcome.outcome, outcome.message,
+                                 covered=per_test.get(test_id, {})))
+    error = ""
+    if result.timed_out:
+        error = f"the tests did not finish ({result.killed_reason})"
+    elif any(t.outcome == "error" for t in tests):
+        error = "the tests did not finish: " + next(
+            f"{t.test_id} {t.message}" for t in tests if t.outcome == "error")
+    ok = not error and all(t.outcome in ("passed", "skipped") for t in tests)
+    coverage_available = not (errors and not per_test)
+    output = (result.stdout + "\n" + result.stderr).strip()
+    if errors:
+        output = f"coverage unavailable for some tests: {errors[0]}\n" + output
+    return RunResult(ok=ok, tests=tests, coverage=totals, coverage_available=coverage_available,
+                     output=output[-200_000:], error=error)
 
 
 def _is_workspace(crate_dir: Path) -> bool:
