@@ -8,27 +8,27 @@ DISTS := testgen-python testgen-javascript testgen-go testgen-rust plugins/testg
 EXAMPLES := python javascript go rust
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv demo test test-fast dist docs docs-check bench clean
+.PHONY: help venv demo test dist dist-check docs docs-check bench clean
 
 help:
 	@echo "make demo   - create .venv, install TestGen and its plugins, run it on examples/"
 	@echo "make test   - run the whole test suite"
-	@echo "make dist   - build wheels and sdists of the five distributions into dist/"
+	@echo "make dist   - build wheels and sdists of every distribution into dist/"
+	@echo "make dist-check - build, then install each language alone in a fresh venv and use it"
 	@echo "make docs   - regenerate docs/cli-reference.md from --help"
 	@echo "make bench  - run the benchmark scripts (slow; downloads packages)"
 
 venv: $(STAMP)
 
-# Editable installs of every workspace distribution; uv when present, else venv + pip.
-$(STAMP): pyproject.toml $(wildcard testgen-*/pyproject.toml)
+# Editable installs of every workspace distribution; uv when present, else venv + pip
+# (pip brings uv into the venv first: it resolves and installs much faster).
+$(STAMP): pyproject.toml $(wildcard testgen-*/pyproject.toml) plugins/testgen-c/pyproject.toml requirements-dev.txt
 	@if command -v uv >/dev/null 2>&1; then \
-	  uv venv --quiet --python $(PYTHON) $(VENV) && \
-	  uv pip install --quiet --python $(PY) -e . $(addprefix -e ,$(DISTS)) -r requirements-dev.txt; \
+	  uv venv --quiet --allow-existing --python $(PYTHON) $(VENV); UV=uv; \
 	else \
-	  $(PYTHON) -m venv $(VENV) && \
-	  $(PY) -m pip install --quiet --upgrade pip && \
-	  $(PY) -m pip install --quiet -e . $(addprefix -e ,$(DISTS)) -r requirements-dev.txt; \
-	fi
+	  $(PYTHON) -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade pip uv; UV=$(VENV)/bin/uv; \
+	fi; \
+	$$UV pip install --quiet --python $(PY) -e . $(addprefix -e ,$(DISTS)) -r requirements-dev.txt
 	@touch $(STAMP)
 
 demo: venv
@@ -47,9 +47,10 @@ test: venv
 	$(PY) -m pytest -q
 
 dist: venv
-	rm -rf dist && mkdir -p dist
-	$(PY) -m pip wheel --quiet --no-deps --wheel-dir dist . $(DISTS)
-	$(PY) -m build --sdist --outdir dist . >/dev/null 2>&1 || true
+	$(PY) scripts/check_dists.py --build
+
+dist-check: venv
+	$(PY) scripts/check_dists.py
 
 docs: venv
 	$(PY) scripts/gen_cli_reference.py > docs/cli-reference.md

@@ -656,7 +656,9 @@ INT_VALUES = [V("1"), V("2"), V("10"), V("0", "boundary"), V("-1", "boundary"),
               V("7"), V("100"), V("3"), V("-7", "boundary"), V("2 ** 63", "boundary"),
               V("1000000", "boundary")]
 FLOAT_VALUES = [V("1.5"), V("2.0"), V("0.0", "boundary"), V("-0.5", "boundary"), V("100.25"),
-                V("1e-09", "boundary"), V("1e+300", "boundary"), V("float('inf')", "boundary")]
+                V("1e-09", "boundary"), V("1e+300", "boundary"), V("float('inf')", "boundary"),
+                V("float('-inf')", "boundary"), V("float('nan')", "boundary")]
+SPECIAL_FLOATS = FLOAT_VALUES[-3:]
 STR_VALUES = [V("'hello'"), V("'Hello World'"), V("''", "boundary"), V("' '", "boundary"),
               V("'héllo'", "boundary"), V("'a'"), V("'42'"), V("'hello_world'"),
               V("'HelloWorld'"), V("'hello-world'"), V("'  padded  '", "boundary"),
@@ -869,7 +871,8 @@ class InputFactory:
                 if kind == "number":
                     if "str" in const_ops and "int" not in const_ops:
                         return STR_VALUES + INT_VALUES[:4]
-                    return INT_VALUES + FLOAT_VALUES[:3] + [V("'10'", "invalid"), NONE_VALUE]
+                    return INT_VALUES + FLOAT_VALUES[:3] + SPECIAL_FLOATS + \
+                        [V("'10'", "invalid"), NONE_VALUE]
                 if kind == "list":
                     return self.for_type(list) + [NONE_VALUE]
                 if kind == "dict":
@@ -1188,7 +1191,7 @@ class Explorer:
 
     # ------------------------------------------------------------------ planning
 
-    def plan(self, params, pools):
+    def plan(self, params, pools, keywords: bool = False):
         required = [p for p in params if p.default is p.empty and p.kind is not p.VAR_POSITIONAL]
         optional = [p for p in params if p not in required]
 
@@ -1208,7 +1211,7 @@ class Explorer:
                 value = choice[p.name]
                 if p.kind is p.VAR_POSITIONAL:
                     args.extend(value if isinstance(value, list) else [value])
-                elif p.kind is p.KEYWORD_ONLY:
+                elif p.kind is p.KEYWORD_ONLY or (keywords and p.kind is not p.POSITIONAL_ONLY):
                     kwargs.append((p.name, value))
                 elif any(q.name not in choice for q in params[:params.index(p)]
                          if q.kind is not q.VAR_POSITIONAL):
@@ -1247,9 +1250,24 @@ class Explorer:
         return self.ctx.receivers(cls)
 
     def explore_class(self, cls) -> None:
-        """A class as a whole: its constructions, and for integration, method sequences."""
-        for text, imports in self.ctx.constructions(cls, limit=4, with_failures=True):
-            self.run_expression(text, imports, category="typical", construct=True)
+        """A class as a whole: its constructor explored like a function (keyword arguments,
+        steered by the lines of ``__init__``), then method sequences for integration tests."""
+        init = getattr(cls, "__init__", None)
+        code = getattr(init, "__code__", None)
+        if code is not None:
+            first, last = self.d["start_line"], self.d["end_line"]
+            self.wanted = {ln for ln in code_lines(code) if first <= ln <= last}
+        imports: set = set()
+        self.ref = self.ctx.literals.class_ref(cls, imports)
+        if self.ref is None:
+            self.skip("the class cannot be imported by a test")
+            return
+        self.how = "constructor"
+        params, pools = self.ctx.inputs.pools(cls, skip_first=False)
+        for call in self.plan(params, pools, keywords=True):
+            if self.done():
+                break
+            self.try_call(call, None)
         self.records.extend(self.ctx.sequences(cls, self.key))
 
     def explore_property(self, cls) -> None:
@@ -1269,6 +1287,9 @@ class Explorer:
                          [f"{k}={v.text}" for k, v in call.kwargs])
         if self.how == "method":
             return f"obj.{name}({args})", imports
+        if self.how == "constructor":
+            imports |= {f"from {self.ctx.module_name} import {self.ref.split('.')[0]}"}
+            return f"{self.ref}({args})", imports
         if self.how in ("staticmethod", "classmethod"):
             ref = self.ctx.literals.class_ref(self.owner, imports)
             return f"{ref}.{name}({args})", imports

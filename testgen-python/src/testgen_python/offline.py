@@ -592,6 +592,7 @@ _SPECIAL = [
     (re.compile(r"^(''|\"\"|b''|\[\]|\{\}|\(\)|set\(\)|frozenset\(\))$"), "empty"),
     (re.compile(r"^'\s+'$"), "blank"),
     (re.compile(r"^float\('-?inf'\)$"), "infinite"),
+    (re.compile(r"^float\('nan'\)$"), "nan"),
     (re.compile(r"^(-\d[\d_.e+]*|Decimal\('-[\d.]+'\)|'-\d[\d.]*')$"), "negative"),
     (re.compile(r"^(0|0\.0|Decimal\('0(\.0+)?'\)|'0')$"), "zero"),
     (re.compile(r"^(2 \*\* 63|1e\+300|1000000|Decimal\('1000000'\)|'x' \* 100)$"), "large"),
