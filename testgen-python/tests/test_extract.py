@@ -82,7 +82,8 @@ def test_functions_methods_classes_and_nested_definitions_are_found(project):
 
 
 def test_parameters_carry_annotations_defaults_and_kinds(project):
-    params = [(p.name, p.annotation, p.default, p.kind) for p in extract(project)["total"].parameters]
+    params = [(p.name, p.annotation, p.default, p.kind)
+              for p in extract(project)["total"].parameters]
     assert params == [
         ("a", None, None, "positional"), ("b", "int", "1", "positional"),
         ("args", "str", None, "var_positional"), ("c", None, None, "keyword"),

@@ -30,7 +30,6 @@ import ast
 import builtins
 import collections.abc
 import contextlib
-import dataclasses
 import datetime as _dt
 import decimal
 import dis
@@ -334,6 +333,9 @@ def code_constants(code) -> list:
     return [c for c in found if c is not docstring]
 
 
+_LOOKS_LIKE_REGEX = re.compile(r"\\[dwsDWS]|\(\?|\[[^\]]+\][*+?]|[*+]\)?\$")
+
+
 def global_constants(fn, code) -> list:
     """Values of the module-level constants the function reads (``if code in CODES``)."""
     found = []
@@ -361,7 +363,7 @@ def global_constants(fn, code) -> list:
     if "re" in names or any(isinstance(v, re.Pattern) for v in found):
         # Regex literals in the body (``re.match(r"...", s)``), recognised by their syntax.
         for const in code_constants(code):
-            if isinstance(const, str) and re.search(r"\\[dwsDWS]|\(\?|\[[^\]]+\][*+?]|[*+]\)?\$", const):
+            if isinstance(const, str) and _LOOKS_LIKE_REGEX.search(const):
                 try:
                     found.append(re.compile(const))
                 except re.error:
@@ -662,7 +664,8 @@ SPECIAL_FLOATS = FLOAT_VALUES[-3:]
 STR_VALUES = [V("'hello'"), V("'Hello World'"), V("''", "boundary"), V("' '", "boundary"),
               V("'héllo'", "boundary"), V("'a'"), V("'42'"), V("'hello_world'"),
               V("'HelloWorld'"), V("'hello-world'"), V("'  padded  '", "boundary"),
-              V("'a b c'"), V("'war and peace'"), V("'3.14'"), V("'-5'"), V("'x' * 100", "boundary"),
+              V("'a b c'"), V("'war and peace'"), V("'3.14'"), V("'-5'"),
+              V("'x' * 100", "boundary"),
               V("'line1\\nline2'", "boundary"), V("'ABC'"), V("'abc123'"), V("'a.b'"),
               V("'!@#'", "boundary")]
 BOOL_VALUES = [V("True"), V("False")]
@@ -1024,8 +1027,7 @@ class InputFactory:
             return []
         self.depth += 1
         try:
-            params, pools = self.pools(cls, skip_first=False) if not dataclasses.is_dataclass(
-                cls) else self.pools(cls, skip_first=False)
+            params, pools = self.pools(cls, skip_first=False)
         finally:
             self.depth -= 1
         required = [p for p in params if p.default is p.empty and
@@ -1313,15 +1315,6 @@ class Explorer:
         record["category"] = category or (call.category() if call is not None else "typical")
         self.keep(record)
 
-    def run_expression(self, text: str, imports: set, category: str,
-                       construct: bool = False) -> None:
-        record = self.ctx.execute(self.d, text, imports, receiver=None, call=None,
-                                  construct=construct)
-        self.calls_made += 1
-        if record is not None:
-            record["category"] = category
-            self.keep(record)
-
     def keep(self, record: dict) -> None:
         if "command line" in record.get("reason", ""):
             self.reads_argv = True
@@ -1382,9 +1375,10 @@ class Explorer:
             if not example.want.strip() and not example.exc_msg:
                 setup.append(source)
                 continue
-            if isinstance(ast.parse(source, mode="eval").body, ast.Tuple) and \
-                    not source.startswith("("):
-                source = f"({source})"  # ``assert a, b == (…)`` would mean something else
+            if not isinstance(ast.parse(source, mode="eval").body, (
+                    ast.Call, ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.List,
+                    ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+                source = f"({source})"  # ``assert a == b is True`` would chain the comparisons
             record = self.ctx.execute(self.d, source, self.ctx.names_imports(setup + [source]),
                                       receiver=None, call=None, setup=list(setup), doc=True)
             self.calls_made += 1
