@@ -9,7 +9,7 @@ whole file. Requests then run concurrently through :class:`~testgen.llm.provider
 
 Every definition of every job comes back with candidates: tests (``pending``), or one
 placeholder saying why there are none (``error``: the provider failed or the answer was
-unusable; ``skipped``: budget, interrupted, not testable). Raw model text is only ever in the
+unusable; ``skipped``: budget, no test written, not testable). Raw model text is only in the
 debug log, never in a candidate.
 
 Importing this module does not import LiteLLM; the first real request does.
@@ -541,7 +541,11 @@ class LLMEngine:
                 by_definition.setdefault(candidate.definition, []).append(candidate)
             ordered: list[TestCandidate] = []
             taken = names_by_source.setdefault(job.source.rel_path, set())
+            emitted: set[str] = set()
             for definition in job.definitions:
+                if definition.key in emitted:  # e.g. a property's getter and setter
+                    continue
+                emitted.add(definition.key)
                 found = by_definition.pop(definition.key, None)
                 if found is None:
                     found = [skipped.get((job.id, definition.key)) or _placeholder(
