@@ -68,7 +68,10 @@ class Metrics:
             directory.mkdir(parents=True, exist_ok=True)
             target = directory / f"{self.run_id}.json"
             tmp = target.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.to_dict(), indent=2, default=str), encoding="utf-8")
+            from .secrets import redact
+
+            tmp.write_text(redact(json.dumps(self.to_dict(), indent=2, default=str)),
+                           encoding="utf-8")
             os.replace(tmp, target)
             return target
         except OSError:

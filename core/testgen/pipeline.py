@@ -28,7 +28,7 @@ from .model import (
     Workspace,
 )
 from .plugins import Plugins
-from .sandbox import kill_all, shadow_workspace
+from .sandbox import kill_all, rebuild, shadow_workspace
 from .scan import GENERATED_MARKER
 from .state import State
 
@@ -179,9 +179,12 @@ class Pipeline:
         try:
             with ExitStack() as stack:
                 if todo:
+                    warm_up = self._warm_up_engine()
                     self._open_workspaces(stack, len(todo))
                     self._assign(todo)
                     self._phase("probe", todo, self._probe_file)
+                    if warm_up is not None:
+                        warm_up.join()
                     jobs = self._generate(todo)
                     self._evaluate_rounds(todo, jobs)
         except KeyboardInterrupt:
@@ -274,6 +277,22 @@ class Pipeline:
                     style_examples=(), template_dirs=self.options.template_dirs))
         return jobs
 
+    def _warm_up_engine(self) -> threading.Thread | None:
+        """Let an engine load its client (LiteLLM takes seconds) while the probes run."""
+        prepare = getattr(self.engine, "prepare", None)
+        if prepare is None:
+            return None
+
+        def run() -> None:
+            try:
+                prepare()
+            except Exception:  # noqa: BLE001 - generate() reports the real failure
+                log.debug("engine warm-up failed", exc_info=True)
+
+        thread = threading.Thread(target=run, name="engine-warm-up", daemon=True)
+        thread.start()
+        return thread
+
     # ================================================================= workers
 
     def _open_workspaces(self, stack: ExitStack, files: int) -> None:
@@ -293,6 +312,21 @@ class Pipeline:
                     workspace.path(test.rel_path).unlink()
                 except OSError:
                     pass
+
+    def _ensure_intact(self, work: FileWork, workspace: Workspace) -> None:
+        """Code under test may delete or rewrite files of the shadow copy despite the
+        plugin's guards; a damaged copy is rebuilt before the next file uses it."""
+        copied = workspace.path(work.source.rel_path)
+        try:
+            intact = copied.read_text(encoding="utf-8") == work.source.text
+        except (OSError, UnicodeDecodeError):
+            intact = False
+        if not intact:
+            log.warning("the code under test changed the sandbox copy of the project; "
+                        "rebuilding it before %s", work.source.rel_path)
+            rebuild(workspace)
+            self._remove_generated(workspace)
+            self.metrics.count("sandbox_rebuilds")
 
     def _assign(self, todo: list[FileWork]) -> None:
         # Files of one directory share a worker: in Go they are one package.
@@ -314,9 +348,11 @@ class Pipeline:
             for work in by_worker[index]:
                 if self._stop.is_set():
                     return
-                before = self._workspaces[index].launches
+                workspace = self._workspaces[index]
+                self._ensure_intact(work, workspace)
+                before = workspace.launches
                 try:
-                    step(work, self._workspaces[index])
+                    step(work, workspace)
                 finally:
                     work.launches += self._workspaces[index].launches - before
 
@@ -447,9 +483,13 @@ class Pipeline:
         language = work.source.language
         with self._baseline_lock:
             if language not in self._baseline:
+                before = workspace.launches
                 with self.metrics.phase("baseline"):
                     self._baseline[language] = self.plugins.run(language, work.framework, [],
                                                                 workspace, True)
+                # The baseline serves every file of the language: it is counted on its own,
+                # not in the launches of the file that happened to trigger it.
+                workspace.launches = before
                 self.metrics.count("baseline_launches")
         run = self._baseline[language]
         work.baseline = run.coverage.get(work.source.rel_path)

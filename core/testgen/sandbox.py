@@ -171,8 +171,15 @@ def shadow_workspace(project_root: Path, *, timeout: float = 60.0,
             shutil.rmtree(base, ignore_errors=True)
 
 
+def rebuild(workspace: Workspace) -> None:
+    """Copy the project afresh into ``workspace.root`` (after code under test damaged it)."""
+    shutil.rmtree(workspace.root, ignore_errors=True)
+    _copy_tree(workspace.project_root, workspace.root)
+
+
 def has_executable(name: str) -> bool:
     return shutil.which(name) is not None
 
 
-__all__ = ["has_executable", "kill_all", "run_limited", "scrubbed_env", "shadow_workspace"]
+__all__ = ["has_executable", "kill_all", "rebuild", "run_limited", "scrubbed_env",
+           "shadow_workspace"]

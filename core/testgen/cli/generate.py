@@ -133,6 +133,9 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
         metrics.write(inventory.project.root)
     emit("generate", data, fmt, report_file, config, plugins,
          verbose=bool(obj.get("verbose")))
+    fatal = getattr(engine_obj, "fatal_error", None)
+    if fatal is not None:  # no request of the run succeeded: auth or connectivity (exit 3)
+        raise fatal
     if result.interrupted:
         sys.exit(130)
     counts = result.counts()
@@ -152,7 +155,9 @@ def _dry_run_llm(engine, pipeline, result) -> dict:
     todo = [w for w in result.files if w.pending]
     jobs = pipeline.jobs_for(todo)
     if hasattr(engine, "render"):
+        from ..secrets import redact
+
         for job_id, prompt in engine.render(jobs):
             click.echo(f"--- prompt for {job_id} ({prompt.template}) ---", err=True)
-            click.echo(prompt.system + "\n\n" + prompt.user, err=True)
+            click.echo(redact(prompt.system + "\n\n" + prompt.user), err=True)
     return engine.estimate(jobs) if hasattr(engine, "estimate") else {}
