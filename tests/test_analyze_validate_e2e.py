@@ -203,7 +203,8 @@ def test_bad_file_in_a_directory_is_one_warning_and_the_rest_goes_on(run_cli, ca
     result = run_cli("analyze", "--path", str(calc), "--format", "json")
     assert result.returncode == 0
     assert result.stderr.count("blob.py") == 1
-    assert json.loads(result.stdout)["skipped"][0]["reason"] == "binary file"
+    skipped = {s["path"]: s["reason"] for s in json.loads(result.stdout)["skipped"]}
+    assert skipped["calc/blob.py"] == "binary file"
 
 
 def test_json_logs_are_one_object_per_line(run_cli, calc):

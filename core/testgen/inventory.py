@@ -7,6 +7,8 @@ by the existing tests (to tell statically which definitions are referenced by a 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,15 +94,12 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
                          hint=f"supported extensions: {known}; check --include-pattern, "
                               f".gitignore and .testgenignore")
     project = Project(root=scan.project_root, settings=config.languages())
-    files = [_extract(plugins, source) for source in scan.sources]
+    files, identifiers = _extract_all(plugins, scan.sources, scan.tests)
     if single_file and files and files[0].syntax_errors:
         first = files[0].syntax_errors[0]
         raise InputError(f"syntax error: {first.message}", code="TG204",
                          location=f"{files[0].rel_path}:{first.line}:{first.column}",
                          hint="fix the syntax (TestGen only works on code that parses)")
-    identifiers: dict[str, set[str]] = {}
-    for test in scan.tests:
-        identifiers.setdefault(test.language, set()).update(IDENTIFIER.findall(test.text))
     languages = sorted({s.language for s in scan.sources} | {t.language for t in scan.tests})
     frameworks = {}
     for language in languages:
@@ -115,14 +114,78 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
     return Inventory(project, scan, files, plugins.detect(project), frameworks, identifiers)
 
 
+PARALLEL_MIN_FILES = 200
+"""Below this many files, worker start-up costs more than it saves."""
+
+# Set in the parent just before forking, so workers inherit the loaded plugins and the
+# scanned files instead of receiving them pickled.
+_shared: tuple[Plugins, list[SourceFile], list[SourceFile]] | None = None
+
+
+def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[SourceFile]
+                 ) -> tuple[list[FileInventory], dict[str, set[str]]]:
+    """Parse and extract every source and tokenise every test, on all cores for big trees."""
+    global _shared
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(sources) + len(tests) < PARALLEL_MIN_FILES \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        files = [_extract(plugins, source) for source in sources]
+        return files, _identifiers(tests)
+    _shared = (plugins, sources, tests)
+    try:
+        slices = [(k, workers) for k in range(workers)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_extract_slice, slices)
+    finally:
+        _shared = None
+    found: list[tuple[int, list[Definition], list[SyntaxIssue]]] = []
+    identifiers: dict[str, set[str]] = {}
+    for extracted, words, problems in results:
+        found.extend(extracted)
+        for language, names in words.items():
+            identifiers.setdefault(language, set()).update(names)
+        plugins.problems.extend(problems)
+    found.sort(key=lambda item: item[0])
+    files = []
+    for index, definitions, errors in found:
+        source = sources[index]
+        _warn_syntax(source, errors)
+        files.append(FileInventory(source, definitions, errors))
+    return files, identifiers
+
+
+def _extract_slice(slice_: tuple[int, int]):
+    """In a worker: every ``step``-th source and test file from ``start``."""
+    assert _shared is not None
+    plugins, sources, tests = _shared
+    start, step = slice_
+    before = len(plugins.problems)
+    extracted = []
+    for index in range(start, len(sources), step):
+        parsed = plugins.parse(sources[index])
+        extracted.append((index, plugins.extract(parsed), list(parsed.errors)))
+    return extracted, _identifiers(tests[start::step]), plugins.problems[before:]
+
+
+def _identifiers(tests: list[SourceFile]) -> dict[str, set[str]]:
+    identifiers: dict[str, set[str]] = {}
+    for test in tests:
+        identifiers.setdefault(test.language, set()).update(IDENTIFIER.findall(test.text))
+    return identifiers
+
+
 def _extract(plugins: Plugins, source: SourceFile) -> FileInventory:
     parsed = plugins.parse(source)
     definitions = plugins.extract(parsed)
-    if parsed.errors:
-        first = parsed.errors[0]
+    _warn_syntax(source, parsed.errors)
+    return FileInventory(source, definitions, list(parsed.errors))
+
+
+def _warn_syntax(source: SourceFile, errors: list[SyntaxIssue]) -> None:
+    if errors:
+        first = errors[0]
         log.warning("warning[TG204]: %s:%d:%d: syntax error: %s", source.rel_path, first.line,
                     first.column, first.message)
-    return FileInventory(source, definitions, list(parsed.errors))
 
 
 def body_lines(definition: Definition, coverage: FileCoverage) -> frozenset[int]:

@@ -83,6 +83,8 @@ class _Guards:
     violation = ""
     touched: set = set()
     temp_roots: tuple = ()
+    protected: str = ""
+    """The project copy: never writable, even though it lives under the temp directory."""
 
 
 GUARDS = _Guards()
@@ -108,6 +110,9 @@ def _in_temp(path) -> bool:
     try:
         full = os.path.realpath(os.fsdecode(path))
     except (TypeError, ValueError):
+        return False
+    if GUARDS.protected and (full == GUARDS.protected
+                             or full.startswith(GUARDS.protected + os.sep)):
         return False
     return any(full == root or full.startswith(root + os.sep) for root in GUARDS.temp_roots)
 
@@ -2033,6 +2038,7 @@ def main() -> int:
     tmp = request.get("tmpdir") or tempfile.mkdtemp()
     os.makedirs(tmp, exist_ok=True)
     GUARDS.temp_roots = tuple({os.path.realpath(tmp), os.path.realpath(tempfile.gettempdir())})
+    GUARDS.protected = os.path.realpath(root)
     install_flags()
     sys.addaudithook(_audit)
 

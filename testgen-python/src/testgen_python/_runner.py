@@ -83,9 +83,12 @@ def main(argv: list[str]) -> int:
         request = json.load(handle)
     root = request["root"]
     os.chdir(root)
-    # `python -m` puts the working directory on sys.path; the `pytest` command does not. Tests
-    # must pass for a user who types `pytest`, so the runner behaves like the command.
+    # `python -m` puts the working directory on sys.path; the `pytest` command does not.
+    # Generated tests must pass for a user who types `pytest`, so the runner behaves like the
+    # command; the project's own suite runs like `python -m pytest` (see run.py).
     sys.path[:] = [p for p in sys.path if p not in ("", root, os.getcwd())]
+    if request.get("project_on_path"):
+        sys.path.insert(0, root)
     result: dict = {"tests": [], "collect_errors": [], "coverage": {},
                     "coverage_available": False, "exit_code": None, "error": ""}
 

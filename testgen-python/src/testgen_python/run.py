@@ -31,6 +31,10 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
         "data_file": str(workspace.scratch / f".coverage-{os.getpid()}-{n}"),
         "source_dirs": source_dirs(workspace.root), "omit": list(OMIT),
         "tests": [tf.path for tf in test_files], "pytest_args": [],
+        # The project's own suite runs as `python -m pytest` would (the project root on
+        # sys.path), so suites that rely on that still run; generated tests must pass under
+        # the plain `pytest` command.
+        "project_on_path": not test_files,
     }
     request_path = workspace.scratch / f"run-{os.getpid()}-{n}.request.json"
     request_path.write_text(json.dumps(request), encoding="utf-8")
