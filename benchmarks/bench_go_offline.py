@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 # short name: (module, version) — pinned so the figures are reproducible.
@@ -35,6 +34,9 @@ PACKAGES = {
     "wordwrap": ("github.com/mitchellh/go-wordwrap", "v1.0.1"),
     "semver": ("github.com/Masterminds/semver/v3", "v3.5.0"),
 }
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _offline  # noqa: E402
+
 TEST_TYPES = ("unit", "edge-cases", "negative", "regression")
 
 
@@ -87,18 +89,7 @@ def make_project(module_dir: Path, module: str, target: Path) -> Path:
 
 
 def generate(project: Path, testgen: str) -> tuple[dict, float]:
-    report = project.parent / f"{project.name}-report.json"
-    argv = [testgen, "generate", "--path", str(project), "--engine", "offline",
-            "--format", "json", "--report", str(report), "--framework", "testing"]
-    for test_type in TEST_TYPES:
-        argv += ["--type", test_type]
-    start = time.monotonic()
-    done = subprocess.run(argv, capture_output=True, text=True)
-    elapsed = time.monotonic() - start
-    if not report.is_file():
-        raise RuntimeError(f"testgen generate failed on {project.name}: "
-                           f"{done.stdout[-600:]} {done.stderr[-600:]}")
-    return json.loads(report.read_text()), elapsed
+    return _offline.generate(project, testgen, framework="testing", test_types=TEST_TYPES)
 
 
 def measure(project: Path) -> tuple[float | None, int, str]:

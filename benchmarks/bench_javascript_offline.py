@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 # name@version: pinned so the figures are reproducible.
@@ -35,6 +34,9 @@ PACKAGES = {
     "is-number": "7.0.0",
     "leven": "4.0.0",
 }
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _offline  # noqa: E402
+
 TEST_TYPES = ("unit", "edge-cases", "negative", "regression")
 SKIP = {"node_modules", "test", "tests", "__tests__", ".github", "example", "examples"}
 
@@ -66,23 +68,12 @@ def make_project(package_dir: Path, target: Path) -> Path:
 
 
 def generate(project: Path, testgen: str) -> tuple[dict, float]:
-    report = project.parent / f"{project.name}-report.json"
-    argv = [testgen, "generate", "--path", str(project), "--engine", "offline",
-            "--format", "json", "--report", str(report), "--framework", "node:test"]
-    for test_type in TEST_TYPES:
-        argv += ["--type", test_type]
-    start = time.monotonic()
-    done = subprocess.run(argv, capture_output=True, text=True)
-    elapsed = time.monotonic() - start
-    if not report.is_file():
-        raise RuntimeError(f"testgen generate failed on {project.name}: "
-                           f"{done.stdout[-600:]} {done.stderr[-600:]}")
-    return json.loads(report.read_text()), elapsed
+    return _offline.generate(project, testgen, framework="node:test", test_types=TEST_TYPES)
 
 
 def measure(project: Path, report: dict) -> tuple[float, int, bool]:
     """Statement coverage of the package's sources by the kept tests, and 3/3 passes."""
-    from testgen.model import Framework, Project, TestFile
+    from testgen.model import Project, TestFile
     from testgen.sandbox import shadow_workspace
     from testgen_javascript import plugin
 

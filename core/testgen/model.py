@@ -10,7 +10,6 @@ project root and uses ``/`` separators, so reports and state are portable betwee
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence

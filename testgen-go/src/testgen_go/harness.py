@@ -404,7 +404,7 @@ class Planner:
                               f"after {name}", imports))
         if combos and len(combos) > 1:
             sig = signature_of(definition)
-            first, second = combos[0], combos[1]
+            first = combos[0]
             call = _call_text(f"{var}.{definition.name}", first[0], sig.variadic)
             sequences.append(((_step(sig.results, call, definition.name),),
                               "called twice", first[3]))

@@ -12,7 +12,7 @@ from testgen.model import Definition, Parameter, ParsedFile, SourceFile, SyntaxI
 from . import syntax
 from .crate_index import CrateIndex, STD_TRAITS_IN_SCOPE, index_crate
 from .manifest import Crate, crate_for, module_name
-from .types import from_node, generics_of
+from .types import generics_of
 
 LANGUAGE = "rust"
 DECISIONS = {"if_expression", "while_expression", "for_expression", "loop_expression",

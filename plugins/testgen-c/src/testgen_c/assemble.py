@@ -63,7 +63,7 @@ def assemble(candidates: list[TestCandidate], framework: Framework, source: Sour
             names.append(name)
             test_ids[f"{path}::{name}"] = candidate.id
     table = "\n".join(f'    {{"{n}", {n}}},' for n in names) or "    {0, 0},"
-    count = f"sizeof testgen_tests / sizeof testgen_tests[0]" if names else "0"
+    count = "sizeof testgen_tests / sizeof testgen_tests[0]" if names else "0"
     parts.append("static const struct testgen_test testgen_tests[] = {\n" + table + "\n};")
     parts.append("int main(int argc, char **argv)\n{\n"
                  f"    return testgen_main(testgen_tests, {count}, argc, argv);\n}}")
