@@ -22,26 +22,24 @@ interrupted.
 """
 
 
-def help_text(command: click.Command, path: list[str]) -> str:
-    ctx = click.Context(command, info_name=" ".join(path), max_content_width=100,
-                        terminal_width=100)
-    return command.get_help(ctx)
-
-
-def walk(command: click.Command, path: list[str]):
-    yield path, command
+def walk(command: click.Command, name: str, parent: click.Context | None = None):
+    """Each command with the context a user's invocation would give it (inherited settings
+    such as ``-h``, a fixed width so the output is the same on every machine)."""
+    ctx = command.make_context(name, [], parent=parent, resilient_parsing=True,
+                               max_content_width=100, terminal_width=100)
+    yield ctx
     if isinstance(command, click.Group):
-        ctx = click.Context(command, info_name=" ".join(path))
-        for name in command.list_commands(ctx):
-            sub = command.get_command(ctx, name)
+        for sub_name in command.list_commands(ctx):
+            sub = command.get_command(ctx, sub_name)
             if sub is not None and not sub.hidden:
-                yield from walk(sub, [*path, name])
+                yield from walk(sub, sub_name, ctx)
 
 
 def render() -> str:
     parts = [HEADER]
-    for path, command in walk(cli, ["testgen"]):
-        parts.append(f"\n## `{' '.join(path)}`\n\n```text\n{help_text(command, path)}\n```\n")
+    for ctx in walk(cli, "testgen"):
+        parts.append(f"\n## `{ctx.command_path}`\n\n```text\n"
+                     f"{ctx.command.get_help(ctx)}\n```\n")
     return "".join(parts)
 
 
