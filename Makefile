@@ -31,7 +31,13 @@ $(STAMP): pyproject.toml $(wildcard testgen-*/pyproject.toml) plugins/testgen-c/
 	$$UV pip install --quiet --python $(PY) -e . $(addprefix -e ,$(DISTS)) -r requirements-dev.txt
 	@touch $(STAMP)
 
-demo: venv
+# The JavaScript example's own `npm test` runs TypeScript through tsx (a devDependency).
+examples/javascript/node_modules: examples/javascript/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd examples/javascript && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: skipping examples/javascript's dependencies"; fi
+
+demo: venv examples/javascript/node_modules
 	@for ex in $(EXAMPLES); do \
 	  echo; echo "=== examples/$$ex: analyze ==="; \
 	  $(TESTGEN) analyze --path examples/$$ex || exit $$?; \
