@@ -59,7 +59,7 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     definition = request.definition
     framework = request.framework.name
     test_type = request.test_type
-    module = request.module_path or _module_of(request.probes)
+    module = request.module_path or module_of(request.probes)
     usable = [p for p in request.probes if _usable(p)]
     if not module or not usable:
         return []
@@ -185,7 +185,7 @@ def _is_bare_none(p: Probe) -> bool:
         details.get("state") or details.get("mutated") or details.get("stdout"))
 
 
-def _module_of(probes: Iterable[Probe]) -> str:
+def module_of(probes: Iterable[Probe]) -> str:
     for p in probes:
         module = (p.details or {}).get("module")
         if module:

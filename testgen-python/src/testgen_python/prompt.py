@@ -12,6 +12,7 @@ from __future__ import annotations
 from testgen.model import Probe, Prompt, PromptRequest
 
 from .templates_loader import environment
+from .offline import module_of
 
 MAX_PROBES_IN_PROMPT = 12
 
@@ -21,12 +22,16 @@ def render_prompt(request: PromptRequest) -> Prompt:
     name = f"{framework}/prompt/{request.test_type}.j2"
     template = environment(request.template_dirs).get_template(name)
     first = request.definitions[0] if request.definitions else None
-    import_hint = (f"from {request.module_path} import {first.qualname.split('.')[0]}"
-                   if first is not None and request.module_path else "as the project does")
+    # The probes imported the module, so they know its dotted name when the caller does not.
+    module = request.module_path or module_of(p for probes in request.probes.values()
+                                               for p in probes)
+    names = sorted({d.qualname.split(".")[0] for d in request.definitions})
+    import_hint = (f"from {module} import {', '.join(names)}" if module and names
+                   else "as the project does")
     context = {
         "framework": framework, "framework_template": f"{framework}/prompt/_framework.j2",
         "test_type": request.test_type, "definitions": request.definitions,
-        "module_path": request.module_path or (first.file if first else ""),
+        "module_path": module or (first.file if first else ""),
         "import_hint": import_hint, "callees": request.callees, "imports": request.imports,
         "style_examples": request.style_examples, "repair": request.repair,
         "probes": {key: [describe(p) for p in _ordered(probes)[:MAX_PROBES_IN_PROMPT]]
