@@ -65,8 +65,12 @@ def scanner_for(plugins: Plugins, config: Config, *, recursive: bool = True,
 def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = True,
             include: Iterable[str] = (), exclude: Iterable[str] = (),
             shard: tuple[int, int] | None = None, framework: str | None = None,
-            keep_trees: bool = False) -> Inventory:
-    """Scan ``path``, parse and extract every source file, select frameworks."""
+            light: bool = False) -> Inventory:
+    """Scan ``path``, parse and extract every source file, select frameworks.
+
+    ``light`` drops what only prompts and tests need (each definition's code, docstring and
+    imports), which is most of the data workers hand back on a large tree.
+    """
     if not plugins.languages():
         raise InputError("no language plugin is installed", code="TG504",
                          hint="install one: pip install testgen-python (see `testgen plugins`)")
@@ -94,7 +98,7 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
                          hint=f"supported extensions: {known}; check --include-pattern, "
                               f".gitignore and .testgenignore")
     project = Project(root=scan.project_root, settings=config.languages())
-    files, identifiers = _extract_all(plugins, scan.sources, scan.tests)
+    files, identifiers = _extract_all(plugins, scan.sources, scan.tests, light)
     if single_file and files and files[0].syntax_errors:
         first = files[0].syntax_errors[0]
         raise InputError(f"syntax error: {first.message}", code="TG204",
@@ -119,11 +123,11 @@ PARALLEL_MIN_FILES = 200
 
 # Set in the parent just before forking, so workers inherit the loaded plugins and the
 # scanned files instead of receiving them pickled.
-_shared: tuple[Plugins, list[SourceFile], list[SourceFile]] | None = None
+_shared: tuple[Plugins, list[SourceFile], list[SourceFile], bool] | None = None
 
 
-def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[SourceFile]
-                 ) -> tuple[list[FileInventory], dict[str, set[str]]]:
+def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[SourceFile],
+                 light: bool = False) -> tuple[list[FileInventory], dict[str, set[str]]]:
     """Parse and extract every source and tokenise every test, on all cores for big trees."""
     global _shared
     workers = min(os.cpu_count() or 1, 8)
@@ -131,7 +135,7 @@ def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[Source
             or "fork" not in multiprocessing.get_all_start_methods():
         files = [_extract(plugins, source) for source in sources]
         return files, _identifiers(tests)
-    _shared = (plugins, sources, tests)
+    _shared = (plugins, sources, tests, light)
     try:
         slices = [(k, workers) for k in range(workers)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -157,13 +161,17 @@ def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[Source
 def _extract_slice(slice_: tuple[int, int]):
     """In a worker: every ``step``-th source and test file from ``start``."""
     assert _shared is not None
-    plugins, sources, tests = _shared
+    plugins, sources, tests, light = _shared
     start, step = slice_
     before = len(plugins.problems)
     extracted = []
     for index in range(start, len(sources), step):
         parsed = plugins.parse(sources[index])
-        extracted.append((index, plugins.extract(parsed), list(parsed.errors)))
+        definitions = plugins.extract(parsed)
+        if light:
+            for definition in definitions:
+                definition.code, definition.docstring, definition.imports = "", None, ()
+        extracted.append((index, definitions, list(parsed.errors)))
     return extracted, _identifiers(tests[start::step]), plugins.problems[before:]
 
 

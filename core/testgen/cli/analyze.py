@@ -48,7 +48,8 @@ def analyze(ctx: click.Context, path: Path, recursive: bool, include: tuple[str,
     metrics = Metrics("analyze")
     with metrics.phase("scan+parse"):
         inventory = collect(path, plugins, config, recursive=recursive, include=include,
-                            exclude=exclude, shard=parse_shard(shard))
+                            exclude=exclude, shard=parse_shard(shard),
+                            light=not cost_estimate)
     coverage_map = None
     if coverage:
         with metrics.phase("coverage"):

@@ -42,7 +42,7 @@ def validate(path: Path, recursive: bool, include: tuple[str, ...], exclude: tup
     metrics = Metrics("validate")
     with metrics.phase("scan+parse"):
         inventory = collect(path, plugins, config, recursive=recursive, include=include,
-                            exclude=exclude)
+                            exclude=exclude, light=True)
     with metrics.phase("run"):
         runs = run_existing(inventory, plugins, timeout=timeout or 600.0)
     report = validation_report(inventory, runs, min_coverage=min_coverage,
