@@ -62,3 +62,16 @@ def test_version_is_printed(run_cli):
     result = run_cli("--version")
     assert result.returncode == 0
     assert "testgen, version" in result.stdout
+
+
+def test_config_set_refuses_a_framework_the_language_lacks(run_cli, tmp_path):
+    result = run_cli("config", "set", "languages.python.framework", "jest",
+                     "--path", str(tmp_path))
+    assert_clean_error(result, "TG103")
+    assert not (tmp_path / ".testgen.yaml").exists()
+
+
+def test_report_merge_rejects_what_is_not_a_report(run_cli, tmp_path):
+    bad = tmp_path / "list.json"
+    bad.write_text("[]")
+    assert_clean_error(run_cli("report", "merge", str(bad)), "TG203")

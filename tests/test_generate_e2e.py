@@ -149,7 +149,7 @@ def test_hand_edited_generated_file_is_not_overwritten_without_force(run_cli, sh
     target.write_text(target.read_text() + "\n# my note\n")
     pricing = shop / "shop" / "pricing.py"
     pricing.write_text(pricing.read_text() + "\n\ndef double(x: int) -> int:\n    return 2 * x\n")
-    second = generate(run_cli, shop, code=None)
+    second = generate(run_cli, shop, code=1)  # kept tests that could not be written
     assert "# my note" in target.read_text()
     assert any(f["write"].startswith("refused") for f in second["files"])
     generate(run_cli, shop, "--force")
@@ -163,6 +163,15 @@ def test_a_user_file_at_the_generated_path_is_never_overwritten(run_cli, shop):
     (shop / ".testgen").rename(shop / ".testgen-old")
     generate(run_cli, shop, "--force", code=None)
     assert target.read_text() == "def test_mine():\n    assert True\n"
+
+
+def test_force_on_one_file_regenerates_without_losing_tests(run_cli, shop):
+    source = shop / "shop" / "pricing.py"
+    first = generate(run_cli, source)
+    again = generate(run_cli, source, "--force")
+    assert again["summary"]["kept"] >= first["summary"]["kept"] > 0
+    written = (shop / first["written"][0]).read_text()
+    assert written.count("def test_") >= first["summary"]["kept"]
 
 
 def test_dry_run_writes_nothing(run_cli, shop):
@@ -194,6 +203,8 @@ def test_shards_split_the_work_and_merge_back(run_cli, make_project):
     data = json.loads(merged.stdout)
     assert data["schema"] == "testgen.generate/1"
     assert len(data["merged_from"]) == 2
+    twice = run_cli("report", "merge", str(reports[0]), str(reports[0]))
+    assert twice.returncode == 2 and "error[TG203]" in twice.stderr
 
 
 HOSTILE = {

@@ -98,7 +98,8 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
                          hint=f"supported extensions: {known}; check --include-pattern, "
                               f".gitignore and .testgenignore")
     project = Project(root=scan.project_root, settings=config.languages())
-    files, identifiers = _extract_all(plugins, scan.sources, scan.tests, light)
+    files, identifiers = _extract_all(plugins, scan.sources, scan.tests, light,
+                                      warn=not single_file)
     if single_file and files and files[0].syntax_errors:
         first = files[0].syntax_errors[0]
         raise InputError(f"syntax error: {first.message}", code="TG204",
@@ -127,13 +128,14 @@ _shared: tuple[Plugins, list[SourceFile], list[SourceFile], bool] | None = None
 
 
 def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[SourceFile],
-                 light: bool = False) -> tuple[list[FileInventory], dict[str, set[str]]]:
+                 light: bool = False, warn: bool = True
+                 ) -> tuple[list[FileInventory], dict[str, set[str]]]:
     """Parse and extract every source and tokenise every test, on all cores for big trees."""
     global _shared
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(sources) + len(tests) < PARALLEL_MIN_FILES \
             or "fork" not in multiprocessing.get_all_start_methods():
-        files = [_extract(plugins, source) for source in sources]
+        files = [_extract(plugins, source, warn) for source in sources]
         return files, _identifiers(tests)
     _shared = (plugins, sources, tests, light)
     try:
@@ -153,7 +155,8 @@ def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[Source
     files = []
     for index, definitions, errors in found:
         source = sources[index]
-        _warn_syntax(source, errors)
+        if warn:
+            _warn_syntax(source, errors)
         files.append(FileInventory(source, definitions, errors))
     return files, identifiers
 
@@ -182,10 +185,11 @@ def _identifiers(tests: list[SourceFile]) -> dict[str, set[str]]:
     return identifiers
 
 
-def _extract(plugins: Plugins, source: SourceFile) -> FileInventory:
+def _extract(plugins: Plugins, source: SourceFile, warn: bool = True) -> FileInventory:
     parsed = plugins.parse(source)
     definitions = plugins.extract(parsed)
-    _warn_syntax(source, parsed.errors)
+    if warn:
+        _warn_syntax(source, parsed.errors)
     return FileInventory(source, definitions, list(parsed.errors))
 
 

@@ -109,6 +109,11 @@ class GenerateResult:
     def written(self) -> list[str]:
         return [w.test_path for w in self.files if w.written in ("written", "removed")]
 
+    def refused(self) -> list[str]:
+        """Files with kept tests that TestGen would not overwrite (edited by hand, or not
+        its own)."""
+        return [w.test_path for w in self.files if w.written.startswith("refused")]
+
     def to_dict(self, run_id: str = "") -> dict[str, Any]:
         """The ``testgen.generate/1`` report."""
         files = []
@@ -160,6 +165,7 @@ class Pipeline:
         self.progress = progress or (lambda event, data=None: None)
         self._stop = threading.Event()
         self._workspaces: list[Workspace] = []
+        self._works: list[FileWork] = []
         self._baseline: dict[str, RunResult] = {}
         self._baseline_lock = threading.Lock()
 
@@ -168,6 +174,7 @@ class Pipeline:
     def run(self) -> GenerateResult:
         with self.metrics.phase("plan"):
             works = self.plan()
+        self._works = works
         todo = [w for w in works if w.pending]
         result = GenerateResult(works, self.root, self.options, {})
         self.metrics.count("definitions", sum(len(w.inventory.definitions) for w in works))
@@ -195,10 +202,20 @@ class Pipeline:
                 for c in work.candidates:
                     if c.status == "pending":
                         c.status, c.reason = "skipped", "interrupted"
+        if getattr(self.engine, "fatal_error", None) is not None:
+            # No model request succeeded: the files and the state stay as they were, rather
+            # than shrinking to whatever was carried over.
+            for work in todo:
+                work.written = "unchanged (the model could not be reached)"
+            result.engine_stats = self.engine.stats.to_dict()
+            self._count(result)
+            return result
         with self.metrics.phase("write"):
             for work in todo:
                 if work.done or result.interrupted and work.kept():
                     self._write(work)
+                elif result.interrupted and not work.skip_reason:
+                    work.skip_reason = "interrupted"
         self._update_state(todo, interrupted=result.interrupted)
         result.engine_stats = self.engine.stats.to_dict()
         result.baseline_errors = {k: v.error for k, v in self._baseline.items() if v.error}
@@ -305,13 +322,21 @@ class Pipeline:
 
     def _remove_generated(self, workspace: Workspace) -> None:
         """The baseline is the user's own suite; earlier generated tests are re-run as
-        carried candidates of their file instead."""
-        for test in self.inventory.scan.tests:
-            if GENERATED_MARKER in test.text[:400]:
-                try:
-                    workspace.path(test.rel_path).unlink()
-                except OSError:
-                    pass
+        carried candidates of their file instead. Generated files outside the scanned path
+        count too (``--path src/x.py`` still has ``tests/test_x_testgen.py``): those TestGen
+        wrote, and those at the places this run will write."""
+        candidates = {t.rel_path for t in self.inventory.scan.tests}
+        candidates |= set(self.state.written)
+        candidates |= {w.test_path for w in self._works}
+        for rel_path in sorted(candidates):
+            path = workspace.path(rel_path)
+            try:
+                with path.open(encoding="utf-8", errors="replace") as handle:
+                    generated = GENERATED_MARKER in handle.read(400)
+                if generated:
+                    path.unlink()
+            except OSError:
+                pass
 
     def _ensure_intact(self, work: FileWork, workspace: Workspace) -> None:
         """Code under test may delete or rewrite files of the shadow copy despite the

@@ -87,6 +87,7 @@ def set_(key: str, value: str, global_: bool, path: Path) -> None:
     from .. import config as cfg
 
     typed = cfg.parse_cli_value(key, value)
+    _check_language_key(key, typed)
     target = _target(cfg, global_, path)
     cfg.write_value(target, key, typed)
     click.echo(f"{key} = {_show(typed)}  [{target}]")
@@ -104,6 +105,26 @@ def unset(key: str, global_: bool, path: Path) -> None:
     target = _target(cfg, global_, path)
     cfg.write_value(target, key, None, unset=True)
     click.echo(f"{key} removed from {target}")
+
+
+def _check_language_key(key: str, value: Any) -> None:
+    """``languages.<name>.framework`` must name an installed language and one of its
+    frameworks: better refused now than at the next `generate`."""
+    parts = key.split(".")
+    if parts[0] != "languages" or len(parts) != 3:
+        return
+    from ..errors import ConfigError
+    from ..plugins import Plugins
+
+    languages = Plugins.load().languages()
+    language = languages.get(parts[1])
+    if language is None:
+        raise ConfigError(f"no installed plugin handles language {parts[1]!r}", code="TG103",
+                          hint="installed: " + (", ".join(sorted(languages)) or "none")
+                               + f"; or pip install testgen-{parts[1]}")
+    if parts[2] == "framework" and value is not None and value not in language.frameworks:
+        raise ConfigError(f"{value!r} is not a {parts[1]} framework", code="TG103",
+                          hint="one of " + ", ".join(language.frameworks))
 
 
 def _target(cfg, global_: bool, path: Path) -> Path:

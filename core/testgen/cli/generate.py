@@ -86,12 +86,9 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
     plugins = load_plugins()
     engine_name = config.get("generation.engine")
     model_name = config.get("llm.model")
+    chosen_by_default = engine_name is None
     if engine_name is None:
         engine_name = "llm" if model_name else "offline"
-        if engine_name == "offline" and not obj.get("quiet"):
-            click.echo("No model configured: using the offline engine (runs your code on "
-                       "generated inputs; set llm.model or pass --model to use a model).",
-                       err=True)
     if engine_name == "llm" and not model_name:
         from ..errors import ConfigError
         raise ConfigError("the llm engine needs a model", code="TG105",
@@ -101,6 +98,10 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
     with metrics.phase("scan+parse"):
         inventory = collect(path, plugins, config, recursive=recursive, include=include,
                             exclude=exclude, shard=parse_shard(shard), framework=framework)
+    if chosen_by_default and engine_name == "offline" and not obj.get("quiet"):
+        click.echo("No model configured: using the offline engine (runs your code on "
+                   "generated inputs; set llm.model or pass --model to use a model).",
+                   err=True)
     template_dirs = tuple(p for p in (inventory.project.root / ".testgen" / "templates",
                                       _user_templates()) if p.is_dir())
     options = GenerateOptions(
@@ -140,8 +141,9 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
         sys.exit(130)
     counts = result.counts()
     attempted = sum(counts.values()) - counts["skipped"]
-    if not dry_run and attempted and not counts["kept"] and not result.written():
-        sys.exit(1)
+    if not dry_run and (result.refused() or attempted and not counts["kept"]
+                        and not result.written()):
+        sys.exit(1)  # nothing could be kept, or kept tests could not be written
 
 
 def _user_templates() -> Path:

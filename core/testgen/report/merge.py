@@ -11,19 +11,34 @@ SUMMED = ("kept", "failed", "flaky", "no-gain", "error", "skipped", "possible-bu
           "skipped_files", "statements", "covered")
 
 
-def merge_reports(reports: list[dict[str, Any]], names: list[str]) -> dict[str, Any]:
-    schemas = {r.get("schema") for r in reports}
-    if len(schemas) != 1 or None in schemas:
-        raise InputError(f"reports have different or missing schemas: {sorted(map(str, schemas))}",
-                         code="TG203", hint="merge reports of one command (testgen.generate/1)")
+SCHEMAS = ("testgen.generate/1", "testgen.analyze/1", "testgen.validate/1")
+
+
+def merge_reports(reports: list[Any], names: list[str]) -> dict[str, Any]:
+    for report, name in zip(reports, names):
+        if not isinstance(report, dict) or report.get("schema") not in SCHEMAS:
+            found = report.get("schema") if isinstance(report, dict) else type(report).__name__
+            raise InputError(f"{name} is not a TestGen report (schema: {found!r})",
+                             code="TG203", hint="pass JSON reports written with --report "
+                             "FILE.json; known schemas: " + ", ".join(SCHEMAS))
+    schemas = {r["schema"] for r in reports}
+    if len(schemas) != 1:
+        raise InputError(f"reports of different commands: {', '.join(sorted(schemas))}",
+                         code="TG203", hint="merge the reports of one command's shards")
     schema = schemas.pop()
     merged: dict[str, Any] = {"schema": schema, "merged_from": names}
     files: dict[str, Any] = {}
+    owner: dict[str, str] = {}
     summary: dict[str, Any] = {}
-    for report in reports:
+    for report, name in zip(reports, names):
         for entry in report.get("files", []):
             key = entry.get("source") or entry.get("path")
-            files[key] = entry  # a file belongs to exactly one shard
+            if key in owner:  # a file belongs to exactly one shard: counts would double
+                raise InputError(f"{key} is in both {owner[key]} and {name}", code="TG203",
+                                 hint="merge the reports of different shards (--shard K/N), "
+                                      "each once")
+            owner[key] = name
+            files[key] = entry
         for key, value in report.get("summary", {}).items():
             if key in SUMMED and isinstance(value, (int, float)):
                 summary[key] = summary.get(key, 0) + value

@@ -89,10 +89,11 @@ def analyze(data: dict[str, Any], out: Console) -> None:
 
 
 def _skipped(data: dict[str, Any], out: Console) -> None:
-    for item in data.get("skipped", []):
-        out.print(f"[yellow]skipped[/] {item['path']}: {item['reason']}")
-    for problem in data.get("problems", []):
-        out.print(f"[red]{problem['code']}[/] plugin {problem['plugin']}: {problem['message']}")
+    # Each skipped file was already a warning on stderr; one line here keeps the count.
+    skipped = [s for s in data.get("skipped", []) if s["reason"] != "empty file"]
+    if skipped:
+        out.print(f"[yellow]{len(skipped)} file(s) skipped[/] (see the warnings above, or "
+                  f"`skipped` in --format json)")
 
 
 # --------------------------------------------------------------------------- validate

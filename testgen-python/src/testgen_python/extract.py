@@ -178,7 +178,9 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
     header = data[node.start_byte:header_end].decode("utf-8", "replace")
     is_async = not is_class and header.startswith("async")
     signature = " ".join(header.split()).rstrip(":").rstrip()
-    code_bytes = data[lo:hi]
+    # From the start of the line, so a method's lines keep one consistent indentation.
+    line_start = data.rfind(b"\n", 0, lo) + 1
+    code_bytes = data[line_start:hi] if not data[line_start:lo].strip() else data[lo:hi]
 
     parameters: tuple[Parameter, ...] = ()
     returns = None
