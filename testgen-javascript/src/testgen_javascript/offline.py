@@ -36,11 +36,13 @@ def candidates(request: OfflineRequest) -> list[TestCandidate]:
     if kind == "integration":
         return builder.integration(usable)
     pools: dict[str, Callable[[Probe], bool]] = {
-        # Pools barely overlap, so asking for several types does not repeat a test.
-        "unit": lambda p: p.outcome == "return" and p.category in (
+        # Pools barely overlap, so asking for several types does not repeat a test. A unit
+        # test may expect an error: typical inputs reach the error branches too.
+        "unit": lambda p: p.category in (
             "typical", "literal", "doc-example", "default", "sequence"),
         "edge-cases": lambda p: p.category == "boundary",
-        "negative": lambda p: p.outcome == "raise" and p.category != "boundary",
+        "negative": lambda p: p.outcome == "raise" and p.category not in (
+            "boundary", "typical", "literal", "doc-example", "default", "sequence"),
         "regression": lambda p: True,
     }
     pool = [p for p in usable if pools.get(kind, pools["unit"])(p)]
