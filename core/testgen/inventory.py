@@ -68,8 +68,8 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
             light: bool = False) -> Inventory:
     """Scan ``path``, parse and extract every source file, select frameworks.
 
-    ``light`` drops what only prompts and tests need (each definition's code, docstring and
-    imports), which is most of the data workers hand back on a large tree.
+    ``light`` drops what only prompts and tests need (each definition's code, docstring,
+    imports, parameters, calls), which is most of the data workers hand back on a large tree.
     """
     if not plugins.languages():
         raise InputError("no language plugin is installed", code="TG504",
@@ -174,6 +174,7 @@ def _extract_slice(slice_: tuple[int, int]):
         if light:
             for definition in definitions:
                 definition.code, definition.docstring, definition.imports = "", None, ()
+                definition.parameters, definition.calls, definition.decorators = (), (), ()
         extracted.append((index, definitions, list(parsed.errors)))
     return extracted, _identifiers(tests[start::step]), plugins.problems[before:]
 
