@@ -700,33 +700,39 @@ class Pipeline:
         if self.options.dry_run:
             return
         engine, model = self.options.engine, self.options.model
+        entries_of: dict[str, list[Any]] = {}  # one pass over the state, not one per definition
+        for entry in self.state.entries.values():
+            entries_of.setdefault(entry.definition, []).append(entry)
         for work in todo:
             if not work.done:
                 continue
-            kept = work.kept() if not work.written.startswith("refused") else []
+            kept_of: dict[str, list[TestCandidate]] = {}
+            if not work.written.startswith("refused"):
+                for c in work.kept():
+                    kept_of.setdefault(c.definition, []).append(c)
+            pending = {d.key for d in work.pending}
+            # Unchanged definitions: their carried tests ran again; keep only the survivors.
             for definition in work.inventory.definitions:
-                mine = [c for c in kept if c.definition == definition.key]
-                for key, entry in list(self.state.entries.items()):
-                    if entry.definition == definition.key and entry.hash == \
-                            definition.content_hash and not any(
-                            definition is d for d in work.pending):
-                        self.state.record(definition.key, entry.file, entry.hash,
-                                          entry.test_type, entry.engine, entry.model,
-                                          [c for c in mine if c.test_type == entry.test_type
-                                           and c.engine == entry.engine],
-                                          entry.outcome)
+                if definition.key in pending:
+                    continue
+                for entry in entries_of.get(definition.key, []):
+                    if entry.hash == definition.content_hash:
+                        survivors = {c.id for c in kept_of.get(definition.key, [])
+                                     if c.test_type == entry.test_type
+                                     and c.engine == entry.engine}
+                        entry.kept = [k for k in entry.kept if k.id in survivors]
             for definition in work.pending:
+                mine = kept_of.get(definition.key, [])
                 for test_type in self.options.test_types:
-                    mine = [c for c in kept if c.definition == definition.key
-                            and c.test_type == test_type]
+                    kept = [c for c in mine if c.test_type == test_type]
                     statuses = {c.status for c in work.candidates
                                 if c.definition == definition.key and c.test_type == test_type}
-                    outcome = "kept" if mine else ("error" if statuses <= {"error"}
+                    outcome = "kept" if kept else ("error" if statuses <= {"error"}
                                                    else "none-kept")
                     if outcome == "error" and engine != "offline":
                         continue  # provider trouble: try again next run
                     self.state.record(definition.key, work.source.rel_path,
-                                      definition.content_hash, test_type, engine, model, mine,
+                                      definition.content_hash, test_type, engine, model, kept,
                                       outcome)
         try:
             self.state.save()

@@ -76,6 +76,9 @@ class State:
         self.entries = entries or {}
         self.written = written or {}
         """Project-relative path → sha256 of the content TestGen last wrote there."""
+        self._by_file: dict[str, set[str]] = {}
+        for key, entry in self.entries.items():
+            self._by_file.setdefault(entry.file, set()).add(key)
 
     @classmethod
     def load(cls, root: Path) -> "State":
@@ -117,8 +120,9 @@ class State:
         """Kept tests of ``file``'s definitions whose code has not changed since."""
         skip = set(exclude)
         out: list[TestCandidate] = []
-        for key, entry in sorted(self.entries.items()):
-            if entry.file != file or key in skip:
+        for key in sorted(self._by_file.get(file, ())):
+            entry = self.entries[key]
+            if key in skip:
                 continue
             if current_hashes.get(entry.definition) != entry.hash:
                 continue
@@ -129,15 +133,20 @@ class State:
 
     def record(self, definition_key: str, file: str, hash_: str, test_type: str, engine: str,
                model: str | None, kept: list[TestCandidate], outcome: str) -> None:
-        self.entries[entry_key(definition_key, test_type, engine, model)] = Entry(
-            definition_key, file, hash_, test_type, engine, model, outcome,
-            [KeptTest.of(c) for c in kept])
+        key = entry_key(definition_key, test_type, engine, model)
+        previous = self.entries.get(key)
+        if previous is not None:
+            self._by_file.get(previous.file, set()).discard(key)
+        self.entries[key] = Entry(definition_key, file, hash_, test_type, engine, model, outcome,
+                                  [KeptTest.of(c) for c in kept])
+        self._by_file.setdefault(file, set()).add(key)
 
     def forget_missing(self, file: str, present: set[str]) -> None:
         """Drop entries of definitions that no longer exist in ``file``."""
-        for key in [k for k, e in self.entries.items() if e.file == file
-                    and e.definition not in present]:
+        for key in [k for k in self._by_file.get(file, ())
+                    if self.entries[k].definition not in present]:
             del self.entries[key]
+            self._by_file[file].discard(key)
 
     def remember_write(self, rel_path: str, content: str) -> None:
         self.written[rel_path] = content_hash(content)
