@@ -119,8 +119,8 @@ def test_write_value_keeps_other_keys_and_round_trips(tmp_path, isolated_home):
 
 
 def test_cli_values_are_typed_by_the_schema():
-    assert config.parse_cli_value("generation.repeat", "4") == 4
-    assert config.parse_cli_value("llm.fallbacks", "a/b, c/d") == ["a/b", "c/d"]
-    assert config.parse_cli_value("llm.model", "123") == "123"
+    assert config.parse_text_value("generation.repeat", "4") == 4
+    assert config.parse_text_value("llm.fallbacks", "a/b, c/d") == ["a/b", "c/d"]
+    assert config.parse_text_value("llm.model", "123") == "123"
     with pytest.raises(ConfigError):
-        config.parse_cli_value("generation.repeat", "x")
+        config.parse_text_value("generation.repeat", "x")

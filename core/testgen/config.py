@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from .errors import ConfigError
 
@@ -337,8 +337,6 @@ def _check(dotted: str, value: Any, where: str) -> None:
 
 def from_env(env: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     """``TESTGEN_LLM_MODEL=x`` → ``llm.model``; ``TESTGEN_LANGUAGES_GO_FRAMEWORK`` too."""
-    import yaml
-
     values: dict[str, Any] = {}
     names: list[str] = []
     for name, raw in sorted(env.items()):
@@ -347,16 +345,7 @@ def from_env(env: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
         dotted = _env_key(name[len(ENV_PREFIX):].lower())
         if dotted is None:
             continue
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            value = raw
-        key = spec(dotted)
-        if key.type is list and isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
-        if key.type is str and value is not None and not isinstance(value, str):
-            value = raw
-        _check(dotted, value, f"environment variable {name}")
+        value = parse_text_value(dotted, raw, f"environment variable {name}")
         values[dotted] = value
         names.append(name)
     return values, names
@@ -377,8 +366,9 @@ def _env_key(rest: str) -> str | None:
 # --------------------------------------------------------------------------- writing
 
 
-def parse_cli_value(dotted: str, raw: str) -> Any:
-    """Turn ``config set KEY VALUE`` text into a typed value, checked against the schema."""
+def parse_text_value(dotted: str, raw: str, where: str = "command line") -> Any:
+    """Turn text (``config set KEY VALUE``, an environment variable) into a typed value,
+    checked against the schema: YAML scalars, comma-separated lists, strings kept verbatim."""
     import yaml
 
     key = spec(dotted)
@@ -390,7 +380,7 @@ def parse_cli_value(dotted: str, raw: str) -> Any:
         value = [v.strip() for v in value.split(",") if v.strip()]
     if key.type is str and value is not None and not isinstance(value, str):
         value = raw
-    _check(dotted, value, "command line")
+    _check(dotted, value, where)
     return value
 
 
@@ -414,10 +404,3 @@ def write_value(path: Path, dotted: str, value: Any, *, unset: bool = False) -> 
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     tmp.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     os.replace(tmp, path)
-
-
-def coerce_flag(name: str, converter: Callable[[str], Any], raw: str) -> Any:
-    try:
-        return converter(raw)
-    except ValueError:
-        raise ConfigError(f"invalid value for {name}: {raw!r}", code="TG105") from None

@@ -25,11 +25,8 @@ def estimate_untested(report: AnalysisReport, inventory: Inventory, plugins: Any
         if not targets:
             continue
         framework = inventory.frameworks[item.source.language]
-        callees = tuple(d.signature for d in item.definitions)
-        for test_type in test_types:
-            jobs.append(GenerationJob(id=f"{item.rel_path}#{test_type}", source=item.source,
-                                      definitions=targets, framework=framework,
-                                      test_type=test_type, callees=callees))
+        jobs += [GenerationJob.for_file(item.source, targets, item.definitions, framework,
+                                        test_type) for test_type in test_types]
     from .cachedir import cache_dir
 
     engine = plugins.engines()["llm"](config.nested(), plugins, cache_dir=cache_dir(config),

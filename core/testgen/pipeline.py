@@ -283,16 +283,10 @@ class Pipeline:
         return plan
 
     def jobs_for(self, todo: list[FileWork]) -> list[GenerationJob]:
-        jobs = []
-        for work in todo:
-            callees = tuple(d.signature for d in work.inventory.definitions)
-            for test_type in self.options.test_types:
-                jobs.append(GenerationJob(
-                    id=f"{work.source.rel_path}#{test_type}", source=work.source,
-                    definitions=list(work.pending), framework=work.framework,
-                    test_type=test_type, probes=work.probes, callees=callees,
-                    style_examples=(), template_dirs=self.options.template_dirs))
-        return jobs
+        return [GenerationJob.for_file(work.source, work.pending, work.inventory.definitions,
+                                       work.framework, test_type, probes=work.probes,
+                                       template_dirs=self.options.template_dirs)
+                for work in todo for test_type in self.options.test_types]
 
     def _warm_up_engine(self) -> threading.Thread | None:
         """Let an engine load its client (LiteLLM takes seconds) while the probes run."""
@@ -453,7 +447,7 @@ class Pipeline:
                 for c in fresh[work.source.rel_path]:
                     if c.status in FAILURE_STATUSES and c.details.get("feedback") and not \
                             c.details.get("carried_over"):
-                        job = job_by_id.get(f"{work.source.rel_path}#{c.test_type}")
+                        job = job_by_id.get(GenerationJob.id_for(work.source, c.test_type))
                         if job is not None:
                             requests.append(RepairRequest(job, c, c.details["feedback"]))
             fresh = {w.source.rel_path: [] for w in todo}
@@ -551,9 +545,7 @@ class Pipeline:
     def _judge_first_run(self, work: FileWork, test_file: TestFile, run: RunResult,
                          remaining: list[TestCandidate]) -> list[TestCandidate]:
         passing = []
-        ids_of: dict[str, list[str]] = {}
-        for test_id, candidate_id in test_file.test_ids.items():
-            ids_of.setdefault(candidate_id, []).append(test_id)
+        ids_of = _test_ids_by_candidate(test_file)
         for c in remaining:
             outcomes = [run.outcome(t) for t in ids_of.get(c.id, [])]
             if not outcomes or any(o is None for o in outcomes):
@@ -585,9 +577,7 @@ class Pipeline:
             return passing
         test_file = self._assemble(work, passing)
         workspace.write(test_file.path, test_file.content)
-        ids_of: dict[str, list[str]] = {}
-        for test_id, candidate_id in test_file.test_ids.items():
-            ids_of.setdefault(candidate_id, []).append(test_id)
+        ids_of = _test_ids_by_candidate(test_file)
         failures: dict[str, int] = {}
         for _ in range(self.options.repeat):
             if self._stop.is_set():
@@ -746,6 +736,14 @@ class Pipeline:
         launches = [w.launches for w in result.files if w.pending]
         self.metrics.extra["runner_launches_per_file_max"] = max(launches, default=0)
         self.metrics.extra["engine"] = result.engine_stats
+
+
+def _test_ids_by_candidate(test_file: TestFile) -> dict[str, list[str]]:
+    """Candidate id → the runner ids of its tests (a table can report several)."""
+    ids_of: dict[str, list[str]] = {}
+    for test_id, candidate_id in test_file.test_ids.items():
+        ids_of.setdefault(candidate_id, []).append(test_id)
+    return ids_of
 
 
 def _dedupe_names(candidates: list[TestCandidate]) -> None:

@@ -12,7 +12,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import pluggy
 
@@ -150,9 +150,9 @@ class Plugins:
         # pluggy calls implementations last-registered-first; keep that order.
         return [i for i in reversed(caller.get_hookimpls()) if i.plugin_name not in self._failed]
 
-    def _call(self, hook: str, firstresult: bool, **kwargs: Any) -> Any:
-        """Call every implementation, isolating failures to the plugin that raised."""
-        results = []
+    def _answers(self, hook: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """(plugin name, answer) of every implementation that answered, in call order; a
+        plugin that raises is reported and skipped, the others go on."""
         for impl in self._impls(hook):
             args = {name: kwargs[name] for name in impl.argnames}
             try:
@@ -164,27 +164,20 @@ class Plugins:
                               f"raised {type(exc).__name__} in {hook}: {exc}", hook)
                 log.debug("plugin failure", exc_info=True)
                 continue
-            if result is None:
-                continue
-            if firstresult:
-                return result
-            results.append(result)
-        return None if firstresult else results
+            if result is not None:
+                yield impl.plugin_name, result
+
+    def _call(self, hook: str, firstresult: bool, **kwargs: Any) -> Any:
+        answers = (result for _, result in self._answers(hook, **kwargs))
+        return next(answers, None) if firstresult else list(answers)
 
     # ----------------------------------------------------------------- languages
 
     def languages(self) -> dict[str, LanguageInfo]:
         if self._languages is None:
             found: dict[str, LanguageInfo] = {}
-            for impl in self._impls("testgen_languages"):
-                try:
-                    declared = impl.function() or []
-                except Exception as exc:  # noqa: BLE001
-                    self._problem(impl.plugin_name, "TG502",
-                                  f"raised {type(exc).__name__} in testgen_languages: {exc}",
-                                  "testgen_languages")
-                    continue
-                info = self.infos.get(impl.plugin_name)
+            for plugin_name, declared in self._answers("testgen_languages"):
+                info = self.infos.get(plugin_name)
                 for lang in declared:
                     found.setdefault(lang.name, lang)
                     if info is not None:
@@ -198,15 +191,6 @@ class Plugins:
             if suffix in lang.extensions:
                 return lang
         return None
-
-    def require_language(self, name: str) -> LanguageInfo:
-        try:
-            return self.languages()[name]
-        except KeyError:
-            raise PluginError(f"no plugin handles language {name!r}", code="TG504",
-                              hint=f"install it: pip install testgen-{name}") from None
-
-    # ----------------------------------------------------------------- typed hooks
 
     def detect(self, project: Project) -> list[Detection]:
         return [d for found in self._call("testgen_detect", False, project=project)
@@ -272,11 +256,6 @@ class Plugins:
         for found in reversed(self._call("testgen_reporters", False)):
             merged.update(found)
         return merged
-
-    def has_hook(self, hook: str, language: str) -> bool:
-        """Whether a plugin declaring ``language`` implements ``hook`` (for capability checks)."""
-        owners = {name for name, info in self.infos.items() if language in info.languages}
-        return any(i.plugin_name in owners for i in self._impls(hook))
 
     def _need(self, result: Any, hook: str, language: str) -> Any:
         if result is None:

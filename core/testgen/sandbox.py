@@ -177,9 +177,4 @@ def rebuild(workspace: Workspace) -> None:
     _copy_tree(workspace.project_root, workspace.root)
 
 
-def has_executable(name: str) -> bool:
-    return shutil.which(name) is not None
-
-
-__all__ = ["has_executable", "kill_all", "rebuild", "run_limited", "scrubbed_env",
-           "shadow_workspace"]
+__all__ = ["kill_all", "rebuild", "run_limited", "scrubbed_env", "shadow_workspace"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from pathlib import Path
@@ -128,11 +127,10 @@ def render(kind: str, data: dict[str, Any], fmt: str, plugins=None, *,
         from ..report import text
 
         console = text.console()
-        renderer = getattr(text, kind)
         if kind == "generate":
-            functools.partial(renderer, verbose=verbose)(data, console)
+            text.generate(data, console, verbose=verbose)
         else:
-            renderer(data, console)
+            getattr(text, kind)(data, console)
         return ""
     reporters = plugins.reporters() if plugins is not None else _builtin_reporters()
     return reporters[fmt](data, kind=kind)

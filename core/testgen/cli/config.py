@@ -86,7 +86,7 @@ def set_(key: str, value: str, global_: bool, path: Path) -> None:
     """Set KEY to VALUE in the project (or, with --global, the user) config file."""
     from .. import config as cfg
 
-    typed = cfg.parse_cli_value(key, value)
+    typed = cfg.parse_text_value(key, value)
     _check_language_key(key, typed)
     target = _target(cfg, global_, path)
     cfg.write_value(target, key, typed)

@@ -32,6 +32,20 @@ class GenerationJob:
     uncovered: Mapping[str, frozenset[int]] = field(default_factory=dict)
     """``Definition.key`` → its lines still uncovered (to steer the engine)."""
 
+    @staticmethod
+    def id_for(source: SourceFile, test_type: str) -> str:
+        return f"{source.rel_path}#{test_type}"
+
+    @classmethod
+    def for_file(cls, source: SourceFile, definitions: list[Definition],
+                 neighbours: list[Definition], framework: Framework, test_type: str,
+                 **extra: Any) -> "GenerationJob":
+        """The job for ``definitions`` of ``source``; the signatures of every definition of
+        the file (``neighbours``) go along as callees."""
+        return cls(id=cls.id_for(source, test_type), source=source,
+                   definitions=list(definitions), framework=framework, test_type=test_type,
+                   callees=tuple(d.signature for d in neighbours), **extra)
+
 
 @dataclass
 class RepairRequest:
