@@ -9,6 +9,7 @@ import click
 from . import context_obj
 from .common import (check_path, emit, load_config, load_plugins, parse_shard, path_options,
                      report_options, shard_option)
+from .environment import interpreter_flags, interpreter_options
 
 
 @click.command()
@@ -23,12 +24,13 @@ from .common import (check_path, emit, load_config, load_plugins, parse_shard, p
                    "the configured model.")
 @click.option("--model", default=None, help="Model for --cost-estimate (default: llm.model).")
 @shard_option
+@interpreter_options
 @report_options
 @click.pass_context
 def analyze(ctx: click.Context, path: Path, recursive: bool, include: tuple[str, ...],
             exclude: tuple[str, ...], detail: str, coverage: bool, cost_estimate: bool,
-            model: str | None, shard: str | None, fmt: str | None,
-            report_file: Path | None) -> None:
+            model: str | None, shard: str | None, python_interpreter: Path | None,
+            fmt: str | None, report_file: Path | None) -> None:
     """Show the definitions of a project, which have tests, and what to generate first.
 
     \b
@@ -43,7 +45,8 @@ def analyze(ctx: click.Context, path: Path, recursive: bool, include: tuple[str,
     from ..suite import run_existing
 
     path = check_path(path)
-    config = load_config(path, {"llm.model": model})
+    config = load_config(path, {"llm.model": model, **interpreter_flags(
+        {"python_interpreter": python_interpreter})})
     plugins = load_plugins()
     metrics = Metrics("analyze")
     with metrics.phase("scan+parse"):

@@ -11,6 +11,7 @@ import click
 from . import context_obj
 from .common import (check_path, emit, load_config, load_plugins, parse_shard, path_options,
                      report_options, shard_option)
+from .environment import interpreter_flags, interpreter_options
 
 TYPES = ["unit", "edge-cases", "negative", "table-driven", "integration", "regression"]
 log = logging.getLogger("testgen.cli")
@@ -49,6 +50,7 @@ log = logging.getLogger("testgen.cli")
 @click.option("--timeout", type=click.FloatRange(1), default=None,
               help="Seconds per probe or test-runner launch  [default: 60]")
 @shard_option
+@interpreter_options
 @report_options
 @click.pass_context
 def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str, ...],
@@ -57,7 +59,8 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
              validate: bool, parallel: int | None, repeat: int | None,
              keep_no_gain: bool | None, force: bool, max_repairs: int | None,
              budget_usd: float | None, timeout: float | None, shard: str | None,
-             fmt: str | None, report_file: Path | None) -> None:
+             python_interpreter: Path | None, fmt: str | None,
+             report_file: Path | None) -> None:
     """Generate tests for the code under --path and keep only those that compile, pass
     every run and add coverage. Your files are never edited: tests go into dedicated
     generated files.
@@ -81,6 +84,7 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
         "generation.repeat": repeat, "generation.keep_no_gain": keep_no_gain or None,
         "generation.max_repairs": max_repairs, "generation.budget_usd": budget_usd,
         "generation.timeout": timeout, "output.dir": output_dir,
+        **interpreter_flags({"python_interpreter": python_interpreter}),
     })
     obj = context_obj(ctx)
     plugins = load_plugins()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import (check_path, emit, load_config, load_plugins, path_options, report_options)
+from .environment import interpreter_flags, interpreter_options
 
 
 @click.command()
@@ -19,10 +20,12 @@ from .common import (check_path, emit, load_config, load_plugins, path_options, 
 @click.option("--report-gaps", is_flag=True, help="List uncovered line ranges per file.")
 @click.option("--timeout", type=click.FloatRange(1), default=None,
               help="Seconds the suite may run per language  [default: 600].")
+@interpreter_options
 @report_options
 def validate(path: Path, recursive: bool, include: tuple[str, ...], exclude: tuple[str, ...],
              min_coverage: float | None, fail_on_missing_tests: bool, report_gaps: bool,
-             timeout: float | None, fmt: str | None, report_file: Path | None) -> None:
+             timeout: float | None, python_interpreter: Path | None, fmt: str | None,
+             report_file: Path | None) -> None:
     """Run the project's existing tests with coverage; report per file and per function.
 
     The suite runs in a shadow copy of the project: nothing it writes lands in your tree.
@@ -37,7 +40,7 @@ def validate(path: Path, recursive: bool, include: tuple[str, ...], exclude: tup
     from ..suite import run_existing, validation_report
 
     path = check_path(path)
-    config = load_config(path)
+    config = load_config(path, interpreter_flags({"python_interpreter": python_interpreter}))
     plugins = load_plugins()
     metrics = Metrics("validate")
     with metrics.phase("scan+parse"):

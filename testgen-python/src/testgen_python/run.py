@@ -11,7 +11,7 @@ from pathlib import Path
 from testgen.model import FileCoverage, Framework, RunResult, TestFile, TestOutcome, Workspace
 
 from . import interpreter
-from .project import SKIP_DIRS, project_facts
+from .project import SKIP_DIRS, has_coverage_config, project_facts
 
 OMIT = ("*/tests/*", "*/test/*", "*/test_*.py", "*_test.py", "*/conftest.py", "*/setup.py",
         "*/.venv/*", "*/venv/*", "*/env/*", "*/site-packages/*", "*/node_modules/*",
@@ -23,13 +23,14 @@ _runs = count(1)
 
 def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
         coverage: bool) -> RunResult:
-    chosen = interpreter.choose(workspace.root, needs_pytest=True)
+    chosen = interpreter.choose(workspace, needs_pytest=True)
     n = next(_runs)
     out = workspace.scratch / f"run-{os.getpid()}-{n}.json"
     request = {
         "root": str(workspace.root), "out": str(out), "coverage": coverage,
         "data_file": str(workspace.scratch / f".coverage-{os.getpid()}-{n}"),
         "source_dirs": source_dirs(workspace.root), "omit": list(OMIT),
+        "coverage_config": has_coverage_config(workspace.root),
         "tests": [tf.path for tf in test_files], "pytest_args": [],
         # The project's own suite runs as `python -m pytest` would (the project root on
         # sys.path), so suites that rely on that still run; generated tests must pass under
@@ -50,8 +51,10 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
         reason = proc.killed_reason or f"the test runner exited with status {proc.returncode}"
         return RunResult(ok=False, output=proc.output[-20000:], duration=proc.duration,
                          error=f"{reason}: {_tail(proc.output)}",
-                         coverage_available=False)
-    return to_run_result(data, test_files, proc.output, proc.duration)
+                         coverage_available=False, environment=chosen.describe())
+    result = to_run_result(data, test_files, proc.output, proc.duration)
+    result.environment = chosen.describe()
+    return result
 
 
 def to_run_result(data: dict, test_files: list[TestFile], output: str,
