@@ -89,7 +89,7 @@ def _candidates(workspace: Workspace):
     configured = workspace.language_settings(LANGUAGE).get("interpreter")
     if configured:
         path = Path(str(configured)).expanduser()
-        path = path if path.is_absolute() else root / path
+        path = Path(os.path.normpath(path if path.is_absolute() else root / path))
         yield _executable_in(path), f"--python / languages.{LANGUAGE}.interpreter", True
         return
     active = os.environ.get("VIRTUAL_ENV")
