@@ -307,3 +307,49 @@ def test_a_package_without_any_project_marker_imports_by_its_dotted_name(tmp_pat
     assert data["summary"]["kept"] >= 1
     written = (base / data["written"][0]).read_text()
     assert "from shapes.area import square" in written
+
+
+# --------------------------------------------------------------------------- coverage settings
+
+
+def configured_project(root: Path, coveragerc: str) -> Path:
+    return write(root, {
+        "pyproject.toml": '[project]\nname = "calcpkg"\nversion = "0.1"\n\n'
+                          '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+        ".coveragerc": coveragerc,
+        "src/calcpkg/__init__.py": "",
+        "src/calcpkg/calc.py": CALC + "\n\ndef debug_dump():  # pragma: no cover\n"
+                                      "    print('state')\n",
+        "tests/test_calc.py": CALC_TEST.format(package="calcpkg"),
+    })
+
+
+def test_validate_uses_the_projects_coverage_configuration(tmp_path, testgen):
+    root = configured_project(tmp_path / "proj", "[run]\nsource = src\n\n[report]\n"
+                              "exclude_lines =\n    pragma: no cover\n    return -1\n")
+    env = {"COVERAGE_FILE": str(tmp_path / ".coverage"), "PYTHONDONTWRITEBYTECODE": "1"}
+    sh(sys.executable, "-m", "coverage", "run", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+       cwd=root, env=env)
+    sh(sys.executable, "-m", "coverage", "json", "-q", "-o", tmp_path / "native.json",
+       cwd=root, env=env)
+    native = json.loads((tmp_path / "native.json").read_text())["files"]["src/calcpkg/calc.py"]
+
+    data = validate_json(testgen, root)
+
+    calc = next(f for f in data["files"] if f["path"] == "src/calcpkg/calc.py")
+    assert (calc["statements"], calc["covered"]) == (native["summary"]["num_statements"],
+                                                     native["summary"]["covered_lines"])
+    assert calc["statements"] == 11  # the excluded lines are not counted
+
+
+def test_generate_measures_its_target_when_the_projects_include_leaves_it_out(tmp_path,
+                                                                              testgen):
+    # written before the move to src/: the pattern no longer matches the package
+    root = configured_project(tmp_path / "proj", "[run]\ninclude =\n    calcpkg/*\n"
+                                                 "    tests/*\n")
+
+    done = testgen("generate", "--path", root / "src/calcpkg/calc.py", "--format", "json")
+
+    data = json.loads(done.stdout)
+    assert data["summary"]["kept"] >= 1, data["files"][0]["candidates"]
+    assert data["files"][0]["coverage"]["after"] == 100.0

@@ -91,6 +91,16 @@ def _start_coverage(coverage, request: dict, root: str, result: dict):
                 cov.set_option("run:source", source)
                 cov.set_option("run:omit", list(_option(cov, "run:omit") or [])
                                + request["omit"])
+            else:
+                # The files generated tests are for are measured even where the project's
+                # own selection leaves them out (a stale ``include`` after a move to src/).
+                targets = [os.path.join(root, t) for t in request.get("targets") or ()]
+                name = "run:include" if _option(cov, "run:include") else "run:source"
+                if targets and name == "run:include":
+                    cov.set_option(name, list(_option(cov, name)) + targets)
+                elif targets:
+                    cov.set_option(name, list(_option(cov, name) or [])
+                                   + sorted({os.path.dirname(t) for t in targets}))
             # Each test's lines come from contexts switched by the recorder.
             cov.set_option("run:dynamic_context", None)
             cov.start()

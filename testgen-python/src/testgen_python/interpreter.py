@@ -300,7 +300,14 @@ def environment(workspace: Workspace, interpreter: Interpreter,
     if interpreter.overlay:
         redirect.append(interpreter.overlay)
     # Bytecode caching stays on (without it every launch recompiles pytest, coverage and the
-    # project), but in TestGen's cache: nothing lands in the project's tree or environment.
+    # project), but in TestGen's directories: nothing lands in the project or its venv.
     return {"PYTHONPATH": os.pathsep.join(path), REDIRECT_ENV: os.pathsep.join(redirect),
             "PYTHONDONTWRITEBYTECODE": "", "PYTHONIOENCODING": "utf-8",
-            "PYTHONPYCACHEPREFIX": str(_cache_dir(workspace) / "pycache")}
+            "PYTHONPYCACHEPREFIX": str(_pycache(workspace))}
+
+
+def _pycache(workspace: Workspace) -> Path:
+    # Written by the sandboxed child: only the workspace's own directories are sure to be
+    # writable there.
+    base = Path(workspace.cache_dir) if workspace.cache_dir is not None else workspace.scratch
+    return base / "pycache"

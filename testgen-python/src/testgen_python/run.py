@@ -31,6 +31,7 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
         "data_file": str(workspace.scratch / f".coverage-{os.getpid()}-{n}"),
         "source_dirs": source_dirs(workspace.root), "omit": list(OMIT),
         "coverage_config": has_coverage_config(workspace.root),
+        "targets": sorted({tf.target for tf in test_files if tf.target}),
         "tests": [tf.path for tf in test_files], "pytest_args": [],
         # The project's own suite runs as `python -m pytest` would (the project root on
         # sys.path), so suites that rely on that still run; generated tests must pass under
