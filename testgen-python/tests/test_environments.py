@@ -353,3 +353,28 @@ def test_generate_measures_its_target_when_the_projects_include_leaves_it_out(tm
     data = json.loads(done.stdout)
     assert data["summary"]["kept"] >= 1, data["files"][0]["candidates"]
     assert data["files"][0]["coverage"]["after"] == 100.0
+
+
+def test_namespace_packages_on_a_path_entry_import_from_the_copy(tmp_path):
+    """A path entry into the original tree (as an editable .pth adds) is moved to the copy,
+    namespace portions included."""
+    from testgen_python._redirect import ENV
+
+    original = write(tmp_path / "orig", {"src/nsp/part/mod.py": "VALUE = 1\n"})
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    boot = tmp_path / "boot" / "testgen_python"
+    boot.mkdir(parents=True)
+    here = Path(__file__).resolve().parents[1] / "src" / "testgen_python"
+    shutil.copyfile(here / "_redirect.py", boot / "_redirect.py")
+    (boot / "__init__.py").write_text("")
+    shutil.copyfile(here / "_sitecustomize.py", boot.parent / "sitecustomize.py")
+
+    done = sh(sys.executable, "-c", "import nsp.part.mod as m, nsp; "
+              "print(m.__file__); print(list(nsp.__path__))",
+              env={"PYTHONPATH": f"{boot.parent}{os.pathsep}{original / 'src'}",
+                   ENV: f"{original}{os.pathsep}{copy}"})
+
+    module_file, package_path = done.stdout.splitlines()
+    assert module_file == str(copy / "src/nsp/part/mod.py")
+    assert str(original) not in package_path

@@ -17,6 +17,8 @@ OMIT = ("*/tests/*", "*/test/*", "*/test_*.py", "*_test.py", "*/conftest.py", "*
         "*/.venv/*", "*/venv/*", "*/env/*", "*/site-packages/*", "*/node_modules/*",
         "*/.tox/*", "*/.nox/*", "*/build/*", "*/dist/*", "*/.testgen/*", "*/docs/*",
         "*/noxfile.py")
+SUITE_TIMEOUT = 900.0
+"""Seconds the project's own suite may run, at least (``--timeout`` may allow more)."""
 _PARAMS = re.compile(r"\[.*\]$")
 _runs = count(1)
 
@@ -44,8 +46,11 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
     # A new hash seed per launch, as for a user running pytest: the repeat runs then catch
     # tests that depend on set or dict-of-str ordering.
     env["PYTHONHASHSEED"] = "random"
+    # The per-launch timeout is sized for generated tests; the project's own suite (the
+    # baseline of generate) may take minutes under coverage.
+    timeout = workspace.timeout if test_files else max(workspace.timeout, SUITE_TIMEOUT)
     proc = workspace.run([chosen.executable, "-m", "testgen_python._runner", str(request_path)],
-                         cwd=workspace.root, env=env)
+                         cwd=workspace.root, env=env, timeout=timeout)
     try:
         data = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError):
