@@ -95,7 +95,10 @@ PROJECTS = [
         fetch=_sdist("attrs==24.2.0"),
         setup=_setup("pytest", "coverage", "hypothesis", "cloudpickle", "pympler",
                      "zope.interface"),
-        test_command=OWN_TESTS,
+        # fails on this release before TestGen touches anything (an annotation check that
+        # newer Pythons answer differently)
+        test_command=OWN_TESTS + [
+            "--deselect", "tests/test_converters.py::TestPipe::test_wrapped_annotation"],
         native_coverage=_native(),
         generate_paths=["src/attr/converters.py"],
     ),

@@ -189,6 +189,11 @@ def _inspect(executable: str) -> _Facts | None:
 def tools_overlay(workspace: Workspace, chosen: Interpreter) -> Path:
     """A directory with only the missing tools and their dependencies, copied from TestGen's
     environment, in TestGen's cache (built once per Python version and tool versions)."""
+    return _overlay(_cache_dir(workspace), chosen)
+
+
+@lru_cache(maxsize=8)
+def _overlay(cache: Path, chosen: Interpreter) -> Path:
     from importlib import metadata
 
     dists = _closure(chosen.missing, chosen.version)
@@ -202,7 +207,7 @@ def tools_overlay(workspace: Workspace, chosen: Interpreter) -> Path:
                 f"{chosen.version}", code="TG205", hint=install)
     key = hashlib.sha256(json.dumps([chosen.version] + sorted(
         f"{d.metadata['Name']}=={d.version}" for d in dists)).encode()).hexdigest()[:12]
-    base = _cache_dir(workspace) / "python-tools" / f"py{chosen.version}-{key}"
+    base = cache / "python-tools" / f"py{chosen.version}-{key}"
     if (base / ".complete").is_file():
         return base
     tmp = base.with_name(f"{base.name}.tmp{os.getpid()}")
