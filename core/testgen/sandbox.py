@@ -157,8 +157,8 @@ def _hidden_paths() -> list[Path]:
     return [p for p in hidden if os.path.lexists(p)]
 
 
-def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path,
-                writable: Sequence[Path]) -> list[str]:
+def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path, writable: Sequence[Path],
+                readonly: Sequence[Path] = ()) -> list[str]:
     out = [bwrap, "--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-ipc",
            "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
@@ -167,7 +167,12 @@ def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path,
             out += ["--tmpfs", str(path)]
         else:
             out += ["--ro-bind", "/dev/null", str(path)]
-    # After the tmpfs on /tmp: the shadow copy usually lives there.
+    # After the tmpfs on /tmp: the shadow copy usually lives there, and a project there stays
+    # visible (read-only) for the dependency directories the copy links to.
+    for path in readonly:
+        real = os.path.realpath(path)
+        if os.path.isdir(real):
+            out += ["--ro-bind", real, real]
     seen: set[str] = set()
     for path in writable:
         real = os.path.realpath(path)
@@ -209,8 +214,9 @@ def _limits(cpu_seconds: int | None, memory_mb: int | None):
 def run_limited(argv: Sequence[str], *, cwd: Path, timeout: float = 60.0,
                 env: Mapping[str, str] | None = None, memory_mb: int | None = 2048,
                 stdin: str | None = None, cpu_seconds: int | None = None,
-                writable: Sequence[Path] | None = None, cache_home: Path | None = None,
-                sandbox: Sandbox | None = None) -> ProcessResult:
+                writable: Sequence[Path] | None = None, readonly: Sequence[Path] = (),
+                cache_home: Path | None = None, sandbox: Sandbox | None = None
+                ) -> ProcessResult:
     """Run ``argv`` sandboxed, in its own process group with limits; kill it all on timeout.
 
     Under bubblewrap only ``writable`` (default: ``cwd``) can be written, and tools keep their
@@ -235,7 +241,8 @@ def run_limited(argv: Sequence[str], *, cwd: Path, timeout: float = 60.0,
         if resolved is None and command and os.sep not in command[0]:
             return ProcessResult(tuple(argv), 127, "", f"command not found: {command[0]}",
                                  time.monotonic() - start, killed_reason="not found")
-        command = _bwrap_argv(sandbox.detail, command, cwd=cwd, writable=places)
+        command = _bwrap_argv(sandbox.detail, command, cwd=cwd, writable=places,
+                              readonly=readonly)
     # Output goes to files, not pipes: a detached child holding a pipe open would keep the
     # read waiting long after the process itself ended.
     marker = f"{os.getpid()}-{next(_run_ids)}"
@@ -351,10 +358,17 @@ def _copy_tree(src: Path, dst: Path) -> None:
 
 def build_cache_dir() -> Path:
     """TestGen's cache for toolchain build products (build caches, target dirs): the only
-    persistent place sandboxed processes may write to. The response cache stays out of it."""
-    from .cachedir import cache_dir
+    persistent place sandboxed processes may write to, so the response cache and the user's
+    own toolchain caches stay out of their reach. One per user (``TESTGEN_BUILD_CACHE``
+    overrides it), shared by every project and by runs with their own ``TESTGEN_CACHE_DIR``,
+    since a cold build cache costs tens of seconds per language."""
+    raw = os.environ.get("TESTGEN_BUILD_CACHE")
+    if raw:
+        path = Path(raw).expanduser()
+    else:
+        import platformdirs
 
-    path = cache_dir() / "build"
+        path = Path(platformdirs.user_cache_dir("testgen")) / "build"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -377,7 +391,8 @@ def shadow_workspace(project_root: Path, *, timeout: float = 60.0,
 
         def runner(argv, *, cwd, timeout, env, memory_mb, stdin):
             return run_limited(argv, cwd=cwd, timeout=timeout, env=env, memory_mb=memory_mb,
-                               stdin=stdin, writable=writable, cache_home=cache / "xdg")
+                               stdin=stdin, writable=writable, readonly=(project_root,),
+                               cache_home=cache / "xdg")
 
         workspace = Workspace(root=root, project_root=project_root, scratch=scratch,
                               runner=runner, timeout=timeout, cache_dir=cache)
