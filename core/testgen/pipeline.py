@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import signals
 from .engines import Engine, GenerationJob, RepairRequest
 from .errors import InputError
 from .inventory import FileInventory, Inventory
@@ -210,13 +211,17 @@ class Pipeline:
             result.engine_stats = self.engine.stats.to_dict()
             self._count(result)
             return result
-        with self.metrics.phase("write"):
-            for work in todo:
-                if work.done or result.interrupted and work.kept():
-                    self._write(work)
-                elif result.interrupted and not work.skip_reason:
-                    work.skip_reason = "interrupted"
-        self._update_state(todo, interrupted=result.interrupted)
+        try:
+            # A stop signal arriving now waits until the files and the state are saved.
+            with signals.deferred(), self.metrics.phase("write"):
+                for work in todo:
+                    if work.done or result.interrupted and work.kept():
+                        self._write(work)
+                    elif result.interrupted and not work.skip_reason:
+                        work.skip_reason = "interrupted"
+                self._update_state(todo, interrupted=result.interrupted)
+        except KeyboardInterrupt:
+            result.interrupted = True
         result.engine_stats = self.engine.stats.to_dict()
         result.baseline_errors = {k: v.error for k, v in self._baseline.items() if v.error}
         self._count(result)
@@ -382,10 +387,12 @@ class Pipeline:
                 for future in futures:
                     future.result()
             except KeyboardInterrupt:
-                # Stop handing out work and kill running sandboxes; do not wait for them.
+                # Stop handing out work and kill running sandboxes (no new one starts), then
+                # let the workers finish the file in hand, so nothing still changes it while
+                # the completed files are written.
                 self._stop.set()
                 kill_all()
-                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=True, cancel_futures=True)
                 raise
             pool.shutdown(wait=True)
 
@@ -436,8 +443,14 @@ class Pipeline:
             if not active or self._stop.is_set():
                 break
 
-            def step(work: FileWork, workspace: Workspace) -> None:
+            def step(work: FileWork, workspace: Workspace, last: bool = round_no + 1 == rounds
+                     ) -> None:
                 self._evaluate(work, workspace, fresh[work.source.rel_path])
+                # A file whose last round ended before any stop is complete: an interrupted
+                # run writes it and keeps its state.
+                if not self._stop.is_set() and (last or not any(
+                        _repairable(c) for c in fresh[work.source.rel_path])):
+                    work.done = True
 
             self._phase("validate", active, step)
             if round_no + 1 == rounds:
@@ -445,8 +458,7 @@ class Pipeline:
             requests = []
             for work in active:
                 for c in fresh[work.source.rel_path]:
-                    if c.status in FAILURE_STATUSES and c.details.get("feedback") and not \
-                            c.details.get("carried_over"):
+                    if _repairable(c):
                         job = job_by_id.get(GenerationJob.id_for(work.source, c.test_type))
                         if job is not None:
                             requests.append(RepairRequest(job, c, c.details["feedback"]))
@@ -736,6 +748,12 @@ class Pipeline:
         launches = [w.launches for w in result.files if w.pending]
         self.metrics.extra["runner_launches_per_file_max"] = max(launches, default=0)
         self.metrics.extra["engine"] = result.engine_stats
+
+
+def _repairable(c: TestCandidate) -> bool:
+    """A failed candidate the engine is asked to repair in the next round."""
+    return c.status in FAILURE_STATUSES and bool(c.details.get("feedback")) and \
+        not c.details.get("carried_over")
 
 
 def _test_ids_by_candidate(test_file: TestFile) -> dict[str, list[str]]:

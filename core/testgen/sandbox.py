@@ -14,6 +14,7 @@ process, so copies left by a killed run are swept at the next start.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import re
@@ -67,6 +68,7 @@ RUN_MARKER = "TESTGEN_SANDBOX_RUN"
 _active: set[subprocess.Popen] = set()
 _active_lock = threading.Lock()
 _run_ids = itertools.count(1)
+_stopping = threading.Event()
 
 
 # --------------------------------------------------------------------------- which sandbox
@@ -223,6 +225,9 @@ def run_limited(argv: Sequence[str], *, cwd: Path, timeout: float = 60.0,
     caches under ``cache_home`` (``XDG_CACHE_HOME``, one of the writable places).
     """
     start = time.monotonic()
+    if _stopping.is_set():
+        return ProcessResult(tuple(argv), -signal.SIGKILL, "", "not started: interrupted", 0.0,
+                             killed_reason="interrupted")
     cpu = cpu_seconds or max(5, int(timeout * 2))
     sandbox = sandbox or sandbox_in_force()
     child_env = scrubbed_env(env)
@@ -319,11 +324,17 @@ def _kill_marked(marker: str) -> None:
 
 
 def kill_all() -> None:
-    """Kill every sandboxed process group still running (on Ctrl-C)."""
+    """Stop: kill every sandboxed process still running, and launch no new one."""
+    _stopping.set()
     with _active_lock:
         procs = list(_active)
     for proc in procs:
         _kill_group(proc)
+
+
+def stopping() -> bool:
+    """Whether :func:`kill_all` was called (the run is being interrupted)."""
+    return _stopping.is_set()
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -400,6 +411,9 @@ def shadow_workspace(project_root: Path, *, timeout: float = 60.0,
     finally:
         if not keep:
             remove_shadow(base)
+        else:
+            with _bases_lock:
+                _bases.discard(base)
 
 
 def remove_shadow(base: Path) -> None:
@@ -431,6 +445,7 @@ def remove_all_shadows() -> None:
 _bases: set[Path] = set()
 _bases_lock = threading.Lock()
 _swept = False
+atexit.register(remove_all_shadows)
 
 
 def sweep_stale(directory: Path | None = None) -> list[Path]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -73,6 +75,8 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
     from ..metrics import Metrics
     from ..pipeline import GenerateOptions, Pipeline
     from ..progress import ProgressView
+    from ..sandbox import announce
+    from ..state import ProjectLock
 
     path = check_path(path)
     config = load_config(path, {
@@ -119,26 +123,36 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
     engine_obj = factory(config.nested(), plugins, cache_dir=cache_dir(config),
                          parallel=options.parallel,
                          budget_usd=config.get("generation.budget_usd"), dry_run=dry_run)
-    with ProgressView(enabled=None if not obj.get("quiet") else False) as progress:
-        pipeline = Pipeline(plugins, inventory, options, engine_obj, metrics,
-                            progress=progress)
-        try:
-            result = pipeline.run()
-        finally:
-            engine_obj.close()
-    data = result.to_dict(metrics.run_id)
-    if dry_run:
-        data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) if engine_name == "llm" \
-            else None
-    else:
-        metrics.write(inventory.project.root)
+    with ExitStack() as stack:
+        if not dry_run:
+            # One run per project at a time; also the early check that the project is writable.
+            stack.enter_context(ProjectLock(
+                inventory.project.root, wait=float(os.environ.get("TESTGEN_LOCK_WAIT", 600)),
+                notify=lambda message: click.echo(message, err=True)))
+            if not obj.get("quiet"):
+                announce(lambda message: click.echo(message, err=True))
+        with ProgressView(enabled=None if not obj.get("quiet") else False) as progress:
+            pipeline = Pipeline(plugins, inventory, options, engine_obj, metrics,
+                                progress=progress)
+            try:
+                result = pipeline.run()
+            finally:
+                engine_obj.close()
+        data = result.to_dict(metrics.run_id)
+        if dry_run:
+            data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) \
+                if engine_name == "llm" else None
+        else:
+            metrics.write(inventory.project.root)
     emit("generate", data, fmt, report_file, config, plugins,
          verbose=bool(obj.get("verbose")))
     fatal = getattr(engine_obj, "fatal_error", None)
     if fatal is not None:  # no request of the run succeeded: auth or connectivity (exit 3)
         raise fatal
     if result.interrupted:
-        sys.exit(130)
+        from .. import signals
+
+        sys.exit(signals.exit_status())
     counts = result.counts()
     attempted = sum(counts.values()) - counts["skipped"]
     if not dry_run and (result.refused() or attempted and not counts["kept"]

@@ -43,6 +43,10 @@ def validate(path: Path, recursive: bool, include: tuple[str, ...], exclude: tup
     with metrics.phase("scan+parse"):
         inventory = collect(path, plugins, config, recursive=recursive, include=include,
                             exclude=exclude, light=True)
+    if inventory.files:
+        from ..sandbox import announce
+
+        announce(lambda message: click.echo(message, err=True))
     with metrics.phase("run"):
         runs = run_existing(inventory, plugins, timeout=timeout or 600.0)
     report = validation_report(inventory, runs, min_coverage=min_coverage,
