@@ -31,6 +31,7 @@ from .model import (
 from .plugins import Plugins
 from .sandbox import kill_all, rebuild, shadow_workspace
 from .scan import GENERATED_MARKER
+from .secrets import contains_secret
 from .state import State
 
 log = logging.getLogger(__name__)
@@ -406,7 +407,7 @@ class Pipeline:
             if test_type != "integration" and probes:
                 continue
             found = self.plugins.probe(work.source.language, work.pending, workspace, test_type)
-            probes.extend(found)
+            probes.extend(_without_secrets(found, work.source.rel_path, self.metrics))
             self.metrics.count("probe_launches")
         for probe in probes:
             work.probes.setdefault(probe.definition, []).append(probe)
@@ -686,6 +687,11 @@ class Pipeline:
             return
         ordered = _in_source_order(kept, work.inventory.definitions)
         content = self._assemble(work, ordered).content
+        if contains_secret(content):
+            work.written = (f"refused: {work.test_path} would contain the value of a secret "
+                            "(an API key in the environment or keyring)")
+            log.warning("TG210: %s", work.written)
+            return
         if existing == content:
             work.written = "unchanged"
             self.state.remember_write(work.test_path, content)
@@ -748,6 +754,16 @@ class Pipeline:
         launches = [w.launches for w in result.files if w.pending]
         self.metrics.extra["runner_launches_per_file_max"] = max(launches, default=0)
         self.metrics.extra["engine"] = result.engine_stats
+
+
+def _without_secrets(probes: list[Probe], rel_path: str, metrics: Metrics) -> list[Probe]:
+    """Probe results holding a known secret value are dropped before any test pins them."""
+    clean = [p for p in probes if not contains_secret(repr(p))]
+    if len(clean) < len(probes):
+        log.warning("TG210: %d probe result(s) of %s held the value of a secret; dropped",
+                    len(probes) - len(clean), rel_path)
+        metrics.count("probes_rejected_secret", len(probes) - len(clean))
+    return clean
 
 
 def _repairable(c: TestCandidate) -> bool:

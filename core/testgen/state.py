@@ -107,6 +107,10 @@ class State:
     def save(self) -> None:
         path = self.root / STATE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
+        from .secrets import contains_secret
+
+        for entry in self.entries.values():  # a secret value is never stored
+            entry.kept = [k for k in entry.kept if not contains_secret(k.code)]
         data = {"version": VERSION,
                 "entries": {k: asdict(v) for k, v in sorted(self.entries.items())},
                 "written": dict(sorted(self.written.items()))}

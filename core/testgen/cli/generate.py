@@ -98,6 +98,10 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
         raise ConfigError("the llm engine needs a model", code="TG105",
                           hint="pass --model (e.g. openai/gpt-5-mini) or `testgen config set "
                                "llm.model …`; or use --engine offline")
+    if engine_name == "llm" and not dry_run:
+        from ..config import check_endpoint_trust
+
+        check_endpoint_trust(config)  # a project file never redirects the key unconfirmed
     metrics = Metrics("generate")
     with metrics.phase("scan+parse"):
         inventory = collect(path, plugins, config, recursive=recursive, include=include,
