@@ -351,6 +351,8 @@ def _copy_tree(src: Path, dst: Path) -> None:
         for entry in entries:
             target = dst / entry.name
             if entry.is_symlink():
+                if _loops(entry.path):
+                    continue  # `sub/up -> ..`: test runners would walk it forever
                 try:
                     os.symlink(os.readlink(entry.path), target)
                 except OSError:
@@ -382,6 +384,18 @@ def build_cache_dir() -> Path:
         path = Path(platformdirs.user_cache_dir("testgen")) / "build"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _loops(link: str) -> bool:
+    """Whether a symlink points at a directory that contains it (a cycle)."""
+    try:
+        resolved = os.path.realpath(link)
+        if not os.path.isdir(resolved):
+            return False
+        here = os.path.realpath(os.path.dirname(link))
+    except OSError:
+        return True
+    return here == resolved or here.startswith(resolved.rstrip(os.sep) + os.sep)
 
 
 @contextmanager
