@@ -112,6 +112,14 @@ def sandbox_in_force() -> Sandbox:
         return _sandbox
 
 
+def use_sandbox(sandbox: Sandbox | None) -> None:
+    """Choose the sandbox for the rest of the process (``None``: probe again). For benchmarks
+    that compare the sandboxes within one run."""
+    global _sandbox
+    with _sandbox_lock:
+        _sandbox = sandbox
+
+
 def announce(echo) -> None:
     """Say once per run which sandbox is in force (``echo`` prints a line to stderr)."""
     global _announced
@@ -504,4 +512,4 @@ def rebuild(workspace: Workspace) -> None:
 
 
 __all__ = ["Sandbox", "announce", "kill_all", "rebuild", "remove_all_shadows", "run_limited",
-           "sandbox_in_force", "scrubbed_env", "shadow_workspace", "sweep_stale"]
+           "sandbox_in_force", "scrubbed_env", "shadow_workspace", "sweep_stale", "use_sandbox"]
