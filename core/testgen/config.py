@@ -20,7 +20,8 @@ USER_FILE = "config.yaml"
 ENV_PREFIX = "TESTGEN_"
 # Environment variables with the prefix that are not configuration keys.
 ENV_RESERVED = {"TESTGEN_LOAD_PLUGINS", "TESTGEN_CONFIG_DIR", "TESTGEN_CACHE_DIR",
-                "TESTGEN_DEBUG"}
+                "TESTGEN_DEBUG", "TESTGEN_SANDBOX", "TESTGEN_BUILD_CACHE", "TESTGEN_LOCK_WAIT",
+                "TESTGEN_SANDBOX_RUN"}
 TEST_TYPES = ("unit", "edge-cases", "negative", "table-driven", "integration", "regression")
 
 
