@@ -130,9 +130,9 @@ PYTHON_DETACHED = """
 NODE_DETACHED = """
     const { spawn } = require("child_process");
     for (let n = 0; n < 10; n++) {
-      const child = spawn(process.execPath, ["-e",
-        `setTimeout(() => require("fs").writeFileSync(process.env.ALIVE_DIR + "/${n}", "x"), 2000)`],
-        { detached: true, stdio: "ignore" });
+      const later = `setTimeout(() => require("fs").writeFileSync(
+        process.env.ALIVE_DIR + "/${n}", "x"), 2000)`;
+      const child = spawn(process.execPath, ["-e", later], { detached: true, stdio: "ignore" });
       child.unref();
     }
 """
@@ -238,7 +238,6 @@ def test_go_remove_all_and_kill_of_the_parent_are_contained(project, tmp_path):
     done = subprocess.run([sys.executable, str(driver)], capture_output=True, text=True,
                           timeout=300, env={**os.environ, "GOFLAGS": "-mod=mod"})
     assert "driver survived 0" in done.stdout, done.stdout + done.stderr
-    print(done.stdout)
     for canary in canaries(project):
         assert canary.read_text()
 

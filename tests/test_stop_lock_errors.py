@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from testgen.errors import InputError
 from testgen.state import ProjectLock, State
 
 SMALL = {"pyproject.toml": "[project]\nname = 'p'\nversion = '0'\n",

@@ -355,26 +355,29 @@ def _kill_group(proc: subprocess.Popen) -> None:
 def _copy_tree(src: Path, dst: Path) -> None:
     """Copy ``src`` into ``dst``; link dependency dirs; skip VCS and caches; keep symlinks."""
     dst.mkdir(parents=True, exist_ok=True)
-    with os.scandir(src) as entries:
-        for entry in entries:
-            target = dst / entry.name
-            if entry.is_symlink():
-                if _loops(entry.path):
-                    continue  # `sub/up -> ..`: test runners would walk it forever
-                try:
-                    os.symlink(os.readlink(entry.path), target)
-                except OSError:
-                    pass
-            elif entry.is_dir(follow_symlinks=False):
-                if entry.name in LINKED_DIRS:
-                    os.symlink(entry.path, target)
-                elif entry.name not in COPY_SKIP:
-                    _copy_tree(Path(entry.path), target)
-            elif entry.is_file(follow_symlinks=False):
-                try:
-                    shutil.copy2(entry.path, target)
-                except OSError:
-                    pass  # unreadable files stay out of the shadow copy
+    try:
+        listing = list(os.scandir(src))
+    except OSError:
+        return  # an unreadable directory stays out of the shadow copy, as the scan skips it
+    for entry in listing:
+        target = dst / entry.name
+        if entry.is_symlink():
+            if _loops(entry.path):
+                continue  # `sub/up -> ..`: test runners would walk it forever
+            try:
+                os.symlink(os.readlink(entry.path), target)
+            except OSError:
+                pass
+        elif entry.is_dir(follow_symlinks=False):
+            if entry.name in LINKED_DIRS:
+                os.symlink(entry.path, target)
+            elif entry.name not in COPY_SKIP:
+                _copy_tree(Path(entry.path), target)
+        elif entry.is_file(follow_symlinks=False):
+            try:
+                shutil.copy2(entry.path, target)
+            except OSError:
+                pass  # unreadable files stay out of the shadow copy
 
 
 def build_cache_dir() -> Path:
