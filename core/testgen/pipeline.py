@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import signals
 from .engines import Engine, GenerationJob, RepairRequest
 from .errors import InputError
 from .inventory import FileInventory, Inventory
@@ -30,6 +31,7 @@ from .model import (
 from .plugins import Plugins
 from .sandbox import kill_all, rebuild, shadow_workspace
 from .scan import GENERATED_MARKER
+from .secrets import contains_secret
 from .state import State
 
 log = logging.getLogger(__name__)
@@ -241,13 +243,17 @@ class Pipeline:
             result.engine_stats = self.engine.stats.to_dict()
             self._count(result)
             return result
-        with self.metrics.phase("write"):
-            for work in todo:
-                if work.done or result.interrupted and work.kept():
-                    self._write(work)
-                elif result.interrupted and not work.skip_reason:
-                    work.skip_reason = "interrupted"
-        self._update_state(todo, interrupted=result.interrupted)
+        try:
+            # A stop signal arriving now waits until the files and the state are saved.
+            with signals.deferred(), self.metrics.phase("write"):
+                for work in todo:
+                    if work.done or result.interrupted and work.kept():
+                        self._write(work)
+                    elif result.interrupted and not work.skip_reason:
+                        work.skip_reason = "interrupted"
+                self._update_state(todo, interrupted=result.interrupted)
+        except KeyboardInterrupt:
+            result.interrupted = True
         result.engine_stats = self.engine.stats.to_dict()
         result.baseline_errors = {k: v.error for k, v in self._baseline.items() if v.error}
         self._count(result)
@@ -413,10 +419,12 @@ class Pipeline:
                 for future in futures:
                     future.result()
             except KeyboardInterrupt:
-                # Stop handing out work and kill running sandboxes; do not wait for them.
+                # Stop handing out work and kill running sandboxes (no new one starts), then
+                # let the workers finish the file in hand, so nothing still changes it while
+                # the completed files are written.
                 self._stop.set()
                 kill_all()
-                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=True, cancel_futures=True)
                 raise
             pool.shutdown(wait=True)
 
@@ -430,7 +438,7 @@ class Pipeline:
             if test_type != "integration" and probes:
                 continue
             found = self.plugins.probe(work.source.language, work.pending, workspace, test_type)
-            probes.extend(found)
+            probes.extend(_without_secrets(found, work.source.rel_path, self.metrics))
             self.metrics.count("probe_launches")
         for probe in probes:
             work.probes.setdefault(probe.definition, []).append(probe)
@@ -467,8 +475,14 @@ class Pipeline:
             if not active or self._stop.is_set():
                 break
 
-            def step(work: FileWork, workspace: Workspace) -> None:
+            def step(work: FileWork, workspace: Workspace, last: bool = round_no + 1 == rounds
+                     ) -> None:
                 self._evaluate(work, workspace, fresh[work.source.rel_path])
+                # A file whose last round ended before any stop is complete: an interrupted
+                # run writes it and keeps its state.
+                if not self._stop.is_set() and (last or not any(
+                        _repairable(c) for c in fresh[work.source.rel_path])):
+                    work.done = True
 
             self._phase("validate", active, step)
             if round_no + 1 == rounds:
@@ -476,8 +490,7 @@ class Pipeline:
             requests = []
             for work in active:
                 for c in fresh[work.source.rel_path]:
-                    if c.status in FAILURE_STATUSES and c.details.get("feedback") and not \
-                            c.details.get("carried_over"):
+                    if _repairable(c):
                         job = job_by_id.get(GenerationJob.id_for(work.source, c.test_type))
                         if job is not None:
                             requests.append(RepairRequest(job, c, c.details["feedback"]))
@@ -705,6 +718,11 @@ class Pipeline:
             return
         ordered = _in_source_order(kept, work.inventory.definitions)
         content = self._assemble(work, ordered).content
+        if contains_secret(content):
+            work.written = (f"refused: {work.test_path} would contain the value of a secret "
+                            "(an API key in the environment or keyring)")
+            log.warning("TG210: %s", work.written)
+            return
         if existing == content:
             work.written = "unchanged"
             self.state.remember_write(work.test_path, content)
@@ -767,6 +785,22 @@ class Pipeline:
         launches = [w.launches for w in result.files if w.pending]
         self.metrics.extra["runner_launches_per_file_max"] = max(launches, default=0)
         self.metrics.extra["engine"] = result.engine_stats
+
+
+def _without_secrets(probes: list[Probe], rel_path: str, metrics: Metrics) -> list[Probe]:
+    """Probe results holding a known secret value are dropped before any test pins them."""
+    clean = [p for p in probes if not contains_secret(repr(p))]
+    if len(clean) < len(probes):
+        log.warning("TG210: %d probe result(s) of %s held the value of a secret; dropped",
+                    len(probes) - len(clean), rel_path)
+        metrics.count("probes_rejected_secret", len(probes) - len(clean))
+    return clean
+
+
+def _repairable(c: TestCandidate) -> bool:
+    """A failed candidate the engine is asked to repair in the next round."""
+    return c.status in FAILURE_STATUSES and bool(c.details.get("feedback")) and \
+        not c.details.get("carried_over")
 
 
 def _test_ids_by_candidate(test_file: TestFile) -> dict[str, list[str]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -73,6 +75,8 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, inclu
     from ..metrics import Metrics
     from ..pipeline import Pipeline
     from ..progress import ProgressView
+    from ..sandbox import announce
+    from ..state import ProjectLock
 
     checked = check_paths(paths)
     config = load_config(checked[0], {
@@ -94,6 +98,10 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, inclu
         raise ConfigError("the llm engine needs a model", code="TG105",
                           hint="pass --model (e.g. openai/gpt-5-mini) or `testgen config set "
                                "llm.model …`; or use --engine offline")
+    if engine_name == "llm" and not dry_run:
+        from ..config import check_endpoint_trust
+
+        check_endpoint_trust(config)  # a project file never redirects the key unconfirmed
     groups = project_groups(checked, plugins)
     inventories = []
     for _root, group in groups:
@@ -120,16 +128,26 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, inclu
         for inventory, metrics in inventories:
             options = _options(config, engine_name, model_name, dry_run, validate, force,
                                inventory.project.root)
-            with ProgressView(enabled=None if not obj.get("quiet") else False) as progress:
-                pipeline = Pipeline(plugins, inventory, options, engine_obj, metrics,
-                                    progress=progress)
-                result = pipeline.run()
-            data = result.to_dict(metrics.run_id)
-            if dry_run:
-                data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) \
-                    if engine_name == "llm" else None
-            else:
-                metrics.write(inventory.project.root)
+            with ExitStack() as stack:
+                if not dry_run:
+                    # One run per project at a time; also the early check that the project
+                    # is writable.
+                    stack.enter_context(ProjectLock(
+                        inventory.project.root,
+                        wait=float(os.environ.get("TESTGEN_LOCK_WAIT", 600)),
+                        notify=lambda message: click.echo(message, err=True)))
+                    if not obj.get("quiet") and not results:
+                        announce(lambda message: click.echo(message, err=True))
+                with ProgressView(enabled=None if not obj.get("quiet") else False) as progress:
+                    pipeline = Pipeline(plugins, inventory, options, engine_obj, metrics,
+                                        progress=progress)
+                    result = pipeline.run()
+                data = result.to_dict(metrics.run_id)
+                if dry_run:
+                    data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) \
+                        if engine_name == "llm" else None
+                else:
+                    metrics.write(inventory.project.root)
             reports.append(data)
             results.append(result)
             if result.interrupted:
@@ -142,7 +160,9 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, inclu
     if fatal is not None:  # no request of the run succeeded: auth or connectivity (exit 3)
         raise fatal
     if any(r.interrupted for r in results):
-        sys.exit(130)
+        from .. import signals
+
+        sys.exit(signals.exit_status())
     if not dry_run and (any(r.refused() for r in results)
                         or all(r.nothing_kept() for r in results)):
         sys.exit(1)  # nothing could be kept, or kept tests could not be written

@@ -46,6 +46,10 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
         with metrics.phase("scan+parse"):
             inventory = collect(group, plugins, config, recursive=recursive, include=include,
                                 exclude=exclude, light=True)
+        if inventory.files:
+            from ..sandbox import announce
+
+            announce(lambda message: click.echo(message, err=True))
         with metrics.phase("run"):
             runs = run_existing(inventory, plugins, timeout=timeout or 600.0)
         report = validation_report(inventory, runs, min_coverage=min_coverage,
