@@ -102,6 +102,9 @@ LANGUAGE_KEYS: dict[str, Key] = {
     "framework": Key(str, None, "test framework for this language", nullable=True),
     "test_types": Key(list, None, "test types for this language", nullable=True,
                       item_choices=TEST_TYPES),
+    "interpreter": Key(str, None, "interpreter (or environment directory) that runs the "
+                       "project's code; relative paths are from the project root",
+                       nullable=True),
 }
 
 

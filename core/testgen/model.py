@@ -52,6 +52,9 @@ class LanguageInfo:
     """Files that mark a project root for this language (``("go.mod",)``)."""
     ignore_dirs: tuple[str, ...] = ()
     """Extra directories never scanned (``("testdata",)``), on top of the global ignores."""
+    package_markers: tuple[str, ...] = ()
+    """Files that make a directory part of a package above it (``("__init__.py",)``): the
+    project root of a file is never such a directory, so its import name stays whole."""
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,12 @@ class Workspace:
     cache_dir: Path | None = None
     """A persistent per-user cache directory plugins may use (e.g. a shared build target)."""
     launches: int = 0
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """The ``languages.<name>`` sections of the effective configuration, keyed by language."""
+
+    def language_settings(self, language: str) -> Mapping[str, Any]:
+        """Settings for one language (``interpreter``, ``framework``), empty when unset."""
+        return self.settings.get(language) or {}
 
     def run(self, argv: Sequence[str], *, cwd: Path | None = None, timeout: float | None = None,
             env: Mapping[str, str] | None = None, memory_mb: int | None = 2048,
@@ -424,6 +433,9 @@ class RunResult:
     duration: float = 0.0
     error: str = ""
     """Set when the runner itself failed (could not start, crashed, collected nothing)."""
+    environment: str = ""
+    """What ran the code, for the report: the interpreter or toolchain and why it was chosen
+    (``/proj/.venv/bin/python 3.12 (the project's .venv)``)."""
 
     def outcome(self, test_id: str) -> TestOutcome | None:
         for test in self.tests:

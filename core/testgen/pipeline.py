@@ -122,6 +122,8 @@ class GenerateResult:
     interrupted: bool = False
     plan: list[dict[str, Any]] = field(default_factory=list)
     baseline_errors: dict[str, str] = field(default_factory=dict)
+    environments: dict[str, str] = field(default_factory=dict)
+    """Language → what ran its code (``RunResult.environment`` of the baseline run)."""
 
     def candidates(self) -> Iterable[TestCandidate]:
         for work in self.files:
@@ -180,7 +182,8 @@ class GenerateResult:
             "summary": {**self.counts(), "files_written": len(self.written()),
                         "files": len(self.files)},
             "written": self.written(), "files": files, "plan": self.plan,
-            "baseline_errors": self.baseline_errors, "cost": self.engine_stats,
+            "baseline_errors": self.baseline_errors, "environments": self.environments,
+            "cost": self.engine_stats,
         }
 
 
@@ -256,6 +259,8 @@ class Pipeline:
             result.interrupted = True
         result.engine_stats = self.engine.stats.to_dict()
         result.baseline_errors = {k: v.error for k, v in self._baseline.items() if v.error}
+        result.environments = {k: v.environment for k, v in self._baseline.items()
+                               if v.environment}
         self._count(result)
         return result
 
@@ -348,6 +353,7 @@ class Pipeline:
         for _ in range(count):
             workspace = stack.enter_context(shadow_workspace(
                 self.root, timeout=self.options.timeout))
+            workspace.settings = self.inventory.project.settings
             self._remove_generated(workspace)
             self._workspaces.append(workspace)
 

@@ -116,7 +116,7 @@ class ValidationReport:
             "failures": self.failures(),
             "languages": {lang: {"framework": self.inventory.frameworks[lang].name,
                                  "tests": len(run.tests), "duration_s": round(run.duration, 3),
-                                 "error": run.error}
+                                 "error": run.error, "environment": run.environment}
                           for lang, run in self.runs.items()},
             "files": files,
             "functions": [{"name": f.name, "file": f.file, "line": f.line,
@@ -132,6 +132,7 @@ def run_existing(inventory: Inventory, plugins: Plugins, *, timeout: float,
     wanted = list(languages or inventory.frameworks)
     runs: dict[str, RunResult] = {}
     with shadow_workspace(inventory.project.root, timeout=timeout) as workspace:
+        workspace.settings = inventory.project.settings
         for language in wanted:
             framework = inventory.frameworks[language]
             runs[language] = plugins.run(language, framework, [], workspace, True)

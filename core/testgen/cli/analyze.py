@@ -9,6 +9,7 @@ import click
 from . import context_obj
 from .common import (check_paths, emit, load_config, load_plugins, merged, parse_shard,
                      path_options, project_groups, report_options, shard_option)
+from .environment import interpreter_flags, interpreter_options
 
 
 @click.command()
@@ -23,12 +24,13 @@ from .common import (check_paths, emit, load_config, load_plugins, merged, parse
                    "the configured model.")
 @click.option("--model", default=None, help="Model for --cost-estimate (default: llm.model).")
 @shard_option
+@interpreter_options
 @report_options
 @click.pass_context
-def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
-            exclude: tuple[str, ...], detail: str, coverage: bool, cost_estimate: bool,
-            model: str | None, shard: str | None, fmt: str | None,
-            report_file: Path | None) -> None:
+def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
+            include: tuple[str, ...], exclude: tuple[str, ...], detail: str, coverage: bool, cost_estimate: bool,
+            model: str | None, shard: str | None, python_interpreter: Path | None,
+            fmt: str | None, report_file: Path | None) -> None:
     """Show the definitions of a project, which have tests, and what to generate first.
 
     \b
@@ -43,7 +45,8 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, includ
     from ..suite import run_existing
 
     paths_checked = check_paths(paths)
-    config = load_config(paths_checked[0], {"llm.model": model})
+    config = load_config(paths_checked[0], {"llm.model": model, **interpreter_flags(
+        {"python_interpreter": python_interpreter})})
     plugins = load_plugins()
     reports = []
     for _root, group in project_groups(paths_checked, plugins):

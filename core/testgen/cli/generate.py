@@ -13,6 +13,7 @@ import click
 from . import context_obj
 from .common import (check_paths, emit, load_config, load_plugins, merged, parse_shard,
                      path_options, project_groups, report_options, shard_option)
+from .environment import interpreter_flags, interpreter_options
 
 TYPES = ["unit", "edge-cases", "negative", "table-driven", "integration", "regression"]
 log = logging.getLogger("testgen.cli")
@@ -51,15 +52,17 @@ log = logging.getLogger("testgen.cli")
 @click.option("--timeout", type=click.FloatRange(1), default=None,
               help="Seconds per probe or test-runner launch  [default: 60]")
 @shard_option
+@interpreter_options
 @report_options
 @click.pass_context
-def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
-             exclude: tuple[str, ...], test_types: tuple[str, ...], output_dir: str | None,
+def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
+             include: tuple[str, ...], exclude: tuple[str, ...], test_types: tuple[str, ...], output_dir: str | None,
              framework: str | None, engine: str | None, model: str | None, dry_run: bool,
              validate: bool, parallel: int | None, repeat: int | None,
              keep_no_gain: bool | None, force: bool, max_repairs: int | None,
              budget_usd: float | None, timeout: float | None, shard: str | None,
-             fmt: str | None, report_file: Path | None) -> None:
+             python_interpreter: Path | None, fmt: str | None,
+             report_file: Path | None) -> None:
     """Generate tests for the code under --path and keep only those that compile, pass
     every run and add coverage. Your files are never edited: tests go into dedicated
     generated files.
@@ -85,6 +88,7 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, inclu
         "generation.repeat": repeat, "generation.keep_no_gain": keep_no_gain or None,
         "generation.max_repairs": max_repairs, "generation.budget_usd": budget_usd,
         "generation.timeout": timeout, "output.dir": output_dir,
+        **interpreter_flags({"python_interpreter": python_interpreter}),
     })
     obj = context_obj(ctx)
     plugins = load_plugins()

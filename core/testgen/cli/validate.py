@@ -9,6 +9,7 @@ import click
 
 from .common import (check_paths, emit, load_config, load_plugins, merged, path_options,
                      project_groups, report_options)
+from .environment import interpreter_flags, interpreter_options
 
 
 @click.command()
@@ -20,10 +21,13 @@ from .common import (check_paths, emit, load_config, load_plugins, merged, path_
 @click.option("--report-gaps", is_flag=True, help="List uncovered line ranges per file.")
 @click.option("--timeout", type=click.FloatRange(1), default=None,
               help="Seconds the suite may run per language  [default: 600].")
+@interpreter_options
 @report_options
-def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...], exclude: tuple[str, ...],
+def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
+             exclude: tuple[str, ...],
              min_coverage: float | None, fail_on_missing_tests: bool, report_gaps: bool,
-             timeout: float | None, fmt: str | None, report_file: Path | None) -> None:
+             timeout: float | None, python_interpreter: Path | None, fmt: str | None,
+             report_file: Path | None) -> None:
     """Run the project's existing tests with coverage; report per file and per function.
 
     The suite runs in a shadow copy of the project: nothing it writes lands in your tree.
@@ -38,7 +42,8 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
     from ..suite import run_existing, validation_report
 
     paths_checked = check_paths(paths)
-    config = load_config(paths_checked[0])
+    config = load_config(paths_checked[0],
+                         interpreter_flags({"python_interpreter": python_interpreter}))
     plugins = load_plugins()
     reports, failed = [], False
     for _root, group in project_groups(paths_checked, plugins):

@@ -120,6 +120,8 @@ def validate(data: dict[str, Any], out: Console) -> None:
         out.print(f"[yellow]{len(missing)} definition(s) no test executes:[/] "
                   + ", ".join(missing[:12]) + (" …" if len(missing) > 12 else ""))
     for language, info in data["languages"].items():
+        if info.get("environment"):
+            out.print(f"{language} ran with {info['environment']}")
         if info["error"]:
             out.print(f"[red]{language}[/]: {info['error']}")
     if data["failures"]:
@@ -197,6 +199,8 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
     written = data["written"]
     if written:
         out.print("[green]wrote[/] " + ", ".join(written))
+    for language, environment in data.get("environments", {}).items():
+        out.print(f"{language} ran with {environment}")
     for language, error in data.get("baseline_errors", {}).items():
         out.print(f"[yellow]note[/] existing {language} suite: {error}")
     if data["interrupted"]:

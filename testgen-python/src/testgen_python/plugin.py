@@ -27,6 +27,7 @@ LANGUAGE_INFO = LanguageInfo(
     toolchain=(),  # runs with the project's interpreter (or the one running TestGen)
     manifests=("pyproject.toml", "setup.py", "setup.cfg"),
     ignore_dirs=(".eggs", "site-packages", "htmlcov"),
+    package_markers=("__init__.py",),
 )
 
 
