@@ -258,6 +258,8 @@ def _jest(node: str, files: list[str], workspace: Workspace, coverage: bool,
         env["NODE_OPTIONS"] = extra
     argv = [node, str(binary), "--ci", "--json", f"--outputFile={report}", "--colors=false",
             "--watchman=false"]
+    cache = (workspace.cache_dir or workspace.scratch) / "jest-cache"
+    argv.append(f"--cacheDirectory={cache}")
     if coverage:
         argv += ["--coverage", "--coverageProvider=v8", "--coverageReporters=json",
                  f"--coverageDirectory={scratch / 'coverage'}"]
@@ -277,6 +279,8 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
     env = {"CI": "true", "FORCE_COLOR": "0"}  # vitest transforms TypeScript itself
     argv = [node, str(binary), "run", "--reporter=json", f"--outputFile={report}",
             "--watch=false"]
+    # vitest keeps its results cache in node_modules/.vite, which is the user's (linked).
+    argv.append("--cache=false")
     has_coverage = find_node_package("@vitest/coverage-v8", workspace.root) is not None
     if coverage and has_coverage:
         argv += ["--coverage.enabled=true", "--coverage.provider=v8",
@@ -284,8 +288,15 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
     argv += files
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
                             memory_mb=None)
-    return _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
-                      workspace, coverage and has_coverage)
+    result = _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
+                        workspace, coverage and has_coverage)
+    if coverage and not has_coverage:
+        version = str(_read_json(package / "package.json").get("version", "")) \
+            if _read_json(package / "package.json") else ""
+        result.coverage_note = (
+            "vitest measures coverage only with @vitest/coverage-v8, which is not installed; "
+            f"`npm install --save-dev @vitest/coverage-v8{'@' + version if version else ''}`")
+    return result
 
 
 def _has_babel_config(root: Path) -> bool:
