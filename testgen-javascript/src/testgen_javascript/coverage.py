@@ -193,3 +193,52 @@ def _relative(path: Path, root: Path) -> str | None:
     if text.startswith("node_modules/") or "/node_modules/" in text:
         return None
     return text
+
+
+def read_per_test(directory: Path, root: Path, wanted: Any
+                  ) -> tuple[dict[tuple[str, str], dict[str, frozenset[int]]],
+                             dict[str, FileCoverage]]:
+    """Per-test coverage written by ``js/per-test-coverage.cjs``.
+
+    Returns ``{(test file, test name): {source: lines}}`` and the coverage of the whole run
+    (the union of every record, inside tests or not), both project-relative.
+    """
+    per_test: dict[tuple[str, str], dict[str, set[int]]] = {}
+    whole: dict[str, set[int]] = {}
+    texts: dict[str, str | None] = {}
+    if not directory.is_dir():
+        return {}, {}
+    for report in sorted(directory.glob("*.jsonl")):
+        for line in report.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            test = record.get("test")
+            name = " > ".join(test) if isinstance(test, list) else test
+            key = (_relative(Path(record["file"]), root) or "", str(name)) \
+                if name is not None and record.get("file") else None
+            lines_by_file = per_test.setdefault(key, {}) if key else None
+            for url, ranges in record.get("scripts", []):
+                path = url_to_path(url)
+                rel = _relative(path, root) if path is not None else None
+                if rel is None or not wanted(rel):
+                    continue
+                if rel not in texts:
+                    try:
+                        texts[rel] = (root / rel).read_text(encoding="utf-8")
+                    except OSError:
+                        texts[rel] = None
+                text = texts[rel]
+                if text is None:
+                    continue
+                covered = covered_by_ranges(text, rel, [tuple(r) for r in ranges])
+                whole.setdefault(rel, set()).update(covered)
+                if lines_by_file is not None:
+                    lines_by_file.setdefault(rel, set()).update(covered)
+    frozen = {key: {rel: frozenset(lines) for rel, lines in files.items()}
+              for key, files in per_test.items()}
+    total = {rel: FileCoverage(file=rel, statements=statement_lines(texts[rel] or "", rel),
+                               covered=frozenset(lines))
+             for rel, lines in whole.items()}
+    return frozen, total

@@ -18,18 +18,20 @@ import json
 import os
 import shlex
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
 from testgen.model import FileCoverage, Framework, ProcessResult, RunResult, TestFile, \
     TestOutcome, Workspace
 
-from .coverage import coverage_from_istanbul, coverage_from_v8
+from .coverage import coverage_from_istanbul, coverage_from_v8, merge, read_per_test
 from .paths import TEST_SUFFIXES
 from .project import SUFFIXES, find_node_package, find_package, require_node
 from .runtime import harness_file, node_options, typescript_env
 
 RUN_TIMEOUT = 300.0
+PER_TEST = "per-test-coverage.cjs"
 TS_RUNNER_FLAGS = {"tsx", "tsx/esm", "tsx/cjs", "ts-node/register", "ts-node/esm",
                    "@swc-node/register", "esbuild-register"}
 
@@ -113,16 +115,42 @@ def _node_test(node: str, files: list[str], workspace: Workspace, coverage: bool
                scratch: Path) -> RunResult:
     report = scratch / "node-test.jsonl"
     flags, targets = (_script_arguments(workspace) if not files else ([], files))
-    env = _env(workspace)
+    per_test = coverage and bool(files)
+    env = _env(workspace, f"--require={harness_file(PER_TEST)}" if per_test else "")
     if coverage:
         env["NODE_V8_COVERAGE"] = str(scratch / "v8")
+    if per_test:
+        env.update(_per_test_env(workspace, scratch), TESTGEN_PER_TEST_NODE_TEST="1")
     argv = [node, *flags, "--test-reporter", harness_file("node-test-reporter.mjs").as_uri(),
             "--test-reporter-destination", str(report), "--test", *targets]
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
                             memory_mb=None)
     tests, errors = _read_node_report(report, workspace.root)
     cov = coverage_from_v8(scratch / "v8", workspace.root, _wanted) if coverage else {}
+    if per_test:
+        tests = _with_per_test(tests, cov, scratch, workspace)
     return _result(process, tests, cov, coverage, errors)
+
+
+def _per_test_env(workspace: Workspace, scratch: Path) -> dict[str, str]:
+    directory = scratch / "per-test"
+    directory.mkdir(parents=True, exist_ok=True)
+    return {"TESTGEN_PER_TEST_DIR": str(directory),
+            "TESTGEN_PER_TEST_ROOT": workspace.root.resolve().as_uri()}
+
+
+def _with_per_test(tests: list[TestOutcome], cov: dict[str, FileCoverage], scratch: Path,
+                   workspace: Workspace) -> list[TestOutcome]:
+    """Each test's own lines from ``js/per-test-coverage.cjs``; the whole run's coverage is
+    completed with them (taking per-test counts resets what NODE_V8_COVERAGE sees)."""
+    per_test, whole = read_per_test(scratch / "per-test", workspace.root, _wanted)
+    merge(cov, whole)
+    found = []
+    for test in tests:
+        rel, _, name = test.test_id.partition("::")
+        lines = per_test.get((rel, name))
+        found.append(replace(test, covered=lines) if lines is not None else test)
+    return found
 
 
 def _script_arguments(workspace: Workspace) -> tuple[list[str], list[str]]:
@@ -201,10 +229,14 @@ def _mocha(node: str, files: list[str], workspace: Workspace, coverage: bool,
         binary = package / "bin" / "_mocha"
     report = scratch / "mocha.json"
     env = _env(workspace)
+    per_test = coverage and bool(files)
     if coverage:
         env["NODE_V8_COVERAGE"] = str(scratch / "v8")
+    if per_test:
+        env.update(_per_test_env(workspace, scratch))
     argv = [node, str(binary), "--reporter", "json", "--reporter-option", f"output={report}",
-            "--no-color", *files]
+            "--no-color", *(["--require", str(harness_file(PER_TEST))] if per_test else []),
+            *files]
     if any(f.endswith((".ts", ".mts", ".tsx")) for f in files):
         argv[2:2] = ["--extension", "ts"]
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
@@ -232,6 +264,8 @@ def _mocha(node: str, files: list[str], workspace: Workspace, coverage: bool,
                 errors.append(f"{failure.get('fullTitle')}: "
                               f"{(failure.get('err') or {}).get('message')}")
     cov = coverage_from_v8(scratch / "v8", workspace.root, _wanted) if coverage else {}
+    if per_test:
+        tests = _with_per_test(tests, cov, scratch, workspace)
     return _result(process, tests, cov, coverage, errors)
 
 
