@@ -239,3 +239,38 @@ def summary_text(root: Path, data: dict) -> str:
     buffer = StringIO()
     text.generate(data, Console(file=buffer, width=200, no_color=True))
     return buffer.getvalue()
+
+
+COUNTER = {"src/counter.js": "export function inc(x) {\n  if (x > 100) {\n    return 100;\n  }\n"
+                             "  return x + 1;\n}\n\nexport function dec(x) {\n  if (x < 0) {\n"
+                             "    return 0;\n  }\n  return x - 1;\n}\n"}
+
+
+@pytest.mark.parametrize("framework", ["node:test", "mocha"])
+def test_the_keep_rule_is_per_test_tests_of_covered_code_add_nothing(tmp_path, kit, framework):
+    files = dict(COUNTER)
+    if framework == "mocha":
+        files["test/inc.test.js"] = (
+            "import assert from 'node:assert/strict';\nimport { inc } from '../src/counter.js';\n"
+            "describe('inc', () => {\n  it('counts', () => assert.equal(inc(1), 2));\n"
+            "  it('caps', () => assert.equal(inc(500), 100));\n});\n")
+        scripts = {"test": "mocha"}
+    else:
+        files["test/inc.test.js"] = (
+            "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\n"
+            "import { inc } from '../src/counter.js';\n"
+            "test('counts', () => assert.equal(inc(1), 2));\n"
+            "test('caps', () => assert.equal(inc(500), 100));\n")
+        scripts = {"test": "node --test test/"}
+    root = project(tmp_path, "counter", {"name": "counter", "type": "module",
+                                         "scripts": scripts}, files)
+    if framework == "mocha":
+        (root / "node_modules").symlink_to(kit.deps_for("mocha"), target_is_directory=True)
+    done, data = generate(root, "src/counter.js")
+    assert done.returncode == 0, done.stdout + done.stderr
+    statuses = {}
+    for c in data["files"][0]["candidates"]:
+        statuses.setdefault(c["definition"].rpartition("::")[2], set()).add(c["status"])
+    assert statuses["inc"] == {"no-gain"}  # the suite already runs every line of inc
+    assert "kept" in statuses["dec"]
+    assert all("new line(s)" in c["reason"] for c in kept(data))
