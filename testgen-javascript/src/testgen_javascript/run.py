@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import shlex
 import shutil
 from dataclasses import replace
@@ -57,10 +58,17 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
 # --------------------------------------------------------------------------- helpers
 
 
+# Files coverage tools leave out by default besides *.test.* (nyc's and c8's exclude list):
+# `test.js`, `test-x.js`, `x-test.js`, tool configuration.
+NOT_SOURCE = re.compile(r"(?:test(?:-[^/]*)?|[^/]*-test|[^/]*\.config|\.[a-z]+rc)"
+                        r"\.(?:[cm]?[jt]s|[jt]sx)$")
+
+
 def is_test_path(rel: str) -> bool:
     parts = rel.split("/")
     return rel.endswith(TEST_SUFFIXES) or any(p in ("__tests__", "test", "tests")
-                                              for p in parts[:-1])
+                                              for p in parts[:-1]) \
+        or NOT_SOURCE.fullmatch(parts[-1]) is not None
 
 
 def _wanted(rel: str) -> bool:
