@@ -274,3 +274,17 @@ def test_the_keep_rule_is_per_test_tests_of_covered_code_add_nothing(tmp_path, k
     assert statuses["inc"] == {"no-gain"}  # the suite already runs every line of inc
     assert "kept" in statuses["dec"]
     assert all("new line(s)" in c["reason"] for c in kept(data))
+
+
+def test_typescript_path_aliases_from_tsconfig_resolve_when_probing_and_running(tmp_path):
+    root = project(tmp_path, "aliases", {"name": "aliases", "type": "module"}, {
+        "tsconfig.json": '{\n  // paths as a project sets them\n  "compilerOptions": {\n'
+                         '    "baseUrl": ".",\n    "paths": { "@/*": ["src/*"] },\n  },\n}\n',
+        "src/lib/math.ts": "export function twice(x: number): number {\n  return x * 2;\n}\n",
+        "src/quad.ts": "import { twice } from '@/lib/math';\n\n"
+                       "export function quad(x: number): number {\n  return twice(twice(x));\n}\n",
+    })
+    done, data = generate(root, "src/quad.ts")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert kept_names(data) == {"quad"}
+    assert "TG211" not in done.stderr

@@ -100,7 +100,10 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     return probes
 
 
-MISSING_PACKAGE = re.compile(r"Cannot find (?:package|module) '((?:@[^/'\\]+/)?[^./'\\][^/'\\]*)")
+# An npm package name (not a relative path, a `#subpath` import or an `@/alias`).
+MISSING_PACKAGE = re.compile(
+    r"Cannot find (?:package|module) '((?:@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*)(?:/[^']*)?'",
+    re.IGNORECASE)
 
 
 def _raise_if_dependency_missing(load_error: str, workspace: Workspace, rel: str) -> None:
