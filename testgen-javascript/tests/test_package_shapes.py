@@ -288,3 +288,19 @@ def test_typescript_path_aliases_from_tsconfig_resolve_when_probing_and_running(
     assert done.returncode == 0, done.stdout + done.stderr
     assert kept_names(data) == {"quad"}
     assert "TG211" not in done.stderr
+
+
+def test_a_package_shipping_only_dist_gets_tests_whose_coverage_is_measured(tmp_path):
+    root = project(tmp_path, "distonly", {"name": "slug", "main": "dist/index.js"},
+                   {"dist/index.js": COMPILED_DEFAULT,
+                    "test/slug.test.js": "const { test } = require('node:test');\n"
+                                         "const assert = require('node:assert/strict');\n"
+                                         "const slugify = require('../dist/index.js');\n"
+                                         "test('refuses numbers', () => "
+                                         "assert.throws(() => slugify(42), TypeError));\n"})
+    done, data = generate(root, "dist/index.js")
+    assert done.returncode == 0, done.stdout + done.stderr
+    entry = data["files"][0]
+    assert entry["coverage"]["before"] > 0  # the project's own test ran dist/ in the copy
+    assert entry["coverage"]["after"] > entry["coverage"]["before"]
+    assert kept_names(data) == {"slugify"}

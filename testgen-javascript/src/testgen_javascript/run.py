@@ -73,7 +73,7 @@ def is_test_path(rel: str) -> bool:
 
 def _wanted(rel: str) -> bool:
     return rel.endswith(SUFFIXES) and not is_test_path(rel) and not rel.endswith(".d.ts") \
-        and not rel.startswith(("coverage/", "dist/", "build/"))
+        and not rel.startswith("coverage/")  # dist/, lib/: what many packages ship and test
 
 
 def _rel(path: str | Path, root: Path) -> str:
