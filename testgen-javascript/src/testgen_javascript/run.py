@@ -111,9 +111,21 @@ def _env(workspace: Workspace, extra_node_options: str = "") -> dict[str, str]:
     options = node_options(env, extra_node_options)
     if options:
         env["NODE_OPTIONS"] = options
-    env["CI"] = "true"
-    env["FORCE_COLOR"] = "0"
+    env.update(_quiet_env(workspace))
     return env
+
+
+def _tool_cache(workspace: Workspace) -> Path:
+    return workspace.cache_dir / "javascript" if workspace.cache_dir else workspace.scratch
+
+
+def _quiet_env(workspace: Workspace) -> dict[str, str]:
+    """CI mode, no colours, and tool caches in TestGen's directory: node_modules is linked
+    from the user's tree, so node_modules/.cache would be written there (find-cache-dir users
+    such as babel-loader and ava honour CACHE_DIR; @babel/register BABEL_CACHE_PATH)."""
+    cache = _tool_cache(workspace)
+    return {"CI": "true", "FORCE_COLOR": "0", "CACHE_DIR": str(cache / "node-tools"),
+            "BABEL_CACHE_PATH": str(cache / "babel-register.json")}
 
 
 # --------------------------------------------------------------------------- node:test
@@ -295,12 +307,12 @@ def _jest(node: str, files: list[str], workspace: Workspace, coverage: bool,
     pkg = find_package(workspace.root, stop=workspace.root)
     if pkg.module_type == "module" and not _has_babel_config(workspace.root):
         extra = "--experimental-vm-modules"  # jest runs native ES modules only with this
-    env = {"CI": "true", "FORCE_COLOR": "0"}  # jest transforms TypeScript itself
+    env = _quiet_env(workspace)  # jest transforms TypeScript itself
     if extra:
         env["NODE_OPTIONS"] = extra
     argv = [node, str(binary), "--ci", "--json", f"--outputFile={report}", "--colors=false",
             "--watchman=false"]
-    cache = (workspace.cache_dir or workspace.scratch) / "jest-cache"
+    cache = _tool_cache(workspace) / "jest"
     argv.append(f"--cacheDirectory={cache}")
     if coverage:
         argv += ["--coverage", "--coverageProvider=v8", "--coverageReporters=json",
@@ -318,7 +330,7 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
     package = find_node_package("vitest", workspace.root)
     binary = package / "vitest.mjs"
     report = scratch / "vitest.json"
-    env = {"CI": "true", "FORCE_COLOR": "0"}  # vitest transforms TypeScript itself
+    env = _quiet_env(workspace)  # vitest transforms TypeScript itself
     argv = [node, str(binary), "run", "--reporter=json", f"--outputFile={report}",
             "--watch=false"]
     # vitest keeps its results cache in node_modules/.vite, which is the user's (linked).
