@@ -94,6 +94,9 @@ class Framework:
     reason: str = ""
     """Why it was chosen (``"requested"``, ``"pyproject.toml uses pytest"``)."""
     details: Mapping[str, Any] = field(default_factory=dict)
+    run_hint: str = ""
+    """How to run the generated tests when the project's own test command does not (no test
+    script, or one that runs another framework); the summary shows it. Empty: it does."""
 
 
 # --------------------------------------------------------------------------- sources
@@ -429,6 +432,9 @@ class RunResult:
     coverage_available: bool = True
     """False when no coverage tool is available; the keep rule then drops its coverage
     criterion and the report says so."""
+    coverage_note: str = ""
+    """Why coverage could not be measured, and what would make it measurable (shown in the
+    summary when ``coverage_available`` is False)."""
     output: str = ""
     duration: float = 0.0
     error: str = ""

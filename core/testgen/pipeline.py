@@ -71,6 +71,7 @@ class FileWork:
     kept_lines: set[int] = field(default_factory=set)
     baseline: FileCoverage | None = None
     coverage_available: bool = True
+    coverage_note: str = ""
     final_coverage: FileCoverage | None = None
     launches: int = 0
     worker: int = 0
@@ -160,7 +161,10 @@ class GenerateResult:
                 "launches": work.launches,
                 "definitions": [d.qualname for d in work.pending],
                 "candidates": [_candidate_dict(c) for c in work.candidates],
+                "run_hint": work.framework.run_hint,
             }
+            if not work.coverage_available:
+                entry["coverage_note"] = work.coverage_note or "no coverage tool"
             if work.final_coverage is not None or work.baseline is not None:
                 statements = (work.final_coverage or work.baseline).statements
                 before = set(work.baseline.covered) if work.baseline else set()
@@ -653,6 +657,7 @@ class Pipeline:
               stable: list[TestCandidate], baseline: FileCoverage | None) -> None:
         target = work.source.rel_path
         work.coverage_available = run.coverage_available
+        work.coverage_note = run.coverage_note
         covered_before = set(baseline.covered) if baseline else set()
         covered_before |= work.kept_lines
         if not run.coverage_available:

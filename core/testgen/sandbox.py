@@ -57,7 +57,9 @@ CREDENTIAL_PATHS = (
 
 # Dependency directories that are linked into the shadow copy instead of copied.
 LINKED_DIRS = frozenset({"node_modules", ".venv", "venv", "vendor"})
-COPY_SKIP = frozenset(GLOBAL_IGNORES - LINKED_DIRS) | {".testgen"}
+# dist/ and build/ are not scanned for sources, but they are copied: they hold the code many
+# packages ship (a `main` pointing into dist/), which their tests and the probes import.
+COPY_SKIP = frozenset(GLOBAL_IGNORES - LINKED_DIRS - {"dist", "build"}) | {".testgen"}
 
 OUTPUT_LIMIT = 2_000_000  # characters kept of each stream
 SHADOW_PREFIX = "testgen-"

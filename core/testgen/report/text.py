@@ -201,6 +201,16 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
         out.print("[green]wrote[/] " + ", ".join(written))
     for language, environment in data.get("environments", {}).items():
         out.print(f"{language} ran with {environment}")
+    for f in data["files"]:
+        if "coverage_note" in f:
+            kept = sum(1 for c in f["candidates"] if c["status"] == "kept")
+            out.print(f"[yellow]note[/] coverage of {f['source']} could not be measured "
+                      f"({f['coverage_note']}): {kept} kept test(s) pass every run but were "
+                      "not checked for a coverage gain")
+    hints = sorted({f["run_hint"] for f in data["files"]
+                    if f.get("run_hint") and f["test_file"] in written})
+    for hint in hints:
+        out.print(f"run the written tests with: {hint}")
     for language, error in data.get("baseline_errors", {}).items():
         out.print(f"[yellow]note[/] existing {language} suite: {error}")
     if data["interrupted"]:
