@@ -18,8 +18,8 @@ from testgen.model import Definition, Probe, Workspace
 from . import harness
 from .imports import spec_name
 from .pkgindex import package_index
-from .toolchain import (COMPILE_TIMEOUT, go_env, package_in_workspace, parse_diagnostics,
-                        require_go, resolve_path)
+from .toolchain import (COMPILE_TIMEOUT, go_env, no_module_error, package_in_workspace,
+                        parse_diagnostics, require_go, resolve_path)
 
 CASE_TIMEOUT_MS = 2000
 MAX_RESUMES = 4
@@ -34,7 +34,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     rel_file = definitions[0].file
     pkg = package_in_workspace(workspace, rel_file)
     if pkg is None:
-        return [_skipped(d, "no go.mod above this file (run `go mod init`)") for d in definitions]
+        raise no_module_error(rel_file, workspace.project_root)
     index = package_index(pkg.directory)
     file_specs = list(definitions[0].imports)
     file_imports = {}

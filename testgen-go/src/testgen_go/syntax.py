@@ -73,13 +73,12 @@ def extract(parsed: ParsedFile) -> list[Definition]:
         if fn.name == "_" or not fn.name:
             continue
         definitions.append(_definition(fn, source, decls.package, import_specs, base_details,
-                                       index, package_vars, excluded, module is not None))
+                                       index, package_vars, excluded))
     return definitions
 
 
 def _definition(fn: FuncInfo, source: SourceFile, package: str, imports: tuple[str, ...],
-                base: dict, index, package_vars: set[str], excluded: str,
-                has_module: bool) -> Definition:
+                base: dict, index, package_vars: set[str], excluded: str) -> Definition:
     node = fn.node
     body = node.child_by_field_name("body")
     signature = source.text.encode()[node.start_byte:body.start_byte if body is not None
@@ -114,8 +113,6 @@ def _definition(fn: FuncInfo, source: SourceFile, package: str, imports: tuple[s
         testable, reason = False, "init functions cannot be called"
     elif fn.name == "main" and not fn.is_method and package == "main":
         testable, reason = False, "main runs the program; test the functions it calls"
-    elif not has_module:
-        testable, reason = False, "no go.mod above this file (run `go mod init`)"
     used = identifiers(body) if body is not None else set()
     qual = fn.qualname
     pattern = (r"\." if fn.is_method else r"\b") + re.escape(fn.name) + r"(\[[^\]]*\])?\("

@@ -31,6 +31,16 @@ def require_go(purpose: str) -> str:
     return found
 
 
+def no_module_error(rel_file: str, project_root: Path) -> InputError:
+    """TG206: a Go file outside any module cannot be built, probed or tested."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", project_root.name.lower()).strip("-") or "app"
+    return InputError(
+        f"{rel_file}: no go.mod at or above this file, so Go cannot build or test it",
+        code="TG206",
+        hint=f"make the project a Go module: `cd {project_root} && go mod init "
+             f"example.com/{name} && go mod tidy`, then run TestGen again")
+
+
 def gofmt(text: str) -> str | None:
     """``text`` formatted (and simplified, ``-s``) by gofmt, or ``None`` when gofmt is missing
     or rejects it."""
