@@ -13,6 +13,7 @@ from testgen.errors import InputError
 from testgen.model import Workspace
 
 from .gomod import Module, find_module
+from .layout import module_env
 
 GO_HINT = "install Go 1.21+ from https://go.dev/dl and make sure `go` is on PATH"
 COMPILE_TIMEOUT = 240.0
@@ -85,7 +86,8 @@ def package_in_workspace(workspace: Workspace, rel_file: str) -> PackageRef | No
 
 
 def go_env(workspace: Workspace) -> dict[str, str]:
-    """Environment for ``go`` inside the sandbox: shared build cache, no VCS stamping."""
+    """Environment for ``go`` inside the sandbox: shared build cache, no VCS stamping, and
+    module references that lead out of the project resolved (see :mod:`.layout`)."""
     flags = os.environ.get("GOFLAGS", "").split()
     if not any(f.startswith("-buildvcs") for f in flags):
         flags.append("-buildvcs=false")
@@ -94,6 +96,9 @@ def go_env(workspace: Workspace) -> dict[str, str]:
            "GOPROXY": os.environ.get("GOPROXY", "https://proxy.golang.org,direct")}
     if "GOCACHE" not in os.environ and "HOME" not in os.environ:
         env["GOCACHE"] = str((workspace.cache_dir or workspace.scratch) / "go-build")
+    if "GOWORK" in os.environ:
+        env["GOWORK"] = os.environ["GOWORK"]
+    env.update(module_env(workspace))
     return env
 
 
