@@ -85,3 +85,14 @@ def test_build_expressions_and_file_names_are_evaluated():
     assert filename_constraint("money_testgen_test.go") == ()
     assert "windows" in excluded_reason("x_windows.go", "package x\n")
     assert "ignore" in excluded_reason("gen.go", "//go:build ignore\n\npackage main\n")
+
+
+def test_custom_build_tags_are_the_fewest_that_build_the_file():
+    from testgen_go.buildtags import custom_tags
+
+    assert custom_tags("a.go", "//go:build integration\n\npackage a\n") == ("integration",)
+    assert custom_tags("a.go", "//go:build purego || appengine\npackage a\n") == ("appengine",)
+    assert custom_tags("a.go", "//go:build !purego\npackage a\n") == ()
+    assert custom_tags("a.go", "//go:build windows\npackage a\n") == ()
+    assert custom_tags("a.go", "//go:build ignore\npackage a\n") == ()
+    assert custom_tags("a.go", "package a\n") == ()

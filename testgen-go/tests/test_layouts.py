@@ -254,3 +254,35 @@ def test_statements_and_lines_match_go_tool_cover(tmp_path):
     assert abs(data["summary"]["statements_percent"] - native) < 0.051  # -func prints 1 decimal
     assert data["summary"]["lines_percent"] == data["summary"]["percent"]
     assert data["summary"]["percent"] != data["summary"]["statements_percent"]
+
+
+def test_a_file_behind_a_custom_build_tag_gets_tests_behind_the_same_tag(tmp_path):
+    root = write_module(tmp_path / "tags", {"fast.go": """
+        //go:build fast
+
+        package tags
+
+        // Speed names the build.
+        func Speed(n int) string {
+        	if n > 10 {
+        		return "fast-high"
+        	}
+        	return "fast"
+        }
+        """, "plain.go": """
+        package tags
+
+        // Half halves n.
+        func Half(n int) int { return n / 2 }
+        """}, module="example.com/tags")
+    (root / ".git").mkdir()
+    code, out, data = run_testgen("generate", "--path", ".", cwd=root,
+                                  report=tmp_path / "r.json")
+    assert code == 0, out
+    assert data["summary"]["kept"] >= 1
+    test_file = (root / "fast_testgen_test.go").read_text()
+    assert "//go:build fast" in test_file
+    tagged = go_test(root, "-tags", "fast", "-cover")
+    assert tagged.returncode == 0, tagged.stdout + tagged.stderr
+    assert "coverage: 100.0% of statements" in tagged.stdout
+    assert go_test(root).returncode == 0

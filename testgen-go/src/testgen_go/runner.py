@@ -21,7 +21,7 @@ from testgen.model import FileCoverage, RunResult, TestFile, TestOutcome, Worksp
 from .coverage import parse_profile
 from .gomod import Module, read_module
 from .toolchain import (COMPILE_TIMEOUT, go_env, no_module_error, package_in_workspace,
-                        require_go)
+                        require_go, test_file_tags)
 
 SKIP_DIRS = {".git", "vendor", "node_modules", "testdata", ".testgen"}
 PER_TEST_TIMEOUT = 60
@@ -61,6 +61,7 @@ def run(test_files: list[TestFile], workspace: Workspace, coverage: bool) -> Run
             groups[module.root] = _Group(module, {"./...": []})
     if not groups:
         raise no_module_error(_first_go_file(workspace.root), workspace.project_root)
+    tags = test_file_tags(test_files)
     result = RunResult(ok=True, coverage_available=coverage)
     multi = len(groups) > 1 or not test_files
     modules = [g.module for g in groups.values()]
@@ -71,11 +72,11 @@ def run(test_files: list[TestFile], workspace: Workspace, coverage: bool) -> Run
             # credits every test with the lines it covers, not with those of the whole file.
             for pattern, names in group.packages.items():
                 profiles += _run_each_test(group.module, pattern, names, workspace, result,
-                                           multi, modules)
+                                           multi, modules, tags)
         else:
             names = [n for ns in group.packages.values() for n in ns]
             profiles.append(_run_module(group.module, list(group.packages), names, workspace,
-                                        coverage, index, result, multi))
+                                        coverage, index, result, multi, tags))
     if coverage:
         result.coverage = _source_coverage("\n".join(profiles), modules, workspace)
     return result
@@ -107,7 +108,8 @@ def _source_coverage(profile: str, modules: list[Module],
 
 
 def _run_module(module: Module, patterns: list[str], names: list[str], workspace: Workspace,
-                coverage: bool, index: int, result: RunResult, multi: bool) -> str:
+                coverage: bool, index: int, result: RunResult, multi: bool,
+                tags: tuple[str, ...]) -> str:
     """``go test`` over ``patterns`` in one launch; returns the cover profile's text."""
     profile = workspace.scratch / f"cover-{index}-{workspace.launches}.out"
     argv = ["go", "test", "-json", "-count=1", f"-timeout={max(5, int(workspace.timeout))}s"]
@@ -117,7 +119,7 @@ def _run_module(module: Module, patterns: list[str], names: list[str], workspace
         argv += ["-run", "^(" + "|".join(re.escape(n) for n in names) + ")$"]
     argv += patterns
     proc = workspace.run(argv, cwd=module.root, timeout=workspace.timeout + COMPILE_TIMEOUT,
-                         env=go_env(workspace), memory_mb=None)
+                         env=go_env(workspace, tags), memory_mb=None)
     result.duration += proc.duration
     result.output = (result.output + "\n" + proc.output).strip()
     tests, build_errors, package_failures = _parse_events(proc.stdout)
@@ -147,7 +149,8 @@ def _run_module(module: Module, patterns: list[str], names: list[str], workspace
 
 
 def _run_each_test(module: Module, pattern: str, names: list[str], workspace: Workspace,
-                   result: RunResult, multi: bool, modules: list[Module]) -> list[str]:
+                   result: RunResult, multi: bool, modules: list[Module],
+                   tags: tuple[str, ...]) -> list[str]:
     """Compile the package's test binary once with ``-cover``, then run every test alone
     (``-test.run '^Name$'``, its own profile) from one shell script: one launch.
 
@@ -156,7 +159,7 @@ def _run_each_test(module: Module, pattern: str, names: list[str], workspace: Wo
     run_dir = workspace.scratch / f"each-{uuid.uuid4().hex[:10]}"
     run_dir.mkdir(parents=True)
     binary = run_dir / "package.test"
-    env = go_env(workspace)
+    env = go_env(workspace, tags)
     build = workspace.run(["go", "test", "-c", "-cover", "-covermode=set", "-o", str(binary),
                            pattern], cwd=module.root, timeout=workspace.timeout + COMPILE_TIMEOUT,
                           env=env, memory_mb=None, count_launch=False)

@@ -54,8 +54,9 @@ def extract(parsed: ParsedFile) -> list[Definition]:
     decls = read_decls(parsed.tree.root_node)
     directory = Path(source.path).parent
     module = find_module(directory)
-    index = package_index(directory)
-    excluded = buildtags.excluded_reason(Path(source.path).name, source.text)
+    tags = buildtags.custom_tags(Path(source.path).name, source.text)
+    index = package_index(directory, tags)
+    excluded = buildtags.excluded_reason(Path(source.path).name, source.text, tags)
     constraint = buildtags.build_expression(source.text) or ""
     package_vars = set(index.vars) - set(index.sentinels())
     import_specs = tuple(spec for _name, _path, spec in decls.imports)
@@ -66,6 +67,7 @@ def extract(parsed: ParsedFile) -> list[Definition]:
         "import_path": module.import_path(directory) if module else "",
         "go_version": module.go_version if module else "",
         "build_constraint": constraint,
+        "build_tags": list(tags),
         "cgo": decls.cgo,
     }
     definitions = []

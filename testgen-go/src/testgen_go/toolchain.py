@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from testgen.errors import InputError
 from testgen.model import Workspace
@@ -85,12 +85,17 @@ def package_in_workspace(workspace: Workspace, rel_file: str) -> PackageRef | No
     return PackageRef(module=module, directory=directory, rel_dir=rel_dir)
 
 
-def go_env(workspace: Workspace) -> dict[str, str]:
-    """Environment for ``go`` inside the sandbox: shared build cache, no VCS stamping, and
-    module references that lead out of the project resolved (see :mod:`.layout`)."""
+def go_env(workspace: Workspace, tags: tuple[str, ...] = ()) -> dict[str, str]:
+    """Environment for ``go`` inside the sandbox: shared build cache, no VCS stamping, the
+    custom build ``tags`` a file needs, and module references that lead out of the project
+    resolved (see :mod:`.layout`)."""
     flags = os.environ.get("GOFLAGS", "").split()
     if not any(f.startswith("-buildvcs") for f in flags):
         flags.append("-buildvcs=false")
+    if tags:
+        user = next((f for f in flags if f.startswith("-tags=")), None)
+        merged = sorted(set(tags) | set(user[len("-tags="):].split(",") if user else ()))
+        flags = [f for f in flags if f != user] + ["-tags=" + ",".join(t for t in merged if t)]
     env = {"GOFLAGS": " ".join(flags),
            "GOTOOLCHAIN": os.environ.get("GOTOOLCHAIN", "local"),
            "GOPROXY": os.environ.get("GOPROXY", "https://proxy.golang.org,direct")}
@@ -100,6 +105,17 @@ def go_env(workspace: Workspace) -> dict[str, str]:
         env["GOWORK"] = os.environ["GOWORK"]
     env.update(module_env(workspace))
     return env
+
+
+def test_file_tags(test_files) -> tuple[str, ...]:
+    """Custom build tags the generated test files need (they carry their source's
+    ``//go:build`` line)."""
+    from .buildtags import custom_tags
+
+    found: set[str] = set()
+    for test_file in test_files:
+        found.update(custom_tags(PurePosixPath(test_file.path).name, test_file.content))
+    return tuple(sorted(found))
 
 
 def parse_diagnostics(output: str, base: Path) -> list[tuple[str, int, int, str]]:
