@@ -96,3 +96,18 @@ def test_custom_build_tags_are_the_fewest_that_build_the_file():
     assert custom_tags("a.go", "//go:build windows\npackage a\n") == ()
     assert custom_tags("a.go", "//go:build ignore\npackage a\n") == ()
     assert custom_tags("a.go", "package a\n") == ()
+
+
+def test_module_paths_of_go_mod_and_go_work_are_rewritten_but_module_versions_are_not():
+    from testgen_go.layout import rewrite_paths
+
+    go_mod = ("module example.com/app\n\nreplace example.com/lib => ../lib // sibling\n"
+              "replace example.com/x v1.0.0 => example.com/y v1.2.0\n"
+              "replace (\n\texample.com/z => ./third_party/z\n)\n")
+    assert rewrite_paths(go_mod, lambda p: "/abs/" + p.lstrip("./")) == (
+        "module example.com/app\n\nreplace example.com/lib => /abs/lib // sibling\n"
+        "replace example.com/x v1.0.0 => example.com/y v1.2.0\n"
+        "replace (\n\texample.com/z => /abs/third_party/z\n)\n")
+    go_work = "go 1.22\n\nuse ./a\nuse (\n\t./b\n\t../c\n)\n"
+    assert rewrite_paths(go_work, lambda p: None if p == "./a" else "/abs") == (
+        "go 1.22\n\nuse ./a\nuse (\n\t/abs\n\t/abs\n)\n")
