@@ -409,6 +409,10 @@ class FileCoverage:
     branches_total: int = 0
     branches_covered: int = 0
     missing_branches: tuple[tuple[int, int], ...] = ()
+    statement_count: int = 0
+    """Statements as the language's coverage tool counts them, when it counts statements
+    rather than lines (several may share a line, one may span several); 0 otherwise."""
+    statements_covered: int = 0
 
     @property
     def missing(self) -> frozenset[int]:

@@ -64,6 +64,16 @@ class ValidationReport:
         covered = sum(len(c.covered & c.statements) for c in self.files)
         return statements, covered, (100.0 * covered / statements if statements else 100.0)
 
+    def statement_totals(self) -> dict[str, Any]:
+        """Statement-weighted figures, for languages whose tool counts statements."""
+        counted = [c for c in self.files if c.statement_count]
+        if not counted:
+            return {}
+        total = sum(c.statement_count for c in counted)
+        covered = sum(c.statements_covered for c in counted)
+        return {"statement_count": total, "statements_covered": covered,
+                "statements_percent": round(100.0 * covered / total, 2)}
+
     def tests(self) -> dict[str, int]:
         counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
         for run in self.runs.values():
@@ -108,7 +118,8 @@ class ValidationReport:
             "project_root": str(self.inventory.project.root),
             "report_gaps": self.report_gaps,
             "summary": {"statements": statements, "covered": covered,
-                        "percent": round(percent, 2), "tests": self.tests(),
+                        "percent": round(percent, 2), "lines_percent": round(percent, 2),
+                        **self.statement_totals(), "tests": self.tests(),
                         "min_coverage": self.min_coverage,
                         "coverage_available": all(r.coverage_available
                                                   for r in self.runs.values()),

@@ -112,7 +112,10 @@ def validate(data: dict[str, Any], out: Console) -> None:
         table.add_row(*row)
     out.print(table)
     out.print(f"[bold]TOTAL[/] {s['covered']}/{s['statements']} lines covered: "
-              f"{s['percent']:.2f}%   tests: {tests['passed']} passed, {tests['failed']} failed"
+              f"{s['percent']:.2f}%"
+              + (f", {s['statements_covered']}/{s['statement_count']} statements: "
+                 f"{s['statements_percent']:.2f}%" if "statement_count" in s else "")
+              + f"   tests: {tests['passed']} passed, {tests['failed']} failed"
               + (f", {tests['error']} errors" if tests["error"] else "")
               + (f", {tests['skipped']} skipped" if tests["skipped"] else ""))
     missing = data.get("missing_tests", [])
