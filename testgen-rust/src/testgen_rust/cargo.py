@@ -133,16 +133,24 @@ def parse_build_output(stdout: str) -> tuple[list[CompilerMessage], dict[str, st
     return messages, executables
 
 
+def feature_args(features: Iterable[str]) -> list[str]:
+    """``--features a,b`` for non-default features (nothing when there are none)."""
+    wanted = sorted(set(features))
+    return ["--features", ",".join(wanted)] if wanted else []
+
+
 def build_tests(workspace: Workspace, crate_dir: Path, crate_rel: str,
-                tests: Iterable[str] | None = None, extra: Iterable[str] = ()) -> BuildResult:
+                tests: Iterable[str] | None = None, extra: Iterable[str] = (),
+                features: Iterable[str] = ()) -> BuildResult:
     """``cargo test --no-run``: compile the named integration tests (all test targets when
-    ``tests`` is None) and report diagnostics and test binaries."""
+    ``tests`` is None) with the default features plus ``features``, and report diagnostics
+    and test binaries."""
     cargo = require_cargo()
     argv = [cargo, "test", "--no-run", "--message-format=json"]
     if tests is not None:
         for name in tests:
             argv += ["--test", name]
-    argv += list(extra)
+    argv += list(extra) + feature_args(features)
     result = workspace.run(argv, cwd=crate_dir, timeout=max(BUILD_TIMEOUT, workspace.timeout),
                            env=cargo_env(workspace, crate_rel), memory_mb=None,
                            count_launch=False)

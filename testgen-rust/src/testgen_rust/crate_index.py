@@ -33,7 +33,8 @@ class Module:
     public: bool
     """Every module on the way from the crate root is ``pub``."""
     test_only: bool = False
-    features: tuple[str, ...] = ()
+    cfgs: tuple[str, ...] = ()
+    """``cfg`` predicates the module is compiled under (its own and its parents')."""
     children: dict[str, "Module"] = field(default_factory=dict)
 
 
@@ -197,7 +198,7 @@ class _Builder:
 
     def load_module(self, path: tuple[str, ...], rel_file: str, *, public: bool,
                     root: bool = False, test_only: bool = False,
-                    features: tuple[str, ...] = ()) -> None:
+                    cfgs: tuple[str, ...] = ()) -> None:
         if rel_file in self.index.by_file:
             return  # the same file reached twice (a #[path] alias); the first wins
         file = self.index.crate.root / rel_file
@@ -208,7 +209,8 @@ class _Builder:
         tree = syntax.parse(text)
         inner = syntax.inner_attributes(tree.root_node)
         module = Module(path=path, file=rel_file, public=public,
-                        test_only=test_only or syntax.is_cfg_test(inner), features=features)
+                        test_only=test_only or syntax.is_cfg_test(inner),
+                        cfgs=cfgs + tuple(syntax.cfg_predicates(inner)))
         self._register(module)
         self.index.by_file[rel_file] = path
         child_dir = Path(rel_file).parent if root or Path(rel_file).name == "mod.rs" else (
@@ -248,11 +250,11 @@ class _Builder:
         name = syntax.text_of(item.child_by_field_name("name"))
         path = (*parent.path, name)
         public = parent.public and vis == "pub"
-        features = parent.features + tuple(syntax.cfg_features(attrs))
+        cfgs = parent.cfgs + tuple(syntax.cfg_predicates(attrs))
         body = item.child_by_field_name("body")
         if body is not None:
             module = Module(path=path, file=parent.file, public=public, test_only=cfg_test,
-                            features=features)
+                            cfgs=cfgs)
             self._register(module)
             self._items(body, module, child_dir / name)
             return
@@ -266,10 +268,10 @@ class _Builder:
         for candidate in candidates:
             if (root / candidate).is_file():
                 self.load_module(path, _normalise(candidate), public=public,
-                                 test_only=cfg_test, features=features)
+                                 test_only=cfg_test, cfgs=cfgs)
                 return
         self._register(Module(path=path, file="", public=public, test_only=cfg_test,
-                              features=features))
+                              cfgs=cfgs))
 
     def _type(self, item, module: Module, attrs: list[str], vis: str) -> None:
         name = syntax.text_of(item.child_by_field_name("name"))

@@ -622,6 +622,7 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
         plans = plans + planner.calibrations(plans)
     if not plans:
         return probes
+    features = sorted({f for p in plans for f in p.definition.details.get("features") or ()})
     harness_name = f"{HARNESS_PREFIX}_{module_name(crate, workspace.path(first.file))}"
     harness_rel = f"{crate_rel + '/' if crate_rel else ''}tests/{harness_name}.rs"
     dropped: dict[str, str] = {}
@@ -631,12 +632,14 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
             text, ranges = render_harness(crate, plans, first.file)
             workspace.write(harness_rel, text)
             build = build_tests(workspace, workspace.path(crate_rel or "."), ws_rel,
-                                tests=[harness_name])
+                                tests=[harness_name], features=features)
             if build.ok:
                 break
             bad = _attribute_errors(build, ranges, harness_name)
             if bad is None:
                 reason = _first_error(build)
+                if features:
+                    reason = f"with features {', '.join(features)}: {reason}"
                 return probes + [_skipped(d, f"the crate does not compile: {reason}")
                                  for d in _unique_defs(plans)]
             for plan_id, message in bad.items():
