@@ -189,7 +189,9 @@ def _run_crate(workspace: Workspace, crate_rel: str, files: list[TestFile],
     if whole_suite and tools.tools is not None:
         # Doc tests are compiled by rustdoc without coverage instrumentation and cannot
         # link against the instrumented library.
-        argv += ["--lib", "--bins", "--tests"] if _has_lib(crate_dir) else ["--bins", "--tests"]
+        # `--tests` is every target with `test = true`: the library's and binaries' unit
+        # tests and tests/*.rs, which is what `cargo test` runs besides the doc tests.
+        argv.append("--tests")
     result = workspace.run(argv, cwd=crate_dir, env=env, memory_mb=None)
     outcomes = parse_libtest(result.stdout)
     seen = {o.test_id for o in outcomes}
@@ -314,11 +316,6 @@ def _is_workspace(crate_dir: Path) -> bool:
         return "[workspace]" in (crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     except OSError:
         return False
-
-
-def _has_lib(crate_dir: Path) -> bool:
-    crate = load_crate(crate_dir)
-    return crate is not None and crate.lib_path is not None
 
 
 def _merge(results: list[RunResult]) -> RunResult:
