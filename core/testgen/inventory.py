@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .config import Config
 from .errors import InputError
@@ -62,11 +62,13 @@ def scanner_for(plugins: Plugins, config: Config, *, recursive: bool = True,
                    max_file_bytes=config.get("scan.max_file_bytes"), shard=shard)
 
 
-def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = True,
+def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
+            recursive: bool = True,
             include: Iterable[str] = (), exclude: Iterable[str] = (),
             shard: tuple[int, int] | None = None, framework: str | None = None,
             light: bool = False) -> Inventory:
-    """Scan ``path``, parse and extract every source file, select frameworks.
+    """Scan ``paths`` (all in one project), parse and extract every source file, select
+    frameworks.
 
     ``light`` drops what only prompts and tests need (each definition's code, docstring,
     imports, parameters, calls), which is most of the data workers hand back on a large tree.
@@ -76,8 +78,12 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
                          hint="install one: pip install testgen-python (see `testgen plugins`)")
     scanner = scanner_for(plugins, config, recursive=recursive, include=include,
                           exclude=exclude, shard=shard)
+    paths = [paths] if isinstance(paths, Path) else list(paths)
+    path = paths[0]
     scan = scanner.scan(path)
-    single_file = path.is_file()
+    for more in paths[1:]:
+        scan.extend(scanner.scan(more, project_root=scan.project_root))
+    single_file = len(paths) == 1 and path.is_file()
     if single_file and scan.skipped:
         skipped = scan.skipped[0]
         raise InputError(f"cannot use {skipped.path}: {skipped.reason}", code=skipped.code,

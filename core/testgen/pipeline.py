@@ -84,6 +84,32 @@ class FileWork:
     def kept(self) -> list[TestCandidate]:
         return [c for c in self.candidates if c.status == "kept"]
 
+    def has_tests(self) -> bool:
+        """Whether the file ends the run with generated tests: kept now, carried over, or
+        unchanged since a run that kept them."""
+        return bool(self.kept() or self.carried or self.written in ("written", "unchanged")
+                    or self.skip_reason == "unchanged since the last run")
+
+    def outcome(self) -> str:
+        """One line on how the file ended; for a file with no tests, why."""
+        if self.skip_reason:
+            return self.skip_reason
+        kept = len(self.kept())
+        if kept:
+            return f"{kept} kept" + (f", {self.written}" if self.written else "")
+        if not self.candidates:
+            return "nothing kept: no candidate could be generated"
+        by_status: dict[str, list[TestCandidate]] = {}
+        for candidate in self.candidates:
+            by_status.setdefault(candidate.status, []).append(candidate)
+        ranked = sorted(by_status.items(), key=lambda item: -len(item[1]))
+        counts = ", ".join(f"{len(found)} {status}" for status, found in ranked)
+        reasons: dict[str, int] = {}
+        for candidate in ranked[0][1]:
+            reasons[candidate.reason] = reasons.get(candidate.reason, 0) + 1
+        top = max(reasons, key=reasons.get) if reasons else ""
+        return f"nothing kept ({counts})" + (f": {top}" if top else "")
+
 
 @dataclass
 class GenerateResult:
@@ -109,6 +135,10 @@ class GenerateResult:
     def written(self) -> list[str]:
         return [w.test_path for w in self.files if w.written in ("written", "removed")]
 
+    def nothing_kept(self) -> bool:
+        """True when no file ends the run with generated tests (the README's exit 1)."""
+        return bool(self.files) and not any(w.has_tests() for w in self.files)
+
     def refused(self) -> list[str]:
         """Files with kept tests that TestGen would not overwrite (edited by hand, or not
         its own)."""
@@ -122,7 +152,8 @@ class GenerateResult:
                 "source": work.source.rel_path, "language": work.source.language,
                 "framework": work.framework.name, "test_file": work.test_path,
                 "written": work.written == "written", "write": work.written,
-                "skipped": work.skip_reason, "launches": work.launches,
+                "skipped": work.skip_reason, "outcome": work.outcome(),
+                "launches": work.launches,
                 "definitions": [d.qualname for d in work.pending],
                 "candidates": [_candidate_dict(c) for c in work.candidates],
             }
@@ -247,7 +278,7 @@ class Pipeline:
             work = FileWork(item, framework, path, pending)
             if not pending:
                 work.skip_reason = ("unchanged since the last run" if targets
-                                    else "no testable definitions")
+                                    else _why_untestable(item.definitions))
             else:
                 redo = {f"{d.key}|{t}|{engine}|{model or '-'}" for d in pending
                         for t in self.options.test_types}
@@ -776,6 +807,19 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _why_untestable(definitions: list[Definition]) -> str:
+    """The most common reason a file's definitions cannot be tested, for the summary."""
+    functions = [d for d in definitions if d.kind != "class"]
+    if not functions:
+        return "no testable definitions: no functions or methods found"
+    reasons: dict[str, int] = {}
+    for definition in functions:
+        reason = definition.untestable_reason or "not testable"
+        reasons[reason] = reasons.get(reason, 0) + 1
+    top = max(reasons, key=reasons.get)
+    return f"no testable definitions: {top} ({reasons[top]} of {len(functions)})"
 
 
 def _candidate_dict(c: TestCandidate) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from . import context_obj
-from .common import (check_path, emit, load_config, load_plugins, parse_shard, path_options,
-                     report_options, shard_option)
+from .common import (check_paths, emit, load_config, load_plugins, merged, parse_shard,
+                     path_options, project_groups, report_options, shard_option)
 
 TYPES = ["unit", "edge-cases", "negative", "table-driven", "integration", "regression"]
 log = logging.getLogger("testgen.cli")
@@ -51,7 +51,7 @@ log = logging.getLogger("testgen.cli")
 @shard_option
 @report_options
 @click.pass_context
-def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str, ...],
+def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
              exclude: tuple[str, ...], test_types: tuple[str, ...], output_dir: str | None,
              framework: str | None, engine: str | None, model: str | None, dry_run: bool,
              validate: bool, parallel: int | None, repeat: int | None,
@@ -71,11 +71,11 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
     """
     from ..inventory import collect
     from ..metrics import Metrics
-    from ..pipeline import GenerateOptions, Pipeline
+    from ..pipeline import Pipeline
     from ..progress import ProgressView
 
-    path = check_path(path)
-    config = load_config(path, {
+    checked = check_paths(paths)
+    config = load_config(checked[0], {
         "generation.test_types": list(test_types) or None, "generation.engine": engine,
         "llm.model": model, "generation.parallel_workers": parallel,
         "generation.repeat": repeat, "generation.keep_no_gain": keep_no_gain or None,
@@ -94,17 +94,67 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
         raise ConfigError("the llm engine needs a model", code="TG105",
                           hint="pass --model (e.g. openai/gpt-5-mini) or `testgen config set "
                                "llm.model …`; or use --engine offline")
-    metrics = Metrics("generate")
-    with metrics.phase("scan+parse"):
-        inventory = collect(path, plugins, config, recursive=recursive, include=include,
-                            exclude=exclude, shard=parse_shard(shard), framework=framework)
+    groups = project_groups(checked, plugins)
+    inventories = []
+    for _root, group in groups:
+        metrics = Metrics("generate")
+        with metrics.phase("scan+parse"):
+            inventories.append((collect(group, plugins, config, recursive=recursive,
+                                        include=include, exclude=exclude,
+                                        shard=parse_shard(shard), framework=framework),
+                                metrics))
     if chosen_by_default and engine_name == "offline" and not obj.get("quiet"):
         click.echo("No model configured: using the offline engine (runs your code on "
                    "generated inputs; set llm.model or pass --model to use a model).",
                    err=True)
-    template_dirs = tuple(p for p in (inventory.project.root / ".testgen" / "templates",
-                                      _user_templates()) if p.is_dir())
-    options = GenerateOptions(
+    factory = plugins.engines()[engine_name]
+    from ..cachedir import cache_dir
+
+    options = _options(config, engine_name, model_name, dry_run, validate, force,
+                       inventories[0][0].project.root)
+    engine_obj = factory(config.nested(), plugins, cache_dir=cache_dir(config),
+                         parallel=options.parallel,
+                         budget_usd=config.get("generation.budget_usd"), dry_run=dry_run)
+    reports, results = [], []
+    try:
+        for inventory, metrics in inventories:
+            options = _options(config, engine_name, model_name, dry_run, validate, force,
+                               inventory.project.root)
+            with ProgressView(enabled=None if not obj.get("quiet") else False) as progress:
+                pipeline = Pipeline(plugins, inventory, options, engine_obj, metrics,
+                                    progress=progress)
+                result = pipeline.run()
+            data = result.to_dict(metrics.run_id)
+            if dry_run:
+                data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) \
+                    if engine_name == "llm" else None
+            else:
+                metrics.write(inventory.project.root)
+            reports.append(data)
+            results.append(result)
+            if result.interrupted:
+                break
+    finally:
+        engine_obj.close()
+    emit("generate", merged("generate", reports), fmt, report_file, config, plugins,
+         verbose=bool(obj.get("verbose")))
+    fatal = getattr(engine_obj, "fatal_error", None)
+    if fatal is not None:  # no request of the run succeeded: auth or connectivity (exit 3)
+        raise fatal
+    if any(r.interrupted for r in results):
+        sys.exit(130)
+    if not dry_run and (any(r.refused() for r in results)
+                        or all(r.nothing_kept() for r in results)):
+        sys.exit(1)  # nothing could be kept, or kept tests could not be written
+
+
+def _options(config, engine_name: str, model_name: str | None, dry_run: bool, validate: bool,
+             force: bool, root: Path):
+    from ..pipeline import GenerateOptions
+
+    template_dirs = tuple(p for p in (root / ".testgen" / "templates", _user_templates())
+                          if p.is_dir())
+    return GenerateOptions(
         test_types=tuple(config.get("generation.test_types") or ["unit"]),
         engine=engine_name, model=model_name if engine_name == "llm" else None,
         output_dir=config.get("output.dir"), dry_run=dry_run, validate=validate,
@@ -113,37 +163,6 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
         keep_no_gain=config.get("generation.keep_no_gain"), force=force,
         max_repairs=config.get("generation.max_repairs"),
         timeout=float(config.get("generation.timeout")), template_dirs=template_dirs)
-    factory = plugins.engines()[engine_name]
-    from ..cachedir import cache_dir
-
-    engine_obj = factory(config.nested(), plugins, cache_dir=cache_dir(config),
-                         parallel=options.parallel,
-                         budget_usd=config.get("generation.budget_usd"), dry_run=dry_run)
-    with ProgressView(enabled=None if not obj.get("quiet") else False) as progress:
-        pipeline = Pipeline(plugins, inventory, options, engine_obj, metrics,
-                            progress=progress)
-        try:
-            result = pipeline.run()
-        finally:
-            engine_obj.close()
-    data = result.to_dict(metrics.run_id)
-    if dry_run:
-        data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) if engine_name == "llm" \
-            else None
-    else:
-        metrics.write(inventory.project.root)
-    emit("generate", data, fmt, report_file, config, plugins,
-         verbose=bool(obj.get("verbose")))
-    fatal = getattr(engine_obj, "fatal_error", None)
-    if fatal is not None:  # no request of the run succeeded: auth or connectivity (exit 3)
-        raise fatal
-    if result.interrupted:
-        sys.exit(130)
-    counts = result.counts()
-    attempted = sum(counts.values()) - counts["skipped"]
-    if not dry_run and (result.refused() or attempted and not counts["kept"]
-                        and not result.written()):
-        sys.exit(1)  # nothing could be kept, or kept tests could not be written
 
 
 def _user_templates() -> Path:

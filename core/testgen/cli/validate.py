@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import (check_path, emit, load_config, load_plugins, path_options, report_options)
+from .common import (check_paths, emit, load_config, load_plugins, merged, path_options,
+                     project_groups, report_options)
 
 
 @click.command()
@@ -20,7 +21,7 @@ from .common import (check_path, emit, load_config, load_plugins, path_options, 
 @click.option("--timeout", type=click.FloatRange(1), default=None,
               help="Seconds the suite may run per language  [default: 600].")
 @report_options
-def validate(path: Path, recursive: bool, include: tuple[str, ...], exclude: tuple[str, ...],
+def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...], exclude: tuple[str, ...],
              min_coverage: float | None, fail_on_missing_tests: bool, report_gaps: bool,
              timeout: float | None, fmt: str | None, report_file: Path | None) -> None:
     """Run the project's existing tests with coverage; report per file and per function.
@@ -36,21 +37,27 @@ def validate(path: Path, recursive: bool, include: tuple[str, ...], exclude: tup
     from ..metrics import Metrics
     from ..suite import run_existing, validation_report
 
-    path = check_path(path)
-    config = load_config(path)
+    paths_checked = check_paths(paths)
+    config = load_config(paths_checked[0])
     plugins = load_plugins()
-    metrics = Metrics("validate")
-    with metrics.phase("scan+parse"):
-        inventory = collect(path, plugins, config, recursive=recursive, include=include,
-                            exclude=exclude, light=True)
-    with metrics.phase("run"):
-        runs = run_existing(inventory, plugins, timeout=timeout or 600.0)
-    report = validation_report(inventory, runs, min_coverage=min_coverage,
-                               fail_on_missing=fail_on_missing_tests, report_gaps=report_gaps)
-    data = report.to_dict()
-    metrics.count("tests", sum(data["summary"]["tests"].values()))
-    metrics.extra["coverage_percent"] = data["summary"]["percent"]
-    metrics.write(inventory.project.root)
+    reports, failed = [], False
+    for _root, group in project_groups(paths_checked, plugins):
+        metrics = Metrics("validate")
+        with metrics.phase("scan+parse"):
+            inventory = collect(group, plugins, config, recursive=recursive, include=include,
+                                exclude=exclude, light=True)
+        with metrics.phase("run"):
+            runs = run_existing(inventory, plugins, timeout=timeout or 600.0)
+        report = validation_report(inventory, runs, min_coverage=min_coverage,
+                                   fail_on_missing=fail_on_missing_tests,
+                                   report_gaps=report_gaps)
+        data = report.to_dict()
+        metrics.count("tests", sum(data["summary"]["tests"].values()))
+        metrics.extra["coverage_percent"] = data["summary"]["percent"]
+        metrics.write(inventory.project.root)
+        reports.append(data)
+        failed = failed or bool(report.failures())
+    data = merged("validate", reports)
     emit("validate", data, fmt, report_file, config, plugins)
-    if report.failures():
+    if failed:
         sys.exit(1)

@@ -152,10 +152,24 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
         cov = f.get("coverage")
         cov_text = (f"{cov['before']:.0f}% → {cov['after']:.0f}%" if cov and cov["available"]
                     else "-")
-        result = f["skipped"] or f["write"] or "nothing kept"
+        result = f["write"] or ("skipped" if f["skipped"] else "nothing kept")
+        if f["skipped"] == "unchanged since the last run":
+            result = "unchanged"
         table.add_row(f["source"], f["test_file"], "-" if f["skipped"] else str(kept),
                       cov_text, result)
     out.print(table)
+    # Why a file ends without tests, one line each, where a table column would fold it.
+    # Files with no functions at all (package markers, constants) are normal: they are only
+    # worth a line when the run kept nothing anywhere.
+    anything_kept = any(c["status"] == "kept" for f in data["files"] for c in f["candidates"])
+    for f in data["files"]:
+        outcome = f.get("outcome") or f["skipped"]
+        if not outcome or f["skipped"] == "unchanged since the last run" \
+                or any(c["status"] == "kept" for c in f["candidates"]):
+            continue
+        if anything_kept and outcome.endswith("no functions or methods found"):
+            continue
+        out.print(f"[yellow]•[/] {f['source']}: {outcome}", soft_wrap=True)
     problems = [c for f in data["files"] for c in f["candidates"]
                 if c["status"] not in ("kept",) and (verbose or c["status"] in (
                     "possible-bug", "error"))]
