@@ -37,7 +37,7 @@ def _workspace(tmp_path: Path) -> Path:
             edition.workspace = true
 
             [workspace]
-            members = ["crates/util"]
+            members = ["crates/*"]
 
             [workspace.package]
             edition = "2021"
@@ -79,6 +79,22 @@ def _workspace(tmp_path: Path) -> Path:
             fn two_is_even() { assert!(util::is_even(2)); }
         """,
     })
+    write_crate(root / "crates/report", {
+        "Cargo.toml": """
+            [package]
+            name = "report"
+            version = "0.1.0"
+            edition.workspace = true
+
+            [dependencies]
+            util = { workspace = true }
+        """,
+        "src/lib.rs": """
+            pub fn parity(n: u32) -> &'static str {
+                if util::is_even(n) { "even" } else { "odd" }
+            }
+        """,
+    })
     return root
 
 
@@ -87,7 +103,8 @@ def test_the_existing_suite_of_a_workspace_runs_every_member(tmp_path, cargo_cac
     assert result.ok, result.output[-2000:]
     assert {t.test_id for t in result.tests} >= {"tests::labels_four", "two_is_even"}
     if result.coverage_available:
-        assert set(result.coverage) == {"src/lib.rs", "crates/util/src/lib.rs"}
+        assert set(result.coverage) == {"src/lib.rs", "crates/util/src/lib.rs",
+                                        "crates/report/src/lib.rs"}
 
 
 def test_a_member_inheriting_from_its_workspace_gets_tests_in_its_own_dir(
@@ -102,6 +119,18 @@ def test_a_member_inheriting_from_its_workspace_gets_tests_in_its_own_dir(
     assert [f.path for f in report["files"]] == ["crates/util/tests/testgen_lib.rs"]
     assert report["final_run"].ok
     assert not (root / "target").exists() and not (root / "crates/util/target").exists()
+
+
+def test_a_member_taken_as_the_project_root_builds_without_its_workspace(
+        tmp_path, cargo_cache):
+    member = _workspace(tmp_path) / "crates/report"
+    before = _digest(member.parent.parent)
+    report = generate(member, cargo_cache, ("unit",), repeat=1)
+    assert report["kept"], [c.reason for c in report["candidates"]]
+    assert report["final_run"].ok, report["final_run"].output[-2000:]
+    written = {"crates/report/" + f.path for f in report["files"]}
+    assert {k: v for k, v in _digest(member.parent.parent).items()
+            if k not in written} == before
 
 
 def test_a_path_dependency_outside_the_project_root_resolves_in_the_shadow_copy(

@@ -153,10 +153,10 @@ def build_tests(workspace: Workspace, crate_dir: Path, crate_rel: str,
     """``cargo test --no-run``: compile the named integration tests (all test targets when
     ``tests`` is None) with the default features plus ``features``, and report diagnostics
     and test binaries."""
-    from .shadow import localise_path_dependencies
+    from .shadow import prepare_shadow
 
     cargo = require_cargo()
-    localise_path_dependencies(workspace)
+    prepare_shadow(workspace)
     argv = [cargo, "test", "--no-run", "--message-format=json"]
     if tests is not None:
         for name in tests:

@@ -611,6 +611,14 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
     if crate is None or crate.lib_name is None:
         return [_skipped(d, d.untestable_reason or "no library crate around this file")
                 for d in definitions]
+    if not crate.autotests:
+        target = f"testgen_{module_name(crate, workspace.path(first.file))}"
+        if target not in crate.declared_tests:
+            return [_skipped(d, (
+                f"Cargo.toml sets `autotests = false`, so cargo builds only the [[test]] "
+                f"targets it declares and a generated tests/{target}.rs would never run; "
+                f"declare [[test]] name = \"{target}\" or remove `autotests = false`"))
+                for d in definitions]
     index = index_crate(crate)
     crate_rel = _rel(crate.root, workspace.root)
     ws_rel = _rel(crate.target_root, workspace.root)
