@@ -70,6 +70,8 @@ class TypeInfo:
     generics: tuple[str, ...] = ()
     constructors: list[Constructor] = field(default_factory=list)
     non_exhaustive: bool = False
+    consts: list[str] = field(default_factory=list)
+    """Public associated constants of type ``Self`` (``AsciiSet::EMPTY``)."""
 
     def implements(self, trait: str) -> bool:
         return trait in self.traits or trait in self.derives
@@ -93,6 +95,13 @@ class CrateIndex:
     """Trait name → (module, is pub)."""
     reexports: list[ReExport] = field(default_factory=list)
     bin_files: set[str] = field(default_factory=set)
+    constants: dict[str, list[tuple[tuple[str, ...], str, bool]]] = field(default_factory=dict)
+    """Type name → public module-level ``const``/``static`` items of that type:
+    (module, item name, whether the item is a ``&Type``)."""
+    producers: dict[str, list[tuple[tuple[str, ...], Constructor]]] = field(
+        default_factory=dict)
+    """Type name → public free functions that return it (``percent_decode(..) ->
+    PercentDecode``)."""
 
     # ----------------------------------------------------------------- queries
 
@@ -243,6 +252,10 @@ class _Builder:
             elif kind == "impl_item":
                 if not cfg_test:
                     self._impl(item, module)
+            elif kind in ("const_item", "static_item") and vis == "pub" and not cfg_test:
+                self._constant(item, module)
+            elif kind == "function_item" and vis == "pub" and not cfg_test:
+                self._producer(item, module)
             elif kind == "use_declaration" and vis == "pub" and not cfg_test:
                 self.pending_uses.append((module.path, item.child_by_field_name("argument")))
 
@@ -310,18 +323,52 @@ class _Builder:
                         for f in syntax.children_of_type(vbody, "field_declaration")]))
         self.index.types.setdefault(name, []).append(info)
 
+    def _constant(self, item, module: Module) -> None:
+        type_node = item.child_by_field_name("type")
+        name = syntax.text_of(item.child_by_field_name("name"))
+        if type_node is None or not name:
+            return
+        text = syntax.text_of(type_node).strip()
+        by_ref = text.startswith("&") and not re.match(r"^&('\w+\s+)?mut\b", text)
+        base = _base_name(text)
+        if base and re.fullmatch(r"[A-Z]\w*", base) and "<" not in text:
+            self.index.constants.setdefault(base, []).append((module.path, name, by_ref))
+
+    def _producer(self, fn, module: Module) -> None:
+        ret = fn.child_by_field_name("return_type")
+        params = fn.child_by_field_name("parameters")
+        type_params = fn.child_by_field_name("type_parameters")
+        if ret is None or params is None or (type_params is not None and any(
+                p.type != "lifetime_parameter" for p in type_params.named_children)):
+            return  # generic over types: the engine cannot pick the type arguments
+        returns = from_node(ret, {})
+        if returns.kind != "path" or not re.fullmatch(r"[A-Z]\w*", returns.name or ""):
+            return
+        plist = tuple((syntax.text_of(p.child_by_field_name("pattern")),
+                       from_node(p.child_by_field_name("type"), {}))
+                      for p in syntax.children_of_type(params, "parameter"))
+        self.index.producers.setdefault(returns.name, []).append((module.path, Constructor(
+            name=syntax.text_of(fn.child_by_field_name("name")), params=plist,
+            returns=returns)))
+
     def _impl(self, item, module: Module) -> None:
         self_type = item.child_by_field_name("type")
         type_name = _base_name(syntax.text_of(self_type))
         trait = item.child_by_field_name("trait")
         trait_name = _base_name(syntax.text_of(trait)) if trait is not None else ""
-        record = self.impls.setdefault(type_name, {"traits": set(), "constructors": []})
+        record = self.impls.setdefault(type_name, {"traits": set(), "constructors": [],
+                                                   "consts": []})
         if trait_name:
             record["traits"].add(trait_name)
         body = item.child_by_field_name("body")
         if body is None:
             return
         generics = generics_of(item)
+        if not trait_name:
+            for const in syntax.children_of_type(body, "const_item"):
+                ty = _base_name(syntax.text_of(const.child_by_field_name("type")))
+                if syntax.visibility(const) == "pub" and ty in ("Self", type_name):
+                    record["consts"].append(syntax.text_of(const.child_by_field_name("name")))
         for fn in syntax.children_of_type(body, "function_item"):
             if trait_name and trait_name != "Default":
                 continue
@@ -361,6 +408,7 @@ class _Builder:
             for info in self.index.types.get(type_name, []):
                 info.traits |= record["traits"]
                 info.constructors.extend(record["constructors"])
+                info.consts.extend(record["consts"])
 
     def _absolute(self, module: tuple[str, ...], segments: list[str]) -> tuple[str, ...] | None:
         if not segments:

@@ -304,7 +304,15 @@ class Planner:
             raise Unsupported("method without a receiver type")
         info = self.index.type_info(d.details.get("type") or "", factory.near)
         if info is not None:
-            values = factory.crate_type(info)
+            try:
+                values = factory.crate_type(info)
+            except Unsupported:
+                values = []
+            # `&self` methods also take a `&'static` constant as the receiver.
+            if receiver_by_ref(d):
+                values += factory.shared_values(Ty("path", name=info.name))
+            if not values:
+                values = factory.crate_type(info)  # raises with the reason
         else:
             values = factory.arguments(self_ty) if self_ty.kind == "ref" else (
                 factory.arguments(Ty("ref", args=(self_ty,)))
@@ -672,6 +680,11 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
     probes.extend(_dropped_probes(definitions, dropped, plans))
     probes.extend(_to_probes(plans, records, index))
     return probes
+
+
+def receiver_by_ref(d: Definition) -> bool:
+    receiver = d.details.get("receiver") or ""
+    return receiver.startswith("&") and "mut" not in receiver
 
 
 def _rel(path: Path, root: Path) -> str:
