@@ -191,3 +191,24 @@ def test_a_build_script_is_neither_a_target_nor_counted_in_coverage(tmp_path, ca
     if result.coverage_available:
         assert set(result.coverage) == {"src/lib.rs"}
         assert result.coverage["src/lib.rs"].percent == 100.0
+
+
+def test_the_existing_suite_of_a_virtual_workspace_runs_both_members(tmp_path, cargo_cache):
+    root = tmp_path / "virtual"
+    root.mkdir()
+    (root / "Cargo.toml").write_text('[workspace]\nmembers = ["a", "b"]\nresolver = "2"\n')
+    for name in ("a", "b"):
+        write_crate(root / name, {"src/lib.rs": f"""
+            pub fn {name}() -> u8 {{ 1 }}
+
+            #[cfg(test)]
+            mod tests {{
+                #[test]
+                fn {name}_is_one() {{ assert_eq!(super::{name}(), 1); }}
+            }}
+        """}, name=name)
+    result = _suite(root, cargo_cache)
+    assert result.ok, result.output[-2000:]
+    assert {t.test_id for t in result.tests} == {"tests::a_is_one", "tests::b_is_one"}
+    if result.coverage_available:
+        assert set(result.coverage) == {"a/src/lib.rs", "b/src/lib.rs"}
