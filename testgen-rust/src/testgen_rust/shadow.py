@@ -86,9 +86,13 @@ def detach_member(workspace: Workspace) -> list[str]:
     """Inline what the root package inherits from a workspace outside the project root."""
     shadow_manifest = workspace.root / MANIFEST
     marker = str(shadow_manifest) + "::detached"
-    if marker in _prepared:
+    try:
+        stamp = shadow_manifest.stat().st_mtime_ns
+    except OSError:
         return []
-    _prepared[marker] = {}
+    if _prepared.get(marker, {}).get("stamp") == stamp:
+        return []  # done, and the copy was not rebuilt since
+    _prepared[marker] = {"stamp": stamp}
     original = load_crate(workspace.project_root)
     if original is None or original.workspace_root is None:
         return []
@@ -101,6 +105,7 @@ def detach_member(workspace: Workspace) -> list[str]:
         return []
     shadow_manifest.write_text(to_toml(standalone_manifest(data, root_manifest, ws_root)),
                                encoding="utf-8")
+    _prepared[marker] = {"stamp": shadow_manifest.stat().st_mtime_ns}
     lock = ws_root / "Cargo.lock"
     if lock.is_file() and not (workspace.root / "Cargo.lock").exists():
         (workspace.root / "Cargo.lock").write_bytes(lock.read_bytes())
