@@ -65,6 +65,14 @@ class ValueFactory:
             if ty.mutable:
                 if inner.kind in ("param", "impl", "dyn") and _bounds(inner) & WRITE_TRAITS:
                     return [Value("&mut {}", "typical", binding="Vec::<u8>::new()")]
+                if inner.kind == "slice":
+                    # `&mut vec` coerces to `&mut [T]`; the vector's state after the call
+                    # is observed like any `&mut` argument.
+                    element = inner.inner
+                    if element.kind == "param" and not element.bounds:
+                        element = Ty("prim", name="i32")
+                    return [replace(v, expr="&mut {}", binding=v.expr) for v in
+                            self._sequences(element, "vec![{}]", depth)]
                 owned = self.owned(inner, depth)
                 return [replace(v, expr="&mut {}", binding=v.expr) for v in owned]
             if inner.kind == "prim" and inner.name == "str":
