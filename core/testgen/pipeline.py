@@ -240,14 +240,16 @@ class Pipeline:
                                     f"{first.message}")
                 works.append(work)
                 continue
-            targets = [d for d in item.definitions if d.testable and d.kind != "class"]
+            targets = [d for d in item.definitions
+                       if d.testable and d.kind != "class" and item.in_focus(d)]
             pending = [d for d in targets if self.options.force or not all(
                 self.state.is_current(d.key, d.content_hash, t, engine, model)
                 for t in self.options.test_types)]
             work = FileWork(item, framework, path, pending)
             if not pending:
                 work.skip_reason = ("unchanged since the last run" if targets
-                                    else "no testable definitions")
+                                    else "no changed testable definitions"
+                                    if item.focus is not None else "no testable definitions")
             else:
                 redo = {f"{d.key}|{t}|{engine}|{model or '-'}" for d in pending
                         for t in self.options.test_types}

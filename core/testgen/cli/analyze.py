@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from . import context_obj
-from .common import (check_path, emit, load_config, load_plugins, parse_shard, path_options,
-                     report_options, shard_option)
+from .common import (changed_since_option, check_path, emit, focus_on_changes, load_config,
+                     load_plugins, parse_shard, path_options, report_options, shard_option)
 
 
 @click.command()
@@ -23,11 +23,12 @@ from .common import (check_path, emit, load_config, load_plugins, parse_shard, p
                    "the configured model.")
 @click.option("--model", default=None, help="Model for --cost-estimate (default: llm.model).")
 @shard_option
+@changed_since_option
 @report_options
 @click.pass_context
 def analyze(ctx: click.Context, path: Path, recursive: bool, include: tuple[str, ...],
             exclude: tuple[str, ...], detail: str, coverage: bool, cost_estimate: bool,
-            model: str | None, shard: str | None, fmt: str | None,
+            model: str | None, shard: str | None, changed_since: str | None, fmt: str | None,
             report_file: Path | None) -> None:
     """Show the definitions of a project, which have tests, and what to generate first.
 
@@ -50,6 +51,7 @@ def analyze(ctx: click.Context, path: Path, recursive: bool, include: tuple[str,
         inventory = collect(path, plugins, config, recursive=recursive, include=include,
                             exclude=exclude, shard=parse_shard(shard),
                             light=not cost_estimate)
+    inventory, changes = focus_on_changes(inventory, changed_since)
     coverage_map = None
     if coverage:
         with metrics.phase("coverage"):
@@ -64,6 +66,9 @@ def analyze(ctx: click.Context, path: Path, recursive: bool, include: tuple[str,
         with metrics.phase("estimate"):
             report.estimate = estimate_untested(report, inventory, plugins, config)
     data = report.to_dict(detail)
+    if changes is not None:
+        data["changed_since"] = changes.to_dict()
+        metrics.extra["changed_since"] = changes.to_dict()
     metrics.count("files", len(report.files))
     metrics.count("definitions", data["summary"]["definitions"])
     metrics.write(inventory.project.root)

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from . import context_obj
-from .common import (check_path, emit, load_config, load_plugins, parse_shard, path_options,
-                     report_options, shard_option)
+from .common import (changed_since_option, check_path, emit, focus_on_changes, load_config,
+                     load_plugins, parse_shard, path_options, report_options, shard_option)
 
 TYPES = ["unit", "edge-cases", "negative", "table-driven", "integration", "regression"]
 log = logging.getLogger("testgen.cli")
@@ -49,6 +49,7 @@ log = logging.getLogger("testgen.cli")
 @click.option("--timeout", type=click.FloatRange(1), default=None,
               help="Seconds per probe or test-runner launch  [default: 60]")
 @shard_option
+@changed_since_option
 @report_options
 @click.pass_context
 def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str, ...],
@@ -57,7 +58,7 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
              validate: bool, parallel: int | None, repeat: int | None,
              keep_no_gain: bool | None, force: bool, max_repairs: int | None,
              budget_usd: float | None, timeout: float | None, shard: str | None,
-             fmt: str | None, report_file: Path | None) -> None:
+             changed_since: str | None, fmt: str | None, report_file: Path | None) -> None:
     """Generate tests for the code under --path and keep only those that compile, pass
     every run and add coverage. Your files are never edited: tests go into dedicated
     generated files.
@@ -68,6 +69,7 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
       testgen generate --path . --type edge-cases --type negative
       testgen generate --path ./pkg --type table-driven --model anthropic/claude-sonnet-4-5
       testgen generate --path . --dry-run --model openai/gpt-5-mini
+      testgen generate --path . --changed-since HEAD~1
     """
     from ..inventory import collect
     from ..metrics import Metrics
@@ -98,6 +100,11 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
     with metrics.phase("scan+parse"):
         inventory = collect(path, plugins, config, recursive=recursive, include=include,
                             exclude=exclude, shard=parse_shard(shard), framework=framework)
+        inventory, changes = focus_on_changes(inventory, changed_since, keep_context=True)
+    if changes is not None:
+        metrics.extra["changed_since"] = {
+            **changes.to_dict(),
+            "definitions": sorted(k for f in inventory.files for k in f.focus or ())}
     if chosen_by_default and engine_name == "offline" and not obj.get("quiet"):
         click.echo("No model configured: using the offline engine (runs your code on "
                    "generated inputs; set llm.model or pass --model to use a model).",
@@ -127,6 +134,8 @@ def generate(ctx: click.Context, path: Path, recursive: bool, include: tuple[str
         finally:
             engine_obj.close()
     data = result.to_dict(metrics.run_id)
+    if changes is not None:
+        data["changed_since"] = metrics.extra["changed_since"]
     if dry_run:
         data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) if engine_name == "llm" \
             else None
