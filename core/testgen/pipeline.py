@@ -124,6 +124,7 @@ class GenerateResult:
                 "written": work.written == "written", "write": work.written,
                 "skipped": work.skip_reason, "launches": work.launches,
                 "definitions": [d.qualname for d in work.pending],
+                "lines": {d.qualname: [d.start_line, d.end_line] for d in work.pending},
                 "candidates": [_candidate_dict(c) for c in work.candidates],
             }
             if work.final_coverage is not None or work.baseline is not None:
@@ -280,6 +281,7 @@ class Pipeline:
             plan.append({"source": work.source.rel_path, "test_file": work.test_path,
                          "framework": work.framework.name,
                          "definitions": [d.qualname for d in work.pending],
+                "lines": {d.qualname: [d.start_line, d.end_line] for d in work.pending},
                          "test_types": list(self.options.test_types), "action": action,
                          "carried_tests": len(work.carried)})
         return plan
