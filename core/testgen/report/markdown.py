@@ -32,11 +32,13 @@ def _changed(data: dict[str, Any], key: str) -> str:
 
 def _validate(data: dict[str, Any]) -> list[str]:
     s = data["summary"]
-    mark = "✅" if s["passed"] else "❌"
+    passed = s.get("passed", not data.get("failures"))
+    mark = "✅" if passed else "❌"
     out = [f"## {mark} TestGen validate{_changed(data, 'changes')}", ""]
-    tests = s["tests"]
-    out.append(f"**Coverage** {s['covered']}/{s['statements']} lines, **{s['percent']:.2f}%** · "
-               f"tests {tests['passed']} passed, {tests['failed']} failed")
+    tests = s.get("tests")
+    out.append(f"**Coverage** {s['covered']}/{s['statements']} lines, "
+               f"**{s.get('percent', 100.0):.2f}%**"
+               + (f" · tests {tests['passed']} passed, {tests['failed']} failed" if tests else ""))
     changes = data.get("changes")
     if changes is not None:
         goal = f" (required {changes['min_percent']:g}%)" if changes["min_percent"] is not None \
@@ -60,19 +62,21 @@ def _validate(data: dict[str, Any]) -> list[str]:
 
 
 def _generate(data: dict[str, Any]) -> list[str]:
-    s = data["summary"]
+    s = {k: data["summary"].get(k, 0) for k in ("kept", "failed", "flaky", "no-gain", "error",
+                                                  "possible-bug")}
     title = "TestGen generate (dry run)" if data.get("dry_run") else "TestGen generate"
     out = [f"## {title}{_changed(data, 'changed_since')}", "",
            f"**{s['kept']} kept** · {s['failed']} failed · {s['flaky']} flaky · "
            f"{s['no-gain']} no gain · {s['error']} errors · {s['possible-bug']} possible bugs · "
-           f"engine `{data['engine']}`", ""]
+           f"engine `{data.get('engine')}`", ""]
     rows = []
     for f in data["files"]:
         kept = sum(1 for c in f["candidates"] if c["status"] == "kept")
         cov = f.get("coverage")
         rows.append([f"`{f['source']}`", ", ".join(f"`{d}`" for d in f["definitions"]) or "—",
                      kept, f"{cov['before']:.1f}% → {cov['after']:.1f}%" if cov else "—",
-                     f"`{f['test_file']}`" if f["written"] else (f["skipped"] or f["write"])])
+                     f"`{f['test_file']}`" if f["written"] else (f["skipped"] or f["write"]
+                                                                  or "—")])
     if rows:
         out += _table(["source", "definitions", "kept", "coverage", "test file"], rows)
     bugs = [(f["source"], c) for f in data["files"] for c in f["candidates"]
