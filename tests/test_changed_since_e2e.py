@@ -99,6 +99,15 @@ def test_a_renamed_file_reports_only_its_edited_lines(shop):
     assert changes.lines == {"shop/prices.py": frozenset({12})}
 
 
+def test_a_function_that_only_lost_lines_counts_as_changed(shop):
+    edit(shop, "shop/pricing.py",
+         '    if percent < 0 or percent > 100:\n        raise ValueError("bad percent")\n', "")
+    changes = changed_since(shop, "HEAD")
+    assert changes.lines == {} and changes.deletions == {"shop/pricing.py": frozenset({1})}
+    assert changes.touches("shop/pricing.py", 1, 2)  # apply_discount, now two lines long
+    assert not changes.touches("shop/pricing.py", 5, 11)  # bulk_tier
+
+
 def test_uncommitted_and_untracked_files_count_as_changed(shop):
     edit(shop, "shop/pricing.py", "bad percent", "percent out of range")
     (shop / "shop" / "extra.py").write_text("def one():\n    return 1\n")
@@ -196,3 +205,19 @@ def test_diff_coverage_fails_until_the_changed_lines_are_covered(run_cli, shop):
                       "--diff-coverage", "100", "--format", "json")
     assert passing.returncode == 0, passing.output
     assert json.loads(passing.stdout)["changes"]["percent"] == 100.0
+
+
+def test_tests_kept_earlier_for_unchanged_neighbours_stay_in_the_file(run_cli, tmp_path):
+    root = new_repo(tmp_path / "shop", SHOP)
+    assert run_cli("generate", "--path", str(root)).returncode == 0
+    test_file = root / "tests" / "test_pricing_testgen.py"
+    before = test_file.read_text()
+    assert "def test_apply_discount" in before
+    edit(root, "shop/pricing.py", '        return "wholesale"\n',
+         '        return "wholesale"\n    if quantity >= 10:\n        return "bulk"\n')
+    commit_all(root, "bulk tier")
+    result = run_cli("generate", "--path", str(root), "--changed-since", "HEAD~1")
+    assert result.returncode == 0, result.output
+    after = test_file.read_text()
+    assert "def test_apply_discount" in after and "bulk_tier(1" in after
+    assert "== 'bulk'" in after or '== "bulk"' in after

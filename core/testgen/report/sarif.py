@@ -8,11 +8,13 @@ reports untested definitions. Validated in the suite against the OASIS 2.1.0 JSO
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Iterable
 
 from .. import __version__
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+          "sarif-schema-2.1.0.json")
 RULES: dict[str, tuple[str, str]] = {
     # id: (short description, default level)
     "uncovered-changed-lines": ("Changed lines that no test executes", "warning"),
@@ -45,8 +47,6 @@ def render(data: dict[str, Any], *, kind: str = "", **_: Any) -> str:
 
 
 def _dir_uri(root: str | None) -> str:
-    from pathlib import Path
-
     return Path(root).as_uri() + "/" if root else "file:///"
 
 
