@@ -149,14 +149,11 @@ def main(env: dict[str, str] | None = None) -> int:
     reports = (workdir / options["report-dir"]).resolve()
     reports.mkdir(parents=True, exist_ok=True)
     common = ["--path", str(root), "--changed-since", ref]
-    if options["shard"]:
-        common_gen = [*common, "--shard", options["shard"]]
-    else:
-        common_gen = common
+    shard = ["--shard", options["shard"]] if options["shard"] else []
     outputs: dict[str, str] = {"changed-since": ref}
     summary = ""
     if options["mode"] in ("generate", "both"):
-        gen_args = ["generate", *common_gen, "--format", "json",
+        gen_args = ["generate", *common, *shard, "--format", "json",
                     "--report", str(reports / "generate.json")]
         if options["engine"]:
             gen_args += ["--engine", options["engine"]]
