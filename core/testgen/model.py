@@ -58,6 +58,20 @@ class LanguageInfo:
 
 
 @dataclass(frozen=True)
+class DoctorCheck:
+    """One thing a language needs, and whether this machine has it (``testgen doctor``)."""
+
+    language: str
+    what: str
+    """``toolchain``, ``framework``, ``coverage`` or another short noun."""
+    ok: bool
+    found: str = ""
+    """What was found (``go1.23.4 at /usr/bin/go``), or why it is missing."""
+    install: str = ""
+    """What to install or run when it is missing (``apt-get install llvm-19``)."""
+
+
+@dataclass(frozen=True)
 class Project:
     """The project being worked on: its root and the settings that concern plugins."""
 

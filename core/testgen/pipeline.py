@@ -160,6 +160,7 @@ class GenerateResult:
                 "skipped": work.skip_reason, "outcome": work.outcome(),
                 "launches": work.launches,
                 "definitions": [d.qualname for d in work.pending],
+                "lines": {d.qualname: [d.start_line, d.end_line] for d in work.pending},
                 "candidates": [_candidate_dict(c) for c in work.candidates],
                 "run_hint": work.framework.run_hint,
             }
@@ -286,13 +287,16 @@ class Pipeline:
                                     f"{first.message}")
                 works.append(work)
                 continue
-            targets = [d for d in item.definitions if d.testable and d.kind != "class"]
+            targets = [d for d in item.definitions
+                       if d.testable and d.kind != "class" and item.in_focus(d)]
             pending = [d for d in targets if self.options.force or not all(
                 self.state.is_current(d.key, d.content_hash, t, engine, model)
                 for t in self.options.test_types)]
             work = FileWork(item, framework, path, pending)
             if not pending:
                 work.skip_reason = ("unchanged since the last run" if targets
+                                    else "no changed testable definitions"
+                                    if item.focus is not None
                                     else _why_untestable(item.definitions))
             else:
                 redo = {f"{d.key}|{t}|{engine}|{model or '-'}" for d in pending
@@ -324,6 +328,7 @@ class Pipeline:
             plan.append({"source": work.source.rel_path, "test_file": work.test_path,
                          "framework": work.framework.name,
                          "definitions": [d.qualname for d in work.pending],
+                "lines": {d.qualname: [d.start_line, d.end_line] for d in work.pending},
                          "test_types": list(self.options.test_types), "action": action,
                          "carried_tests": len(work.carried)})
         return plan

@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plugins": ("testgen.cli.plugins:plugins", "List loaded plugins, languages and hooks."),
     "cache": ("testgen.cli.cache:cache", "Inspect or clear the model response cache."),
     "report": ("testgen.cli.report:report", "Work with JSON reports (merge shard reports)."),
+    "doctor": ("testgen.cli.doctor:doctor",
+               "Check toolchains, frameworks, coverage tools, sandbox and model per language."),
+    "mcp": ("testgen.cli.mcp:mcp", "Serve TestGen as MCP tools to a coding agent (stdio)."),
     "completion": ("testgen.cli.completion:completion",
                    "Print the shell completion script for bash, zsh or fish."),
 }

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from . import context_obj
-from .common import (check_paths, emit, load_config, load_plugins, merged, parse_shard,
-                     path_options, project_groups, report_options, shard_option)
+from .common import (changed_since_option, check_paths, emit, focus_on_changes, load_config,
+                     load_plugins, merged, parse_shard, path_options, project_groups,
+                     report_options, shard_option)
 from .environment import interpreter_flags, interpreter_options
 
 TYPES = ["unit", "edge-cases", "negative", "table-driven", "integration", "regression"]
@@ -53,6 +54,7 @@ log = logging.getLogger("testgen.cli")
               help="Seconds per probe or test-runner launch  [default: 60]")
 @shard_option
 @interpreter_options
+@changed_since_option
 @report_options
 @click.pass_context
 def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
@@ -61,7 +63,7 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
              validate: bool, parallel: int | None, repeat: int | None,
              keep_no_gain: bool | None, force: bool, max_repairs: int | None,
              budget_usd: float | None, timeout: float | None, shard: str | None,
-             python_interpreter: Path | None, fmt: str | None,
+             python_interpreter: Path | None, changed_since: str | None, fmt: str | None,
              report_file: Path | None) -> None:
     """Generate tests for the code under --path and keep only those that compile, pass
     every run and add coverage. Your files are never edited: tests go into dedicated
@@ -73,6 +75,7 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
       testgen generate --path . --type edge-cases --type negative
       testgen generate --path ./pkg --type table-driven --model anthropic/claude-sonnet-4-5
       testgen generate --path . --dry-run --model openai/gpt-5-mini
+      testgen generate --path . --changed-since HEAD~1
     """
     from ..inventory import collect
     from ..metrics import Metrics
@@ -111,10 +114,14 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
     for _root, group in groups:
         metrics = Metrics("generate")
         with metrics.phase("scan+parse"):
-            inventories.append((collect(group, plugins, config, recursive=recursive,
-                                        include=include, exclude=exclude,
-                                        shard=parse_shard(shard), framework=framework),
-                                metrics))
+            inventory = collect(group, plugins, config, recursive=recursive, include=include,
+                                exclude=exclude, shard=parse_shard(shard), framework=framework)
+            inventory, changes = focus_on_changes(inventory, changed_since, keep_context=True)
+        if changes is not None:
+            metrics.extra["changed_since"] = {
+                **changes.to_dict(),
+                "definitions": sorted(k for f in inventory.files for k in f.focus or ())}
+        inventories.append((inventory, metrics))
     if chosen_by_default and engine_name == "offline" and not obj.get("quiet"):
         click.echo("No model configured: using the offline engine (runs your code on "
                    "generated inputs; set llm.model or pass --model to use a model).",
@@ -147,6 +154,8 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
                                         progress=progress)
                     result = pipeline.run()
                 data = result.to_dict(metrics.run_id)
+                if "changed_since" in metrics.extra:
+                    data["changed_since"] = metrics.extra["changed_since"]
                 if dry_run:
                     data["estimate"] = _dry_run_llm(engine_obj, pipeline, result) \
                         if engine_name == "llm" else None

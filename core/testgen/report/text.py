@@ -118,6 +118,14 @@ def validate(data: dict[str, Any], out: Console) -> None:
               + f"   tests: {tests['passed']} passed, {tests['failed']} failed"
               + (f", {tests['error']} errors" if tests["error"] else "")
               + (f", {tests['skipped']} skipped" if tests["skipped"] else ""))
+    changes = data.get("changes")
+    if changes is not None:
+        out.print(f"[bold]CHANGED[/] since {changes['ref']} ({changes['base'][:12]}): "
+                  f"{changes['covered']}/{changes['statements']} changed lines covered: "
+                  f"{changes['percent']:.2f}%")
+        for f in changes["files"]:
+            if f["uncovered"]:
+                out.print(f"  {f['path']}: uncovered {', '.join(f['uncovered'])}")
     missing = data.get("missing_tests", [])
     if missing:
         out.print(f"[yellow]{len(missing)} definition(s) no test executes:[/] "
