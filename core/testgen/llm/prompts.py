@@ -56,16 +56,43 @@ def batch_note(definitions: list[Definition]) -> str:
 
 
 def uncovered_note(definitions: Iterable[Definition],
-                   uncovered: Mapping[str, frozenset[int]]) -> str:
+                   uncovered: Mapping[str, frozenset[int]],
+                   branches: Mapping[str, tuple[tuple[int, int], ...]] | None = None,
+                   *, round_no: int = 1,
+                   passed_without_gain: Mapping[str, tuple[str, ...]] | None = None) -> str:
+    """What is still uncovered, numbered as in the code shown; on a follow-up round also the
+    tests that passed without covering anything new."""
+    branches = branches or {}
+    passed_without_gain = passed_without_gain or {}
     parts = []
     for definition in definitions:
         lines = sorted(uncovered.get(definition.key, ()))
+        taken = [f"{a}->{b}" for a, b in branches.get(definition.key, ())]
+        if not lines and not taken:
+            continue
+        text = f"- {definition.qualname}:"
         if lines:
-            parts.append(f"{definition.qualname}: lines {line_ranges(lines)}")
+            text += f" lines {line_ranges(lines)}"
+        if taken:
+            text += ("," if lines else "") + " branches never taken " + ", ".join(taken[:12])
+        parts.append(text)
     if not parts:
         return ""
-    return "Existing tests leave these lines uncovered; aim the new tests at them: " + \
-        "; ".join(parts) + "."
+    if round_no <= 1:
+        head = ("Coverage: the existing tests leave these lines (numbered as in the code "
+                "above) unexecuted. Aim each new test at some of them:")
+    else:
+        head = (f"Follow-up (round {round_no}): the tests kept so far still leave these lines "
+                "(numbered as in the code above) unexecuted. Write new tests that execute "
+                "them; do not repeat tests that exist:")
+    note = head + "\n" + "\n".join(parts)
+    repeats = [code for definition in definitions
+               for code in passed_without_gain.get(definition.key, ())]
+    if repeats:
+        note += ("\n\nThese tests of the last round passed but executed no new line, so "
+                 "they were dropped; write different ones:\n" +
+                 "\n".join(f"```\n{code.rstrip()}\n```" for code in repeats[:4]))
+    return note
 
 
 def line_ranges(lines: list[int]) -> str:
