@@ -463,6 +463,12 @@ class PromptRequest:
     """For a repair round: ``{"test_code": ..., "error": ...}``."""
     template_dirs: tuple[Path, ...] = ()
     """Override directories searched before the plugin's own templates."""
+    test_path: str = ""
+    """Project-relative path of the file the tests will be written to (import paths in the
+    prompt are relative to it); empty when not known."""
+    source_text: str = ""
+    """The whole source file, for plugins that add the constants, types and error values a
+    definition references; never sent as it is."""
 
 
 @dataclass(frozen=True)

@@ -295,7 +295,8 @@ class Pipeline:
                 jobs.append(GenerationJob.for_file(
                     work.source, work.pending, neighbours, work.framework, test_type,
                     probes=work.probes, template_dirs=self.options.template_dirs,
-                    uncovered=uncovered, uncovered_branches=branches))
+                    uncovered=uncovered, uncovered_branches=branches,
+                    test_path=work.test_path))
         return jobs
 
     def _called_elsewhere(self, work: FileWork) -> list[Definition]:

@@ -43,6 +43,8 @@ class GenerationJob:
     passed_without_gain: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Follow-ups: ``Definition.key`` → code of tests of the last round that passed but
     covered nothing new (so the model writes different ones)."""
+    test_path: str = ""
+    """Where the generated tests of the file go (project-relative)."""
     taken_names: frozenset[str] = frozenset()
     """Test names already used in the file's generated tests (follow-ups must not reuse)."""
 

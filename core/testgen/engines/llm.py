@@ -299,14 +299,15 @@ class LLMEngine:
             probes={d.key: list(job.probes.get(d.key, [])) for d in definitions},
             callees=callee_context(definitions, job), imports=imports,
             style_examples=tuple(job.style_examples),
-            template_dirs=tuple(Path(p) for p in job.template_dirs))
+            template_dirs=tuple(Path(p) for p in job.template_dirs),
+            test_path=job.test_path, source_text=job.source.text)
         try:
             prompt = self._prompt(prompt_request)
         except TestgenError as exc:
             request.error = f"no prompt: {exc.message}"
             return
         prompt = prompts.with_notes(
-            prompt, prompts.batch_note(definitions),
+            prompts.with_shared_rules(prompt), prompts.batch_note(definitions),
             prompts.uncovered_note(definitions, job.uncovered, job.uncovered_branches,
                                    round_no=job.round,
                                    passed_without_gain=job.passed_without_gain),
@@ -517,12 +518,14 @@ class LLMEngine:
             style_examples=tuple(job.style_examples),
             repair={"test_code": test_code,
                     "error": redact(request.feedback or "")[-FEEDBACK_CHARS:]},
-            template_dirs=tuple(Path(p) for p in job.template_dirs))
+            template_dirs=tuple(Path(p) for p in job.template_dirs),
+            test_path=job.test_path, source_text=job.source.text)
         try:
             prompt = self._prompt(prompt_request)
         except TestgenError as exc:
             return _unrepaired(candidate, f"no repair prompt: {exc.message}")
-        prompt = prompts.with_notes(prompt, prompts.REPAIR_NOTE, prompts.output_note(prompt))
+        prompt = prompts.with_notes(prompts.with_shared_rules(prompt), prompts.REPAIR_NOTE,
+                                    prompts.output_note(prompt))
         first = candidate.details.get("model") or self.model
         chain_models = tuple(dict.fromkeys([m for m in (first, self.model, *self.fallbacks)
                                             if m]))

@@ -36,7 +36,6 @@ def render_prompt(request: PromptRequest) -> Prompt:
         "style_examples": request.style_examples, "repair": request.repair,
         "probes": {key: [describe(p) for p in _ordered(probes)[:MAX_PROBES_IN_PROMPT]]
                    for key, probes in request.probes.items()},
-        "uncovered": {},
     }
     system = template.render(part="system", **context).strip() + "\n"
     user = template.render(part="user", **context).strip() + "\n"
