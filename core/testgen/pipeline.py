@@ -73,6 +73,8 @@ class FileWork:
     baseline: FileCoverage | None = None
     coverage_available: bool = True
     final_coverage: FileCoverage | None = None
+    untaken_branches: set[tuple[int, int]] | None = None
+    """Branches no run of this file took so far (baseline included); None: not measured."""
     launches: int = 0
     worker: int = 0
     written: str = ""
@@ -339,7 +341,9 @@ class Pipeline:
             missing = frozenset(n for n in span if n in statements and n not in covered)
             if missing:
                 lines[definition.key] = missing
-            untaken = tuple(b for b in measured.missing_branches if b[0] in span)
+            known = work.untaken_branches if work.untaken_branches is not None \
+                else set(measured.missing_branches)
+            untaken = tuple(sorted(b for b in known if b[0] in span))
             if untaken:
                 branches[definition.key] = untaken
         return lines, branches
@@ -783,6 +787,12 @@ class Pipeline:
         file_cov = run.coverage.get(target)
         if file_cov is not None:
             work.final_coverage = file_cov
+            missing = set(file_cov.missing_branches)
+            if work.untaken_branches is None:
+                missing &= set(baseline.missing_branches) if baseline else missing
+                work.untaken_branches = missing
+            else:
+                work.untaken_branches &= missing
         per_test = all(c.details.get("per_test_coverage") for c in stable)
         if per_test:
             # Greedy: the test adding most new lines first, then the next over what is kept.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import threading
 import time
@@ -403,3 +404,50 @@ def _serve_in_child(conn: Any, latency: float, responder: Callable[[dict], Reply
             conn.recv()
         except EOFError:
             pass
+
+
+# --------------------------------------------------------------------------- coverage-seeking
+
+
+_NOTE_LINE = re.compile(r"^- (?P<name>[\w.:()*<>\[\]-]+): lines (?P<lines>[\d, -]+)", re.M)
+
+
+def named_uncovered_lines(body: dict) -> list[int]:
+    """The line numbers a request names as still uncovered (its coverage note), in order."""
+    text = _content_text(body.get("messages", [{}])[-1].get("content"))
+    lines: list[int] = []
+    for match in _NOTE_LINE.finditer(text):
+        for part in match["lines"].split(","):
+            part = part.strip()
+            if not part:
+                continue
+            first, _, last = part.partition("-")
+            lines.extend(range(int(first), int(last or first) + 1))
+    return lines
+
+
+def numbered_code_lines(body: dict) -> dict[int, str]:
+    """``number → code`` for every numbered code line shown in the request."""
+    text = _content_text(body.get("messages", [{}])[-1].get("content"))
+    return {int(m[1]): m[2] for m in re.finditer(r"^\s*(\d+)  (.*)$", text, re.M)}
+
+
+@dataclass
+class LineSeeker:
+    """A responder that reaches only lines it is told are uncovered: for the first named
+    line whose code contains a key of ``tests``, it answers with that test; when no line is
+    named, with ``default``. Importable, so a :class:`StubProcess` can use it."""
+
+    tests: dict[str, dict[str, Any]]
+    default: dict[str, Any]
+
+    def __call__(self, body: dict) -> str:
+        code = numbered_code_lines(body)
+        for number in named_uncovered_lines(body):
+            text = code.get(number, "")
+            for marker, test in self.tests.items():
+                if marker in text:
+                    return json_answer([test])
+        if "Follow-up" in _content_text(body.get("messages", [{}])[-1].get("content")):
+            return json_answer([])
+        return json_answer([self.default])
