@@ -174,6 +174,8 @@ class Pipeline:
         self._baseline: dict[str, RunResult] = {}
         self._baseline_lock = threading.Lock()
         self._by_name: dict[str, list[Definition]] | None = None
+        self.dry_run_jobs: list[GenerationJob] | None = None
+        """``--dry-run`` with a model engine: the jobs, probes included, that would be sent."""
 
     # ================================================================= driver
 
@@ -187,6 +189,14 @@ class Pipeline:
         self.metrics.count("definitions_pending", sum(len(w.pending) for w in works))
         if self.options.dry_run:
             result.plan = self.describe_plan(todo)
+            if todo and getattr(self.engine, "coverage_rounds", False):
+                # The prompts shown are the ones that would be sent: with the probes (run
+                # in the sandbox, as always) and the lines the existing suite leaves uncovered.
+                with ExitStack() as stack:
+                    self._open_workspaces(stack, len(todo))
+                    self._assign(todo)
+                    self._phase("probe", todo, self._probe_file)
+                self.dry_run_jobs = self.jobs_for(todo)
             return result
         self.progress("files", len(todo))
         try:
@@ -464,7 +474,8 @@ class Pipeline:
         for probe in probes:
             work.probes.setdefault(probe.definition, []).append(probe)
         self.metrics.count("probes", len(probes))
-        if self.options.validate and getattr(self.engine, "coverage_rounds", False):
+        if (self.options.validate or self.options.dry_run) and \
+                getattr(self.engine, "coverage_rounds", False):
             # The first request already names what the existing suite leaves uncovered.
             self._baseline_for(work, workspace)
 

@@ -161,7 +161,8 @@ def _user_templates() -> Path:
 def _dry_run_llm(engine, pipeline, result) -> dict:
     """Prompts and the token/dollar estimate for what the plan would send."""
     todo = [w for w in result.files if w.pending]
-    jobs = pipeline.jobs_for(todo)
+    jobs = pipeline.dry_run_jobs if pipeline.dry_run_jobs is not None else \
+        pipeline.jobs_for(todo)
     if hasattr(engine, "render"):
         from ..secrets import redact
 
