@@ -137,3 +137,24 @@ def test_numbered_lines_start_at_the_definition(toy):
     definition = toy.definition("f", lines=3)
     definition.start_line, definition.end_line = 9, 11
     assert re.findall(r"^\s*(\d+)  ", definition.numbered_code(), re.M) == ["9", "10", "11"]
+
+
+REFERENCED = [("python", "src/shop/pricing.py", "parse_price", "CENT = Decimal"),
+              ("go", "cart.go", "Add", 'ErrOutOfStock = errors.New('),
+              ("go", "cart.go", "Add", "type Item struct {"),
+              ("javascript", "src/money.js", "formatMoney", "SYMBOLS = {"),
+              ("rust", "src/budget.rs", "spend", "pub enum BudgetError {"),
+              ("python", "src/shop/pricing.py", "bulk_discount", "class PricingError(ValueError):")]
+
+
+@pytest.mark.parametrize("language,rel,name,wanted", REFERENCED)
+def test_the_declarations_a_definition_uses_are_shown(language, rel, name, wanted):
+    if language not in PLUGINS.languages():
+        pytest.skip(f"testgen-{language} is not installed")
+    source, definitions = _definitions(language, rel)
+    definition = next(d for d in definitions if d.name == name)
+    info = PLUGINS.languages()[language]
+    prompt = PLUGINS.render_prompt(PromptRequest(
+        definitions=[definition], framework=Framework(info.default_framework, language),
+        test_type="unit", source_text=source.text))
+    assert wanted in prompt.user

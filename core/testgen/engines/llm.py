@@ -48,6 +48,8 @@ BATCH_MAX_TOTAL_LINES = 160
 OUTPUT_TOKENS_PER_DEFINITION = 450
 """Answer size assumed by :meth:`LLMEngine.estimate` (three or four short tests)."""
 FEEDBACK_CHARS = 4000
+LARGE_ANSWER = 64_000
+"""Answers longer than this (characters) are parsed in a worker thread."""
 
 
 @dataclass
@@ -378,9 +380,21 @@ class LLMEngine:
                       for d in request.definitions]
             return self._with_duplicates(request, {job.id: failed})
         chain = [self._target(m) for m in request.chain]
+        read: dict[str, ParsedOutput | OutputError] = {}
+
+        def accept(text: str) -> bool:
+            """Worth caching: the answer could be read (parsed once, here, and reused)."""
+            if len(text) > LARGE_ANSWER:
+                return _usable_answer(text)
+            try:
+                read[text] = parse_output(text)
+            except OutputError as exc:
+                read[text] = exc
+                return False
+            return True
+
         try:
-            completion = await self.provider.complete(request.prompt, chain,
-                                                      accept=_usable_answer)
+            completion = await self.provider.complete(request.prompt, chain, accept=accept)
             if completion.finish_reason == "length" and len(request.definitions) > 1:
                 return await self._split(request)
         except BudgetExhausted:
@@ -395,7 +409,12 @@ class LLMEngine:
                     for d in request.definitions]
             return self._with_duplicates(request, {job.id: made})
         self._answered += 1
-        made = await asyncio.to_thread(self._candidates, request, completion)
+        known = read.get(completion.text) if completion.finish_reason != "length" else None
+        if known is None and len(completion.text) > LARGE_ANSWER:
+            # A long answer is parsed off the event loop, so other requests keep flowing.
+            made = await asyncio.to_thread(self._candidates, request, completion)
+        else:
+            made = self._candidates(request, completion, known)
         return await self._reuse(request, {job.id: made})
 
     async def _split(self, request: _Request) -> dict[str, list[TestCandidate]]:
@@ -419,10 +438,14 @@ class LLMEngine:
                 merged.setdefault(job_id, []).extend(candidates)
         return merged
 
-    def _candidates(self, request: _Request, completion: Completion) -> list[TestCandidate]:
+    def _candidates(self, request: _Request, completion: Completion,
+                    known: ParsedOutput | OutputError | None = None) -> list[TestCandidate]:
         job = request.job
         try:
-            parsed = parse_output(completion.text, truncated=completion.finish_reason == "length")
+            if isinstance(known, OutputError):
+                raise known
+            parsed = known or parse_output(completion.text,
+                                           truncated=completion.finish_reason == "length")
         except OutputError as exc:
             self.stats.errors += 1
             reason = f"unusable model answer: {exc.reason}"

@@ -14,6 +14,8 @@ import re
 
 from testgen.model import Definition, Probe, Prompt, PromptRequest
 
+from .context import declarations_used
+
 TEST_TYPES = ("unit", "edge-cases", "negative", "table-driven", "integration", "regression")
 
 
@@ -65,6 +67,7 @@ def render(request: PromptRequest) -> Prompt:
         "module_path": request.module_path or details.get("import_path", ""),
         "package": details.get("package", "main"), "source_file": source_file,
         "test_path": test_path,
+        "declarations": declarations_used(request.source_text, list(request.definitions)),
         "observed_lines": {d.key: [describe(p, d) for p in request.probes.get(d.key, [])
                                    if p.outcome != "skipped"]
                            for d in request.definitions},

@@ -15,6 +15,7 @@ from typing import Any
 from testgen.model import Prompt, PromptRequest
 
 from .assemble import _import_entry
+from .context import declarations_used
 from .modules import import_line, specifier
 from .project import is_typescript
 
@@ -133,6 +134,7 @@ def render_prompt(request: PromptRequest) -> Prompt:
         "code_lang": "ts" if typescript else "js", "max_probes": MAX_PROBES,
         "import_hint": "\n".join(import_line(names, spec, commonjs=commonjs)),
         "test_path": request.test_path,
+        "declarations": declarations_used(request.source_text, list(definitions)),
         "observed_lines": {d.key: [describe(p) for p in request.probes.get(d.key, [])[:MAX_PROBES]]
                            for d in definitions},
     }
