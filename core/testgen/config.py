@@ -44,7 +44,7 @@ class Key:
     def type_name(self) -> str:
         types = self.type if isinstance(self.type, tuple) else (self.type,)
         names = {int: "integer", float: "number", str: "string", bool: "boolean",
-                 list: "list"}
+                 list: "list", dict: "mapping"}
         name = "number" if types == NUMBER else " or ".join(names.get(t, t.__name__)
                                                              for t in types)
         if self.choices:
@@ -67,6 +67,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "small_model": Key(str, None, "cheaper model for simple definitions", nullable=True),
         "requests_per_minute": Key(int, None, "request rate limit", minimum=1, nullable=True),
         "tokens_per_minute": Key(int, None, "token rate limit", minimum=1, nullable=True),
+        "options": Key(dict, {}, "extra provider parameters passed through to every request "
+                                 "(Ollama num_ctx, vLLM extra_body, ...)"),
+        "json_mode": Key(str, "auto", "ask for structured JSON output: auto (where LiteLLM "
+                                      "knows the model supports it), schema, object or off",
+                         choices=("auto", "schema", "object", "off")),
     },
     "generation": {
         "engine": Key(str, None, "offline or llm (default: llm when a model is set)",
@@ -80,6 +85,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
                       maximum=20),
         "max_repairs": Key(int, 2, "repair rounds for failing LLM candidates", minimum=0,
                            maximum=5),
+        "max_rounds": Key(int, 3, "coverage-guided rounds per definition (LLM engine): "
+                                  "follow-ups name the lines still uncovered", minimum=1,
+                          maximum=10),
         "budget_usd": Key(NUMBER, None, "stop issuing model requests before this cost",
                           minimum=0, nullable=True),
         "keep_no_gain": Key(bool, False, "keep passing tests that add no coverage"),
@@ -299,6 +307,7 @@ def load(path: Path | None = None, *, env: Mapping[str, str] | None = None,
 
 def defaults() -> dict[str, Any]:
     return {f"{section}.{name}": (list(key.default) if isinstance(key.default, list)
+                                  else dict(key.default) if isinstance(key.default, dict)
                                   else key.default)
             for section, keys in SCHEMA.items() for name, key in keys.items()}
 

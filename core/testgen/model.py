@@ -208,6 +208,14 @@ class Definition:
     def lines(self) -> range:
         return range(self.start_line, self.end_line + 1)
 
+    def numbered_code(self) -> str:
+        """The code with each line prefixed by its line number in the file, as prompts show
+        it, so a request can name the lines a test should reach."""
+        lines = self.code.rstrip("\n").split("\n")
+        width = len(str(self.start_line + len(lines) - 1))
+        return "\n".join(f"{self.start_line + i:>{width}}  {line}".rstrip()
+                         for i, line in enumerate(lines))
+
 
 # --------------------------------------------------------------------------- probes
 
@@ -491,6 +499,12 @@ class PromptRequest:
     """For a repair round: ``{"test_code": ..., "error": ...}``."""
     template_dirs: tuple[Path, ...] = ()
     """Override directories searched before the plugin's own templates."""
+    test_path: str = ""
+    """Project-relative path of the file the tests will be written to (import paths in the
+    prompt are relative to it); empty when not known."""
+    source_text: str = ""
+    """The whole source file, for plugins that add the constants, types and error values a
+    definition references; never sent as it is."""
 
 
 @dataclass(frozen=True)
@@ -501,6 +515,10 @@ class Prompt:
     user: str
     template: str = ""
     """Which template produced it (for ``--dry-run`` and the debug log)."""
+    identity: str = ""
+    """What the answer depends on, normalised (code without line numbers, comments or
+    layout): the response cache keys on it when set, so an unrelated edit that only shifts
+    lines costs no new request."""
 
 
 @dataclass

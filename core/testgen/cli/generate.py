@@ -48,6 +48,9 @@ log = logging.getLogger("testgen.cli")
               help="Regenerate unchanged code and overwrite generated files edited by hand.")
 @click.option("--max-repairs", type=click.IntRange(0, 5), default=None,
               help="Repair rounds for failing llm candidates  [default: 2]")
+@click.option("--max-rounds", type=click.IntRange(1, 10), default=None,
+              help="Coverage-guided rounds for llm candidates: follow-ups name the lines "
+                   "still uncovered  [default: 3]")
 @click.option("--budget", "budget_usd", type=click.FloatRange(0), default=None, metavar="USD",
               help="Stop issuing model requests before this cost.")
 @click.option("--timeout", type=click.FloatRange(1), default=None,
@@ -62,6 +65,7 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
              framework: str | None, engine: str | None, model: str | None, dry_run: bool,
              validate: bool, parallel: int | None, repeat: int | None,
              keep_no_gain: bool | None, force: bool, max_repairs: int | None,
+             max_rounds: int | None,
              budget_usd: float | None, timeout: float | None, shard: str | None,
              python_interpreter: Path | None, changed_since: str | None, fmt: str | None,
              report_file: Path | None) -> None:
@@ -89,7 +93,8 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
         "generation.test_types": list(test_types) or None, "generation.engine": engine,
         "llm.model": model, "generation.parallel_workers": parallel,
         "generation.repeat": repeat, "generation.keep_no_gain": keep_no_gain or None,
-        "generation.max_repairs": max_repairs, "generation.budget_usd": budget_usd,
+        "generation.max_repairs": max_repairs,
+        "generation.max_rounds": max_rounds, "generation.budget_usd": budget_usd,
         "generation.timeout": timeout, "output.dir": output_dir,
         **interpreter_flags({"python_interpreter": python_interpreter}),
     })
@@ -195,6 +200,7 @@ def _options(config, engine_name: str, model_name: str | None, dry_run: bool, va
         repeat=config.get("generation.repeat"),
         keep_no_gain=config.get("generation.keep_no_gain"), force=force,
         max_repairs=config.get("generation.max_repairs"),
+        max_rounds=config.get("generation.max_rounds"),
         timeout=float(config.get("generation.timeout")), template_dirs=template_dirs)
 
 
@@ -207,7 +213,8 @@ def _user_templates() -> Path:
 def _dry_run_llm(engine, pipeline, result) -> dict:
     """Prompts and the token/dollar estimate for what the plan would send."""
     todo = [w for w in result.files if w.pending]
-    jobs = pipeline.jobs_for(todo)
+    jobs = pipeline.dry_run_jobs if pipeline.dry_run_jobs is not None else \
+        pipeline.jobs_for(todo)
     if hasattr(engine, "render"):
         from ..secrets import redact
 
