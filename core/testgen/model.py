@@ -58,6 +58,20 @@ class LanguageInfo:
 
 
 @dataclass(frozen=True)
+class DoctorCheck:
+    """One thing a language needs, and whether this machine has it (``testgen doctor``)."""
+
+    language: str
+    what: str
+    """``toolchain``, ``framework``, ``coverage`` or another short noun."""
+    ok: bool
+    found: str = ""
+    """What was found (``go1.23.4 at /usr/bin/go``), or why it is missing."""
+    install: str = ""
+    """What to install or run when it is missing (``apt-get install llvm-19``)."""
+
+
+@dataclass(frozen=True)
 class Project:
     """The project being worked on: its root and the settings that concern plugins."""
 
@@ -94,6 +108,9 @@ class Framework:
     reason: str = ""
     """Why it was chosen (``"requested"``, ``"pyproject.toml uses pytest"``)."""
     details: Mapping[str, Any] = field(default_factory=dict)
+    run_hint: str = ""
+    """How to run the generated tests when the project's own test command does not (no test
+    script, or one that runs another framework); the summary shows it. Empty: it does."""
 
 
 # --------------------------------------------------------------------------- sources
@@ -190,6 +207,14 @@ class Definition:
     @property
     def lines(self) -> range:
         return range(self.start_line, self.end_line + 1)
+
+    def numbered_code(self) -> str:
+        """The code with each line prefixed by its line number in the file, as prompts show
+        it, so a request can name the lines a test should reach."""
+        lines = self.code.rstrip("\n").split("\n")
+        width = len(str(self.start_line + len(lines) - 1))
+        return "\n".join(f"{self.start_line + i:>{width}}  {line}".rstrip()
+                         for i, line in enumerate(lines))
 
 
 # --------------------------------------------------------------------------- probes
@@ -406,6 +431,10 @@ class FileCoverage:
     branches_total: int = 0
     branches_covered: int = 0
     missing_branches: tuple[tuple[int, int], ...] = ()
+    statement_count: int = 0
+    """Statements as the language's coverage tool counts them, when it counts statements
+    rather than lines (several may share a line, one may span several); 0 otherwise."""
+    statements_covered: int = 0
 
     @property
     def missing(self) -> frozenset[int]:
@@ -429,6 +458,9 @@ class RunResult:
     coverage_available: bool = True
     """False when no coverage tool is available; the keep rule then drops its coverage
     criterion and the report says so."""
+    coverage_note: str = ""
+    """Why coverage could not be measured, and what would make it measurable (shown in the
+    summary when ``coverage_available`` is False)."""
     output: str = ""
     duration: float = 0.0
     error: str = ""
@@ -467,6 +499,12 @@ class PromptRequest:
     """For a repair round: ``{"test_code": ..., "error": ...}``."""
     template_dirs: tuple[Path, ...] = ()
     """Override directories searched before the plugin's own templates."""
+    test_path: str = ""
+    """Project-relative path of the file the tests will be written to (import paths in the
+    prompt are relative to it); empty when not known."""
+    source_text: str = ""
+    """The whole source file, for plugins that add the constants, types and error values a
+    definition references; never sent as it is."""
 
 
 @dataclass(frozen=True)
@@ -477,6 +515,10 @@ class Prompt:
     user: str
     template: str = ""
     """Which template produced it (for ``--dry-run`` and the debug log)."""
+    identity: str = ""
+    """What the answer depends on, normalised (code without line numbers, comments or
+    layout): the response cache keys on it when set, so an unrelated edit that only shifts
+    lines costs no new request."""
 
 
 @dataclass

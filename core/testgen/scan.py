@@ -49,6 +49,14 @@ class ScanResult:
     """Existing test files (including TestGen-generated ones), per the languages' patterns."""
     skipped: list[Skipped] = field(default_factory=list)
 
+    def extend(self, other: "ScanResult") -> None:
+        """Add the files of another scan of the same project (another ``--path``)."""
+        for mine, theirs in ((self.sources, other.sources), (self.tests, other.tests)):
+            known = {f.path for f in mine}
+            mine.extend(f for f in theirs if f.path not in known)
+        known_skips = {s.path for s in self.skipped}
+        self.skipped.extend(s for s in other.skipped if s.path not in known_skips)
+
     def by_language(self) -> dict[str, list[SourceFile]]:
         grouped: dict[str, list[SourceFile]] = {}
         for src in self.sources:
