@@ -350,6 +350,9 @@ class Workspace:
     launches: int = 0
     settings: Mapping[str, Any] = field(default_factory=dict)
     """The ``languages.<name>`` sections of the effective configuration, keyed by language."""
+    readable: list[Path] = field(default_factory=list)
+    """Directories outside the project that sandboxed children must be able to read (an
+    environment the plugin chose elsewhere); plugins add to it before launching."""
 
     def language_settings(self, language: str) -> Mapping[str, Any]:
         """Settings for one language (``interpreter``, ``framework``), empty when unset."""

@@ -429,7 +429,8 @@ def shadow_workspace(project_root: Path, *, timeout: float = 60.0,
 
         def runner(argv, *, cwd, timeout, env, memory_mb, stdin):
             return run_limited(argv, cwd=cwd, timeout=timeout, env=env, memory_mb=memory_mb,
-                               stdin=stdin, writable=writable, readonly=(project_root,),
+                               stdin=stdin, writable=writable,
+                               readonly=(project_root, *workspace.readable),
                                cache_home=cache / "xdg")
 
         workspace = Workspace(root=root, project_root=project_root, scratch=scratch,

@@ -76,12 +76,22 @@ def choose(workspace: Workspace, *, needs_pytest: bool) -> Interpreter:
             continue
         missing = tuple(t for t in TOOLS if t not in facts.has)
         chosen = Interpreter(executable, source, facts.version, missing)
+        _make_readable(workspace, facts.prefix)
         if needs_pytest and missing:
             overlay = tools_overlay(workspace, chosen)
             chosen = Interpreter(executable, source, facts.version, missing, str(overlay))
         return chosen
     facts = _inspect(sys.executable)
     return Interpreter(sys.executable, version=facts.version if facts else "")
+
+
+def _make_readable(workspace: Workspace, prefix: str) -> None:
+    """An environment outside the project must stay visible inside the sandbox."""
+    path = Path(prefix)
+    root = Path(workspace.project_root)
+    if path == root or root in path.parents or path in workspace.readable:
+        return
+    workspace.readable.append(path)
 
 
 def _candidates(workspace: Workspace):
