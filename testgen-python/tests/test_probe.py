@@ -334,3 +334,23 @@ def test_what_names_the_probe_process_is_not_pinned(project, chain):
 
     probes = [p for p in generated.probes_of("program") if p.outcome == "return"]
     assert probes and not any(p.deterministic for p in probes)
+
+
+def test_what_depends_on_the_copy_of_the_project_is_not_pinned(project, chain):
+    project.write("where.py", """
+        import os
+
+
+        def here(prefix: str) -> str:
+            return prefix + os.getcwd()
+
+
+        def entries(prefix: str) -> list:
+            return [prefix + name for name in sorted(os.listdir("."))]
+    """)
+
+    generated = chain(project, "where.py")
+
+    for name in ("here", "entries"):
+        assert not any(p.deterministic and p.outcome == "return"
+                       for p in generated.probes_of(name)), generated.probes_of(name)

@@ -117,6 +117,16 @@ def _in_temp(path) -> bool:
     return any(full == root or full.startswith(root + os.sep) for root in GUARDS.temp_roots)
 
 
+def _in_project(path) -> bool:
+    if isinstance(path, int) or not GUARDS.protected:
+        return False
+    try:
+        full = os.path.realpath(os.fsdecode(path))
+    except (TypeError, ValueError):
+        return False
+    return full == GUARDS.protected or full.startswith(GUARDS.protected + os.sep)
+
+
 def _audit(event: str, args: tuple) -> None:
     if not GUARDS.armed:
         return
@@ -130,6 +140,10 @@ def _audit(event: str, args: tuple) -> None:
     elif event in _FILE_EVENTS:
         if not args or not _in_temp(args[0]):
             reason = _FILE_EVENTS[event]
+    elif event in ("os.listdir", "os.scandir"):
+        if _in_project(args[0] if args and args[0] is not None else os.curdir):
+            # TestGen's copy of the project holds other files than the user's tree
+            GUARDS.touched.add("the project's directory listing")
     elif event.startswith(_PROCESS_EVENTS):
         reason = "starts or signals processes"
     elif event.startswith(_NETWORK_EVENTS):
@@ -1395,8 +1409,10 @@ class Explorer:
 
 def _names_the_host(result: dict, keys) -> bool:
     """Whether what was seen mentions this probe process (``python -m testgen_python._probe``,
-    its boot directory): it differs under the user's own test command."""
-    return any("testgen_python" in repr(result.get(k)) for k in keys)
+    its boot directory) or TestGen's copy of the project: both differ under the user's own
+    test command."""
+    marks = ["testgen_python"] + ([GUARDS.protected] if GUARDS.protected else [])
+    return any(mark in repr(result.get(k)) for k in keys for mark in marks)
 
 
 class Context:
