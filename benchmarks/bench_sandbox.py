@@ -57,11 +57,15 @@ def launches(project: Path, language: str, repeat: int) -> dict[str, dict[str, f
             for mode, chosen in modes.items():
                 sandbox.use_sandbox(chosen)
                 start = time.perf_counter()
-                plugins.probe(language, definitions, workspace, "unit")
+                probes = plugins.probe(language, definitions, workspace, "unit")
                 probe = time.perf_counter() - start
                 start = time.perf_counter()
-                plugins.run(language, framework, [], workspace, True)
+                result = plugins.run(language, framework, [], workspace, True)
                 run = time.perf_counter() - start
+                passed = sum(1 for o in result.tests if o.outcome == "passed")
+                if not probes or not passed:  # a figure of a launch that did nothing is void
+                    raise RuntimeError(f"{mode}: {len(probes)} probes, {passed} tests passed "
+                                       f"{result.error[:200]}")
                 if round_no:
                     times[mode]["probe"].append(probe)
                     times[mode]["run"].append(run)

@@ -172,17 +172,17 @@ def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path, writable: Sequenc
     out = [bwrap, "--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-ipc",
            "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for path in _hidden_paths():
-        if path.is_dir() and not path.is_symlink():
-            out += ["--tmpfs", str(path)]
-        else:
-            out += ["--ro-bind", "/dev/null", str(path)]
     # After the tmpfs on /tmp: the shadow copy usually lives there, and a project there stays
     # visible (read-only) for the dependency directories the copy links to.
     for path in readonly:
         real = os.path.realpath(path)
         if os.path.isdir(real):
             out += ["--ro-bind", real, real]
+    for path in _hidden_paths():  # after the project: one may lie inside it
+        if path.is_dir() and not path.is_symlink():
+            out += ["--tmpfs", str(path)]
+        else:
+            out += ["--ro-bind", "/dev/null", str(path)]
     seen: set[str] = set()
     for path in writable:
         real = os.path.realpath(path)
