@@ -479,6 +479,8 @@ def sweep_stale(directory: Path | None = None) -> list[Path]:
     if _swept and directory is None:
         return []
     _swept = True
+    if directory is None:
+        _kill_orphans()
     removed = []
     where = directory or Path(tempfile.gettempdir())
     try:
@@ -494,6 +496,31 @@ def sweep_stale(directory: Path | None = None) -> list[Path]:
         remove_shadow(Path(entry.path))
         removed.append(Path(entry.path))
     return removed
+
+
+def _kill_orphans() -> None:
+    """Fallback sandbox: processes of launches whose TestGen process died (``SIGKILL``) and
+    that left their process group; found by the launch marker in their environment."""
+    prefix = f"{RUN_MARKER}=".encode()
+    try:
+        pids = [int(n) for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:
+        return
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as handle:
+                items = handle.read().split(b"\0")
+        except OSError:
+            continue
+        for item in items:
+            if item.startswith(prefix):
+                owner = item[len(prefix):].split(b"-")[0]
+                if owner.isdigit() and not _alive(int(owner)):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                break
 
 
 def _alive(pid: int) -> bool:
