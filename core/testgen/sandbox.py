@@ -174,17 +174,17 @@ def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path, writable: Sequenc
     out = [bwrap, "--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-ipc",
            "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for path in _hidden_paths():
-        if path.is_dir() and not path.is_symlink():
-            out += ["--tmpfs", str(path)]
-        else:
-            out += ["--ro-bind", "/dev/null", str(path)]
     # After the tmpfs on /tmp: the shadow copy usually lives there, and a project there stays
     # visible (read-only) for the dependency directories the copy links to.
     for path in readonly:
         real = os.path.realpath(path)
         if os.path.isdir(real):
             out += ["--ro-bind", real, real]
+    for path in _hidden_paths():  # after the project: one may lie inside it
+        if path.is_dir() and not path.is_symlink():
+            out += ["--tmpfs", str(path)]
+        else:
+            out += ["--ro-bind", "/dev/null", str(path)]
     seen: set[str] = set()
     for path in writable:
         real = os.path.realpath(path)
@@ -481,6 +481,8 @@ def sweep_stale(directory: Path | None = None) -> list[Path]:
     if _swept and directory is None:
         return []
     _swept = True
+    if directory is None:
+        _kill_orphans()
     removed = []
     where = directory or Path(tempfile.gettempdir())
     try:
@@ -496,6 +498,31 @@ def sweep_stale(directory: Path | None = None) -> list[Path]:
         remove_shadow(Path(entry.path))
         removed.append(Path(entry.path))
     return removed
+
+
+def _kill_orphans() -> None:
+    """Fallback sandbox: processes of launches whose TestGen process died (``SIGKILL``) and
+    that left their process group; found by the launch marker in their environment."""
+    prefix = f"{RUN_MARKER}=".encode()
+    try:
+        pids = [int(n) for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:
+        return
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as handle:
+                items = handle.read().split(b"\0")
+        except OSError:
+            continue
+        for item in items:
+            if item.startswith(prefix):
+                owner = item[len(prefix):].split(b"-")[0]
+                if owner.isdigit() and not _alive(int(owner)):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                break
 
 
 def _alive(pid: int) -> bool:
