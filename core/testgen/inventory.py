@@ -10,15 +10,18 @@ import logging
 import multiprocessing
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .config import Config
 from .errors import InputError
 from .model import Definition, Detection, FileCoverage, Framework, Project, SourceFile, SyntaxIssue
 from .plugins import Plugins
 from .scan import ScanResult, Scanner
+
+if TYPE_CHECKING:
+    from .changes import ChangeSet
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +33,15 @@ class FileInventory:
     source: SourceFile
     definitions: list[Definition] = field(default_factory=list)
     syntax_errors: list[SyntaxIssue] = field(default_factory=list)
+    focus: frozenset[str] | None = None
+    """Keys of the definitions to work on (``--changed-since``); ``None``: all of them."""
 
     @property
     def rel_path(self) -> str:
         return self.source.rel_path
+
+    def in_focus(self, definition: Definition) -> bool:
+        return self.focus is None or definition.key in self.focus
 
 
 @dataclass
@@ -53,6 +61,24 @@ class Inventory:
         for file in self.files:
             yield from file.definitions
 
+    def only_changed(self, changes: "ChangeSet", *, keep_context: bool = False) -> "Inventory":
+        """The files with changed lines, focused on the definitions those lines touch.
+
+        ``keep_context`` keeps every definition of a changed file (generation rewrites a whole
+        test file, so the kept tests of unchanged neighbours must stay); otherwise only the
+        changed definitions remain, for reports.
+        """
+        files = []
+        for item in self.files:
+            if item.rel_path not in changes.files:
+                continue
+            focus = frozenset(d.key for d in item.definitions
+                              if changes.touches(item.rel_path, d.start_line, d.end_line))
+            definitions = item.definitions if keep_context else \
+                [d for d in item.definitions if d.key in focus]
+            files.append(FileInventory(item.source, definitions, item.syntax_errors, focus))
+        return replace(self, files=files)
+
 
 def scanner_for(plugins: Plugins, config: Config, *, recursive: bool = True,
                 include: Iterable[str] = (), exclude: Iterable[str] = (),
@@ -62,11 +88,13 @@ def scanner_for(plugins: Plugins, config: Config, *, recursive: bool = True,
                    max_file_bytes=config.get("scan.max_file_bytes"), shard=shard)
 
 
-def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = True,
+def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
+            recursive: bool = True,
             include: Iterable[str] = (), exclude: Iterable[str] = (),
             shard: tuple[int, int] | None = None, framework: str | None = None,
             light: bool = False) -> Inventory:
-    """Scan ``path``, parse and extract every source file, select frameworks.
+    """Scan ``paths`` (all in one project), parse and extract every source file, select
+    frameworks.
 
     ``light`` drops what only prompts and tests need (each definition's code, docstring,
     imports, parameters, calls), which is most of the data workers hand back on a large tree.
@@ -76,8 +104,12 @@ def collect(path: Path, plugins: Plugins, config: Config, *, recursive: bool = T
                          hint="install one: pip install testgen-python (see `testgen plugins`)")
     scanner = scanner_for(plugins, config, recursive=recursive, include=include,
                           exclude=exclude, shard=shard)
+    paths = [paths] if isinstance(paths, Path) else list(paths)
+    path = paths[0]
     scan = scanner.scan(path)
-    single_file = path.is_file()
+    for more in paths[1:]:
+        scan.extend(scanner.scan(more, project_root=scan.project_root))
+    single_file = len(paths) == 1 and path.is_file()
     if single_file and scan.skipped:
         skipped = scan.skipped[0]
         raise InputError(f"cannot use {skipped.path}: {skipped.reason}", code=skipped.code,

@@ -48,10 +48,10 @@ def generate(root: Path, cache: Path, test_types=("unit",), repeat: int = 3,
     report = {"probes": {}, "candidates": [], "kept": [], "files": [], "runs": [],
               "launches": 0}
     with shadow_workspace(root, cache_dir=cache, timeout=timeout) as ws:
-        for path in sorted((root / "src").rglob("*.rs")):
+        paths = sorted((root / "src").rglob("*.rs")) if files is None else [
+            root / rel for rel in files]
+        for path in paths:
             rel = path.relative_to(root).as_posix()
-            if files is not None and rel not in files:
-                continue
             src = source(root, rel)
             definitions = [d for d in plugin.testgen_extract(
                 parsed=plugin.testgen_parse(source=src)) if d.testable]

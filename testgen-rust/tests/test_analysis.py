@@ -261,3 +261,51 @@ def test_select_framework_rejects_an_unknown_framework(crate: Path):
         plugin.testgen_select_framework(project=Project(root=crate), language="rust",
                                         requested="nextest-magic")
     assert error.value.code == "TG504"
+
+
+SETS = """
+    pub struct Set { mask: u8 }
+
+    impl Set {
+        pub const EMPTY: Self = Set { mask: 0 };
+        pub fn contains(&self, bit: u8) -> bool { self.mask & (1 << bit) != 0 }
+    }
+
+    pub const LOW: &Set = &Set { mask: 0x0f };
+
+    pub struct Split<'a> { rest: &'a str }
+
+    pub fn split<'a>(text: &'a str) -> Split<'a> { Split { rest: text } }
+"""
+
+
+def _factory(tmp_path):
+    from testgen_rust.crate_index import index_crate
+    from testgen_rust.inputs import ValueFactory
+    from testgen_rust.manifest import load_crate
+
+    root = write_crate(tmp_path / "sets", {"src/lib.rs": SETS}, name="sets")
+    return ValueFactory(index_crate(load_crate(root)))
+
+
+def test_a_type_without_constructors_is_built_from_its_associated_constants(tmp_path):
+    from testgen_rust.types import parse_type
+
+    values = _factory(tmp_path).owned(parse_type("Set"))
+    assert [v.expr for v in values] == ["Set::EMPTY"]
+
+
+def test_a_shared_reference_argument_takes_the_public_constants_of_its_type(tmp_path):
+    from testgen_rust.types import parse_type
+
+    values = _factory(tmp_path).arguments(parse_type("&'static Set"))
+    assert "LOW" in [v.expr for v in values]
+    assert "use sets::LOW;" in next(v for v in values if v.expr == "LOW").imports
+
+
+def test_a_type_is_built_by_the_public_functions_that_return_it(tmp_path):
+    from testgen_rust.types import parse_type
+
+    values = _factory(tmp_path).owned(parse_type("Split"))
+    assert values[0].expr.startswith("split(")
+    assert "use sets::split;" in values[0].imports

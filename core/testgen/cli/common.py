@@ -15,9 +15,10 @@ from ..errors import ConfigError, InputError
 def path_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--path``, ``--recursive``, ``--include-pattern``, ``--exclude-pattern``."""
     decorators = [
-        click.option("-p", "--path", "path", default=".", show_default=True,
-                     type=click.Path(path_type=Path),
-                     help="Source file or project directory."),
+        click.option("-p", "--path", "paths", default=(".",), show_default=True,
+                     multiple=True, type=click.Path(path_type=Path),
+                     help="Source file or project directory (repeatable; paths in different "
+                          "projects are handled project by project)."),
         click.option("-r/-R", "--recursive/--no-recursive", default=True,
                      help="Descend into subdirectories (default: recursive)."),
         click.option("--include-pattern", "include", multiple=True, metavar="GLOB",
@@ -35,11 +36,35 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--report", "report_file", type=click.Path(path_type=Path),
                         metavar="FILE",
                         help="Also write the report to FILE (format from its suffix: .json, "
-                             ".html, else --format).")(func)
-    func = click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html"]),
+                             ".html, .xml (junit), .sarif, .md, else --format).")(func)
+    func = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
                         default=None, help="Output format on stdout  [default: text, or "
                                            "output.format]")(func)
     return func
+
+
+FORMATS = ["text", "json", "html", "junit", "sarif", "markdown"]
+SUFFIX_FORMATS = {".json": "json", ".html": "html", ".htm": "html", ".xml": "junit",
+                  ".sarif": "sarif", ".md": "markdown"}
+
+
+def changed_since_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--changed-since REF``."""
+    return click.option("--changed-since", "changed_since", metavar="REF", default=None,
+                        help="Only definitions whose lines changed since the git reference "
+                             "REF (working tree included; `auto`: the merge-base with the "
+                             "default branch).")(func)
+
+
+def focus_on_changes(inventory, ref: str | None, *, keep_context: bool = False):
+    """``(inventory, changes)`` narrowed to what changed since ``ref``; unchanged when None."""
+    if not ref:
+        return inventory, None
+    from ..changes import changed_since
+
+    changes = changed_since(inventory.project.root, ref).within(
+        f.rel_path for f in inventory.files)
+    return inventory.only_changed(changes, keep_context=keep_context), changes
 
 
 def check_path(path: Path) -> Path:
@@ -60,6 +85,66 @@ def check_path(path: Path) -> Path:
         raise InputError(f"cannot read {path}: permission denied", code="TG201",
                          hint="fix its permissions or choose another path")
     return path.absolute()
+
+
+def check_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """:func:`check_path` for each ``--path``, without duplicates, in the order given."""
+    checked: list[Path] = []
+    for path in paths:
+        path = check_path(path)
+        if path not in checked:
+            checked.append(path)
+    return checked
+
+
+def project_groups(paths: list[Path], plugins) -> list[tuple[Path, list[Path]]]:
+    """The ``--path`` arguments grouped by the project each belongs to, in the order given:
+    each project is scanned, run and reported on its own, with its own environment."""
+    from ..scan import find_project_root
+
+    manifests = [m for lang in plugins.languages().values() for m in lang.manifests]
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(find_project_root(path, manifests), []).append(path)
+    return list(groups.items())
+
+
+def merged(kind: str, reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report for several projects (one ``--path`` group each)."""
+    if len(reports) == 1:
+        return reports[0]
+    from ..report.merge import merge_reports
+
+    data = merge_reports(reports, [r.get("project_root", "") for r in reports])
+    data["projects"] = [r.get("project_root", "") for r in reports]
+    for report in reports:  # keep every report's top-level fields the merge does not sum
+        for key, value in report.items():
+            data.setdefault(key, value)
+    summary = data["summary"]
+    for key, value in reports[0]["summary"].items():
+        summary.setdefault(key, value)
+    if kind == "analyze":
+        summary["tested_percent"] = round(100 * summary["tested"] / summary["definitions"], 2) \
+            if summary.get("definitions") else 0.0
+        data["frameworks"] = {k: v for r in reports for k, v in r["frameworks"].items()}
+        data["priorities"] = sorted((p for r in reports for p in r["priorities"]),
+                                    key=lambda p: -p["priority"])
+        for key in ("detections", "skipped", "problems"):
+            data[key] = [item for r in reports for item in r.get(key, [])]
+    elif kind == "validate":
+        for key in ("failures", "functions", "missing_tests"):
+            data[key] = [item for r in reports for item in r[key]]
+        data["languages"] = {k: v for r in reports for k, v in r["languages"].items()}
+        summary["tests"] = {k: sum(r["summary"]["tests"][k] for r in reports)
+                            for k in reports[0]["summary"]["tests"]}
+        summary["coverage_available"] = all(r["summary"]["coverage_available"]
+                                            for r in reports)
+        summary["passed"] = not data["failures"]
+    elif kind == "generate":
+        data["plan"] = [step for r in reports for step in r.get("plan", [])]
+        data["baseline_errors"] = {k: v for r in reports
+                                   for k, v in r.get("baseline_errors", {}).items()}
+    return data
 
 
 def load_config(path: Path, flags: dict[str, Any] | None = None):
@@ -110,7 +195,7 @@ def emit(kind: str, data: dict[str, Any], fmt: str | None, report_file: Path | N
         data = _without_coverage(data)
     if report_file is not None:
         suffix = report_file.suffix.lower()
-        file_fmt = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, fmt)
+        file_fmt = SUFFIX_FORMATS.get(suffix, fmt)
         if file_fmt == "text":
             file_fmt = "json"
         _write_atomic(report_file, render(kind, data, file_fmt, plugins))

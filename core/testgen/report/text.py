@@ -118,11 +118,21 @@ def validate(data: dict[str, Any], out: Console) -> None:
               + f"   tests: {tests['passed']} passed, {tests['failed']} failed"
               + (f", {tests['error']} errors" if tests["error"] else "")
               + (f", {tests['skipped']} skipped" if tests["skipped"] else ""))
+    changes = data.get("changes")
+    if changes is not None:
+        out.print(f"[bold]CHANGED[/] since {changes['ref']} ({changes['base'][:12]}): "
+                  f"{changes['covered']}/{changes['statements']} changed lines covered: "
+                  f"{changes['percent']:.2f}%")
+        for f in changes["files"]:
+            if f["uncovered"]:
+                out.print(f"  {f['path']}: uncovered {', '.join(f['uncovered'])}")
     missing = data.get("missing_tests", [])
     if missing:
         out.print(f"[yellow]{len(missing)} definition(s) no test executes:[/] "
                   + ", ".join(missing[:12]) + (" …" if len(missing) > 12 else ""))
     for language, info in data["languages"].items():
+        if info.get("environment"):
+            out.print(f"{language} ran with {info['environment']}")
         if info["error"]:
             out.print(f"[red]{language}[/]: {info['error']}")
     if data["failures"]:
@@ -155,10 +165,24 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
         cov = f.get("coverage")
         cov_text = (f"{cov['before']:.0f}% → {cov['after']:.0f}%" if cov and cov["available"]
                     else "-")
-        result = f["skipped"] or f["write"] or "nothing kept"
+        result = f["write"] or ("skipped" if f["skipped"] else "nothing kept")
+        if f["skipped"] == "unchanged since the last run":
+            result = "unchanged"
         table.add_row(f["source"], f["test_file"], "-" if f["skipped"] else str(kept),
                       cov_text, result)
     out.print(table)
+    # Why a file ends without tests, one line each, where a table column would fold it.
+    # Files with no functions at all (package markers, constants) are normal: they are only
+    # worth a line when the run kept nothing anywhere.
+    anything_kept = any(c["status"] == "kept" for f in data["files"] for c in f["candidates"])
+    for f in data["files"]:
+        outcome = f.get("outcome") or f["skipped"]
+        if not outcome or f["skipped"] == "unchanged since the last run" \
+                or any(c["status"] == "kept" for c in f["candidates"]):
+            continue
+        if anything_kept and outcome.endswith("no functions or methods found"):
+            continue
+        out.print(f"[yellow]•[/] {f['source']}: {outcome}", soft_wrap=True)
     problems = [c for f in data["files"] for c in f["candidates"]
                 if c["status"] not in ("kept",) and (verbose or c["status"] in (
                     "possible-bug", "error"))]
@@ -186,6 +210,18 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
     written = data["written"]
     if written:
         out.print("[green]wrote[/] " + ", ".join(written))
+    for language, environment in data.get("environments", {}).items():
+        out.print(f"{language} ran with {environment}")
+    for f in data["files"]:
+        if "coverage_note" in f:
+            kept = sum(1 for c in f["candidates"] if c["status"] == "kept")
+            out.print(f"[yellow]note[/] coverage of {f['source']} could not be measured "
+                      f"({f['coverage_note']}): {kept} kept test(s) pass every run but were "
+                      "not checked for a coverage gain")
+    hints = sorted({f["run_hint"] for f in data["files"]
+                    if f.get("run_hint") and f["test_file"] in written})
+    for hint in hints:
+        out.print(f"run the written tests with: {hint}")
     for language, error in data.get("baseline_errors", {}).items():
         out.print(f"[yellow]note[/] existing {language} suite: {error}")
     if data["interrupted"]:

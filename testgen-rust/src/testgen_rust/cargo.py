@@ -23,6 +23,8 @@ from testgen.model import ProcessResult, TestOutcome, Workspace
 from .coverage import find_tools
 
 BUILD_TIMEOUT = 600.0
+OFFLINE_MISS = re.compile(r"--offline|net\.offline|failed to download|no matching package|"
+                          r"failed to load source for dependency")
 
 
 def require_cargo() -> str:
@@ -60,6 +62,9 @@ def cargo_env(workspace: Workspace, crate_rel: str, profile_dir: Path | None = N
         "CARGO_TERM_COLOR": "never",
         "RUST_BACKTRACE": "0",
         "CARGO_TERM_PROGRESS_WHEN": "never",
+        # Never download: the project's dependencies are fetched as its contributors fetch
+        # them (`cargo fetch`); a missing one is reported with that hint.
+        "CARGO_NET_OFFLINE": "true",
     }
     if instrumented():
         env["RUSTFLAGS"] = (os.environ.get("RUSTFLAGS", "") + " -C instrument-coverage").strip()
@@ -130,19 +135,33 @@ def parse_build_output(stdout: str) -> tuple[list[CompilerMessage], dict[str, st
                 kind = "lib" if "lib" in target.get("kind", []) else target.get("kind", ["?"])[0]
                 name = target.get("name", "")
                 executables[f"{kind}:{name}"] = data["executable"]
+            elif "bin" in target.get("kind", []):
+                # A binary the tests may launch (CARGO_BIN_EXE_*): its profiles count too.
+                executables[f"exe:{target.get('name', '')}"] = data["executable"]
     return messages, executables
 
 
+def feature_args(features: Iterable[str]) -> list[str]:
+    """``--features a,b`` for non-default features (nothing when there are none)."""
+    wanted = sorted(set(features))
+    return ["--features", ",".join(wanted)] if wanted else []
+
+
 def build_tests(workspace: Workspace, crate_dir: Path, crate_rel: str,
-                tests: Iterable[str] | None = None, extra: Iterable[str] = ()) -> BuildResult:
+                tests: Iterable[str] | None = None, extra: Iterable[str] = (),
+                features: Iterable[str] = ()) -> BuildResult:
     """``cargo test --no-run``: compile the named integration tests (all test targets when
-    ``tests`` is None) and report diagnostics and test binaries."""
+    ``tests`` is None) with the default features plus ``features``, and report diagnostics
+    and test binaries."""
+    from .shadow import prepare_shadow
+
     cargo = require_cargo()
+    prepare_shadow(workspace)
     argv = [cargo, "test", "--no-run", "--message-format=json"]
     if tests is not None:
         for name in tests:
             argv += ["--test", name]
-    argv += list(extra)
+    argv += list(extra) + feature_args(features)
     result = workspace.run(argv, cwd=crate_dir, timeout=max(BUILD_TIMEOUT, workspace.timeout),
                            env=cargo_env(workspace, crate_rel), memory_mb=None,
                            count_launch=False)
@@ -151,6 +170,9 @@ def build_tests(workspace: Workspace, crate_dir: Path, crate_rel: str,
     output = "\n".join(m.rendered for m in messages if m.level == "error")
     if not ok and not output:
         output = result.killed_reason or _tail(result.stderr)
+        if OFFLINE_MISS.search(result.stderr):
+            output += ("\nhint: a dependency is not downloaded; run `cargo fetch` in the "
+                       "project (TestGen builds offline)")
     return BuildResult(ok, messages, executables, output, result)
 
 

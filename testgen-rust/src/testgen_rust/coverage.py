@@ -20,6 +20,8 @@ from typing import Iterable
 from testgen.model import FileCoverage, Workspace
 
 MIN_LLVM = 19
+TEST_DIRS = ("tests", "examples", "benches")
+TEST_MODULE = re.compile(r"tests\.rs|[0-9a-zA-Z_-]+[_-]tests\.rs")
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class CoverageData:
 
 
 def collect(workspace: Workspace, tools: LlvmTools, profile_dir: Path,
-            objects: list[str], source_root: Path, exclude_dirs: tuple[str, ...] = ("tests",),
+            objects: list[str], source_root: Path, exclude_dirs: tuple[str, ...] = TEST_DIRS,
             ) -> CoverageData:
     """Merge the ``.profraw`` files in ``profile_dir`` and map lcov lines to project files.
 
@@ -128,7 +130,7 @@ def collect(workspace: Workspace, tools: LlvmTools, profile_dir: Path,
 
 def collect_profiles(workspace: Workspace, tools: LlvmTools, raws: list[Path], merged: Path,
                      objects: list[str], source_root: Path,
-                     exclude_dirs: tuple[str, ...] = ("tests",)) -> CoverageData:
+                     exclude_dirs: tuple[str, ...] = TEST_DIRS) -> CoverageData:
     if not raws:
         return CoverageData({}, "the tests wrote no coverage profile")
     result = workspace.run([tools.profdata, "merge", "-sparse", *map(str, raws), "-o",
@@ -148,7 +150,7 @@ def collect_profiles(workspace: Workspace, tools: LlvmTools, raws: list[Path], m
     return CoverageData(parse_lcov(result.stdout, source_root, exclude_dirs))
 
 
-def parse_lcov(text: str, source_root: Path, exclude_dirs: tuple[str, ...] = ("tests",)
+def parse_lcov(text: str, source_root: Path, exclude_dirs: tuple[str, ...] = TEST_DIRS
                ) -> dict[str, FileCoverage]:
     files: dict[str, FileCoverage] = {}
     root = str(source_root.resolve())
@@ -196,10 +198,10 @@ def _project_path(path: str, root: str, exclude_dirs: tuple[str, ...]) -> str | 
     parts = rel.split("/")
     if not rel.endswith(".rs"):
         return None
-    for i, part in enumerate(parts[:-1]):
-        # tests/ (and the like) of a package are test code, not sources under test.
-        if part in exclude_dirs and os.path.isfile(os.path.join(root, *parts[:i], "Cargo.toml")):
-            return None
+    # What cargo-llvm-cov leaves out of a report: test, example and bench directories
+    # anywhere in the workspace and `tests.rs` / `*_tests.rs` modules are test code.
+    if any(part in exclude_dirs for part in parts[:-1]) or TEST_MODULE.fullmatch(parts[-1]):
+        return None
     if parts[-1] == "build.rs":
         return None
     return rel

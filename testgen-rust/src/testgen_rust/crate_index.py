@@ -33,7 +33,8 @@ class Module:
     public: bool
     """Every module on the way from the crate root is ``pub``."""
     test_only: bool = False
-    features: tuple[str, ...] = ()
+    cfgs: tuple[str, ...] = ()
+    """``cfg`` predicates the module is compiled under (its own and its parents')."""
     children: dict[str, "Module"] = field(default_factory=dict)
 
 
@@ -69,6 +70,8 @@ class TypeInfo:
     generics: tuple[str, ...] = ()
     constructors: list[Constructor] = field(default_factory=list)
     non_exhaustive: bool = False
+    consts: list[str] = field(default_factory=list)
+    """Public associated constants of type ``Self`` (``AsciiSet::EMPTY``)."""
 
     def implements(self, trait: str) -> bool:
         return trait in self.traits or trait in self.derives
@@ -92,6 +95,13 @@ class CrateIndex:
     """Trait name → (module, is pub)."""
     reexports: list[ReExport] = field(default_factory=list)
     bin_files: set[str] = field(default_factory=set)
+    constants: dict[str, list[tuple[tuple[str, ...], str, bool]]] = field(default_factory=dict)
+    """Type name → public module-level ``const``/``static`` items of that type:
+    (module, item name, whether the item is a ``&Type``)."""
+    producers: dict[str, list[tuple[tuple[str, ...], Constructor]]] = field(
+        default_factory=dict)
+    """Type name → public free functions that return it (``percent_decode(..) ->
+    PercentDecode``)."""
 
     # ----------------------------------------------------------------- queries
 
@@ -197,7 +207,7 @@ class _Builder:
 
     def load_module(self, path: tuple[str, ...], rel_file: str, *, public: bool,
                     root: bool = False, test_only: bool = False,
-                    features: tuple[str, ...] = ()) -> None:
+                    cfgs: tuple[str, ...] = ()) -> None:
         if rel_file in self.index.by_file:
             return  # the same file reached twice (a #[path] alias); the first wins
         file = self.index.crate.root / rel_file
@@ -208,7 +218,8 @@ class _Builder:
         tree = syntax.parse(text)
         inner = syntax.inner_attributes(tree.root_node)
         module = Module(path=path, file=rel_file, public=public,
-                        test_only=test_only or syntax.is_cfg_test(inner), features=features)
+                        test_only=test_only or syntax.is_cfg_test(inner),
+                        cfgs=cfgs + tuple(syntax.cfg_predicates(inner)))
         self._register(module)
         self.index.by_file[rel_file] = path
         child_dir = Path(rel_file).parent if root or Path(rel_file).name == "mod.rs" else (
@@ -241,6 +252,10 @@ class _Builder:
             elif kind == "impl_item":
                 if not cfg_test:
                     self._impl(item, module)
+            elif kind in ("const_item", "static_item") and vis == "pub" and not cfg_test:
+                self._constant(item, module)
+            elif kind == "function_item" and vis == "pub" and not cfg_test:
+                self._producer(item, module)
             elif kind == "use_declaration" and vis == "pub" and not cfg_test:
                 self.pending_uses.append((module.path, item.child_by_field_name("argument")))
 
@@ -248,11 +263,11 @@ class _Builder:
         name = syntax.text_of(item.child_by_field_name("name"))
         path = (*parent.path, name)
         public = parent.public and vis == "pub"
-        features = parent.features + tuple(syntax.cfg_features(attrs))
+        cfgs = parent.cfgs + tuple(syntax.cfg_predicates(attrs))
         body = item.child_by_field_name("body")
         if body is not None:
             module = Module(path=path, file=parent.file, public=public, test_only=cfg_test,
-                            features=features)
+                            cfgs=cfgs)
             self._register(module)
             self._items(body, module, child_dir / name)
             return
@@ -266,10 +281,10 @@ class _Builder:
         for candidate in candidates:
             if (root / candidate).is_file():
                 self.load_module(path, _normalise(candidate), public=public,
-                                 test_only=cfg_test, features=features)
+                                 test_only=cfg_test, cfgs=cfgs)
                 return
         self._register(Module(path=path, file="", public=public, test_only=cfg_test,
-                              features=features))
+                              cfgs=cfgs))
 
     def _type(self, item, module: Module, attrs: list[str], vis: str) -> None:
         name = syntax.text_of(item.child_by_field_name("name"))
@@ -308,18 +323,52 @@ class _Builder:
                         for f in syntax.children_of_type(vbody, "field_declaration")]))
         self.index.types.setdefault(name, []).append(info)
 
+    def _constant(self, item, module: Module) -> None:
+        type_node = item.child_by_field_name("type")
+        name = syntax.text_of(item.child_by_field_name("name"))
+        if type_node is None or not name:
+            return
+        text = syntax.text_of(type_node).strip()
+        by_ref = text.startswith("&") and not re.match(r"^&('\w+\s+)?mut\b", text)
+        base = _base_name(text)
+        if base and re.fullmatch(r"[A-Z]\w*", base) and "<" not in text:
+            self.index.constants.setdefault(base, []).append((module.path, name, by_ref))
+
+    def _producer(self, fn, module: Module) -> None:
+        ret = fn.child_by_field_name("return_type")
+        params = fn.child_by_field_name("parameters")
+        type_params = fn.child_by_field_name("type_parameters")
+        if ret is None or params is None or (type_params is not None and any(
+                p.type != "lifetime_parameter" for p in type_params.named_children)):
+            return  # generic over types: the engine cannot pick the type arguments
+        returns = from_node(ret, {})
+        if returns.kind != "path" or not re.fullmatch(r"[A-Z]\w*", returns.name or ""):
+            return
+        plist = tuple((syntax.text_of(p.child_by_field_name("pattern")),
+                       from_node(p.child_by_field_name("type"), {}))
+                      for p in syntax.children_of_type(params, "parameter"))
+        self.index.producers.setdefault(returns.name, []).append((module.path, Constructor(
+            name=syntax.text_of(fn.child_by_field_name("name")), params=plist,
+            returns=returns)))
+
     def _impl(self, item, module: Module) -> None:
         self_type = item.child_by_field_name("type")
         type_name = _base_name(syntax.text_of(self_type))
         trait = item.child_by_field_name("trait")
         trait_name = _base_name(syntax.text_of(trait)) if trait is not None else ""
-        record = self.impls.setdefault(type_name, {"traits": set(), "constructors": []})
+        record = self.impls.setdefault(type_name, {"traits": set(), "constructors": [],
+                                                   "consts": []})
         if trait_name:
             record["traits"].add(trait_name)
         body = item.child_by_field_name("body")
         if body is None:
             return
         generics = generics_of(item)
+        if not trait_name:
+            for const in syntax.children_of_type(body, "const_item"):
+                ty = _base_name(syntax.text_of(const.child_by_field_name("type")))
+                if syntax.visibility(const) == "pub" and ty in ("Self", type_name):
+                    record["consts"].append(syntax.text_of(const.child_by_field_name("name")))
         for fn in syntax.children_of_type(body, "function_item"):
             if trait_name and trait_name != "Default":
                 continue
@@ -359,6 +408,7 @@ class _Builder:
             for info in self.index.types.get(type_name, []):
                 info.traits |= record["traits"]
                 info.constructors.extend(record["constructors"])
+                info.consts.extend(record["consts"])
 
     def _absolute(self, module: tuple[str, ...], segments: list[str]) -> tuple[str, ...] | None:
         if not segments:

@@ -11,6 +11,7 @@ from testgen.model import Definition, Parameter, ParsedFile, SourceFile, SyntaxI
 
 from . import syntax
 from .crate_index import CrateIndex, STD_TRAITS_IN_SCOPE, index_crate
+from .features import requirement
 from .manifest import Crate, crate_for, module_name
 from .types import generics_of
 
@@ -88,12 +89,13 @@ def extract_definitions(parsed: ParsedFile) -> list[Definition]:
     definitions: list[Definition] = []
     module_path = ctx.module.path if ctx.module else ()
     _walk_items(parsed.tree.root_node, ctx, module_path, (), definitions,
-                in_test=ctx.file_test_only or bool(ctx.module and ctx.module.test_only))
+                in_test=ctx.file_test_only or bool(ctx.module and ctx.module.test_only),
+                cfgs=ctx.module.cfgs if ctx.module else ())
     return definitions
 
 
 def _walk_items(body: Any, ctx: _Context, module: tuple[str, ...], inline: tuple[str, ...],
-                out: list[Definition], in_test: bool) -> None:
+                out: list[Definition], in_test: bool, cfgs: tuple[str, ...] = ()) -> None:
     for item in body.named_children:
         attrs = syntax.attributes(item) if item.type not in ("line_comment",
                                                              "block_comment") else []
@@ -102,18 +104,21 @@ def _walk_items(body: Any, ctx: _Context, module: tuple[str, ...], inline: tuple
         if item.type == "function_item":
             if syntax.is_test_function(attrs):
                 continue
-            out.append(_definition(item, ctx, module, inline, attrs, owner=None))
+            out.append(_definition(item, ctx, module, inline, attrs, owner=None, cfgs=cfgs))
         elif item.type == "impl_item":
-            _impl_items(item, ctx, module, inline, out)
+            _impl_items(item, ctx, module, inline, out, cfgs + tuple(syntax.cfg_predicates(attrs)))
         elif item.type == "trait_item":
-            _trait_items(item, ctx, module, inline, out)
+            _trait_items(item, ctx, module, inline, out,
+                         cfgs + tuple(syntax.cfg_predicates(attrs)))
         elif item.type == "mod_item" and item.child_by_field_name("body") is not None:
             name = syntax.text_of(item.child_by_field_name("name"))
             _walk_items(item.child_by_field_name("body"), ctx, (*module, name),
-                        (*inline, name), out, in_test=False)
+                        (*inline, name), out, in_test=False,
+                        cfgs=cfgs + tuple(syntax.cfg_predicates(attrs)))
 
 
-def _impl_items(item: Any, ctx: _Context, module, inline, out: list[Definition]) -> None:
+def _impl_items(item: Any, ctx: _Context, module, inline, out: list[Definition],
+                cfgs: tuple[str, ...] = ()) -> None:
     self_node = item.child_by_field_name("type")
     trait_node = item.child_by_field_name("trait")
     self_text = syntax.text_of(self_node)
@@ -131,10 +136,11 @@ def _impl_items(item: Any, ctx: _Context, module, inline, out: list[Definition])
         attrs = syntax.attributes(fn)
         if syntax.is_cfg_test(attrs) or syntax.is_test_function(attrs):
             continue
-        out.append(_definition(fn, ctx, module, inline, attrs, owner=owner))
+        out.append(_definition(fn, ctx, module, inline, attrs, owner=owner, cfgs=cfgs))
 
 
-def _trait_items(item: Any, ctx: _Context, module, inline, out: list[Definition]) -> None:
+def _trait_items(item: Any, ctx: _Context, module, inline, out: list[Definition],
+                 cfgs: tuple[str, ...] = ()) -> None:
     name = syntax.text_of(item.child_by_field_name("name"))
     owner = {"type": name, "self_type": name, "trait": name, "generics": generics_of(item),
              "trait_default": True, "trait_public": syntax.visibility(item) == "pub"}
@@ -144,11 +150,12 @@ def _trait_items(item: Any, ctx: _Context, module, inline, out: list[Definition]
     for fn in syntax.children_of_type(body, "function_item"):  # default methods only
         attrs = syntax.attributes(fn)
         if not syntax.is_cfg_test(attrs):
-            out.append(_definition(fn, ctx, module, inline, attrs, owner=owner))
+            out.append(_definition(fn, ctx, module, inline, attrs, owner=owner, cfgs=cfgs))
 
 
 def _definition(fn: Any, ctx: _Context, module: tuple[str, ...], inline: tuple[str, ...],
-                attrs: list[str], owner: dict | None) -> Definition:
+                attrs: list[str], owner: dict | None, cfgs: tuple[str, ...] = ()
+                ) -> Definition:
     source = ctx.source
     name = syntax.text_of(fn.child_by_field_name("name"))
     body = fn.child_by_field_name("body")
@@ -209,8 +216,8 @@ def _definition(fn: Any, ctx: _Context, module: tuple[str, ...], inline: tuple[s
         "returns_option": bool(ret_node is not None and re.match(
             r"(?:std::option::)?Option\b", syntax.text_of(ret_node))),
         "doc_examples": syntax.doc_examples(doc),
-        "features": list(syntax.cfg_features(attrs)) + list(
-            ctx.module.features if ctx.module else ()),
+        "cfg": [*cfgs, *syntax.cfg_predicates(attrs)],
+        "features": [],  # non-default features it needs; its tests are gated on them
         "literals": _literals(body),
         "test_file": ctx.test_file,
         "dev_dependencies": list(ctx.crate.dev_dependencies) if ctx.crate else [],
@@ -245,9 +252,10 @@ def _reachability(ctx: _Context, module, name: str, vis: str, owner: dict | None
     if reason:
         return False, reason, None
     assert ctx.index is not None and ctx.crate is not None
-    missing = [f for f in details["features"] if f not in ctx.crate.default_features]
-    if missing:
-        return False, f"needs cargo feature {missing[0]!r}, which is not on by default", None
+    needed = requirement(details["cfg"], ctx.crate.feature_table)
+    if not needed.possible:
+        return False, needed.reason, None
+    details["features"] = list(needed.features)
     private = ("private: tests in tests/ can only call `pub` items (it is "
                f"{'`' + vis + '`' if vis else 'private'}; see the plugin README for why "
                "TestGen does not edit src/ to reach it)")

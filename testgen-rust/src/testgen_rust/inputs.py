@@ -65,6 +65,14 @@ class ValueFactory:
             if ty.mutable:
                 if inner.kind in ("param", "impl", "dyn") and _bounds(inner) & WRITE_TRAITS:
                     return [Value("&mut {}", "typical", binding="Vec::<u8>::new()")]
+                if inner.kind == "slice":
+                    # `&mut vec` coerces to `&mut [T]`; the vector's state after the call
+                    # is observed like any `&mut` argument.
+                    element = inner.inner
+                    if element.kind == "param" and not element.bounds:
+                        element = Ty("prim", name="i32")
+                    return [replace(v, expr="&mut {}", binding=v.expr) for v in
+                            self._sequences(element, "vec![{}]", depth)]
                 owned = self.owned(inner, depth)
                 return [replace(v, expr="&mut {}", binding=v.expr) for v in owned]
             if inner.kind == "prim" and inner.name == "str":
@@ -76,7 +84,14 @@ class ValueFactory:
                         for s, c in STRINGS[:4]]
             if inner.kind in ("param", "impl", "dyn"):
                 return self._generic(inner, depth, by_ref=True)
-            return [replace(v, expr="&" + v.expr) for v in self.owned(inner, depth)]
+            shared = self.shared_values(inner)
+            try:
+                owned = [replace(v, expr="&" + v.expr) for v in self.owned(inner, depth)]
+            except Unsupported:
+                if not shared:
+                    raise
+                owned = []
+            return _unique(shared + owned)
         if ty.kind in ("param", "impl"):
             return self._generic(ty, depth, by_ref=False)
         return self.owned(ty, depth)
@@ -263,6 +278,25 @@ class ValueFactory:
 
     # ----------------------------------------------------------------- crate types
 
+    def shared_values(self, ty: Ty) -> list[Value]:
+        """``&'static`` values of a crate type a test can name: public ``const X: &Type``
+        items and promoted associated constants (``&Type::EMPTY``)."""
+        if self.index is None or ty.kind != "path" or ty.args:
+            return []
+        info = self.index.type_info(ty.name, self.near)
+        if info is None:
+            return []
+        found = []
+        for module, item, by_ref in self.index.constants.get(info.name, []):
+            path = self.index.public_path(module, item)
+            if path is not None and by_ref:
+                found.append(Value(item, "typical", (f"use {path};",)))
+        type_path = self.index.type_path(info)
+        if type_path is not None:
+            found.extend(Value(f"&{info.name}::{c}", "boundary", (f"use {type_path};",))
+                         for c in info.consts)
+        return found[:6]
+
     def crate_type(self, info: TypeInfo, depth: int = 0, ty: Ty | None = None) -> list[Value]:
         """Ways to build a crate-local type from outside the crate."""
         assert self.index is not None
@@ -295,6 +329,24 @@ class ValueFactory:
                     break
                 call = f"{name}::{ctor.name}({', '.join(v.expr for v in combo)})"
                 found.append(Value(call, "typical", imports + _imports(combo)))
+        found.extend(Value(f"{name}::{c}", "boundary", imports) for c in info.consts)
+        for module, item, by_ref in self.index.constants.get(name, []):
+            path = self.index.public_path(module, item)
+            if path is not None and not by_ref:
+                found.append(Value(item, "typical", (f"use {path};",)))
+        for module, producer in self.index.producers.get(name, []):
+            path = self.index.public_path(module, producer.name)
+            if path is None or len(found) >= 8:
+                continue
+            try:
+                combos = self.combinations([t for _, t in producer.params], depth + 1, limit=3)
+            except Unsupported:
+                continue
+            for combo in combos:
+                if any(v.binding for v in combo):
+                    break
+                found.append(Value(f"{producer.name}({', '.join(v.expr for v in combo)})",
+                                   "typical", (f"use {path};",) + _imports(combo)))
         if info.implements("Default"):
             found.append(Value(f"{name}::default()", "default", imports))
         if info.kind == "struct" and not info.non_exhaustive and not info.generics:

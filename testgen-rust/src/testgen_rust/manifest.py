@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .features import FeatureTable, feature_table
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -49,6 +51,8 @@ class Crate:
     """False when the manifest turns off discovery of ``tests/*.rs`` (``autotests = false``)."""
     declared_tests: tuple[str, ...] = ()
     """Names of ``[[test]]`` targets declared in the manifest."""
+    feature_table: FeatureTable = field(default_factory=FeatureTable, compare=False)
+    """``[features]`` and optional dependencies, to resolve features as cargo does."""
 
     @property
     def target_root(self) -> Path:
@@ -72,14 +76,29 @@ def _inherited(value: Any, workspace_package: dict[str, Any], key: str, default:
     return default if value is None else value
 
 
-def _find_workspace(crate_root: Path) -> tuple[Path | None, dict[str, Any]]:
-    """The nearest manifest at or above ``crate_root`` that declares ``[workspace]``."""
+def _find_workspace(crate_root: Path, package: dict[str, Any] | None = None
+                    ) -> tuple[Path | None, dict[str, Any]]:
+    """The workspace ``crate_root`` belongs to, as cargo finds it: ``package.workspace`` when
+    the manifest names one, else the nearest manifest above that declares ``[workspace]`` and
+    does not ``exclude`` the package."""
+    explicit = (package or {}).get("workspace")
+    if isinstance(explicit, str):
+        directory = (crate_root / explicit).resolve()
+        data = read_toml(directory / MANIFEST)
+        if isinstance(data.get("workspace"), dict):
+            return directory, data["workspace"]
     for directory in (crate_root, *crate_root.parents):
         manifest = directory / MANIFEST
         if manifest.is_file():
             data = read_toml(manifest)
-            if "workspace" in data:
-                return directory, data["workspace"]
+            workspace = data.get("workspace")
+            if isinstance(workspace, dict):
+                rel = os.path.relpath(crate_root, directory).replace(os.sep, "/")
+                excluded = any(rel == e.rstrip("/") or rel.startswith(e.rstrip("/") + "/")
+                               for e in workspace.get("exclude", []) if isinstance(e, str))
+                if not excluded:
+                    return directory, workspace
+                return None, {}
     return None, {}
 
 
@@ -89,7 +108,7 @@ def load_crate(root: Path) -> Crate | None:
     package = data.get("package")
     if not isinstance(package, dict) or not package.get("name"):
         return None
-    workspace_root, workspace = _find_workspace(root)
+    workspace_root, workspace = _find_workspace(root, package)
     ws_package = workspace.get("package", {}) if isinstance(workspace, dict) else {}
     edition = str(_inherited(package.get("edition"), ws_package, "edition", DEFAULT_EDITION))
     name = str(package["name"])
@@ -125,6 +144,7 @@ def load_crate(root: Path) -> Crate | None:
         autotests=package.get("autotests", True) is not False,
         declared_tests=tuple(str(t.get("name")) for t in data.get("test", [])
                              if isinstance(t, dict) and t.get("name")),
+        feature_table=feature_table(data),
     )
 
 

@@ -304,7 +304,15 @@ class Planner:
             raise Unsupported("method without a receiver type")
         info = self.index.type_info(d.details.get("type") or "", factory.near)
         if info is not None:
-            values = factory.crate_type(info)
+            try:
+                values = factory.crate_type(info)
+            except Unsupported:
+                values = []
+            # `&self` methods also take a `&'static` constant as the receiver.
+            if receiver_by_ref(d):
+                values += factory.shared_values(Ty("path", name=info.name))
+            if not values:
+                values = factory.crate_type(info)  # raises with the reason
         else:
             values = factory.arguments(self_ty) if self_ty.kind == "ref" else (
                 factory.arguments(Ty("ref", args=(self_ty,)))
@@ -611,6 +619,14 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
     if crate is None or crate.lib_name is None:
         return [_skipped(d, d.untestable_reason or "no library crate around this file")
                 for d in definitions]
+    if not crate.autotests:
+        target = f"testgen_{module_name(crate, workspace.path(first.file))}"
+        if target not in crate.declared_tests:
+            return [_skipped(d, (
+                f"Cargo.toml sets `autotests = false`, so cargo builds only the [[test]] "
+                f"targets it declares and a generated tests/{target}.rs would never run; "
+                f"declare [[test]] name = \"{target}\" or remove `autotests = false`"))
+                for d in definitions]
     index = index_crate(crate)
     crate_rel = _rel(crate.root, workspace.root)
     ws_rel = _rel(crate.target_root, workspace.root)
@@ -622,6 +638,7 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
         plans = plans + planner.calibrations(plans)
     if not plans:
         return probes
+    features = sorted({f for p in plans for f in p.definition.details.get("features") or ()})
     harness_name = f"{HARNESS_PREFIX}_{module_name(crate, workspace.path(first.file))}"
     harness_rel = f"{crate_rel + '/' if crate_rel else ''}tests/{harness_name}.rs"
     dropped: dict[str, str] = {}
@@ -631,12 +648,14 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
             text, ranges = render_harness(crate, plans, first.file)
             workspace.write(harness_rel, text)
             build = build_tests(workspace, workspace.path(crate_rel or "."), ws_rel,
-                                tests=[harness_name])
+                                tests=[harness_name], features=features)
             if build.ok:
                 break
             bad = _attribute_errors(build, ranges, harness_name)
             if bad is None:
                 reason = _first_error(build)
+                if features:
+                    reason = f"with features {', '.join(features)}: {reason}"
                 return probes + [_skipped(d, f"the crate does not compile: {reason}")
                                  for d in _unique_defs(plans)]
             for plan_id, message in bad.items():
@@ -661,6 +680,11 @@ def probe_definitions(definitions: list[Definition], workspace: Workspace) -> li
     probes.extend(_dropped_probes(definitions, dropped, plans))
     probes.extend(_to_probes(plans, records, index))
     return probes
+
+
+def receiver_by_ref(d: Definition) -> bool:
+    receiver = d.details.get("receiver") or ""
+    return receiver.startswith("&") and "mut" not in receiver
 
 
 def _rel(path: Path, root: Path) -> str:

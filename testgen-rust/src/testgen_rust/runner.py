@@ -17,9 +17,10 @@ from testgen.model import (
 
 from .assemble import candidate_ranges
 from .cargo import (
-    BuildResult, build_tests, cargo_env, crate_dir_of, parse_libtest, require_cargo,
-    test_target_name,
+    BuildResult, build_tests, cargo_env, crate_dir_of, feature_args, parse_libtest,
+    require_cargo, test_target_name,
 )
+from .features import gated_features
 from .coverage import collect, collect_profiles, find_tools
 from .manifest import crate_for, find_manifests, load_crate
 
@@ -61,7 +62,8 @@ def validate(test_file: TestFile, workspace: Workspace) -> ValidationResult:
             f"Cargo.toml sets `autotests = false`, so cargo does not build {test_file.path}; "
             f"declare it with [[test]] name = \"{target}\" or remove `autotests = false`",
             file=f"{crate_rel + '/' if crate_rel else ''}Cargo.toml")], "")
-    build = build_tests(workspace, crate_dir, ws_rel, tests=[target])
+    features = gated_features(test_file.content, crate.feature_table) if crate else []
+    build = build_tests(workspace, crate_dir, ws_rel, tests=[target], features=features)
     if build.ok:
         return ValidationResult(True, [], "")
     return ValidationResult(False, attribute(build, test_file), build.output)
@@ -151,12 +153,17 @@ def _run_crate(workspace: Workspace, crate_rel: str, files: list[TestFile],
     if not (crate_dir / "Cargo.toml").is_file():
         return RunResult(False, error=f"no Cargo.toml in {crate_rel or 'the project root'}")
     targets = [test_target_name(f.path) for f in files]
+    crate = load_crate(crate_dir)
+    # Generated tests gated on non-default features are built with those features on; the
+    # existing suite runs as the project's own `cargo test` does, with the defaults.
+    features = [name for f in files for name in gated_features(
+        f.content, crate.feature_table)] if crate is not None else []
     tools = find_tools()
     measure = coverage and tools.tools is not None
     whole_suite = not files
     build = build_tests(workspace, crate_dir, ws_rel, tests=targets or None,
                         extra=["--workspace"] if whole_suite and _is_workspace(crate_dir)
-                        else [])
+                        else [], features=features)
     expected_ids = [tid for f in files for tid in f.test_ids]
     if not build.ok:
         message = "the tests do not compile: " + (build.output.strip().splitlines() or
@@ -176,12 +183,15 @@ def _run_crate(workspace: Workspace, crate_rel: str, files: list[TestFile],
     argv = [require_cargo(), "test", "--no-fail-fast"]
     for target in targets:
         argv += ["--test", target]
+    argv += feature_args(features)
     if whole_suite and _is_workspace(crate_dir):
         argv.append("--workspace")
     if whole_suite and tools.tools is not None:
         # Doc tests are compiled by rustdoc without coverage instrumentation and cannot
         # link against the instrumented library.
-        argv += ["--lib", "--bins", "--tests"] if _has_lib(crate_dir) else ["--bins", "--tests"]
+        # `--tests` is every target with `test = true`: the library's and binaries' unit
+        # tests and tests/*.rs, which is what `cargo test` runs besides the doc tests.
+        argv.append("--tests")
     result = workspace.run(argv, cwd=crate_dir, env=env, memory_mb=None)
     outcomes = parse_libtest(result.stdout)
     seen = {o.test_id for o in outcomes}
@@ -306,11 +316,6 @@ def _is_workspace(crate_dir: Path) -> bool:
         return "[workspace]" in (crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     except OSError:
         return False
-
-
-def _has_lib(crate_dir: Path) -> bool:
-    crate = load_crate(crate_dir)
-    return crate is not None and crate.lib_path is not None
 
 
 def _merge(results: list[RunResult]) -> RunResult:

@@ -100,12 +100,14 @@ def is_test_function(attrs: list[str]) -> bool:
     return any(re.match(r"^(?:\w+::)*test\b|^rstest\b|^test_case\b", a) for a in attrs)
 
 
-def cfg_features(attrs: list[str]) -> list[str]:
-    """Features an item is gated on: ``#[cfg(feature = "x")]`` → ``["x"]``."""
+def cfg_predicates(attrs: list[str]) -> list[str]:
+    """The predicates an item is compiled under: ``#[cfg(feature = "x")]`` →
+    ``['feature = "x"']`` (every one must hold)."""
     found = []
     for attr in attrs:
-        if attr.startswith("cfg") and not attr.startswith("cfg_attr"):
-            found.extend(re.findall(r'feature\s*=\s*"([^"]+)"', attr))
+        match = re.match(r"^cfg\s*\((.*)\)\s*$", attr, re.S)
+        if match:
+            found.append(match.group(1).strip())
     return found
 
 
