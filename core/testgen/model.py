@@ -350,6 +350,9 @@ class Workspace:
     launches: int = 0
     settings: Mapping[str, Any] = field(default_factory=dict)
     """The ``languages.<name>`` sections of the effective configuration, keyed by language."""
+    readonly: list[Path] = field(default_factory=list)
+    """Directories outside the project its build reads (a path dependency beside it); a plugin
+    appends them and the sandbox shows them read-only."""
 
     def language_settings(self, language: str) -> Mapping[str, Any]:
         """Settings for one language (``interpreter``, ``framework``), empty when unset."""
