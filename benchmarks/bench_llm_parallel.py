@@ -1,6 +1,8 @@
 """The LLM phase against the stub provider: 64 definitions, 300 ms per answer, --parallel 8.
 
-Target (DESIGN.md §8): the model phase takes at most 1.25x the ideal 64 x 0.3 s / 8 = 2.4 s.
+Target (DESIGN.md §8): the model phase takes at most 1.25x the ideal 64 x 0.3 s / 8 = 2.4 s
+(issue 16: 1.10x, with the coverage-guided rounds counted in the ideal: a second round of 64
+follow-up requests naming the lines still uncovered doubles it).
 Also shows that a second run on the same code makes 0 requests (response cache) and that a
 second checkout sharing the cache makes 0 paid requests.
 
@@ -17,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from testgen.engines import GenerationJob
@@ -66,9 +69,8 @@ def build_jobs(plugins: Plugins, root: Path) -> list[GenerationJob]:
         source = SourceFile(path, rel, "python", path.read_text(), root)
         definitions = plugins.extract(plugins.parse(source))
         framework = Framework("pytest", "python")
-        jobs.append(GenerationJob(id=f"{rel}#unit", source=source, definitions=definitions,
-                                  framework=framework, test_type="unit",
-                                  callees=tuple(d.signature for d in definitions)))
+        jobs.append(GenerationJob.for_file(source, definitions, definitions, framework,
+                                           "unit"))
     return jobs
 
 
@@ -85,11 +87,21 @@ def answer(body: dict) -> str:
         "mocked_dependencies": []}]})
 
 
-def run(settings: dict, plugins: Plugins, jobs: list[GenerationJob], cache: Path
-        ) -> tuple[float, LLMEngine, dict]:
+def follow_ups(jobs: list[GenerationJob]) -> list[GenerationJob]:
+    """Round 2 of every job: the same definitions, their later lines named as uncovered."""
+    return [replace(job, id=f"{job.id}~2", round=2,
+                    uncovered={d.key: frozenset(range(d.start_line + 4, d.end_line + 1))
+                               for d in job.definitions})
+            for job in jobs]
+
+
+def run(settings: dict, plugins: Plugins, jobs: list[GenerationJob], cache: Path,
+        rounds: int = 1) -> tuple[float, LLMEngine, dict]:
     engine = LLMEngine(settings, plugins, cache_dir=cache, parallel=PARALLEL)
     start, cpu = time.perf_counter(), time.process_time()
     result = engine.generate(jobs)
+    if rounds == 2:
+        result.update(engine.generate(follow_ups(jobs)))
     elapsed = time.perf_counter() - start
     engine.cpu_seconds = time.process_time() - cpu  # type: ignore[attr-defined]
     engine.close()
@@ -142,6 +154,14 @@ def main() -> None:
         _, engine3, _ = run(settings, plugins, other_jobs, Path(tmp) / "cache")
         print(f"other checkout, shared     {stub.stats()['requests']} requests, "
               f"${engine3.stats.cost_usd:.4f} paid")
+
+        stub.reset()
+        elapsed_r, engine_r, _ = run(settings, plugins, jobs, Path(tmp) / "cache-rounds", 2)
+        requests = stub.stats()["requests"]
+        ideal_r = requests * LATENCY / PARALLEL
+        print(f"two coverage rounds        {elapsed_r:6.2f} s  for {requests} requests "
+              f"(ideal {ideal_r:.2f} s, ratio {elapsed_r / ideal_r:.2f}x, target <= 1.10x; "
+              f"client CPU {1000 * engine_r.cpu_seconds / max(1, requests):.1f} ms/request)")
 
         stub.reset()
         batched = {**settings, "generation": {"batch_size": 4}}

@@ -10,12 +10,22 @@ No probes are run here (no sandbox), so neither side carries them.
 
 Tokens are counted with LiteLLM's tokenizer for the model given (default openai/gpt-4o-mini);
 nothing is sent anywhere.
+
+Two more figures (issue 16):
+* input tokens per request for one definition in a generated module of 16, 64 and 256
+  definitions (each calling two others): flat within 20 % — the context is what a definition
+  calls, not the whole file. "every signature" is the old context (all definitions of the
+  file as callees), for comparison;
+* Anthropic prompt caching, against the stub speaking the Messages API and enforcing the
+  1,024-token minimum: cache-read tokens of each request (> 0 from the second on, since the
+  system block is the same for every request of a language x framework x test type).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 import tempfile
 from dataclasses import replace
@@ -23,6 +33,7 @@ from pathlib import Path
 
 from testgen.engines import GenerationJob
 from testgen.engines.llm import LLMEngine
+from testgen.llm import prompts
 from testgen.llm.provider import ModelTarget, Provider, import_litellm
 from testgen.model import PromptRequest, SourceFile
 from testgen.plugins import Plugins
@@ -80,9 +91,7 @@ def jobs_for(plugins: Plugins, sources: list[SourceFile]) -> list[GenerationJob]
         if not targets:
             continue
         framework = plugins.select_framework(_project(source), source.language)
-        jobs.append(GenerationJob(id=f"{source.rel_path}#unit", source=source,
-                                  definitions=targets, framework=framework, test_type="unit",
-                                  callees=tuple(d.signature for d in definitions)))
+        jobs.append(GenerationJob.for_file(source, targets, definitions, framework, "unit"))
     return jobs
 
 
@@ -109,9 +118,10 @@ def measure(engine: LLMEngine, plugins: Plugins, jobs: list[GenerationJob], mode
         for definition in job.definitions:
             definitions += 1
             whole = replace(definition, code=job.source.text)
-            prompt = engine._prompt(PromptRequest(
+            prompt = prompts.with_shared_rules(engine._prompt(PromptRequest(
                 definitions=[whole], framework=job.framework, test_type=job.test_type,
-                callees=job.callees, imports=tuple(definition.imports)))
+                callees=tuple(d.signature for d in job.neighbours),
+                imports=tuple(definition.imports))))
             templates.add(prompt.template)
             naive += tokens(prompt)
     return definitions, ours, naive, templates
@@ -127,6 +137,77 @@ def report(label: str, result: tuple[int, int, int, set[str]]) -> float:
     print(f"{label:44} {definitions:4d} defs  ours {per_ours:7.0f} tok/def  naive "
           f"{per_naive:7.0f} tok/def  saving {saving:5.1f} %  [{', '.join(sorted(templates))}]")
     return saving
+
+
+def module_of(count: int) -> str:
+    """``count`` functions, each calling the next two (wrapping around)."""
+    parts = ['"""Generated module: a ledger of small functions."""\n\nimport math\n']
+    for n in range(count):
+        a, b = (n + 1) % count, (n + 2) % count
+        parts.append(f'''
+
+def step_{n}(values: list[float], limit: float = {n + 1}.0) -> float:
+    """Sum of the values under ``limit`` after steps {a} and {b}."""
+    if not values:
+        raise ValueError("no values")
+    kept = [v for v in values if v < limit]
+    total = step_{a}(kept, limit) if len(kept) > 3 else 0.0
+    if total < 0:
+        total = -total
+    return round(total + step_{b}(kept[:1], limit / 2) * math.sqrt(len(kept) or 1), 2)
+''')
+    return "".join(parts)
+
+
+def per_request_by_size(engine: LLMEngine, plugins: Plugins, model: str, root: Path
+                        ) -> list[tuple[int, float, float]]:
+    """(definitions in the file, tokens per request now, tokens with every signature)."""
+    litellm = import_litellm()
+    target = ModelTarget(model, model.split("/", 1)[0])
+    rows = []
+    for count in (16, 64, 256):
+        path = root / f"ledger_{count}.py"
+        path.write_text(module_of(count))
+        source = SourceFile(path, path.name, "python", path.read_text(), root)
+        definitions = plugins.extract(plugins.parse(source))
+        framework = plugins.select_framework(_project(source), "python")
+        sample = definitions[:: max(1, count // 8)][:8]
+        jobs = [GenerationJob.for_file(source, [d], definitions, framework, "unit")
+                for d in sample]
+        prompts = [p for _, p in engine.render(jobs)]
+        now = sum(litellm.token_counter(model=model, messages=Provider.messages(p, target))
+                  for p in prompts) / len(prompts)
+        old_jobs = [GenerationJob(id=f"{source.rel_path}#unit", source=source,
+                                  definitions=[d], framework=framework, test_type="unit",
+                                  callees=tuple(x.signature for x in definitions))
+                    for d in sample]
+        old = [p for _, p in engine.render(old_jobs)]
+        before = sum(litellm.token_counter(model=model, messages=Provider.messages(p, target))
+                     for p in old) / len(old)
+        rows.append((count, now, before))
+    return rows
+
+
+def anthropic_cache_reads(plugins: Plugins, root: Path) -> list[tuple[int, int, int]]:
+    """(input tokens, cache writes, cache reads) per request, in order, one at a time."""
+    from testgen.llm.stub import StubLLM
+
+    path = root / "ledger_cache.py"
+    path.write_text(module_of(16))
+    source = SourceFile(path, path.name, "python", path.read_text(), root)
+    definitions = plugins.extract(plugins.parse(source))
+    framework = plugins.select_framework(_project(source), "python")
+    with StubLLM(cache_minimum=1024) as stub:
+        settings = {"llm": {"model": "anthropic/claude-sonnet-4-5",
+                            "api_base": f"http://127.0.0.1:{stub.port}", "max_tokens": 512},
+                    "generation": {"batch_size": 1}}
+        os.environ.setdefault("ANTHROPIC_API_KEY", "sk-ant-stub")
+        engine = LLMEngine(settings, plugins, cache_dir=root / "cache-anthropic", parallel=1)
+        jobs = [GenerationJob.for_file(source, definitions[:6], definitions, framework, "unit")]
+        engine.generate(jobs)
+        engine.close()
+        return [(r.usage.get("input_tokens", 0), r.usage.get("cache_creation_input_tokens", 0),
+                 r.usage.get("cache_read_input_tokens", 0)) for r in stub.requests]
 
 
 def main() -> None:
@@ -154,9 +235,23 @@ def main() -> None:
             jobs = jobs_for(plugins, [source])
             savings.append(report(f"PyPI {source.rel_path} ({source.line_count} lines)",
                                   measure(engine, plugins, jobs, args.model)))
+        if savings:
+            print(f"lowest saving               {min(savings):5.1f} %  (target >= 60 %)")
+        print()
+        print("input tokens per request, one definition of a file of N definitions")
+        rows = per_request_by_size(engine, plugins, args.model, Path(tmp))
+        for count, now, before in rows:
+            print(f"  {count:4d} definitions   {now:7.0f} tok/request   (every signature as "
+                  f"callees: {before:7.0f})")
+        spread = max(r[1] for r in rows) / min(r[1] for r in rows) - 1
+        print(f"  spread 16 -> 256        {100 * spread:5.1f} %  (target <= 20 %)")
         engine.close()
-    if savings:
-        print(f"lowest saving               {min(savings):5.1f} %  (target >= 60 %)")
+        print()
+        print("Anthropic prompt caching (stub, 1,024-token minimum), one request at a time")
+        for number, (tokens, written, read) in enumerate(anthropic_cache_reads(plugins,
+                                                                               Path(tmp)), 1):
+            print(f"  request {number}: {tokens:5d} uncached input, {written:5d} written to "
+                  f"the cache, {read:5d} read from it")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,25 @@ def test_project_root_is_the_nearest_manifest(tmp_path):
         tmp_path / "outer/inner"
 
 
+def test_project_root_passes_over_package_directories(tmp_path):
+    files(tmp_path, {"work/pkg/__init__.py": "", "work/pkg/sub/__init__.py": "",
+                     "work/pkg/sub/mod.toy": "m"})
+    assert find_project_root(tmp_path / "work/pkg/sub/mod.toy", ["toy.mod"],
+                             ["__init__.py"]) == tmp_path / "work"
+
+
+def test_a_manifest_inside_a_package_directory_is_not_the_root(tmp_path):
+    files(tmp_path, {"repo/toy.mod": "x", "repo/pkg/__init__.py": "", "repo/pkg/toy.mod": "",
+                     "repo/pkg/mod.toy": "m"})
+    assert find_project_root(tmp_path / "repo/pkg/mod.toy", ["toy.mod"], ["__init__.py"]) \
+        == tmp_path / "repo"
+
+
+def test_the_vcs_root_stops_the_walk_even_inside_a_package(tmp_path):
+    files(tmp_path, {"pkg/__init__.py": "", "pkg/.git/HEAD": "x", "pkg/mod.toy": "m"})
+    assert find_project_root(tmp_path / "pkg/mod.toy", [], ["__init__.py"]) == tmp_path / "pkg"
+
+
 def test_shards_partition_the_files_deterministically():
     paths = [f"src/file{i}.toy" for i in range(200)]
     shards = [{p for p in paths if shard_of(p, 3) == k} for k in (1, 2, 3)]

@@ -1,7 +1,7 @@
 """Configuration: one schema, five layers, and where every value came from.
 
 Precedence, highest first: command-line flags > ``TESTGEN_*`` environment variables > the project
-``.testgen.yaml`` (searched upward from ``--path``) > the user config
+``.testgen.yaml`` (searched upward from ``--path`` to the project root) > the user config
 (``platformdirs.user_config_dir("testgen")/config.yaml``) > defaults. Malformed YAML, unknown
 keys and wrong types are ``TG1xx`` errors naming the file, the line and the key.
 """
@@ -20,7 +20,8 @@ USER_FILE = "config.yaml"
 ENV_PREFIX = "TESTGEN_"
 # Environment variables with the prefix that are not configuration keys.
 ENV_RESERVED = {"TESTGEN_LOAD_PLUGINS", "TESTGEN_CONFIG_DIR", "TESTGEN_CACHE_DIR",
-                "TESTGEN_DEBUG"}
+                "TESTGEN_DEBUG", "TESTGEN_SANDBOX", "TESTGEN_BUILD_CACHE", "TESTGEN_LOCK_WAIT",
+                "TESTGEN_SANDBOX_RUN"}
 TEST_TYPES = ("unit", "edge-cases", "negative", "table-driven", "integration", "regression")
 
 
@@ -43,7 +44,7 @@ class Key:
     def type_name(self) -> str:
         types = self.type if isinstance(self.type, tuple) else (self.type,)
         names = {int: "integer", float: "number", str: "string", bool: "boolean",
-                 list: "list"}
+                 list: "list", dict: "mapping"}
         name = "number" if types == NUMBER else " or ".join(names.get(t, t.__name__)
                                                              for t in types)
         if self.choices:
@@ -66,6 +67,11 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "small_model": Key(str, None, "cheaper model for simple definitions", nullable=True),
         "requests_per_minute": Key(int, None, "request rate limit", minimum=1, nullable=True),
         "tokens_per_minute": Key(int, None, "token rate limit", minimum=1, nullable=True),
+        "options": Key(dict, {}, "extra provider parameters passed through to every request "
+                                 "(Ollama num_ctx, vLLM extra_body, ...)"),
+        "json_mode": Key(str, "auto", "ask for structured JSON output: auto (where LiteLLM "
+                                      "knows the model supports it), schema, object or off",
+                         choices=("auto", "schema", "object", "off")),
     },
     "generation": {
         "engine": Key(str, None, "offline or llm (default: llm when a model is set)",
@@ -79,6 +85,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
                       maximum=20),
         "max_repairs": Key(int, 2, "repair rounds for failing LLM candidates", minimum=0,
                            maximum=5),
+        "max_rounds": Key(int, 3, "coverage-guided rounds per definition (LLM engine): "
+                                  "follow-ups name the lines still uncovered", minimum=1,
+                          maximum=10),
         "budget_usd": Key(NUMBER, None, "stop issuing model requests before this cost",
                           minimum=0, nullable=True),
         "keep_no_gain": Key(bool, False, "keep passing tests that add no coverage"),
@@ -101,6 +110,9 @@ LANGUAGE_KEYS: dict[str, Key] = {
     "framework": Key(str, None, "test framework for this language", nullable=True),
     "test_types": Key(list, None, "test types for this language", nullable=True,
                       item_choices=TEST_TYPES),
+    "interpreter": Key(str, None, "interpreter (or environment directory) that runs the "
+                       "project's code; relative paths are from the project root",
+                       nullable=True),
 }
 
 
@@ -178,16 +190,101 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir("testgen"))
 
 
-def find_project_file(start: Path) -> Path | None:
-    """``.testgen.yaml`` at or above ``start``, stopping at the repository root."""
+VCS_MARKERS = (".git", ".hg", ".svn")
+TRUST_FILE = "trusted-endpoints.json"
+ENDPOINT_KEYS = ("llm.api_base",)
+"""Keys that choose the server the user's API key is sent to."""
+
+
+def find_project_file(start: Path, manifests: tuple[str, ...] | None = None) -> Path | None:
+    """``.testgen.yaml`` at or above ``start``, no higher than the project root: the VCS
+    root, else the nearest directory holding a language's manifest. A file in an ancestor
+    directory outside the project is never read. Without either marker the search goes up to
+    the filesystem root (the endpoint trust check still guards the key)."""
     start = start if start.is_dir() else start.parent
-    for directory in (start, *start.parents):
+    directories = [start, *start.parents]
+    top = next((i for i, d in enumerate(directories)
+                if any((d / m).exists() for m in VCS_MARKERS)), None)
+    if top is None:
+        names = _manifests() if manifests is None else manifests
+        top = next((i for i, d in enumerate(directories)
+                    if any((d / m).is_file() for m in names)), len(directories) - 1)
+    for directory in directories[:top + 1]:
         candidate = directory / PROJECT_FILE
         if candidate.is_file():
             return candidate
-        if (directory / ".git").exists():
-            return None
     return None
+
+
+def _manifests() -> tuple[str, ...]:
+    """The project manifests the installed languages declare (``LanguageInfo.manifests``)."""
+    try:
+        from .plugins import Plugins
+
+        languages = Plugins.load().languages()
+    except Exception:  # noqa: BLE001 - without plugins there are no manifests to look for
+        return ()
+    return tuple(sorted({m for info in languages.values() for m in info.manifests}))
+
+
+# --------------------------------------------------------------------------- endpoint trust
+
+
+def untrusted_endpoints(config: "Config") -> list[tuple[str, Any]]:
+    """Endpoint keys whose value comes from the project file and was never trusted.
+
+    The user's key is sent only to an endpoint set by a flag, the environment or the user's
+    own config, or one the user confirmed for this project file (``testgen config trust``).
+    """
+    if config.project_file is None:
+        return []
+    trusted = _trusted().get(str(config.project_file.resolve()), {})
+    return [(key, config.get(key)) for key in ENDPOINT_KEYS
+            if config.get(key) is not None and config.source(key).startswith("project")
+            and trusted.get(key) != config.get(key)]
+
+
+def check_endpoint_trust(config: "Config") -> None:
+    """A TG106 error when the project file redirects the user's key to an untrusted server."""
+    found = untrusted_endpoints(config)
+    if found:
+        key, value = found[0]
+        raise ConfigError(
+            f"{config.project_file} sets {key} to {value!r}; your API key is not sent to an "
+            "endpoint a project file chose until you confirm it", code="TG106",
+            location=str(config.project_file),
+            hint=f"check the server, then run `testgen config trust --path "
+                 f"{config.project_file.parent}` (or set {key} with `testgen config set "
+                 f"--global`, TESTGEN_{key.upper().replace('.', '_')} or a flag)")
+
+
+def trust_endpoints(config: "Config") -> dict[str, Any]:
+    """Remember the project file's endpoint values as confirmed by the user."""
+    if config.project_file is None:
+        return {}
+    values = {key: config.get(key) for key in ENDPOINT_KEYS
+              if config.get(key) is not None and config.source(key).startswith("project")}
+    store = _trusted()
+    store[str(config.project_file.resolve())] = values
+    path = user_config_dir() / TRUST_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    import json
+
+    tmp.write_text(json.dumps(store, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+    return values
+
+
+def _trusted() -> dict[str, dict[str, Any]]:
+    import json
+
+    try:
+        data = json.loads((user_config_dir() / TRUST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) \
+        else {}
 
 
 def load(path: Path | None = None, *, env: Mapping[str, str] | None = None,
@@ -210,6 +307,7 @@ def load(path: Path | None = None, *, env: Mapping[str, str] | None = None,
 
 def defaults() -> dict[str, Any]:
     return {f"{section}.{name}": (list(key.default) if isinstance(key.default, list)
+                                  else dict(key.default) if isinstance(key.default, dict)
                                   else key.default)
             for section, keys in SCHEMA.items() for name, key in keys.items()}
 

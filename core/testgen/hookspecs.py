@@ -14,9 +14,9 @@ import pluggy
 
 from . import PROJECT_NAME
 from .model import (
-    Definition, Detection, Framework, LanguageInfo, OfflineRequest, ParsedFile, Probe, Project,
-    Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile, ValidationResult,
-    Workspace,
+    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
+    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
+    ValidationResult, Workspace,
 )
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -99,3 +99,9 @@ def testgen_engines() -> dict[str, Callable[..., Any]]:
 @hookspec
 def testgen_reporters() -> dict[str, Callable[..., str]]:
     """Register report renderers by format name (``{"html": render_html}``)."""
+
+
+@hookspec
+def testgen_doctor(project: Project) -> list[DoctorCheck]:
+    """What the plugin's language needs for ``project`` (toolchain, framework, coverage tool)
+    and whether it is installed, with what to install when it is not."""

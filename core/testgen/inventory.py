@@ -10,15 +10,18 @@ import logging
 import multiprocessing
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .config import Config
 from .errors import InputError
 from .model import Definition, Detection, FileCoverage, Framework, Project, SourceFile, SyntaxIssue
 from .plugins import Plugins
 from .scan import ScanResult, Scanner
+
+if TYPE_CHECKING:
+    from .changes import ChangeSet
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +33,15 @@ class FileInventory:
     source: SourceFile
     definitions: list[Definition] = field(default_factory=list)
     syntax_errors: list[SyntaxIssue] = field(default_factory=list)
+    focus: frozenset[str] | None = None
+    """Keys of the definitions to work on (``--changed-since``); ``None``: all of them."""
 
     @property
     def rel_path(self) -> str:
         return self.source.rel_path
+
+    def in_focus(self, definition: Definition) -> bool:
+        return self.focus is None or definition.key in self.focus
 
 
 @dataclass
@@ -52,6 +60,24 @@ class Inventory:
     def definitions(self) -> Iterable[Definition]:
         for file in self.files:
             yield from file.definitions
+
+    def only_changed(self, changes: "ChangeSet", *, keep_context: bool = False) -> "Inventory":
+        """The files with changed lines, focused on the definitions those lines touch.
+
+        ``keep_context`` keeps every definition of a changed file (generation rewrites a whole
+        test file, so the kept tests of unchanged neighbours must stay); otherwise only the
+        changed definitions remain, for reports.
+        """
+        files = []
+        for item in self.files:
+            if item.rel_path not in changes.files:
+                continue
+            focus = frozenset(d.key for d in item.definitions
+                              if changes.touches(item.rel_path, d.start_line, d.end_line))
+            definitions = item.definitions if keep_context else \
+                [d for d in item.definitions if d.key in focus]
+            files.append(FileInventory(item.source, definitions, item.syntax_errors, focus))
+        return replace(self, files=files)
 
 
 def scanner_for(plugins: Plugins, config: Config, *, recursive: bool = True,

@@ -52,6 +52,23 @@ class LanguageInfo:
     """Files that mark a project root for this language (``("go.mod",)``)."""
     ignore_dirs: tuple[str, ...] = ()
     """Extra directories never scanned (``("testdata",)``), on top of the global ignores."""
+    package_markers: tuple[str, ...] = ()
+    """Files that make a directory part of a package above it (``("__init__.py",)``): the
+    project root of a file is never such a directory, so its import name stays whole."""
+
+
+@dataclass(frozen=True)
+class DoctorCheck:
+    """One thing a language needs, and whether this machine has it (``testgen doctor``)."""
+
+    language: str
+    what: str
+    """``toolchain``, ``framework``, ``coverage`` or another short noun."""
+    ok: bool
+    found: str = ""
+    """What was found (``go1.23.4 at /usr/bin/go``), or why it is missing."""
+    install: str = ""
+    """What to install or run when it is missing (``apt-get install llvm-19``)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,9 @@ class Framework:
     reason: str = ""
     """Why it was chosen (``"requested"``, ``"pyproject.toml uses pytest"``)."""
     details: Mapping[str, Any] = field(default_factory=dict)
+    run_hint: str = ""
+    """How to run the generated tests when the project's own test command does not (no test
+    script, or one that runs another framework); the summary shows it. Empty: it does."""
 
 
 # --------------------------------------------------------------------------- sources
@@ -187,6 +207,14 @@ class Definition:
     @property
     def lines(self) -> range:
         return range(self.start_line, self.end_line + 1)
+
+    def numbered_code(self) -> str:
+        """The code with each line prefixed by its line number in the file, as prompts show
+        it, so a request can name the lines a test should reach."""
+        lines = self.code.rstrip("\n").split("\n")
+        width = len(str(self.start_line + len(lines) - 1))
+        return "\n".join(f"{self.start_line + i:>{width}}  {line}".rstrip()
+                         for i, line in enumerate(lines))
 
 
 # --------------------------------------------------------------------------- probes
@@ -320,6 +348,12 @@ class Workspace:
     cache_dir: Path | None = None
     """A persistent per-user cache directory plugins may use (e.g. a shared build target)."""
     launches: int = 0
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """The ``languages.<name>`` sections of the effective configuration, keyed by language."""
+
+    def language_settings(self, language: str) -> Mapping[str, Any]:
+        """Settings for one language (``interpreter``, ``framework``), empty when unset."""
+        return self.settings.get(language) or {}
 
     def run(self, argv: Sequence[str], *, cwd: Path | None = None, timeout: float | None = None,
             env: Mapping[str, str] | None = None, memory_mb: int | None = 2048,
@@ -397,6 +431,10 @@ class FileCoverage:
     branches_total: int = 0
     branches_covered: int = 0
     missing_branches: tuple[tuple[int, int], ...] = ()
+    statement_count: int = 0
+    """Statements as the language's coverage tool counts them, when it counts statements
+    rather than lines (several may share a line, one may span several); 0 otherwise."""
+    statements_covered: int = 0
 
     @property
     def missing(self) -> frozenset[int]:
@@ -420,10 +458,16 @@ class RunResult:
     coverage_available: bool = True
     """False when no coverage tool is available; the keep rule then drops its coverage
     criterion and the report says so."""
+    coverage_note: str = ""
+    """Why coverage could not be measured, and what would make it measurable (shown in the
+    summary when ``coverage_available`` is False)."""
     output: str = ""
     duration: float = 0.0
     error: str = ""
     """Set when the runner itself failed (could not start, crashed, collected nothing)."""
+    environment: str = ""
+    """What ran the code, for the report: the interpreter or toolchain and why it was chosen
+    (``/proj/.venv/bin/python 3.12 (the project's .venv)``)."""
 
     def outcome(self, test_id: str) -> TestOutcome | None:
         for test in self.tests:
@@ -455,6 +499,12 @@ class PromptRequest:
     """For a repair round: ``{"test_code": ..., "error": ...}``."""
     template_dirs: tuple[Path, ...] = ()
     """Override directories searched before the plugin's own templates."""
+    test_path: str = ""
+    """Project-relative path of the file the tests will be written to (import paths in the
+    prompt are relative to it); empty when not known."""
+    source_text: str = ""
+    """The whole source file, for plugins that add the constants, types and error values a
+    definition references; never sent as it is."""
 
 
 @dataclass(frozen=True)
@@ -465,6 +515,10 @@ class Prompt:
     user: str
     template: str = ""
     """Which template produced it (for ``--dry-run`` and the debug log)."""
+    identity: str = ""
+    """What the answer depends on, normalised (code without line numbers, comments or
+    layout): the response cache keys on it when set, so an unrelated edit that only shifts
+    lines costs no new request."""
 
 
 @dataclass

@@ -15,10 +15,11 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import signals
 from .engines import Engine, GenerationJob, RepairRequest
 from .errors import InputError
 from .inventory import FileInventory, Inventory
@@ -30,6 +31,7 @@ from .model import (
 from .plugins import Plugins
 from .sandbox import kill_all, rebuild, shadow_workspace
 from .scan import GENERATED_MARKER
+from .secrets import contains_secret
 from .state import State
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,9 @@ class GenerateOptions:
     keep_no_gain: bool = False
     force: bool = False
     max_repairs: int = 2
+    max_rounds: int = 3
+    """Coverage-guided rounds (engines that declare ``coverage_rounds``): follow-up requests
+    name the lines of a definition still uncovered."""
     timeout: float = 60.0
     template_dirs: tuple[Path, ...] = ()
 
@@ -69,7 +74,10 @@ class FileWork:
     kept_lines: set[int] = field(default_factory=set)
     baseline: FileCoverage | None = None
     coverage_available: bool = True
+    coverage_note: str = ""
     final_coverage: FileCoverage | None = None
+    untaken_branches: set[tuple[int, int]] | None = None
+    """Branches no run of this file took so far (baseline included); None: not measured."""
     launches: int = 0
     worker: int = 0
     written: str = ""
@@ -120,6 +128,8 @@ class GenerateResult:
     interrupted: bool = False
     plan: list[dict[str, Any]] = field(default_factory=list)
     baseline_errors: dict[str, str] = field(default_factory=dict)
+    environments: dict[str, str] = field(default_factory=dict)
+    """Language → what ran its code (``RunResult.environment`` of the baseline run)."""
 
     def candidates(self) -> Iterable[TestCandidate]:
         for work in self.files:
@@ -155,8 +165,12 @@ class GenerateResult:
                 "skipped": work.skip_reason, "outcome": work.outcome(),
                 "launches": work.launches,
                 "definitions": [d.qualname for d in work.pending],
+                "lines": {d.qualname: [d.start_line, d.end_line] for d in work.pending},
                 "candidates": [_candidate_dict(c) for c in work.candidates],
+                "run_hint": work.framework.run_hint,
             }
+            if not work.coverage_available:
+                entry["coverage_note"] = work.coverage_note or "no coverage tool"
             if work.final_coverage is not None or work.baseline is not None:
                 statements = (work.final_coverage or work.baseline).statements
                 before = set(work.baseline.covered) if work.baseline else set()
@@ -178,7 +192,8 @@ class GenerateResult:
             "summary": {**self.counts(), "files_written": len(self.written()),
                         "files": len(self.files)},
             "written": self.written(), "files": files, "plan": self.plan,
-            "baseline_errors": self.baseline_errors, "cost": self.engine_stats,
+            "baseline_errors": self.baseline_errors, "environments": self.environments,
+            "cost": self.engine_stats,
         }
 
 
@@ -199,6 +214,9 @@ class Pipeline:
         self._works: list[FileWork] = []
         self._baseline: dict[str, RunResult] = {}
         self._baseline_lock = threading.Lock()
+        self._by_name: dict[str, list[Definition]] | None = None
+        self.dry_run_jobs: list[GenerationJob] | None = None
+        """``--dry-run`` with a model engine: the jobs, probes included, that would be sent."""
 
     # ================================================================= driver
 
@@ -212,6 +230,14 @@ class Pipeline:
         self.metrics.count("definitions_pending", sum(len(w.pending) for w in works))
         if self.options.dry_run:
             result.plan = self.describe_plan(todo)
+            if todo and getattr(self.engine, "coverage_rounds", False):
+                # The prompts shown are the ones that would be sent: with the probes (run
+                # in the sandbox, as always) and the lines the existing suite leaves uncovered.
+                with ExitStack() as stack:
+                    self._open_workspaces(stack, len(todo))
+                    self._assign(todo)
+                    self._phase("probe", todo, self._probe_file)
+                self.dry_run_jobs = self.jobs_for(todo)
             return result
         self.progress("files", len(todo))
         try:
@@ -241,15 +267,21 @@ class Pipeline:
             result.engine_stats = self.engine.stats.to_dict()
             self._count(result)
             return result
-        with self.metrics.phase("write"):
-            for work in todo:
-                if work.done or result.interrupted and work.kept():
-                    self._write(work)
-                elif result.interrupted and not work.skip_reason:
-                    work.skip_reason = "interrupted"
-        self._update_state(todo, interrupted=result.interrupted)
+        try:
+            # A stop signal arriving now waits until the files and the state are saved.
+            with signals.deferred(), self.metrics.phase("write"):
+                for work in todo:
+                    if work.done or result.interrupted and work.kept():
+                        self._write(work)
+                    elif result.interrupted and not work.skip_reason:
+                        work.skip_reason = "interrupted"
+                self._update_state(todo, interrupted=result.interrupted)
+        except KeyboardInterrupt:
+            result.interrupted = True
         result.engine_stats = self.engine.stats.to_dict()
         result.baseline_errors = {k: v.error for k, v in self._baseline.items() if v.error}
+        result.environments = {k: v.environment for k, v in self._baseline.items()
+                               if v.environment}
         self._count(result)
         return result
 
@@ -271,13 +303,16 @@ class Pipeline:
                                     f"{first.message}")
                 works.append(work)
                 continue
-            targets = [d for d in item.definitions if d.testable and d.kind != "class"]
+            targets = [d for d in item.definitions
+                       if d.testable and d.kind != "class" and item.in_focus(d)]
             pending = [d for d in targets if self.options.force or not all(
                 self.state.is_current(d.key, d.content_hash, t, engine, model)
                 for t in self.options.test_types)]
             work = FileWork(item, framework, path, pending)
             if not pending:
                 work.skip_reason = ("unchanged since the last run" if targets
+                                    else "no changed testable definitions"
+                                    if item.focus is not None
                                     else _why_untestable(item.definitions))
             else:
                 redo = {f"{d.key}|{t}|{engine}|{model or '-'}" for d in pending
@@ -309,15 +344,70 @@ class Pipeline:
             plan.append({"source": work.source.rel_path, "test_file": work.test_path,
                          "framework": work.framework.name,
                          "definitions": [d.qualname for d in work.pending],
+                "lines": {d.qualname: [d.start_line, d.end_line] for d in work.pending},
                          "test_types": list(self.options.test_types), "action": action,
                          "carried_tests": len(work.carried)})
         return plan
 
     def jobs_for(self, todo: list[FileWork]) -> list[GenerationJob]:
-        return [GenerationJob.for_file(work.source, work.pending, work.inventory.definitions,
-                                       work.framework, test_type, probes=work.probes,
-                                       template_dirs=self.options.template_dirs)
-                for work in todo for test_type in self.options.test_types]
+        jobs = []
+        for work in todo:
+            neighbours = [*work.inventory.definitions, *self._called_elsewhere(work)]
+            uncovered, branches = self._uncovered(work, work.pending)
+            for test_type in self.options.test_types:
+                jobs.append(GenerationJob.for_file(
+                    work.source, work.pending, neighbours, work.framework, test_type,
+                    probes=work.probes, template_dirs=self.options.template_dirs,
+                    uncovered=uncovered, uncovered_branches=branches,
+                    test_path=work.test_path))
+        return jobs
+
+    def _called_elsewhere(self, work: FileWork) -> list[Definition]:
+        """Definitions of the project's other modules that the file's pending definitions
+        call by a name defined nowhere in the file, and only once in the project."""
+        own = {d.name for d in work.inventory.definitions}
+        wanted = {n for d in work.pending for n in d.calls} - own
+        if not wanted:
+            return []
+        if self._by_name is None:
+            by_name: dict[str, list[Definition]] = {}
+            for item in self.inventory.files:
+                for definition in item.definitions:
+                    if not definition.parent:
+                        by_name.setdefault(definition.name, []).append(definition)
+            self._by_name = by_name
+        found = []
+        for name in sorted(wanted):
+            matches = [d for d in self._by_name.get(name, ())
+                       if d.language == work.source.language]
+            if len(matches) == 1:
+                found.append(matches[0])
+        return found
+
+    def _uncovered(self, work: FileWork, definitions: list[Definition]
+                   ) -> tuple[dict[str, frozenset[int]], dict[str, tuple[tuple[int, int], ...]]]:
+        """Per definition, its executable lines that neither the existing suite nor the
+        tests kept so far run, and its branches never taken."""
+        measured = work.final_coverage or work.baseline
+        if measured is None or not work.coverage_available:
+            return {}, {}
+        covered = set(work.baseline.covered) if work.baseline else set()
+        covered |= work.kept_lines
+        statements = measured.statements | (work.baseline.statements if work.baseline
+                                             else frozenset())
+        lines: dict[str, frozenset[int]] = {}
+        branches: dict[str, tuple[tuple[int, int], ...]] = {}
+        for definition in definitions:
+            span = range(definition.start_line, definition.end_line + 1)
+            missing = frozenset(n for n in span if n in statements and n not in covered)
+            if missing:
+                lines[definition.key] = missing
+            known = work.untaken_branches if work.untaken_branches is not None \
+                else set(measured.missing_branches)
+            untaken = tuple(sorted(b for b in known if b[0] in span))
+            if untaken:
+                branches[definition.key] = untaken
+        return lines, branches
 
     def _warm_up_engine(self) -> threading.Thread | None:
         """Let an engine load its client (LiteLLM takes seconds) while the probes run."""
@@ -342,6 +432,7 @@ class Pipeline:
         for _ in range(count):
             workspace = stack.enter_context(shadow_workspace(
                 self.root, timeout=self.options.timeout))
+            workspace.settings = self.inventory.project.settings
             self._remove_generated(workspace)
             self._workspaces.append(workspace)
 
@@ -413,10 +504,12 @@ class Pipeline:
                 for future in futures:
                     future.result()
             except KeyboardInterrupt:
-                # Stop handing out work and kill running sandboxes; do not wait for them.
+                # Stop handing out work and kill running sandboxes (no new one starts), then
+                # let the workers finish the file in hand, so nothing still changes it while
+                # the completed files are written.
                 self._stop.set()
                 kill_all()
-                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=True, cancel_futures=True)
                 raise
             pool.shutdown(wait=True)
 
@@ -430,11 +523,15 @@ class Pipeline:
             if test_type != "integration" and probes:
                 continue
             found = self.plugins.probe(work.source.language, work.pending, workspace, test_type)
-            probes.extend(found)
+            probes.extend(_without_secrets(found, work.source.rel_path, self.metrics))
             self.metrics.count("probe_launches")
         for probe in probes:
             work.probes.setdefault(probe.definition, []).append(probe)
         self.metrics.count("probes", len(probes))
+        if (self.options.validate or self.options.dry_run) and \
+                getattr(self.engine, "coverage_rounds", False):
+            # The first request already names what the existing suite leaves uncovered.
+            self._baseline_for(work, workspace)
 
     # ================================================================= generate
 
@@ -458,42 +555,72 @@ class Pipeline:
     # ================================================================= evaluate
 
     def _evaluate_rounds(self, todo: list[FileWork], jobs: list[GenerationJob]) -> None:
+        """Evaluate, then repair what failed and follow up on what passed while lines stay
+        uncovered, until nothing new comes back.
+
+        Failing candidates get up to ``max_repairs`` repairs. With an engine that declares
+        ``coverage_rounds``, a definition whose tests of round *r* passed while some of its
+        lines stay uncovered is asked again (round *r* + 1) with those lines named, up to
+        ``max_rounds``; a follow-up round that adds nothing ends it, as does the budget."""
         job_by_id = {j.id: j for j in jobs}
-        rounds = 1 + (self.options.max_repairs if self.engine.name != "offline" else 0)
+        model_engine = self.engine.name != "offline"
+        rounds_on = model_engine and getattr(self.engine, "coverage_rounds", False)
+        max_rounds = max(1, self.options.max_rounds) if rounds_on else 1
+        asked: dict[tuple[str, str], int] = {}
+        """(job id, definition key) → the coverage round last asked for."""
+        for job in jobs:
+            for definition in job.definitions:
+                asked[(job.id, definition.key)] = 1
         fresh = {w.source.rel_path: [c for c in w.candidates if c.status == "pending"]
                  for w in todo}
-        for round_no in range(rounds):
+        for c in (c for cs in fresh.values() for c in cs):
+            c.details.setdefault("round", 1)
+        by_file = {w.source.rel_path: w for w in todo}
+        steps = max_rounds * (1 + self.options.max_repairs)  # a bound, never reached in practice
+        for _ in range(steps):
             active = [w for w in todo if fresh[w.source.rel_path]]
             if not active or self._stop.is_set():
                 break
 
             def step(work: FileWork, workspace: Workspace) -> None:
                 self._evaluate(work, workspace, fresh[work.source.rel_path])
+                # A file whose last round ended before any stop is complete: an interrupted
+                # run writes it and keeps its state. The offline engine has one round.
+                if not model_engine and not self._stop.is_set():
+                    work.done = True
 
             self._phase("validate", active, step)
-            if round_no + 1 == rounds:
+            if not model_engine:
                 break
             requests = []
             for work in active:
                 for c in fresh[work.source.rel_path]:
-                    if c.status in FAILURE_STATUSES and c.details.get("feedback") and not \
-                            c.details.get("carried_over"):
+                    if _repairable(c) and c.attempts <= self.options.max_repairs:
                         job = job_by_id.get(GenerationJob.id_for(work.source, c.test_type))
                         if job is not None:
                             requests.append(RepairRequest(job, c, c.details["feedback"]))
+            followups = self._followups(active, fresh, job_by_id, asked, max_rounds) \
+                if rounds_on and not self.engine.stats.budget_exhausted else []
+            if not self._stop.is_set():
+                busy = {r.job.source.rel_path for r in requests} | \
+                    {j.source.rel_path for j in followups}
+                for work in active:
+                    if work.source.rel_path not in busy:
+                        work.done = True
             fresh = {w.source.rel_path: [] for w in todo}
-            if not requests:
+            if not requests and not followups:
                 break
-            with self.metrics.phase("repair"):
-                repaired = self.engine.repair(requests, progress=self._engine_progress)
-            self.metrics.count("repair_requests", len(requests))
-            by_file = {w.source.rel_path: w for w in todo}
+            if requests:
+                with self.metrics.phase("repair"):
+                    repaired = self.engine.repair(requests, progress=self._engine_progress)
+                self.metrics.count("repair_requests", len(requests))
             for request in requests:
                 new = repaired.get(request.candidate.id)
                 if new is None:
                     continue
                 work = by_file[request.job.source.rel_path]
                 new.attempts = request.candidate.attempts + 1
+                new.details.setdefault("round", request.candidate.details.get("round", 1))
                 if new.status == "possible-bug":
                     request.candidate.status = "possible-bug"
                     request.candidate.reason = new.reason
@@ -501,11 +628,71 @@ class Pipeline:
                 # The repaired version replaces the failed one in the report.
                 work.candidates[work.candidates.index(request.candidate)] = new
                 fresh[work.source.rel_path].append(new)
+            if followups:
+                with self.metrics.phase("generate"):
+                    made = self.engine.generate(followups, progress=self._engine_progress)
+                self.metrics.count("followup_requests", len(followups))
+                for job in followups:
+                    work = by_file[job.source.rel_path]
+                    for candidate in made.get(job.id, []):
+                        candidate.details["round"] = job.round
+                        work.candidates.append(candidate)
+                        if candidate.status == "pending":
+                            fresh[work.source.rel_path].append(candidate)
         for work in todo:
             work.done = True
             for c in work.candidates:
                 if c.status == "pending":
                     c.status, c.reason = "skipped", "not evaluated"
+        rounds = max(asked.values(), default=1)
+        self.metrics.extra["coverage_rounds"] = rounds
+
+    def _followups(self, active: list[FileWork], fresh: dict[str, list[TestCandidate]],
+                   job_by_id: dict[str, GenerationJob], asked: dict[tuple[str, str], int],
+                   max_rounds: int) -> list[GenerationJob]:
+        """Follow-up jobs for the definitions whose candidates of their latest round were
+        just evaluated: asked again when some passed, lines stay uncovered, the round limit
+        is not reached, and (after the first round) the round added something."""
+        followups = []
+        for work in active:
+            by_job: dict[str, dict[str, list[TestCandidate]]] = {}
+            for c in fresh[work.source.rel_path]:
+                job_id = GenerationJob.id_for(work.source, c.test_type)
+                if c.details.get("round", 1) == asked.get((job_id, c.definition)):
+                    by_job.setdefault(job_id, {}).setdefault(c.definition, []).append(c)
+            taken = frozenset(c.test_name for c in work.candidates if c.test_name)
+            for job_id, by_definition in by_job.items():
+                job = job_by_id[job_id]
+                chosen: list[Definition] = []
+                no_gain: dict[str, tuple[str, ...]] = {}
+                for definition in job.definitions:
+                    latest = by_definition.get(definition.key)
+                    round_no = asked.get((job_id, definition.key), 1)
+                    if not latest or round_no >= max_rounds:
+                        continue
+                    passed = [c for c in latest if c.status in ("kept", "no-gain")]
+                    gained = any(c.status == "kept" for c in latest)
+                    if not passed or (round_no > 1 and not gained):
+                        continue
+                    chosen.append(definition)
+                    no_gain[definition.key] = tuple(
+                        c.code for c in passed if c.status == "no-gain")
+                if not chosen:
+                    continue
+                uncovered, branches = self._uncovered(work, chosen)
+                chosen = [d for d in chosen if d.key in uncovered]
+                if not chosen:
+                    continue
+                round_no = max(asked[(job_id, d.key)] for d in chosen) + 1
+                for definition in chosen:
+                    asked[(job_id, definition.key)] = round_no
+                followups.append(replace(
+                    job, id=f"{job.id}~{round_no}", definitions=chosen, round=round_no,
+                    uncovered={k: v for k, v in uncovered.items()},
+                    uncovered_branches=branches,
+                    passed_without_gain={k: v for k, v in no_gain.items() if v},
+                    taken_names=taken))
+        return followups
 
     def _evaluate(self, work: FileWork, workspace: Workspace,
                   candidates: list[TestCandidate]) -> None:
@@ -556,19 +743,48 @@ class Pipeline:
             if result.ok:
                 return test_file, remaining
             blamed = result.failing_candidates & {c.id for c in remaining}
+            outputs: dict[str, str] = {}
             if not blamed:
-                blamed = {c.id for c in remaining}  # nothing attributable: none can be trusted
+                # Nothing attributable: judge each candidate alone (by halves), so one bad
+                # test does not sink the others.
+                outputs = self._culprits(work, workspace, remaining)
+                blamed = set(outputs)
             by_candidate = {d.candidate: d for d in result.diagnostics if d.candidate}
             first = result.diagnostics[0].message if result.diagnostics else result.output
             for c in remaining:
                 if c.id in blamed:
                     message = by_candidate.get(c.id)
-                    text = (message.message if message else first) or "does not compile"
+                    own = outputs.get(c.id)
+                    text = (message.message if message else own or first) or "does not compile"
                     c.status, c.reason = "failed", "does not compile: " + _one_line(text)
-                    c.details["feedback"] = result.output or text
+                    c.details["feedback"] = own or result.output or text
             remaining = [c for c in remaining if c.id not in blamed]
         self._cleanup(work, workspace)
         return None, []
+
+    def _culprits(self, work: FileWork, workspace: Workspace,
+                  candidates: list[TestCandidate]) -> dict[str, str]:
+        """The candidates that do not compile, found by validating halves; their ids →
+        the output that condemns them. When each half compiles alone, all are blamed."""
+        if len(candidates) == 1:
+            return {candidates[0].id: ""}
+        found: dict[str, str] = {}
+        half = len(candidates) // 2
+        for part in (candidates[:half], candidates[half:]):
+            test_file = self._assemble(work, part)
+            workspace.write(test_file.path, test_file.content)
+            result = self.plugins.validate(test_file, workspace)
+            self.metrics.count("compile_checks")
+            if result.ok:
+                continue
+            named = result.failing_candidates & {c.id for c in part}
+            if named:
+                found.update((i, result.output) for i in named)
+            elif len(part) == 1:
+                found[part[0].id] = result.output
+            else:
+                found.update(self._culprits(work, workspace, part))
+        return found or {c.id: "" for c in candidates}
 
     def _assemble(self, work: FileWork, candidates: list[TestCandidate]) -> TestFile:
         return self.plugins.assemble(candidates, work.framework, work.source, work.test_path)
@@ -634,6 +850,7 @@ class Pipeline:
               stable: list[TestCandidate], baseline: FileCoverage | None) -> None:
         target = work.source.rel_path
         work.coverage_available = run.coverage_available
+        work.coverage_note = run.coverage_note
         covered_before = set(baseline.covered) if baseline else set()
         covered_before |= work.kept_lines
         if not run.coverage_available:
@@ -644,6 +861,12 @@ class Pipeline:
         file_cov = run.coverage.get(target)
         if file_cov is not None:
             work.final_coverage = file_cov
+            missing = set(file_cov.missing_branches)
+            if work.untaken_branches is None:
+                missing &= set(baseline.missing_branches) if baseline else missing
+                work.untaken_branches = missing
+            else:
+                work.untaken_branches &= missing
         per_test = all(c.details.get("per_test_coverage") for c in stable)
         if per_test:
             # Greedy: the test adding most new lines first, then the next over what is kept.
@@ -705,6 +928,11 @@ class Pipeline:
             return
         ordered = _in_source_order(kept, work.inventory.definitions)
         content = self._assemble(work, ordered).content
+        if contains_secret(content):
+            work.written = (f"refused: {work.test_path} would contain the value of a secret "
+                            "(an API key in the environment or keyring)")
+            log.warning("TG210: %s", work.written)
+            return
         if existing == content:
             work.written = "unchanged"
             self.state.remember_write(work.test_path, content)
@@ -767,6 +995,22 @@ class Pipeline:
         launches = [w.launches for w in result.files if w.pending]
         self.metrics.extra["runner_launches_per_file_max"] = max(launches, default=0)
         self.metrics.extra["engine"] = result.engine_stats
+
+
+def _without_secrets(probes: list[Probe], rel_path: str, metrics: Metrics) -> list[Probe]:
+    """Probe results holding a known secret value are dropped before any test pins them."""
+    clean = [p for p in probes if not contains_secret(repr(p))]
+    if len(clean) < len(probes):
+        log.warning("TG210: %d probe result(s) of %s held the value of a secret; dropped",
+                    len(probes) - len(clean), rel_path)
+        metrics.count("probes_rejected_secret", len(probes) - len(clean))
+    return clean
+
+
+def _repairable(c: TestCandidate) -> bool:
+    """A failed candidate the engine is asked to repair in the next round."""
+    return c.status in FAILURE_STATUSES and bool(c.details.get("feedback")) and \
+        not c.details.get("carried_over")
 
 
 def _test_ids_by_candidate(test_file: TestFile) -> dict[str, list[str]]:

@@ -19,9 +19,9 @@ import pluggy
 from . import PROJECT_NAME, hookspecs
 from .errors import PluginError, TestgenError
 from .model import (
-    Definition, Detection, Framework, LanguageInfo, OfflineRequest, ParsedFile, Probe, Project,
-    Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile, ValidationResult,
-    Workspace,
+    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
+    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
+    ValidationResult, Workspace,
 )
 
 log = logging.getLogger(__name__)
@@ -250,6 +250,10 @@ class Plugins:
         for found in reversed(self._call("testgen_engines", False)):
             merged.update(found)  # later-registered (third-party) plugins override built-ins
         return merged
+
+    def doctor(self, project: Project) -> list[DoctorCheck]:
+        return [c for found in self._call("testgen_doctor", False, project=project)
+                for c in found]
 
     def reporters(self) -> dict[str, Callable[..., str]]:
         merged: dict[str, Callable[..., str]] = {}

@@ -64,14 +64,29 @@ class ScanResult:
         return grouped
 
 
-def find_project_root(path: Path, manifests: Iterable[str] = ()) -> Path:
-    """The nearest directory at or above ``path`` holding a config, a manifest or ``.git``."""
+def find_project_root(path: Path, manifests: Iterable[str] = (),
+                      package_markers: Iterable[str] = ()) -> Path:
+    """The project root of a file or directory.
+
+    Walking up from ``path``: directories of a package (holding one of ``package_markers``)
+    are passed over, so a module keeps its whole import name; the first other directory
+    holding a manifest, or any directory holding the config or ``.git``, is the root. Without
+    any marker up to the filesystem root, the directory above the outermost package.
+    """
     start = path if path.is_dir() else path.parent
-    markers = tuple(PROJECT_MARKERS) + tuple(manifests)
+    package_markers = tuple(package_markers)
+    manifests = tuple(manifests)
+    above_packages: Path | None = None
     for candidate in (start, *start.parents):
-        if any((candidate / m).exists() for m in markers):
+        in_package = above_packages is None and any(
+            (candidate / m).is_file() for m in package_markers)
+        if not in_package and above_packages is None:
+            above_packages = candidate
+        if any((candidate / m).exists() for m in PROJECT_MARKERS):
             return candidate
-    return start
+        if not in_package and any((candidate / m).exists() for m in manifests):
+            return candidate
+    return above_packages or start
 
 
 def shard_of(rel_path: str, total: int) -> int:
@@ -106,7 +121,8 @@ class Scanner:
                              hint="check the --path argument (relative paths are from the "
                                   "current directory)")
         manifests = [m for lang in self.languages.values() for m in lang.manifests]
-        root = project_root or find_project_root(path, manifests)
+        markers = [m for lang in self.languages.values() for m in lang.package_markers]
+        root = project_root or find_project_root(path, manifests, markers)
         result = ScanResult(project_root=root)
         for file_path in self._walk(path, root):
             self._classify(file_path, root, result)

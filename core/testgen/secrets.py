@@ -98,6 +98,16 @@ def redact(text: str) -> str:
     return _KEY_SHAPES.sub(_mask_shape, text)
 
 
+def contains_secret(text: str | None) -> bool:
+    """Whether ``text`` holds a known secret value: a key handed out by this module or one in
+    the environment. Nothing holding one is written (tests, state, probe results)."""
+    if not text:
+        return False
+    register_env_secrets()
+    pattern = _known_pattern()
+    return pattern is not None and pattern.search(text) is not None
+
+
 def _mask_shape(match: re.Match[str]) -> str:
     found = match.group(0)
     if found.lower().startswith("bearer"):

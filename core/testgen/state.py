@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -19,6 +20,7 @@ from typing import Iterable
 from .model import TestCandidate
 
 STATE_FILE = Path(".testgen") / "state.json"
+LOCK_FILE = Path(".testgen") / "lock"
 VERSION = 1
 
 
@@ -87,20 +89,28 @@ class State:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls(root)  # missing or corrupt: start afresh, never crash
-        if raw.get("version") != VERSION:
-            return cls(root)
+        if not isinstance(raw, dict) or raw.get("version") != VERSION:
+            return cls(root)  # null, a list, another version: start afresh too
         entries = {}
-        for key, item in raw.get("entries", {}).items():
+        raw_entries = raw.get("entries")
+        for key, item in (raw_entries.items() if isinstance(raw_entries, dict) else ()):
             try:
-                kept = [KeptTest(**k) for k in item.pop("kept", [])]
+                kept = [KeptTest(**k) for k in item.pop("kept", None) or []]
                 entries[key] = Entry(**item, kept=kept)
-            except TypeError:
+            except (TypeError, AttributeError):
                 continue
-        return cls(root, entries, dict(raw.get("written", {})))
+        written = raw.get("written")
+        written = {k: v for k, v in written.items() if isinstance(k, str) and isinstance(v, str)
+                   } if isinstance(written, dict) else {}
+        return cls(root, entries, written)
 
     def save(self) -> None:
         path = self.root / STATE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
+        from .secrets import contains_secret
+
+        for entry in self.entries.values():  # a secret value is never stored
+            entry.kept = [k for k in entry.kept if not contains_secret(k.code)]
         data = {"version": VERSION,
                 "entries": {k: asdict(v) for k, v in sorted(self.entries.items())},
                 "written": dict(sorted(self.written.items()))}
@@ -153,3 +163,86 @@ class State:
 
     def written_by_us(self, rel_path: str, content: str) -> bool:
         return self.written.get(rel_path) == content_hash(content)
+
+
+class ProjectLock:
+    """One ``generate`` at a time per project: an exclusive lock on ``.testgen/lock``.
+
+    The kernel releases the lock when the holder dies, however it dies (``SIGKILL`` too), so
+    a lock never outlives its run. A second run waits up to ``wait`` seconds, saying so once,
+    then fails with TG208. Taking the lock is also the early check that the project can be
+    written to (TG209), before any work is done.
+    """
+
+    def __init__(self, root: Path, *, wait: float = 600.0, notify=None) -> None:
+        self.path = root / LOCK_FILE
+        self.wait = wait
+        self.notify = notify
+        self._handle = None
+
+    def __enter__(self) -> "ProjectLock":
+        from .errors import InputError
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write to {self.path.parent}: {exc.strerror or exc}",
+                             code="TG209", hint="generate writes tests and .testgen/ into the "
+                             "project: make it writable, or work on a writable copy") from None
+        deadline = time.monotonic() + self.wait
+        told = False
+        while not self._try(handle):
+            if time.monotonic() >= deadline:
+                holder = self._holder(handle)
+                handle.close()
+                raise InputError(f"another testgen run{holder} is working on this project",
+                                 code="TG208", hint="wait for it to finish (or stop it), then "
+                                 "run again")
+            if not told and self.notify is not None:
+                self.notify(f"waiting for another testgen run{self._holder(handle)} "
+                            "on this project to finish…")
+                told = True
+            time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._handle = handle
+        try:  # the tests go beside the code: the project itself must take new files
+            probe = self.path.parent.parent / f".testgen-write-check-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError as exc:
+            self.__exit__()
+            raise InputError(f"cannot write to {self.path.parent.parent}: "
+                             f"{exc.strerror or exc}", code="TG209",
+                             hint="make the project writable, or work on a writable copy"
+                             ) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing releases the lock
+            self._handle = None
+
+    @staticmethod
+    def _try(handle) -> bool:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no lock, as before
+            return True
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    @staticmethod
+    def _holder(handle) -> str:
+        try:
+            handle.seek(0)
+            pid = handle.read().strip()
+        except OSError:
+            return ""
+        return f" (pid {pid})" if pid.isdigit() else ""

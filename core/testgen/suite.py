@@ -7,12 +7,15 @@ from the language's own coverage tool, so they match what that tool reports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .inventory import Inventory, body_lines
 from .model import FileCoverage, RunResult
 from .plugins import Plugins
 from .sandbox import shadow_workspace
+
+if TYPE_CHECKING:
+    from .changes import ChangeSet
 
 
 def line_ranges(lines: Iterable[int]) -> list[str]:
@@ -53,16 +56,52 @@ class ValidationReport:
     min_coverage: float | None = None
     fail_on_missing: bool = False
     report_gaps: bool = False
+    changes: ChangeSet | None = None
+    """``--changed-since``: files and functions are those the change touches."""
+    diff_coverage: float | None = None
+    """``--diff-coverage``: the share of changed executable lines the suite must cover."""
 
     @property
     def files(self) -> list[FileCoverage]:
-        return sorted((c for r in self.runs.values() for c in r.coverage.values()),
-                      key=lambda c: c.file)
+        found = (c for r in self.runs.values() for c in r.coverage.values())
+        if self.changes is not None:
+            changed = set(self.changes.files)
+            found = (c for c in found if c.file in changed)
+        return sorted(found, key=lambda c: c.file)
+
+    def changed_lines(self) -> dict[str, tuple[frozenset[int], frozenset[int]]]:
+        """File → (changed executable lines, those covered), for the files with any."""
+        if self.changes is None:
+            return {}
+        out = {}
+        for c in self.files:
+            statements = self.changes.lines.get(c.file, frozenset()) & c.statements
+            if statements:
+                out[c.file] = (statements, statements & c.covered)
+        return out
+
+    def diff_total(self) -> tuple[int, int, float]:
+        pairs = self.changed_lines().values()
+        statements = sum(len(s) for s, _ in pairs)
+        covered = sum(len(c) for _, c in pairs)
+        return statements, covered, (100.0 * covered / statements if statements else 100.0)
 
     def total(self) -> tuple[int, int, float]:
-        statements = sum(len(c.statements) for c in self.files)
-        covered = sum(len(c.covered & c.statements) for c in self.files)
+        """Over the whole suite's coverage, whatever ``changes`` narrows the report to."""
+        every = [c for r in self.runs.values() for c in r.coverage.values()]
+        statements = sum(len(c.statements) for c in every)
+        covered = sum(len(c.covered & c.statements) for c in every)
         return statements, covered, (100.0 * covered / statements if statements else 100.0)
+
+    def statement_totals(self) -> dict[str, Any]:
+        """Statement-weighted figures, for languages whose tool counts statements."""
+        counted = [c for c in self.files if c.statement_count]
+        if not counted:
+            return {}
+        total = sum(c.statement_count for c in counted)
+        covered = sum(c.statements_covered for c in counted)
+        return {"statement_count": total, "statements_covered": covered,
+                "statements_percent": round(100.0 * covered / total, 2)}
 
     def tests(self) -> dict[str, int]:
         counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
@@ -84,6 +123,12 @@ class ValidationReport:
         if self.fail_on_missing and self.missing_tests():
             reasons.append(f"TG402: {len(self.missing_tests())} definition(s) have no test "
                            f"executing them")
+        if self.diff_coverage is not None:
+            statements, _, diff_percent = self.diff_total()
+            if diff_percent + 1e-9 < self.diff_coverage:
+                reasons.append(f"TG403: {diff_percent:.2f}% of the {statements} changed "
+                               f"line(s) are covered, below --diff-coverage "
+                               f"{self.diff_coverage:g}%")
         failed = self.tests()
         if failed["failed"] or failed["error"]:
             reasons.append(f"{failed['failed'] + failed['error']} existing test(s) failed")
@@ -103,12 +148,13 @@ class ValidationReport:
             }
             entry["uncovered"] = line_ranges(c.missing)
             files.append(entry)
-        return {
+        out = {
             "schema": "testgen.validate/1",
             "project_root": str(self.inventory.project.root),
             "report_gaps": self.report_gaps,
             "summary": {"statements": statements, "covered": covered,
-                        "percent": round(percent, 2), "tests": self.tests(),
+                        "percent": round(percent, 2), "lines_percent": round(percent, 2),
+                        **self.statement_totals(), "tests": self.tests(),
                         "min_coverage": self.min_coverage,
                         "coverage_available": all(r.coverage_available
                                                   for r in self.runs.values()),
@@ -116,7 +162,7 @@ class ValidationReport:
             "failures": self.failures(),
             "languages": {lang: {"framework": self.inventory.frameworks[lang].name,
                                  "tests": len(run.tests), "duration_s": round(run.duration, 3),
-                                 "error": run.error}
+                                 "error": run.error, "environment": run.environment}
                           for lang, run in self.runs.items()},
             "files": files,
             "functions": [{"name": f.name, "file": f.file, "line": f.line,
@@ -124,6 +170,16 @@ class ValidationReport:
                            "percent": round(f.percent, 2)} for f in self.functions],
             "missing_tests": [f"{f.file}::{f.name}" for f in self.missing_tests()],
         }
+        if self.changes is not None:
+            statements, covered, diff_percent = self.diff_total()
+            out["changes"] = {
+                **self.changes.to_dict(), "statements": statements, "covered": covered,
+                "percent": round(diff_percent, 2), "min_percent": self.diff_coverage,
+                "files": [{"path": f, "statements": len(s), "covered": len(c),
+                           "uncovered": line_ranges(s - c)}
+                          for f, (s, c) in sorted(self.changed_lines().items())],
+            }
+        return out
 
 
 def run_existing(inventory: Inventory, plugins: Plugins, *, timeout: float,
@@ -132,6 +188,7 @@ def run_existing(inventory: Inventory, plugins: Plugins, *, timeout: float,
     wanted = list(languages or inventory.frameworks)
     runs: dict[str, RunResult] = {}
     with shadow_workspace(inventory.project.root, timeout=timeout) as workspace:
+        workspace.settings = inventory.project.settings
         for language in wanted:
             framework = inventory.frameworks[language]
             runs[language] = plugins.run(language, framework, [], workspace, True)
@@ -140,7 +197,8 @@ def run_existing(inventory: Inventory, plugins: Plugins, *, timeout: float,
 
 def validation_report(inventory: Inventory, runs: dict[str, RunResult], *,
                       min_coverage: float | None = None, fail_on_missing: bool = False,
-                      report_gaps: bool = False) -> ValidationReport:
+                      report_gaps: bool = False, changes: ChangeSet | None = None,
+                      diff_coverage: float | None = None) -> ValidationReport:
     coverage = {c.file: c for r in runs.values() for c in r.coverage.values()}
     functions = []
     for file in inventory.files:
@@ -159,4 +217,4 @@ def validation_report(inventory: Inventory, runs: dict[str, RunResult], *,
                                               len(lines & file_cov.covered),
                                               definition.testable))
     return ValidationReport(runs, inventory, functions, min_coverage, fail_on_missing,
-                            report_gaps)
+                            report_gaps, changes, diff_coverage)

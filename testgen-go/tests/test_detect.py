@@ -85,3 +85,29 @@ def test_build_expressions_and_file_names_are_evaluated():
     assert filename_constraint("money_testgen_test.go") == ()
     assert "windows" in excluded_reason("x_windows.go", "package x\n")
     assert "ignore" in excluded_reason("gen.go", "//go:build ignore\n\npackage main\n")
+
+
+def test_custom_build_tags_are_the_fewest_that_build_the_file():
+    from testgen_go.buildtags import custom_tags
+
+    assert custom_tags("a.go", "//go:build integration\n\npackage a\n") == ("integration",)
+    assert custom_tags("a.go", "//go:build purego || appengine\npackage a\n") == ("appengine",)
+    assert custom_tags("a.go", "//go:build !purego\npackage a\n") == ()
+    assert custom_tags("a.go", "//go:build windows\npackage a\n") == ()
+    assert custom_tags("a.go", "//go:build ignore\npackage a\n") == ()
+    assert custom_tags("a.go", "package a\n") == ()
+
+
+def test_module_paths_of_go_mod_and_go_work_are_rewritten_but_module_versions_are_not():
+    from testgen_go.layout import rewrite_paths
+
+    go_mod = ("module example.com/app\n\nreplace example.com/lib => ../lib // sibling\n"
+              "replace example.com/x v1.0.0 => example.com/y v1.2.0\n"
+              "replace (\n\texample.com/z => ./third_party/z\n)\n")
+    assert rewrite_paths(go_mod, lambda p: "/abs/" + p.lstrip("./")) == (
+        "module example.com/app\n\nreplace example.com/lib => /abs/lib // sibling\n"
+        "replace example.com/x v1.0.0 => example.com/y v1.2.0\n"
+        "replace (\n\texample.com/z => /abs/third_party/z\n)\n")
+    go_work = "go 1.22\n\nuse ./a\nuse (\n\t./b\n\t../c\n)\n"
+    assert rewrite_paths(go_work, lambda p: None if p == "./a" else "/abs") == (
+        "go 1.22\n\nuse ./a\nuse (\n\t/abs\n\t/abs\n)\n")

@@ -28,10 +28,10 @@ def _request(framework: str, test_type: str, **extra) -> PromptRequest:
 def test_every_framework_and_type_has_a_template(framework, test_type):
     prompt = plugin.testgen_render_prompt(request=_request(framework, test_type))
     assert prompt.template == f"{framework}/{test_type}.j2"
-    assert "package inventory" in prompt.system
+    assert "package inventory" in prompt.user and "inventory" not in prompt.system
     assert '"tests"' in prompt.system and "test_code" in prompt.system
     assert "func ParsePrice(s string) (Cents, error)" in prompt.user
-    assert 'ParsePrice("12.50")` → Cents(1250)' in prompt.user
+    assert 'ParsePrice("12.50")` → returns Cents(1250), nil error' in prompt.user
     assert 'error ErrInvalidPrice "invalid price: empty"' in prompt.user
     assert "strings.TrimSpace" in prompt.user
     assert ("require.ErrorIs" in prompt.system) == (framework == "testify")

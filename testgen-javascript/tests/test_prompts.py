@@ -25,7 +25,7 @@ def test_every_framework_and_type_renders(cart_total, framework, test_type):
         test_type=test_type))
     assert prompt.template == f"{framework.replace(':', '-')}/{test_type}.j2"
     assert '"tests"' in prompt.system and "test_code" in prompt.system
-    assert cart_total.code in prompt.user
+    assert cart_total.numbered_code() in prompt.user
     assert "import { Cart } from './cart.js';" in prompt.user
 
 

@@ -25,6 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plugins": ("testgen.cli.plugins:plugins", "List loaded plugins, languages and hooks."),
     "cache": ("testgen.cli.cache:cache", "Inspect or clear the model response cache."),
     "report": ("testgen.cli.report:report", "Work with JSON reports (merge shard reports)."),
+    "doctor": ("testgen.cli.doctor:doctor",
+               "Check toolchains, frameworks, coverage tools, sandbox and model per language."),
+    "mcp": ("testgen.cli.mcp:mcp", "Serve TestGen as MCP tools to a coding agent (stdio)."),
     "completion": ("testgen.cli.completion:completion",
                    "Print the shell completion script for bash, zsh or fish."),
 }
@@ -83,32 +86,64 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool, log_format: 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning errors into codes, hints and exit statuses."""
+    """Entry point: run the CLI, turning errors into codes, hints and exit statuses.
+
+    ``--debug`` adds the traceback, never changes the exit status.
+    """
+    from .. import signals
+
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    signals.install()
     try:
         cli.main(args=argv, prog_name="testgen", standalone_mode=False)
     except TestgenError as exc:
         _print_error(exc.code, str(exc), exc.hint)
-        if debug:
-            raise
+        _traceback(debug)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
+    except click.UsageError as exc:
+        code, hint = _usage_code(exc)
+        _print_error(code, exc.format_message(), hint)
+        sys.exit(2)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        _print_error("TG200", exc.format_message(), "see `testgen --help`")
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # noqa: BLE001 - never a traceback without --debug
-        if debug:
-            raise
         _print_error("TG000", f"internal error: {type(exc).__name__}: {exc}",
                      "run again with --debug for the traceback and report it")
+        _traceback(debug)
         sys.exit(1)
+
+
+def _interrupted() -> None:
+    from .. import signals
+
+    click.echo(f"interrupted ({signals.signal_name()})", err=True)
+    sys.exit(signals.exit_status())
+
+
+def _traceback(debug: bool) -> None:
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+
+
+def _usage_code(exc: click.UsageError) -> tuple[str, str]:
+    """TG code and hint for click's own usage errors."""
+    command = exc.ctx.command_path if exc.ctx is not None else "testgen"
+    if isinstance(exc, click.BadParameter):
+        return "TG105", f"see `{command} --help` for the accepted values"
+    if isinstance(exc, click.NoSuchOption):
+        return "TG105", f"see `{command} --help` for the options"
+    if isinstance(exc, click.MissingParameter):
+        return "TG105", f"see `{command} --help`"
+    return "TG105", f"see `{command} --help`"
 
 
 def _print_error(code: str, message: str, hint: str) -> None:

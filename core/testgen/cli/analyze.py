@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 
 from . import context_obj
-from .common import (check_paths, emit, load_config, load_plugins, merged, parse_shard,
-                     path_options, project_groups, report_options, shard_option)
+from .common import (changed_since_option, check_paths, emit, focus_on_changes, load_config,
+                     load_plugins, merged, parse_shard, path_options, project_groups,
+                     report_options, shard_option)
+from .environment import interpreter_flags, interpreter_options
 
 
 @click.command()
@@ -23,11 +25,14 @@ from .common import (check_paths, emit, load_config, load_plugins, merged, parse
                    "the configured model.")
 @click.option("--model", default=None, help="Model for --cost-estimate (default: llm.model).")
 @shard_option
+@interpreter_options
+@changed_since_option
 @report_options
 @click.pass_context
-def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
-            exclude: tuple[str, ...], detail: str, coverage: bool, cost_estimate: bool,
-            model: str | None, shard: str | None, fmt: str | None,
+def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
+            include: tuple[str, ...], exclude: tuple[str, ...], detail: str, coverage: bool,
+            cost_estimate: bool, model: str | None, shard: str | None,
+            python_interpreter: Path | None, changed_since: str | None, fmt: str | None,
             report_file: Path | None) -> None:
     """Show the definitions of a project, which have tests, and what to generate first.
 
@@ -43,7 +48,8 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, includ
     from ..suite import run_existing
 
     paths_checked = check_paths(paths)
-    config = load_config(paths_checked[0], {"llm.model": model})
+    config = load_config(paths_checked[0], {"llm.model": model, **interpreter_flags(
+        {"python_interpreter": python_interpreter})})
     plugins = load_plugins()
     reports = []
     for _root, group in project_groups(paths_checked, plugins):
@@ -52,6 +58,7 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, includ
             inventory = collect(group, plugins, config, recursive=recursive, include=include,
                                 exclude=exclude, shard=parse_shard(shard),
                                 light=not cost_estimate)
+        inventory, changes = focus_on_changes(inventory, changed_since)
         coverage_map = None
         if coverage:
             with metrics.phase("coverage"):
@@ -66,6 +73,9 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool, includ
             with metrics.phase("estimate"):
                 report.estimate = estimate_untested(report, inventory, plugins, config)
         data = report.to_dict(detail)
+        if changes is not None:
+            data["changed_since"] = changes.to_dict()
+            metrics.extra["changed_since"] = changes.to_dict()
         metrics.count("files", len(report.files))
         metrics.count("definitions", data["summary"]["definitions"])
         metrics.write(inventory.project.root)

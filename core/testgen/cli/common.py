@@ -36,11 +36,35 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--report", "report_file", type=click.Path(path_type=Path),
                         metavar="FILE",
                         help="Also write the report to FILE (format from its suffix: .json, "
-                             ".html, else --format).")(func)
-    func = click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html"]),
+                             ".html, .xml (junit), .sarif, .md, else --format).")(func)
+    func = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS),
                         default=None, help="Output format on stdout  [default: text, or "
                                            "output.format]")(func)
     return func
+
+
+FORMATS = ["text", "json", "html", "junit", "sarif", "markdown"]
+SUFFIX_FORMATS = {".json": "json", ".html": "html", ".htm": "html", ".xml": "junit",
+                  ".sarif": "sarif", ".md": "markdown"}
+
+
+def changed_since_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--changed-since REF``."""
+    return click.option("--changed-since", "changed_since", metavar="REF", default=None,
+                        help="Only definitions whose lines changed since the git reference "
+                             "REF (working tree included; `auto`: the merge-base with the "
+                             "default branch).")(func)
+
+
+def focus_on_changes(inventory, ref: str | None, *, keep_context: bool = False):
+    """``(inventory, changes)`` narrowed to what changed since ``ref``; unchanged when None."""
+    if not ref:
+        return inventory, None
+    from ..changes import changed_since
+
+    changes = changed_since(inventory.project.root, ref).within(
+        f.rel_path for f in inventory.files)
+    return inventory.only_changed(changes, keep_context=keep_context), changes
 
 
 def check_path(path: Path) -> Path:
@@ -171,7 +195,7 @@ def emit(kind: str, data: dict[str, Any], fmt: str | None, report_file: Path | N
         data = _without_coverage(data)
     if report_file is not None:
         suffix = report_file.suffix.lower()
-        file_fmt = {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, fmt)
+        file_fmt = SUFFIX_FORMATS.get(suffix, fmt)
         if file_fmt == "text":
             file_fmt = "json"
         _write_atomic(report_file, render(kind, data, file_fmt, plugins))

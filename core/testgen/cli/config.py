@@ -27,7 +27,8 @@ def config() -> None:
     """Show and change configuration.
 
     Precedence: flags > TESTGEN_* environment > project .testgen.yaml (searched upward from
-    --path) > user config > defaults. `list` shows where each value comes from.
+    --path to the project root) > user config > defaults. `list` shows where each value comes
+    from. A project file's llm.api_base is used with your key only after `config trust`.
     """
 
 
@@ -105,6 +106,25 @@ def unset(key: str, global_: bool, path: Path) -> None:
     target = _target(cfg, global_, path)
     cfg.write_value(target, key, None, unset=True)
     click.echo(f"{key} removed from {target}")
+
+
+@config.command("trust")
+@_path_option
+def trust(path: Path) -> None:
+    """Confirm the endpoint (llm.api_base) the project's .testgen.yaml sets, so your API key
+    may be sent there. Asked again whenever the file names another endpoint."""
+    from .. import config as cfg
+
+    settings = cfg.load(check_path(path))
+    if settings.project_file is None:
+        click.echo("no project .testgen.yaml: nothing to trust")
+        return
+    values = cfg.trust_endpoints(settings)
+    if not values:
+        click.echo(f"{settings.project_file} sets no endpoint: nothing to trust")
+        return
+    for key, value in values.items():
+        click.echo(f"trusted {key} = {value}  [{settings.project_file}]")
 
 
 def _check_language_key(key: str, value: Any) -> None:

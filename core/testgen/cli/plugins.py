@@ -15,8 +15,10 @@ def plugins(as_json: bool) -> None:
     TESTGEN_LOAD_PLUGINS=a,b loads only the named entry-point plugins.
     """
     from ..plugins import Plugins
+    from ..sandbox import sandbox_in_force
 
     loaded = Plugins.load()
+    sandbox = sandbox_in_force()
     infos = loaded.describe()
     if as_json:
         click.echo(json.dumps({
@@ -25,6 +27,7 @@ def plugins(as_json: bool) -> None:
                          "languages": i.languages, "frameworks": sorted(set(i.frameworks)),
                          "hooks": i.hooks} for i in infos],
             "problems": [p.to_dict() for p in loaded.problems],
+            "sandbox": sandbox.to_dict(),
         }, indent=2))
         return
     for info in infos:
@@ -35,6 +38,7 @@ def plugins(as_json: bool) -> None:
             click.echo(f"  languages:  {', '.join(info.languages)}")
             click.echo(f"  frameworks: {', '.join(sorted(set(info.frameworks)))}")
         click.echo(f"  hooks:      {', '.join(h.removeprefix('testgen_') for h in info.hooks)}")
+    click.echo(sandbox.describe())
     for problem in loaded.problems:
         click.echo(f"error[{problem.code}]: plugin {problem.plugin}: {problem.message}",
                    err=True)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from .common import (check_paths, emit, load_config, load_plugins, merged, path_options,
-                     project_groups, report_options)
+from .common import (changed_since_option, check_paths, emit, focus_on_changes, load_config,
+                     load_plugins, merged, path_options, project_groups, report_options)
+from .environment import interpreter_flags, interpreter_options
 
 
 @click.command()
@@ -20,10 +21,18 @@ from .common import (check_paths, emit, load_config, load_plugins, merged, path_
 @click.option("--report-gaps", is_flag=True, help="List uncovered line ranges per file.")
 @click.option("--timeout", type=click.FloatRange(1), default=None,
               help="Seconds the suite may run per language  [default: 600].")
+@interpreter_options
+@changed_since_option
+@click.option("--diff-coverage", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Exit 1 when less than PERCENT of the changed executable lines are covered "
+                   "(with --changed-since; `auto` when it is not given).")
 @report_options
-def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...], exclude: tuple[str, ...],
+def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
+             exclude: tuple[str, ...],
              min_coverage: float | None, fail_on_missing_tests: bool, report_gaps: bool,
-             timeout: float | None, fmt: str | None, report_file: Path | None) -> None:
+             timeout: float | None, python_interpreter: Path | None,
+             changed_since: str | None, diff_coverage: float | None, fmt: str | None,
+             report_file: Path | None) -> None:
     """Run the project's existing tests with coverage; report per file and per function.
 
     The suite runs in a shadow copy of the project: nothing it writes lands in your tree.
@@ -32,28 +41,42 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
     Examples:
       testgen validate --path . --report-gaps
       testgen validate --path . --min-coverage 80 --fail-on-missing-tests --format json
+      testgen validate --path . --changed-since origin/main --diff-coverage 80 --format sarif
     """
     from ..inventory import collect
     from ..metrics import Metrics
     from ..suite import run_existing, validation_report
 
     paths_checked = check_paths(paths)
-    config = load_config(paths_checked[0])
+    config = load_config(paths_checked[0],
+                         interpreter_flags({"python_interpreter": python_interpreter}))
     plugins = load_plugins()
+    if diff_coverage is not None and not changed_since:
+        changed_since = "auto"
     reports, failed = [], False
     for _root, group in project_groups(paths_checked, plugins):
         metrics = Metrics("validate")
         with metrics.phase("scan+parse"):
             inventory = collect(group, plugins, config, recursive=recursive, include=include,
                                 exclude=exclude, light=True)
+        focused, changes = focus_on_changes(inventory, changed_since)
+        if inventory.files:
+            from ..sandbox import announce
+
+            announce(lambda message: click.echo(message, err=True))
         with metrics.phase("run"):
             runs = run_existing(inventory, plugins, timeout=timeout or 600.0)
-        report = validation_report(inventory, runs, min_coverage=min_coverage,
+        report = validation_report(focused, runs, min_coverage=min_coverage,
                                    fail_on_missing=fail_on_missing_tests,
-                                   report_gaps=report_gaps)
+                                   report_gaps=report_gaps, changes=changes,
+                                   diff_coverage=diff_coverage)
         data = report.to_dict()
         metrics.count("tests", sum(data["summary"]["tests"].values()))
         metrics.extra["coverage_percent"] = data["summary"]["percent"]
+        if changes is not None:
+            metrics.extra["changed_since"] = {k: data["changes"][k] for k in
+                                              ("ref", "base", "statements", "covered",
+                                               "percent")}
         metrics.write(inventory.project.root)
         reports.append(data)
         failed = failed or bool(report.failures())

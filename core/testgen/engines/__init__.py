@@ -25,12 +25,28 @@ class GenerationJob:
     probes: dict[str, list[Probe]] = field(default_factory=dict)
     """``Definition.key`` → observed behaviour."""
     callees: tuple[str, ...] = ()
-    """Signatures (not bodies) of what the definitions call, from the same file."""
+    """Signatures (not bodies) of what the definitions call, when ``neighbours`` is empty."""
+    neighbours: tuple[Definition, ...] = ()
+    """Definitions of the file and of the project's other modules that the definitions may
+    call: the engine picks, per request, the signatures and docstrings of those called, and
+    the enclosing class of a method (so a request's context does not grow with the file)."""
     style_examples: tuple[str, ...] = ()
     """Snippets of the project's existing tests, as style reference."""
     template_dirs: tuple[Any, ...] = ()
     uncovered: Mapping[str, frozenset[int]] = field(default_factory=dict)
-    """``Definition.key`` → its lines still uncovered (to steer the engine)."""
+    """``Definition.key`` → its lines that the existing suite and the tests kept so far
+    leave uncovered (to steer the engine)."""
+    uncovered_branches: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    """``Definition.key`` → branches (from line, to line) never taken."""
+    round: int = 1
+    """Coverage-guided round: 1 for the first request, 2+ for follow-ups."""
+    passed_without_gain: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Follow-ups: ``Definition.key`` → code of tests of the last round that passed but
+    covered nothing new (so the model writes different ones)."""
+    test_path: str = ""
+    """Where the generated tests of the file go (project-relative)."""
+    taken_names: frozenset[str] = frozenset()
+    """Test names already used in the file's generated tests (follow-ups must not reuse)."""
 
     @staticmethod
     def id_for(source: SourceFile, test_type: str) -> str:
@@ -40,11 +56,12 @@ class GenerationJob:
     def for_file(cls, source: SourceFile, definitions: list[Definition],
                  neighbours: list[Definition], framework: Framework, test_type: str,
                  **extra: Any) -> "GenerationJob":
-        """The job for ``definitions`` of ``source``; the signatures of every definition of
-        the file (``neighbours``) go along as callees."""
+        """The job for ``definitions`` of ``source``; the definitions of the file (and any
+        others they may call: ``neighbours``) go along so the engine can show what is
+        called."""
         return cls(id=cls.id_for(source, test_type), source=source,
                    definitions=list(definitions), framework=framework, test_type=test_type,
-                   callees=tuple(d.signature for d in neighbours), **extra)
+                   neighbours=tuple(neighbours), **extra)
 
 
 @dataclass
@@ -94,6 +111,9 @@ class Engine(Protocol):
 
     name: str
     stats: EngineStats
+    coverage_rounds: bool
+    """Whether asking again with the uncovered lines named can give other tests (a model
+    can; a deterministic engine would repeat itself)."""
 
     def generate(self, jobs: list[GenerationJob],
                  progress: Progress | None = None) -> dict[str, list[TestCandidate]]:

@@ -48,6 +48,8 @@ BATCH_MAX_TOTAL_LINES = 160
 OUTPUT_TOKENS_PER_DEFINITION = 450
 """Answer size assumed by :meth:`LLMEngine.estimate` (three or four short tests)."""
 FEEDBACK_CHARS = 4000
+LARGE_ANSWER = 64_000
+"""Answers longer than this (characters) are parsed in a worker thread."""
 
 
 @dataclass
@@ -74,6 +76,7 @@ class LLMEngine:
     """Generates and repairs candidates with a model (see the module docstring)."""
 
     name = "llm"
+    coverage_rounds = True
 
     def __init__(self, settings: Mapping[str, Any], plugins: Any, *, cache_dir: Path,
                  parallel: int = 4, budget_usd: float | None = None, dry_run: bool = False,
@@ -98,7 +101,9 @@ class LLMEngine:
             params=RequestParams(
                 temperature=llm.get("temperature", 0.2),
                 max_tokens=llm.get("max_tokens", 4096),
-                timeout=float(llm.get("timeout") or 120)),
+                timeout=float(llm.get("timeout") or 120),
+                options=dict(llm.get("options") or {}),
+                json_mode=str(llm.get("json_mode") or "auto")),
             cache=self.cache,
             limiter=RateLimiter(llm.get("requests_per_minute"), llm.get("tokens_per_minute"),
                                 clock=clock),
@@ -294,17 +299,22 @@ class LLMEngine:
         prompt_request = PromptRequest(
             definitions=list(definitions), framework=job.framework, test_type=job.test_type,
             probes={d.key: list(job.probes.get(d.key, [])) for d in definitions},
-            callees=tuple(job.callees), imports=imports,
+            callees=callee_context(definitions, job), imports=imports,
             style_examples=tuple(job.style_examples),
-            template_dirs=tuple(Path(p) for p in job.template_dirs))
+            template_dirs=tuple(Path(p) for p in job.template_dirs),
+            test_path=job.test_path, source_text=job.source.text)
         try:
             prompt = self._prompt(prompt_request)
         except TestgenError as exc:
             request.error = f"no prompt: {exc.message}"
             return
-        request.prompt = prompts.with_notes(
-            prompt, prompts.batch_note(definitions),
-            prompts.uncovered_note(definitions, job.uncovered), prompts.output_note(prompt))
+        prompt = prompts.with_notes(
+            prompts.with_shared_rules(prompt), prompts.batch_note(definitions),
+            prompts.uncovered_note(definitions, job.uncovered, job.uncovered_branches,
+                                   round_no=job.round,
+                                   passed_without_gain=job.passed_without_gain),
+            prompts.output_note(prompt))
+        request.prompt = replace(prompt, identity=request_identity(prompt, prompt_request, job))
 
     def _prompt(self, request: PromptRequest) -> Prompt:
         """The language plugin's prompt; the generic one when no plugin renders prompts for
@@ -370,9 +380,23 @@ class LLMEngine:
                       for d in request.definitions]
             return self._with_duplicates(request, {job.id: failed})
         chain = [self._target(m) for m in request.chain]
+        read: dict[str, ParsedOutput | OutputError] = {}
+
+        def accept(text: str) -> bool:
+            """Worth caching: the answer could be read (parsed once, here, and reused)."""
+            if len(text) > LARGE_ANSWER:
+                return _usable_answer(text)
+            try:
+                read[text] = parse_output(text)
+            except OutputError as exc:
+                read[text] = exc
+                return False
+            return True
+
         try:
-            completion = await self.provider.complete(request.prompt, chain,
-                                                      accept=_usable_answer)
+            completion = await self.provider.complete(request.prompt, chain, accept=accept)
+            if completion.finish_reason == "length" and len(request.definitions) > 1:
+                return await self._split(request)
         except BudgetExhausted:
             self.stats.budget_exhausted = True
             made = [_placeholder(d.key, job.test_type, "skipped", "budget")
@@ -385,13 +409,43 @@ class LLMEngine:
                     for d in request.definitions]
             return self._with_duplicates(request, {job.id: made})
         self._answered += 1
-        made = self._candidates(request, completion)
+        known = read.get(completion.text) if completion.finish_reason != "length" else None
+        if known is None and len(completion.text) > LARGE_ANSWER:
+            # A long answer is parsed off the event loop, so other requests keep flowing.
+            made = await asyncio.to_thread(self._candidates, request, completion)
+        else:
+            made = self._candidates(request, completion, known)
         return await self._reuse(request, {job.id: made})
 
-    def _candidates(self, request: _Request, completion: Completion) -> list[TestCandidate]:
+    async def _split(self, request: _Request) -> dict[str, list[TestCandidate]]:
+        """The answer hit ``max_tokens``: ask for each half of the batch on its own."""
+        half = len(request.definitions) // 2
+        parts = []
+        for index, group in enumerate((request.definitions[:half],
+                                       request.definitions[half:])):
+            part = _Request(id=f"{request.id}/{index}", job=request.job, definitions=group,
+                            chain=request.chain)
+            self._render(part)
+            parts.append(part)
+        parts[0].duplicates = [d for d in request.duplicates
+                               if any(d.original is g for g in parts[0].definitions)]
+        parts[1].duplicates = [d for d in request.duplicates if d not in parts[0].duplicates]
+        log.info("answer to %s was cut at max_tokens: asking for %d + %d definitions",
+                 request.id, half, len(request.definitions) - half)
+        merged: dict[str, list[TestCandidate]] = {}
+        for made in await asyncio.gather(*(self._serve(p) for p in parts)):
+            for job_id, candidates in made.items():
+                merged.setdefault(job_id, []).extend(candidates)
+        return merged
+
+    def _candidates(self, request: _Request, completion: Completion,
+                    known: ParsedOutput | OutputError | None = None) -> list[TestCandidate]:
         job = request.job
         try:
-            parsed = parse_output(completion.text)
+            if isinstance(known, OutputError):
+                raise known
+            parsed = known or parse_output(completion.text,
+                                           truncated=completion.finish_reason == "length")
         except OutputError as exc:
             self.stats.errors += 1
             reason = f"unusable model answer: {exc.reason}"
@@ -483,16 +537,18 @@ class LLMEngine:
         prompt_request = PromptRequest(
             definitions=[definition], framework=job.framework, test_type=candidate.test_type,
             probes={definition.key: list(job.probes.get(definition.key, []))},
-            callees=tuple(job.callees), imports=tuple(definition.imports),
+            callees=callee_context([definition], job), imports=tuple(definition.imports),
             style_examples=tuple(job.style_examples),
             repair={"test_code": test_code,
                     "error": redact(request.feedback or "")[-FEEDBACK_CHARS:]},
-            template_dirs=tuple(Path(p) for p in job.template_dirs))
+            template_dirs=tuple(Path(p) for p in job.template_dirs),
+            test_path=job.test_path, source_text=job.source.text)
         try:
             prompt = self._prompt(prompt_request)
         except TestgenError as exc:
             return _unrepaired(candidate, f"no repair prompt: {exc.message}")
-        prompt = prompts.with_notes(prompt, prompts.REPAIR_NOTE, prompts.output_note(prompt))
+        prompt = prompts.with_notes(prompts.with_shared_rules(prompt), prompts.REPAIR_NOTE,
+                                    prompts.output_note(prompt))
         first = candidate.details.get("model") or self.model
         chain_models = tuple(dict.fromkeys([m for m in (first, self.model, *self.fallbacks)
                                             if m]))
@@ -505,7 +561,7 @@ class LLMEngine:
         except RequestFailed as exc:
             return _unrepaired(candidate, f"repair request failed: {exc.reason}")
         try:
-            parsed = parse_output(completion.text)
+            parsed = await asyncio.to_thread(parse_output, completion.text)
         except OutputError as exc:
             log.debug("unusable repair answer for %s:\n%s", candidate.id,
                       redact(completion.text))
@@ -540,7 +596,7 @@ class LLMEngine:
             for candidate in made:
                 by_definition.setdefault(candidate.definition, []).append(candidate)
             ordered: list[TestCandidate] = []
-            taken = names_by_source.setdefault(job.source.rel_path, set())
+            taken = names_by_source.setdefault(job.source.rel_path, set(job.taken_names))
             emitted: set[str] = set()
             for definition in job.definitions:
                 if definition.key in emitted:  # e.g. a property's getter and setter
@@ -584,6 +640,86 @@ def _identity(definition: Definition, job: GenerationJob) -> tuple[str, ...]:
     content = definition.content_hash or definition.key  # no hash: never merged
     return (content, definition.qualname, job.test_type, job.framework.language,
             job.framework.name)
+
+
+MAX_CALLEES = 12
+
+
+def callee_context(definitions: Sequence[Definition], job: GenerationJob) -> tuple[str, ...]:
+    """Signatures (with the first docstring line) of what ``definitions`` call and of the
+    class that encloses a method, picked from the job's neighbours: the context of a request
+    depends on what its definitions use, not on how large the file is."""
+    if not job.neighbours:
+        return tuple(job.callees)
+    own = {d.key for d in definitions}
+    called = {name for d in definitions for name in d.calls}
+    parents = {d.parent for d in definitions if d.parent}
+    home = {d.file for d in definitions}
+    picked: dict[str, Definition] = {}
+    for neighbour in job.neighbours:
+        if neighbour.key in own:
+            continue
+        enclosing = neighbour.qualname in parents and neighbour.file in home
+        if not enclosing and neighbour.name not in called:
+            continue
+        if not enclosing and neighbour.parent and neighbour.file not in home:
+            continue  # a method elsewhere that merely shares the name
+        picked.setdefault(neighbour.key, neighbour)
+    ordered = sorted(picked.values(), key=lambda n: (n.file not in home, n.qualname not in
+                                                     parents, n.file, n.start_line))
+    return tuple(dict.fromkeys(_summary(n) for n in ordered[:MAX_CALLEES]))
+
+
+def _summary(definition: Definition) -> str:
+    doc = (definition.docstring or "").strip().split("\n", 1)[0].strip()
+    where = f" [{definition.file}]" if definition.file else ""
+    return f"{definition.signature.strip()}" + (f"  -- {doc}" if doc else "") + where
+
+
+def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob) -> str:
+    """The normalised content of a request, for the response-cache key: the definitions'
+    code without line numbers, comments or layout; uncovered lines relative to the
+    definition's first line; everything else as rendered."""
+    import json
+
+    def probe(p: Any) -> list[Any]:
+        return [p.call, list(p.args), [list(kv) for kv in p.kwargs], p.outcome, p.value,
+                p.exception, p.message, list(p.setup)]
+
+    starts = {d.key: d.start_line for d in request.definitions}
+    return json.dumps({
+        "template": prompt.template, "system": prompt.system,
+        "type": request.test_type, "framework": [request.framework.language,
+                                                 request.framework.name],
+        "code": [[d.file, d.qualname, d.kind, normalised_code(d.code)]
+                 for d in request.definitions],
+        "probes": {k.split("::", 1)[-1]: [probe(p) for p in v]
+                   for k, v in sorted(request.probes.items())},
+        "callees": [re.sub(r" \[[^\]]*\]$", "", c) for c in request.callees],
+        "imports": list(request.imports), "style": list(request.style_examples),
+        "module": request.module_path, "repair": dict(request.repair or {}),
+        "uncovered": {k.split("::", 1)[-1]: sorted(n - starts.get(k, 0) for n in v)
+                      for k, v in sorted(job.uncovered.items()) if k in starts},
+        "branches": {k.split("::", 1)[-1]: sorted([a - starts.get(k, 0), b - starts.get(k, 0)]
+                                                  for a, b in v)
+                     for k, v in sorted(job.uncovered_branches.items()) if k in starts},
+        "round": job.round,
+        "no_gain": {k.split("::", 1)[-1]: list(v)
+                    for k, v in sorted(job.passed_without_gain.items()) if k in starts},
+    }, sort_keys=True, default=str)
+
+
+_COMMENT_LINE = re.compile(r"^\s*(?:#(?![!\[])|//|/\*|\*/|\*\s|\*$|--\s)")
+
+
+def normalised_code(code: str) -> str:
+    """Code without comment lines, blank lines or indentation differences."""
+    kept = []
+    for line in code.splitlines():
+        if not line.strip() or _COMMENT_LINE.match(line):
+            continue
+        kept.append(" ".join(line.split()))
+    return "\n".join(kept)
 
 
 def _is_simple(definition: Definition) -> bool:

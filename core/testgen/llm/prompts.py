@@ -30,6 +30,65 @@ REPAIR_NOTE = (
 )
 
 
+SHARED_SYSTEM = """\
+## How to read each request
+- The code under test is shown with its line numbers in the file at the left of every line
+  (`12  if total < 0:`). The numbers are not part of the code: never copy them into a test.
+  Coverage notes, `coverage_lines` and error messages all use these numbers.
+- "Observed behaviour" lists calls that were really executed on this code, with what they
+  returned or raised. Treat them as ground truth: an assertion that contradicts an
+  observation is wrong. Reuse their inputs and expected values where they fit.
+- "Signatures of what it calls" shows the functions, methods and types the code uses, from
+  the same module or other modules of the project, with the first line of their
+  documentation. Call them only as shown; do not invent parameters, fields or helpers.
+- A coverage note names the lines (and branches, as `from->to`) that the project's existing
+  tests and the tests kept so far never execute. Each new test should execute at least one
+  of them: choose inputs that reach the branch, the loop body, the early return or the error
+  path in question. A test that only repeats what is already covered is dropped.
+- A follow-up round repeats the request with the lines still missing and, when some tests of
+  the last round passed without executing anything new, shows them: write different tests,
+  with other inputs, that reach the named lines.
+- When several definitions are in one request, write tests for each of them and set
+  `definition` in every test object to the qualified name of the definition it tests.
+- A repair request shows a test that failed with the compiler or test-runner output. Fix the
+  test and keep its name. If the test is right and the code is wrong, say so instead (below).
+
+## Every test you write
+- is self-contained: it builds its own inputs, needs no network, no clock, no randomness and
+  no files outside a temporary directory, and passes on every run, in any order;
+- checks concrete values: exact return values, exact error types and messages, exact state
+  after a call; never only "not null", "no error" or a type;
+- has a name that says what behaviour it checks, unique within the request;
+- uses only the imports it lists in `imports`, from the code under test, the language's
+  standard library and the test framework already used by the project.
+
+## Answer format
+Answer with one JSON object and nothing else: no prose before or after it, no markdown fence.
+Inside JSON strings, write newlines as \\n and escape double quotes; no trailing commas.
+{"tests": [{"test_name": "<name of the test function>",
+            "test_code": "<the complete test, without import lines>",
+            "imports": ["<one import statement or path per item>"],
+            "coverage_lines": [<line numbers, as shown, that the test executes>],
+            "edge_cases_covered": ["<short phrase per case>"],
+            "mocked_dependencies": ["<what the test replaces, if anything>"],
+            "definition": "<qualified name of the definition under test>"}]}
+If a repair shows that the code, not the test, is wrong (the test follows the documentation,
+the name or the obvious intent and the implementation disagrees), answer instead
+{"possible_bug": "<one line: what the code does and what it should do>"}.
+"""
+"""Rules the engine adds to every system prompt: the same text for every request, so the
+system block stays identical per language × framework × test type (provider caching)."""
+
+
+def with_shared_rules(prompt: Prompt) -> Prompt:
+    """``prompt`` with :data:`SHARED_SYSTEM` appended to its system part (once)."""
+    if SHARED_SYSTEM in prompt.system:
+        return prompt
+    system = (prompt.system.rstrip() + "\n\n" if prompt.system.strip() else "") + SHARED_SYSTEM
+    return Prompt(system=system, user=prompt.user, template=prompt.template,
+                  identity=prompt.identity)
+
+
 def with_notes(prompt: Prompt, *notes: str) -> Prompt:
     """``prompt`` with ``notes`` appended to the user part (the system part stays stable, so
     provider-side prompt caching keeps working)."""
@@ -37,7 +96,7 @@ def with_notes(prompt: Prompt, *notes: str) -> Prompt:
     if not extra:
         return prompt
     return Prompt(system=prompt.system, user=prompt.user.rstrip() + "\n\n" + "\n\n".join(extra),
-                  template=prompt.template)
+                  template=prompt.template, identity=prompt.identity)
 
 
 def output_note(prompt: Prompt) -> str:
@@ -56,16 +115,43 @@ def batch_note(definitions: list[Definition]) -> str:
 
 
 def uncovered_note(definitions: Iterable[Definition],
-                   uncovered: Mapping[str, frozenset[int]]) -> str:
+                   uncovered: Mapping[str, frozenset[int]],
+                   branches: Mapping[str, tuple[tuple[int, int], ...]] | None = None,
+                   *, round_no: int = 1,
+                   passed_without_gain: Mapping[str, tuple[str, ...]] | None = None) -> str:
+    """What is still uncovered, numbered as in the code shown; on a follow-up round also the
+    tests that passed without covering anything new."""
+    branches = branches or {}
+    passed_without_gain = passed_without_gain or {}
     parts = []
     for definition in definitions:
         lines = sorted(uncovered.get(definition.key, ()))
+        taken = [f"{a}->{b}" for a, b in branches.get(definition.key, ())]
+        if not lines and not taken:
+            continue
+        text = f"- {definition.qualname}:"
         if lines:
-            parts.append(f"{definition.qualname}: lines {line_ranges(lines)}")
+            text += f" lines {line_ranges(lines)}"
+        if taken:
+            text += ("," if lines else "") + " branches never taken " + ", ".join(taken[:12])
+        parts.append(text)
     if not parts:
         return ""
-    return "Existing tests leave these lines uncovered; aim the new tests at them: " + \
-        "; ".join(parts) + "."
+    if round_no <= 1:
+        head = ("Coverage: the existing tests leave these lines (numbered as in the code "
+                "above) unexecuted. Aim each new test at some of them:")
+    else:
+        head = (f"Follow-up (round {round_no}): the tests kept so far still leave these lines "
+                "(numbered as in the code above) unexecuted. Write new tests that execute "
+                "them; do not repeat tests that exist:")
+    note = head + "\n" + "\n".join(parts)
+    repeats = [code for definition in definitions
+               for code in passed_without_gain.get(definition.key, ())]
+    if repeats:
+        note += ("\n\nThese tests of the last round passed but executed no new line, so "
+                 "they were dropped; write different ones:\n" +
+                 "\n".join(f"```\n{code.rstrip()}\n```" for code in repeats[:4]))
+    return note
 
 
 def line_ranges(lines: list[int]) -> str:

@@ -102,9 +102,24 @@ class RequestParams:
     temperature: float | None = 0.2
     max_tokens: int | None = 4096
     timeout: float = 120.0
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """``llm.options``: provider parameters passed through as they are (``num_ctx``,
+    ``extra_body``, ``top_p``...)."""
+    json_mode: str = "auto"
+    """``auto`` (structured output where LiteLLM knows the model supports it), ``schema``,
+    ``object`` or ``off``."""
 
     def shaping(self) -> dict[str, Any]:
-        return {"temperature": self.temperature, "max_tokens": self.max_tokens}
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens,
+                **{k: v for k, v in self.options.items() if k in _SHAPING_OPTIONS}}
+
+
+_SHAPING_OPTIONS = ("top_p", "seed", "top_k", "num_ctx", "repeat_penalty", "min_p")
+# Providers whose JSON mode LiteLLM passes on natively (Anthropic's is emulated with a forced
+# tool call, which some proxies do not accept: asked for only with json_mode: schema).
+_NATIVE_JSON = frozenset({"openai", "azure", "ollama", "ollama_chat", "lm_studio", "hosted_vllm",
+                          "gemini", "vertex_ai", "mistral", "groq", "deepseek", "openrouter",
+                          "together_ai", "fireworks_ai", "openai_like"})
 
 
 # --------------------------------------------------------------------------- results
@@ -183,6 +198,7 @@ class Provider:
         self.progress: Progress | None = None
         self._rng = random.Random(seed)
         self._semaphore: asyncio.Semaphore | None = None
+        self._json_support: dict[str, str] = {}
         self._dead: dict[str, RequestFailed] = {}
         """Models that refused authentication: not asked again in this run."""
 
@@ -202,6 +218,11 @@ class Provider:
         return messages
 
     def key(self, prompt: Prompt, target: ModelTarget) -> str:
+        """The response-cache key: the prompt's normalised identity when it has one (line
+        shifts and comments do not change it), else the messages."""
+        if prompt.identity:
+            return cache_key(target.model, [{"identity": prompt.identity}],
+                             self.params.shaping())
         return cache_key(target.model, self.messages(prompt, target), self.params.shaping())
 
     def cached(self, prompt: Prompt, target: ModelTarget) -> CachedResponse | None:
@@ -217,7 +238,7 @@ class Provider:
         failures: list[RequestFailed] = []
         for target in chain:
             messages = self.messages(prompt, target)
-            key = cache_key(target.model, messages, self.params.shaping())
+            key = self.key(prompt, target)
             hit = self.cache.get(key) if self.cache is not None else None
             if hit is not None:
                 self.usage.cached_requests += 1
@@ -332,7 +353,34 @@ class Provider:
             args["api_key"] = target.api_key
         elif target.api_base and target.provider in _OPENAI_COMPATIBLE:
             args["api_key"] = "not-needed"  # the SDK insists on a key; local servers ignore it
+        response_format = self.response_format(target)
+        if response_format is not None:
+            args["response_format"] = response_format
+        for name, value in self.params.options.items():
+            if name not in ("model", "messages", "api_key"):
+                args[name] = value
         return args
+
+    def response_format(self, target: ModelTarget) -> dict[str, Any] | None:
+        """JSON mode for ``target``: the test schema where the model takes one, plain JSON
+        objects where it takes only that, nothing where LiteLLM knows of neither."""
+        mode = self.params.json_mode
+        if mode == "off" or "response_format" in self.params.options or \
+                "format" in self.params.options:
+            return None
+        if mode == "auto":
+            mode = self._json_support.get(target.model) or ""
+            if not mode:
+                mode = _json_support(target)
+                self._json_support[target.model] = mode
+        if mode == "schema":
+            from .structured import TEST_SCHEMA
+
+            return {"type": "json_schema",
+                    "json_schema": {"name": "tests", "schema": TEST_SCHEMA}}
+        if mode == "object":
+            return {"type": "json_object"}
+        return None
 
     def _completion(self, response: Any, target: ModelTarget, latency: float,
                     retries: int) -> Completion:
@@ -368,6 +416,26 @@ class Provider:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _json_support(target: ModelTarget) -> str:
+    """``schema``, ``object`` or ``off``, from LiteLLM's model table."""
+    if target.provider not in _NATIVE_JSON:
+        return "off"
+    litellm = import_litellm()
+    try:
+        if litellm.supports_response_schema(model=target.model):
+            return "schema"
+    except Exception:  # noqa: BLE001 - unknown model: fall through to the parameter list
+        pass
+    try:
+        params = litellm.get_supported_openai_params(model=target.model) or []
+    except Exception:  # noqa: BLE001
+        params = []
+    if "response_format" in params or target.provider in ("ollama", "ollama_chat",
+                                                          "lm_studio", "hosted_vllm"):
+        return "object"
+    return "off"
 
 
 def _named(target: ModelTarget, failure: RequestFailed) -> RequestFailed:

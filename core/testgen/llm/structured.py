@@ -7,6 +7,11 @@ braces of the text) → one test per code fence, named after the function it def
 :class:`OutputError` saying why nothing could be used. Each test is validated against the
 schema; a test without a name or code is dropped with a note, not guessed at.
 
+JSON that almost parses is repaired first (:func:`repair_json`: raw newlines and tabs inside
+strings, trailing commas, triple-quoted strings); when the document as a whole still cannot
+be read (a truncated answer, one mangled test), every complete test object in it is taken on
+its own, so one bad test never sinks the others.
+
 A repair answer may instead say that the code under test looks wrong:
 ``{"possible_bug": "<one line of evidence>"}``.
 """
@@ -78,7 +83,9 @@ class GeneratedTest:
 class ParsedOutput:
     tests: list[GeneratedTest]
     method: str
-    """Which step understood the answer: ``json``, ``fenced-json``, ``code-fences``."""
+    """Which step understood the answer: ``json``, ``fenced-json``, ``repaired-json``,
+    ``salvaged-json`` (complete test objects of a document that does not parse as a whole),
+    ``code-fences``."""
     possible_bug: str | None = None
     """Repair answers only: the model's evidence that the code, not the test, is wrong."""
     problems: tuple[str, ...] = field(default_factory=tuple)
@@ -93,21 +100,35 @@ class OutputError(ValueError):
         self.reason = reason
 
 
-def parse_output(text: str) -> ParsedOutput:
-    """Tests (or a possible-bug verdict) from a model answer; raises :class:`OutputError`."""
+def parse_output(text: str, *, truncated: bool = False) -> ParsedOutput:
+    """Tests (or a possible-bug verdict) from a model answer; raises :class:`OutputError`.
+    ``truncated``: the answer hit the token limit (its last test is incomplete)."""
     if not text or not text.strip():
         raise OutputError("the model returned an empty answer")
     json_error = ""
-    for method, candidate in _json_candidates(text):
+    candidates = _json_candidates(text)
+    for method, candidate in candidates:
         try:
             document = json.loads(candidate)
         except json.JSONDecodeError as exc:
-            if candidate.startswith(("{", "[")):  # meant as JSON, not prose
-                json_error = json_error or _describe_json_error(exc, candidate)
-            continue
+            if not candidate.startswith(("{", "[")):  # prose, not meant as JSON
+                continue
+            json_error = json_error or _describe_json_error(exc, candidate)
+            try:
+                document = json.loads(repair_json(candidate))
+            except json.JSONDecodeError:
+                continue
+            method = "repaired-json"
         parsed = _from_document(document, method)
         if parsed is not None:
             return parsed
+    for method, candidate in candidates:
+        if candidate.startswith(("{", "[")):
+            salvaged = _salvage(repair_json(candidate))
+            if salvaged:
+                return ParsedOutput(salvaged, "salvaged-json", problems=(
+                    "the answer was cut off; its complete tests were kept" if truncated
+                    else "the JSON document was damaged; its complete tests were kept",))
     tests, problems = _from_code_fences(text)
     if tests:
         return ParsedOutput(tests, "code-fences", problems=tuple(problems))
@@ -132,6 +153,76 @@ def _json_candidates(text: str) -> list[tuple[str, str]]:
     elif start >= 0 and end < start and not stripped.startswith("{"):
         found.append(("fenced-json", stripped[start:].rstrip("`").strip()))
     return found
+
+
+def repair_json(text: str) -> str:
+    """``text`` with the usual near-JSON mistakes of models fixed: triple-quoted strings,
+    raw newlines/tabs inside strings, trailing commas before ``}``/``]``."""
+    text = re.sub(r'"""(.*?)"""', lambda m: json.dumps(m.group(1).strip("\n") + "\n"), text,
+                  flags=re.DOTALL)
+    out: list[str] = []
+    in_string = escaped = False
+    length = len(text)
+    index = 0
+    while index < length:
+        char = text[index]
+        if in_string:
+            if escaped:
+                escaped = False
+                out.append(char)
+            elif char == "\\":
+                escaped = True
+                out.append(char)
+            elif char == '"':
+                in_string = False
+                out.append(char)
+            elif char == "\n":
+                out.append("\\n")
+            elif char == "\r":
+                out.append("\\r")
+            elif char == "\t":
+                out.append("\\t")
+            elif ord(char) < 0x20:
+                out.append(f"\\u{ord(char):04x}")
+            else:
+                out.append(char)
+        else:
+            if char == '"':
+                in_string = True
+            elif char == ",":
+                ahead = index + 1
+                while ahead < length and text[ahead] in " \t\r\n":
+                    ahead += 1
+                if ahead < length and text[ahead] in "}]":
+                    index += 1
+                    continue
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
+_OBJECT_START = re.compile(r'\{\s*"(?:test_name|test_code|definition)"')
+
+
+def _salvage(text: str) -> list[GeneratedTest]:
+    """Every complete test object in a document that does not parse as a whole."""
+    decoder = json.JSONDecoder()
+    tests: list[GeneratedTest] = []
+    position = 0
+    while True:
+        match = _OBJECT_START.search(text, position)
+        if match is None:
+            return tests
+        try:
+            raw, end = decoder.raw_decode(text, match.start())
+        except json.JSONDecodeError:
+            position = match.start() + 1
+            continue
+        position = end
+        try:
+            tests.append(_validate(raw))
+        except OutputError:
+            continue
 
 
 def _describe_json_error(exc: json.JSONDecodeError, doc: str) -> str:

@@ -10,6 +10,12 @@ HTTP, retries — runs exactly as against a real provider, without the network::
         ...
         assert stub.request_count == 2
 
+The same server speaks Anthropic's Messages API on ``/v1/messages`` (``model=
+"anthropic/claude-sonnet-4-5"``), with prompt caching as Anthropic does it: the prefix up to
+the last ``cache_control`` block is written to the cache when it holds at least
+``cache_minimum`` tokens, and read from it by later requests with the same prefix
+(``usage.cache_read_input_tokens``).
+
 Each request takes the next scripted item; when the script is empty the ``responder``
 (a callable receiving the request body) answers. An item is the completion text, a
 :class:`Fault`, or a callable returning either.
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import threading
 import time
@@ -98,6 +105,8 @@ class RecordedRequest:
     headers: dict[str, str]
     """Lower-case header names."""
     answered_with: str = ""
+    usage: dict[str, Any] = field(default_factory=dict)
+    """Anthropic format: the usage the answer reported (cache reads and writes)."""
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -127,6 +136,8 @@ class StubLLM:
     """Answers requests once the script is used up; default: an empty test list."""
     model_name: str = ""
     requests: list[RecordedRequest] = field(default_factory=list)
+    cache_minimum: int = 1024
+    """Anthropic format: prefixes shorter than this many tokens are not cached."""
 
     def __post_init__(self) -> None:
         self._script: deque[Script] = deque()
@@ -135,6 +146,7 @@ class StubLLM:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._active = 0
+        self._cached_prefixes: set[str] = set()
         self.max_concurrent = 0
         """Most requests in progress at the same time (to check client concurrency)."""
 
@@ -248,7 +260,8 @@ def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
                 stub.reset()
                 self._send_json(200, {"ok": True})
                 return
-            if not self.path.rstrip("/").endswith("/chat/completions"):
+            anthropic = self.path.rstrip("/").endswith("/messages")
+            if not anthropic and not self.path.rstrip("/").endswith("/chat/completions"):
                 self._send_json(404, _error(f"no route {self.path}", "invalid_request_error"))
                 return
             try:
@@ -264,11 +277,21 @@ def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
             try:
                 if stub.latency and not stub._wait(stub.latency):
                     return
-                self._answer(body, reply, recorded)
+                self._answer(body, reply, recorded, anthropic)
             finally:
                 stub._leave()
 
-        def _answer(self, body: dict, reply: Reply, recorded: RecordedRequest) -> None:
+        def _answer(self, body: dict, reply: Reply, recorded: RecordedRequest,
+                    anthropic: bool = False) -> None:
+            if anthropic and isinstance(reply, str) or anthropic and isinstance(
+                    reply, Fault) and reply.kind == "truncated":
+                truncated = isinstance(reply, Fault)
+                text = reply.text if isinstance(reply, Fault) else reply
+                recorded.answered_with = "truncated" if truncated else "completion"
+                message = _anthropic_message(stub, body, text, truncated)
+                recorded.usage = message["usage"]
+                self._send_json(200, message)
+                return
             if isinstance(reply, str):
                 recorded.answered_with = "completion"
                 self._send_json(200, _completion(body, reply, stub.model_name))
@@ -333,6 +356,38 @@ def _completion(body: dict, text: str, model_name: str, finish_reason: str = "st
                      "message": {"role": "assistant", "content": text}}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                   "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+def _anthropic_message(stub: StubLLM, body: dict, text: str, truncated: bool) -> dict[str, Any]:
+    """A Messages API answer, with Anthropic's prompt-cache accounting."""
+    system = body.get("system") or []
+    if isinstance(system, str):
+        system = [{"type": "text", "text": system}]
+    blocks = [*system, *[part for m in body.get("messages", [])
+                         for part in (m.get("content") if isinstance(m.get("content"), list)
+                                      else [{"type": "text", "text": m.get("content", "")}])]]
+    marked = [i for i, b in enumerate(blocks) if isinstance(b, dict) and b.get("cache_control")]
+    total = approx_tokens("\n".join(b.get("text", "") for b in blocks if isinstance(b, dict)))
+    written = read = 0
+    if marked:
+        prefix = "\n".join(b.get("text", "") for b in blocks[: marked[-1] + 1])
+        tokens = approx_tokens(prefix)
+        if tokens >= stub.cache_minimum:
+            with stub._lock:
+                seen = prefix in stub._cached_prefixes
+                stub._cached_prefixes.add(prefix)
+            if seen:
+                read = tokens
+            else:
+                written = tokens
+    return {
+        "id": f"msg_stub_{time.monotonic_ns()}", "type": "message", "role": "assistant",
+        "model": stub.model_name or body.get("model", "claude-sonnet-4-5"),
+        "content": [{"type": "text", "text": text}],
+        "stop_reason": "max_tokens" if truncated else "end_turn", "stop_sequence": None,
+        "usage": {"input_tokens": total - written - read, "output_tokens": approx_tokens(text),
+                  "cache_creation_input_tokens": written, "cache_read_input_tokens": read},
     }
 
 
@@ -403,3 +458,50 @@ def _serve_in_child(conn: Any, latency: float, responder: Callable[[dict], Reply
             conn.recv()
         except EOFError:
             pass
+
+
+# --------------------------------------------------------------------------- coverage-seeking
+
+
+_NOTE_LINE = re.compile(r"^- (?P<name>[\w.:()*<>\[\]-]+): lines (?P<lines>[\d, -]+)", re.M)
+
+
+def named_uncovered_lines(body: dict) -> list[int]:
+    """The line numbers a request names as still uncovered (its coverage note), in order."""
+    text = _content_text(body.get("messages", [{}])[-1].get("content"))
+    lines: list[int] = []
+    for match in _NOTE_LINE.finditer(text):
+        for part in match["lines"].split(","):
+            part = part.strip()
+            if not part:
+                continue
+            first, _, last = part.partition("-")
+            lines.extend(range(int(first), int(last or first) + 1))
+    return lines
+
+
+def numbered_code_lines(body: dict) -> dict[int, str]:
+    """``number → code`` for every numbered code line shown in the request."""
+    text = _content_text(body.get("messages", [{}])[-1].get("content"))
+    return {int(m[1]): m[2] for m in re.finditer(r"^\s*(\d+)  (.*)$", text, re.M)}
+
+
+@dataclass
+class LineSeeker:
+    """A responder that reaches only lines it is told are uncovered: for the first named
+    line whose code contains a key of ``tests``, it answers with that test; when no line is
+    named, with ``default``. Importable, so a :class:`StubProcess` can use it."""
+
+    tests: dict[str, dict[str, Any]]
+    default: dict[str, Any]
+
+    def __call__(self, body: dict) -> str:
+        code = numbered_code_lines(body)
+        for number in named_uncovered_lines(body):
+            text = code.get(number, "")
+            for marker, test in self.tests.items():
+                if marker in text:
+                    return json_answer([test])
+        if "Follow-up" in _content_text(body.get("messages", [{}])[-1].get("content")):
+            return json_answer([])
+        return json_answer([self.default])

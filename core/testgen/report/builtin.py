@@ -19,6 +19,25 @@ def _html(data: dict[str, Any], **kwargs: Any) -> str:
     return render(data, **kwargs)
 
 
+def _junit(data: dict[str, Any], **kwargs: Any) -> str:
+    from .junit import render
+
+    return render(data, **kwargs)
+
+
+def _sarif(data: dict[str, Any], **kwargs: Any) -> str:
+    from .sarif import render
+
+    return render(data, **kwargs)
+
+
+def _markdown(data: dict[str, Any], **kwargs: Any) -> str:
+    from .markdown import render
+
+    return render(data, **kwargs)
+
+
 @hookimpl
 def testgen_reporters() -> dict[str, Callable[..., str]]:
-    return {"json": _json, "html": _html}
+    return {"json": _json, "html": _html, "junit": _junit, "sarif": _sarif,
+            "markdown": _markdown}

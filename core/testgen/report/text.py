@@ -112,14 +112,27 @@ def validate(data: dict[str, Any], out: Console) -> None:
         table.add_row(*row)
     out.print(table)
     out.print(f"[bold]TOTAL[/] {s['covered']}/{s['statements']} lines covered: "
-              f"{s['percent']:.2f}%   tests: {tests['passed']} passed, {tests['failed']} failed"
+              f"{s['percent']:.2f}%"
+              + (f", {s['statements_covered']}/{s['statement_count']} statements: "
+                 f"{s['statements_percent']:.2f}%" if "statement_count" in s else "")
+              + f"   tests: {tests['passed']} passed, {tests['failed']} failed"
               + (f", {tests['error']} errors" if tests["error"] else "")
               + (f", {tests['skipped']} skipped" if tests["skipped"] else ""))
+    changes = data.get("changes")
+    if changes is not None:
+        out.print(f"[bold]CHANGED[/] since {changes['ref']} ({changes['base'][:12]}): "
+                  f"{changes['covered']}/{changes['statements']} changed lines covered: "
+                  f"{changes['percent']:.2f}%")
+        for f in changes["files"]:
+            if f["uncovered"]:
+                out.print(f"  {f['path']}: uncovered {', '.join(f['uncovered'])}")
     missing = data.get("missing_tests", [])
     if missing:
         out.print(f"[yellow]{len(missing)} definition(s) no test executes:[/] "
                   + ", ".join(missing[:12]) + (" …" if len(missing) > 12 else ""))
     for language, info in data["languages"].items():
+        if info.get("environment"):
+            out.print(f"{language} ran with {info['environment']}")
         if info["error"]:
             out.print(f"[red]{language}[/]: {info['error']}")
     if data["failures"]:
@@ -197,6 +210,18 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
     written = data["written"]
     if written:
         out.print("[green]wrote[/] " + ", ".join(written))
+    for language, environment in data.get("environments", {}).items():
+        out.print(f"{language} ran with {environment}")
+    for f in data["files"]:
+        if "coverage_note" in f:
+            kept = sum(1 for c in f["candidates"] if c["status"] == "kept")
+            out.print(f"[yellow]note[/] coverage of {f['source']} could not be measured "
+                      f"({f['coverage_note']}): {kept} kept test(s) pass every run but were "
+                      "not checked for a coverage gain")
+    hints = sorted({f["run_hint"] for f in data["files"]
+                    if f.get("run_hint") and f["test_file"] in written})
+    for hint in hints:
+        out.print(f"run the written tests with: {hint}")
     for language, error in data.get("baseline_errors", {}).items():
         out.print(f"[yellow]note[/] existing {language} suite: {error}")
     if data["interrupted"]:

@@ -10,6 +10,7 @@ import platform
 import re
 import sys
 from functools import lru_cache
+from itertools import combinations
 
 KNOWN_OS = frozenset({
     "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
@@ -116,9 +117,37 @@ def filename_constraint(name: str) -> tuple[str, ...]:
     return ()
 
 
-def excluded_reason(name: str, text: str) -> str:
-    """Why the Go tool would skip this file on this machine, or ``""`` if it would build it."""
-    tags = host_tags()
+MAX_CUSTOM_TAGS = 6
+"""Custom identifiers of one expression tried in combination (2^6 evaluations at most)."""
+
+
+def custom_tags(name: str, text: str) -> tuple[str, ...]:
+    """The fewest custom build tags (``integration``, ``purego`` …; never a GOOS, GOARCH or
+    ``ignore``) that make the Go tool build this file on this machine, ``()`` when it builds
+    without any or cannot be built here at all."""
+    expr = build_expression(text)
+    host = host_tags()
+    if not expr or evaluate(expr, host):
+        return ()
+    implied = filename_constraint(name)
+    if implied and not all(tag in host for tag in implied):
+        return ()
+    names = sorted({t for t in _TOKEN.findall(expr) if re.fullmatch(r"[\w.]+", t)
+                    and t not in KNOWN_OS and t not in KNOWN_ARCH and t not in host
+                    and t not in ("ignore", "gccgo", "unix") and not t.startswith("go1.")})
+    if not names or len(names) > MAX_CUSTOM_TAGS:
+        return ()
+    for size in range(1, len(names) + 1):
+        for chosen in combinations(names, size):
+            if evaluate(expr, host | frozenset(chosen)):
+                return chosen
+    return ()
+
+
+def excluded_reason(name: str, text: str, extra: tuple[str, ...] = ()) -> str:
+    """Why the Go tool would skip this file on this machine (with the custom tags ``extra``
+    on), or ``""`` if it would build it."""
+    tags = host_tags() | frozenset(extra)
     implied = filename_constraint(name)
     if implied and not all(tag in tags for tag in implied):
         return f"file name restricts it to {'/'.join(implied)}"

@@ -92,14 +92,16 @@ def _package_files(directory: Path) -> tuple[tuple[str, float], ...]:
     return tuple(entries)
 
 
-def package_index(directory: Path) -> PackageIndex:
-    """Index of the package in ``directory`` (cached until one of its files changes)."""
+def package_index(directory: Path, tags: tuple[str, ...] = ()) -> PackageIndex:
+    """Index of the package in ``directory`` as built with the custom build ``tags``
+    (cached until one of its files changes)."""
     directory = directory.resolve()
-    return _index(directory, _package_files(directory))
+    return _index(directory, _package_files(directory), tuple(tags))
 
 
 @lru_cache(maxsize=64)
-def _index(directory: Path, files: tuple[tuple[str, float], ...]) -> PackageIndex:
+def _index(directory: Path, files: tuple[tuple[str, float], ...],
+           tags: tuple[str, ...]) -> PackageIndex:
     from testgen import grammars
 
     parser = grammars.parser("go")
@@ -115,7 +117,7 @@ def _index(directory: Path, files: tuple[tuple[str, float], ...]) -> PackageInde
             tests.append(text)
             index.test_names.update(TEST_FUNC.findall(text))
             continue
-        if buildtags.excluded_reason(name, text):
+        if buildtags.excluded_reason(name, text, tags):
             continue
         decls: FileDecls = read_decls(parser.parse(text.encode()).root_node)
         index.files.append(name)

@@ -128,3 +128,11 @@ def testgen_run(language: str, framework: Framework, test_files: list[TestFile],
     from .runner import run
 
     return run(test_files, workspace, coverage)
+
+
+@hookimpl
+def testgen_doctor(project: Project) -> list:
+    """Toolchain, framework and coverage tool for ``testgen doctor`` (``DoctorCheck``s)."""
+    from .doctor import checks
+
+    return checks(project)

@@ -18,8 +18,8 @@ from testgen.model import Definition, Probe, Workspace
 from . import harness
 from .imports import spec_name
 from .pkgindex import package_index
-from .toolchain import (COMPILE_TIMEOUT, go_env, package_in_workspace, parse_diagnostics,
-                        require_go, resolve_path)
+from .toolchain import (COMPILE_TIMEOUT, go_env, no_module_error, package_in_workspace,
+                        parse_diagnostics, require_go, resolve_path)
 
 CASE_TIMEOUT_MS = 2000
 MAX_RESUMES = 4
@@ -34,8 +34,9 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     rel_file = definitions[0].file
     pkg = package_in_workspace(workspace, rel_file)
     if pkg is None:
-        return [_skipped(d, "no go.mod above this file (run `go mod init`)") for d in definitions]
-    index = package_index(pkg.directory)
+        raise no_module_error(rel_file, workspace.project_root)
+    tags = tuple(definitions[0].details.get("build_tags") or ())
+    index = package_index(pkg.directory, tags)
     file_specs = list(definitions[0].imports)
     file_imports = {}
     for spec in file_specs:
@@ -48,7 +49,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     if not plan.cases:
         return probes
     binary = workspace.scratch / f"probe-{abs(hash(rel_file))}.test"
-    failure, dropped = _compile(plan, index, pkg, workspace, file_specs, binary)
+    failure, dropped = _compile(plan, index, pkg, workspace, file_specs, binary, tags)
     for case, reason in dropped:
         probes.append(_case_probe(case, outcome="skipped",
                                   reason=f"generated input does not compile: {reason}"))
@@ -82,7 +83,8 @@ def _restore(hidden: list[Path]) -> None:
         os.replace(path, path.with_name(path.name[:-len(HIDDEN_SUFFIX)]))
 
 
-def _compile(plan, index, pkg, workspace: Workspace, file_specs, binary: Path):
+def _compile(plan, index, pkg, workspace: Workspace, file_specs, binary: Path,
+             tags: tuple[str, ...]):
     """Build the probe binary, dropping cases whose inputs do not compile.
 
     Returns (reason the whole file cannot be probed or ``""``, dropped cases with reasons).
@@ -99,7 +101,7 @@ def _compile(plan, index, pkg, workspace: Workspace, file_specs, binary: Path):
             result = workspace.run(
                 ["go", "test", "-c", "-cover", "-o", str(binary), pkg.pattern],
                 cwd=pkg.module.root, timeout=max(workspace.timeout, COMPILE_TIMEOUT),
-                env=go_env(workspace), memory_mb=None, count_launch=False)
+                env=go_env(workspace, tags), memory_mb=None, count_launch=False)
             if result.ok and binary.exists():
                 return "", dropped
             if result.timed_out:

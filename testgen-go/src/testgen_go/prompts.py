@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from testgen.model import Prompt, PromptRequest
+import re
+
+from testgen.model import Definition, Probe, Prompt, PromptRequest
+
+from .context import declarations_used
 
 TEST_TYPES = ("unit", "edge-cases", "negative", "table-driven", "integration", "regression")
 
@@ -63,6 +67,10 @@ def render(request: PromptRequest) -> Prompt:
         "module_path": request.module_path or details.get("import_path", ""),
         "package": details.get("package", "main"), "source_file": source_file,
         "test_path": test_path,
+        "declarations": declarations_used(request.source_text, list(request.definitions)),
+        "observed_lines": {d.key: [describe(p, d) for p in request.probes.get(d.key, [])
+                                   if p.outcome != "skipped"]
+                           for d in request.definitions},
     }
     system, user = _render_parts(template, context)
     if system is None:
@@ -70,6 +78,55 @@ def render(request: PromptRequest) -> Prompt:
         packaged = _environment(()).get_template(name)
         system, _ = _render_parts(packaged, context)
     return Prompt(system=_squeeze(system or ""), user=_squeeze(user), template=name)
+
+
+def describe(probe: Probe, definition: Definition | None = None) -> str:
+    """One observation as a line of the prompt, with every result the call returned
+    (a nil error included) written as Go."""
+    import json
+
+    setup = f"setup `{'; '.join(probe.setup)}` then " if probe.setup else ""
+    text = f"{setup}`{probe.call}` → "
+    details = probe.details or {}
+    returns_error = bool(definition and re.search(r"\berror\)?\s*$", definition.returns or ""))
+    if probe.outcome == "return":
+        results = [v.get("lit") if v.get("ok") and v.get("lit") is not None
+                   else f"a {v.get('type') or 'value'} with no Go literal"
+                   for v in details.get("results") or []]
+        if not results and probe.value is not None:
+            results = [probe.value]
+        if returns_error and len(results) < _result_count(definition):
+            results.append("nil error")
+        text += "returns " + ", ".join(results) if results else "returns"
+    elif probe.outcome == "raise" and probe.exception == "panic":
+        text += f"panics with {json.dumps(probe.message or '')}"
+    elif probe.outcome == "raise":
+        kind = f" {probe.exception}" if probe.exception and probe.exception != "error" else ""
+        text += f"error{kind} {json.dumps(probe.message or '')}"
+        if probe.value:
+            text += f" (other results: {probe.value})"
+    elif probe.outcome == "timeout":
+        text += "does not return (timeout)"
+    else:
+        text += probe.outcome + (f" ({probe.reason})" if probe.reason else "")
+    if not probe.deterministic:
+        text += " (differs between calls)"
+    return text
+
+
+def _result_count(definition: Definition | None) -> int:
+    """How many results the Go signature declares (``(int, error)`` → 2)."""
+    returns = (definition.returns or "").strip() if definition else ""
+    if not returns:
+        return 0
+    if returns.startswith("(") and returns.endswith(")"):
+        depth, count = 0, 1
+        for char in returns[1:-1]:
+            depth += char in "([{"
+            depth -= char in ")]}"
+            count += char == "," and depth == 0
+        return count
+    return 1
 
 
 def _render_parts(template, context: dict) -> tuple[str | None, str]:

@@ -54,8 +54,9 @@ def extract(parsed: ParsedFile) -> list[Definition]:
     decls = read_decls(parsed.tree.root_node)
     directory = Path(source.path).parent
     module = find_module(directory)
-    index = package_index(directory)
-    excluded = buildtags.excluded_reason(Path(source.path).name, source.text)
+    tags = buildtags.custom_tags(Path(source.path).name, source.text)
+    index = package_index(directory, tags)
+    excluded = buildtags.excluded_reason(Path(source.path).name, source.text, tags)
     constraint = buildtags.build_expression(source.text) or ""
     package_vars = set(index.vars) - set(index.sentinels())
     import_specs = tuple(spec for _name, _path, spec in decls.imports)
@@ -66,6 +67,7 @@ def extract(parsed: ParsedFile) -> list[Definition]:
         "import_path": module.import_path(directory) if module else "",
         "go_version": module.go_version if module else "",
         "build_constraint": constraint,
+        "build_tags": list(tags),
         "cgo": decls.cgo,
     }
     definitions = []
@@ -73,13 +75,12 @@ def extract(parsed: ParsedFile) -> list[Definition]:
         if fn.name == "_" or not fn.name:
             continue
         definitions.append(_definition(fn, source, decls.package, import_specs, base_details,
-                                       index, package_vars, excluded, module is not None))
+                                       index, package_vars, excluded))
     return definitions
 
 
 def _definition(fn: FuncInfo, source: SourceFile, package: str, imports: tuple[str, ...],
-                base: dict, index, package_vars: set[str], excluded: str,
-                has_module: bool) -> Definition:
+                base: dict, index, package_vars: set[str], excluded: str) -> Definition:
     node = fn.node
     body = node.child_by_field_name("body")
     signature = source.text.encode()[node.start_byte:body.start_byte if body is not None
@@ -114,8 +115,6 @@ def _definition(fn: FuncInfo, source: SourceFile, package: str, imports: tuple[s
         testable, reason = False, "init functions cannot be called"
     elif fn.name == "main" and not fn.is_method and package == "main":
         testable, reason = False, "main runs the program; test the functions it calls"
-    elif not has_module:
-        testable, reason = False, "no go.mod above this file (run `go mod init`)"
     used = identifiers(body) if body is not None else set()
     qual = fn.qualname
     pattern = (r"\." if fn.is_method else r"\b") + re.escape(fn.name) + r"(\[[^\]]*\])?\("

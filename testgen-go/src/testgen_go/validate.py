@@ -13,7 +13,7 @@ from testgen.model import Diagnostic, TestFile, ValidationResult, Workspace
 
 from .assemble import function_ranges
 from .toolchain import (COMPILE_TIMEOUT, go_env, package_in_workspace, parse_diagnostics,
-                        require_go, resolve_path)
+                        require_go, resolve_path, test_file_tags)
 
 
 def validate(test_file: TestFile, workspace: Workspace) -> ValidationResult:
@@ -25,7 +25,7 @@ def validate(test_file: TestFile, workspace: Workspace) -> ValidationResult:
             file=test_file.path)])
     ranges = _candidate_ranges(test_file)
     timeout = max(workspace.timeout, COMPILE_TIMEOUT)
-    env = go_env(workspace)
+    env = go_env(workspace, test_file_tags([test_file]))
     vet = workspace.run(["go", "vet", pkg.pattern], cwd=pkg.module.root, timeout=timeout,
                         env=env, memory_mb=None, count_launch=False)
     diagnostics = _diagnostics(vet.output, pkg.module.root, workspace, test_file, ranges)

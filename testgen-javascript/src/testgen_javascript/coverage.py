@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlparse
 
 from testgen.model import FileCoverage
@@ -35,7 +36,7 @@ def statement_offsets(text: str, path: str) -> tuple[tuple[int, int], ...]:
     tree = parse_text(text, path)
     data = text.encode("utf-8")
     found: dict[int, int] = {}
-    for node in walk(tree.root_node):
+    for node in _counted_nodes(tree.root_node):
         kind = node.type
         if kind in STATEMENTS:
             if node.parent is not None and node.parent.type in _SKIP_PARENTS and \
@@ -55,6 +56,23 @@ def statement_offsets(text: str, path: str) -> tuple[tuple[int, int], ...]:
             body.start_point[0] + 1
         found.setdefault(start, line)
     return tuple(sorted((_utf16_offset(data, b), line) for b, line in found.items()))
+
+
+IGNORE_NEXT = re.compile(r"(?:istanbul|c8|v8)\s+ignore\s+next")
+
+
+def _counted_nodes(root: Any) -> Iterator[Any]:
+    """Every node, less those a ``/* istanbul ignore next */`` (or c8/v8) comment excludes:
+    the project's coverage tool does not count them, and neither does the figure here."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        previous = node.prev_sibling
+        if previous is not None and previous.type == "comment" and node.is_named and \
+                IGNORE_NEXT.search(previous.text.decode("utf-8", "replace")):
+            continue
+        yield node
+        stack.extend(reversed(node.children))
 
 
 def _declares_only_functions(node: Any) -> bool:
@@ -158,14 +176,10 @@ def coverage_from_istanbul(report: Path, root: Path, wanted: Any) -> dict[str, F
         for sid, loc in entry.get("statementMap", {}).items():
             line = loc["start"]["line"]
             counts[line] = max(counts.get(line, 0), int(entry.get("s", {}).get(sid, 0)))
-        try:
-            text = (root / rel).read_text(encoding="utf-8")
-            ours = statement_lines(text, rel)
-        except OSError:
-            ours = frozenset(counts)
-        # Our statement lines where the tool instrumented something; the tool's counts say
-        # which ran. (v8-to-istanbul marks every line; babel-istanbul marks statements.)
-        statements = frozenset(line for line in ours if line in counts) or frozenset(counts)
+        # The tool's own lines, counted as istanbul's line summary counts them (a line is
+        # covered when a statement starting on it ran), so the figure is the project's:
+        # v8-to-istanbul marks every line it maps, babel-istanbul the statements.
+        statements = frozenset(counts)
         covered = frozenset(line for line in statements if counts.get(line, 0) > 0)
         result[rel] = FileCoverage(file=rel, statements=statements, covered=covered)
     return result
@@ -193,3 +207,52 @@ def _relative(path: Path, root: Path) -> str | None:
     if text.startswith("node_modules/") or "/node_modules/" in text:
         return None
     return text
+
+
+def read_per_test(directory: Path, root: Path, wanted: Any
+                  ) -> tuple[dict[tuple[str, str], dict[str, frozenset[int]]],
+                             dict[str, FileCoverage]]:
+    """Per-test coverage written by ``js/per-test-coverage.cjs``.
+
+    Returns ``{(test file, test name): {source: lines}}`` and the coverage of the whole run
+    (the union of every record, inside tests or not), both project-relative.
+    """
+    per_test: dict[tuple[str, str], dict[str, set[int]]] = {}
+    whole: dict[str, set[int]] = {}
+    texts: dict[str, str | None] = {}
+    if not directory.is_dir():
+        return {}, {}
+    for report in sorted(directory.glob("*.jsonl")):
+        for line in report.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            test = record.get("test")
+            name = " > ".join(test) if isinstance(test, list) else test
+            key = (_relative(Path(record["file"]), root) or "", str(name)) \
+                if name is not None and record.get("file") else None
+            lines_by_file = per_test.setdefault(key, {}) if key else None
+            for url, ranges in record.get("scripts", []):
+                path = url_to_path(url)
+                rel = _relative(path, root) if path is not None else None
+                if rel is None or not wanted(rel):
+                    continue
+                if rel not in texts:
+                    try:
+                        texts[rel] = (root / rel).read_text(encoding="utf-8")
+                    except OSError:
+                        texts[rel] = None
+                text = texts[rel]
+                if text is None:
+                    continue
+                covered = covered_by_ranges(text, rel, [tuple(r) for r in ranges])
+                whole.setdefault(rel, set()).update(covered)
+                if lines_by_file is not None:
+                    lines_by_file.setdefault(rel, set()).update(covered)
+    frozen = {key: {rel: frozenset(lines) for rel, lines in files.items()}
+              for key, files in per_test.items()}
+    total = {rel: FileCoverage(file=rel, statements=statement_lines(texts[rel] or "", rel),
+                               covered=frozenset(lines))
+             for rel, lines in whole.items()}
+    return frozen, total

@@ -7,7 +7,7 @@ from testgen.model import Detection, Framework, Project
 
 from .project import (
     DEFAULT_FRAMEWORK, FRAMEWORKS, LANGUAGE, PackageInfo, detect_framework, find_package,
-    framework_details, package_manager, uses_typescript, workspace_packages,
+    framework_details, framework_from_script, package_manager, uses_typescript, workspace_packages,
 )
 
 
@@ -52,6 +52,25 @@ def select_framework(project: Project, requested: str | None) -> Framework:
         name, reason = detect_framework(pkg)
     else:
         name, reason = DEFAULT_FRAMEWORK, "no package.json; node:test needs no install"
-    return Framework(name=name, language=LANGUAGE, reason=reason,
-                     details=framework_details(pkg, name))
+    details = framework_details(pkg, name)
+    return Framework(name=name, language=LANGUAGE, reason=reason, details=details,
+                     run_hint=run_hint(pkg, name, bool(details.get("typescript"))))
+
+
+RUN_COMMANDS = {"jest": "npx jest", "vitest": "npx vitest run", "mocha": "npx mocha",
+                "node:test": "node --test"}
+
+
+def run_hint(pkg: PackageInfo, framework: str, typescript: bool) -> str:
+    """The command that runs the generated tests, when ``npm test`` would not."""
+    if framework_from_script(pkg.test_script) == framework:
+        return ""
+    command = RUN_COMMANDS[framework]
+    if framework == "node:test" and typescript:
+        command = "npx tsx --test"  # Node 20 cannot load .ts files by itself
+    if framework == "mocha":
+        command += " --ignore 'node_modules/**' '**/*.testgen.test.*'"
+    why = "the project has no test script" if not pkg.test_script else \
+        f"`{pkg.test_script}` does not run {framework}"
+    return f"{command} ({why})"
 

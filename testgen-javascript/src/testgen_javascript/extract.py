@@ -102,7 +102,9 @@ def _collect(root: Any, facts: _FileFacts) -> dict[str, _Local]:
         local = _Local(name, node, statement, kind, export, export_name)
         found.setdefault(name, local)
 
-    for statement in root.named_children:
+    scope, returned = _module_scope(root)
+    aliases: dict[str, str] = {}  # `var _default = foo;` (compiled output names its exports so)
+    for statement in scope:
         kind = statement.type
         if kind == "export_statement":
             _collect_export(statement, add, exports)
@@ -113,13 +115,166 @@ def _collect(root: Any, facts: _FileFacts) -> dict[str, _Local]:
         elif kind in ("lexical_declaration", "variable_declaration"):
             for name, value in _function_declarators(statement):
                 add(name, value, statement)
+            aliases.update(_identifier_declarators(statement))
         elif kind == "expression_statement":
             _collect_commonjs(statement, add, exports, facts)
+    if returned is not None:  # a UMD factory's `return X` is what module.exports receives
+        _collect_module_value(returned, add, exports, facts, returned.parent)
+    _collect_members(scope, add, exports, aliases, returned)
+    # `module.exports = exports.default`: require() returns the default export itself.
+    if ("exports.default", "cjs-default", "default") in exports:
+        exports[:] = [(n, "cjs-default" if (k, e) == ("cjs", "default") else k, e)
+                      for n, k, e in exports if n != "exports.default"]
+        for local in found.values():
+            if (local.export, local.export_name) == ("cjs", "default"):
+                local.export = "cjs-default"
     for local_name, export, export_name in exports:
-        local = found.get(local_name)
+        local = found.get(local_name) or found.get(aliases.get(local_name, ""))
         if local is not None and local.export is None:
             local.export, local.export_name = export, export_name
     return found
+
+
+UMD_CALLEE = {"parenthesized_expression", "function_expression", "function", "arrow_function"}
+
+
+def _module_scope(root: Any) -> tuple[list[Any], Any]:
+    """The statements that make up the module, and the node the module's value comes from.
+
+    A UMD wrapper, ``(function (root, factory) {...})(this, function () { ...; return api; })``,
+    or a bare IIFE holds the whole module in its function: the factory's top-level statements
+    are the module's, and its ``return`` is what ``module.exports`` receives.
+    """
+    statements = list(root.named_children)
+    code = [s for s in statements if s.type not in ("comment", "empty_statement")
+            and not (s.type == "expression_statement" and s.named_children
+                     and s.named_children[0].type == "string")]  # 'use strict'
+    if len(code) != 1 or code[0].type != "expression_statement":
+        return statements, None
+    call = code[0].named_children[0] if code[0].named_children else None
+    while call is not None and call.type in ("unary_expression", "parenthesized_expression"):
+        call = call.named_children[-1] if call.named_children else None
+    if call is None or call.type != "call_expression":
+        return statements, None
+    callee = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    candidates = [a for a in (arguments.named_children if arguments is not None else ())
+                  if a.type in FUNCTION_VALUES]
+    if not candidates:  # `(function () { ... })()`: the module is the IIFE's body
+        inner = callee
+        while inner is not None and inner.type == "parenthesized_expression":
+            inner = inner.named_children[0] if inner.named_children else None
+        if inner is None or inner.type not in FUNCTION_VALUES:
+            return statements, None
+        candidates = [inner]
+    body = candidates[-1].child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return statements, None
+    inner_statements = list(body.named_children)
+    returned = None
+    for statement in inner_statements:
+        if statement.type == "return_statement" and statement.named_children:
+            returned = statement.named_children[0]
+    return inner_statements, returned
+
+
+def _identifier_declarators(declaration: Any) -> dict[str, str]:
+    found = {}
+    for declarator in declaration.named_children:
+        if declarator.type != "variable_declarator":
+            continue
+        name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name(
+            "value")
+        if name is not None and value is not None and name.type == "identifier":
+            if value.type == "identifier":
+                found[text_of(name)] = text_of(value)
+            elif value.type == "call_expression":  # `var mod = factory()`
+                fn = value.child_by_field_name("function")
+                if fn is not None and fn.type == "identifier":
+                    found[text_of(name)] = f"{text_of(fn)}()"
+    return found
+
+
+def _collect_module_value(value: Any, add: Any, exports: list[tuple[str, str, str]],
+                          facts: _FileFacts, statement: Any) -> None:
+    if value.type == "object":
+        _collect_object(value, add, exports, statement)
+    elif value.type == "identifier":
+        exports.append((text_of(value), "cjs-default", "default"))
+    elif value.type in FUNCTION_VALUES or value.type in CLASS_NODES:
+        name_node = value.child_by_field_name("name")
+        name = text_of(name_node) if name_node is not None else _stem_name(facts.rel_path)
+        add(name, value, statement, "cjs-default", "default")
+
+
+def _collect_members(scope: list[Any], add: Any, exports: list[tuple[str, str, str]],
+                     aliases: dict[str, str], returned: Any) -> None:
+    """``api.name = function ...`` on the object the module exports, at any depth.
+
+    The exported object is ``module.exports``'s identifier or the UMD factory's return
+    value; ``var mod = factory()`` is followed into ``factory``'s own ``return``.
+    """
+    exported = {"module.exports"}
+    for local, kind, _ in exports:
+        if kind == "cjs-default":
+            exported.add(local)
+    if returned is not None and returned.type == "identifier":
+        exported.add(text_of(returned))
+    returns_of: dict[str, set[str]] = {}
+    assignments: list[tuple[str, str, Any, Any]] = []
+    for statement in scope:
+        for node in walk(statement):
+            if node.type in FUNCTION_NODES or node.type in FUNCTION_VALUES:
+                name_node = node.child_by_field_name("name")
+                body = node.child_by_field_name("body")
+                if name_node is not None and body is not None:
+                    returns_of[text_of(name_node)] = {
+                        text_of(r.named_children[0]) for r in body.named_children
+                        if r.type == "return_statement" and r.named_children
+                        and r.named_children[0].type == "identifier"}
+            if node.type != "expression_statement" or not node.named_children:
+                continue
+            expr = node.named_children[0]
+            if expr.type != "assignment_expression":
+                continue
+            left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+            if left is None or right is None or left.type != "member_expression":
+                continue
+            obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+            if obj is None or prop is None or obj.type not in ("identifier", "member_expression"):
+                continue
+            assignments.append((text_of(obj), text_of(prop), right, node))
+    for _ in range(3):  # follow `mod = factory()` and `a = b` a few steps
+        for name in list(exported):
+            target = aliases.get(name, "")
+            if target.endswith("()"):
+                exported |= returns_of.get(target[:-2], set())
+            elif target:
+                exported.add(target)
+    for obj, prop, right, statement in assignments:
+        if obj not in exported or prop == "default" and obj == "module.exports":
+            continue
+        if right.type in FUNCTION_VALUES or right.type in CLASS_NODES:
+            add(prop, right, statement, "cjs", prop)
+        elif right.type == "identifier":
+            exports.append((text_of(right), "cjs", prop))
+
+
+def _collect_object(value: Any, add: Any, exports: list[tuple[str, str, str]],
+                    statement: Any) -> None:
+    for prop in value.named_children:
+        if prop.type == "shorthand_property_identifier":
+            exports.append((text_of(prop), "cjs", text_of(prop)))
+        elif prop.type == "pair":
+            key = _property_name(prop.child_by_field_name("key"))
+            val = prop.child_by_field_name("value")
+            if val.type == "identifier":
+                exports.append((text_of(val), "cjs", key))
+            elif val.type in FUNCTION_VALUES or val.type in CLASS_NODES:
+                add(key, val, statement, "cjs", key)
+        elif prop.type == "method_definition":
+            key = _property_name(prop.child_by_field_name("name"))
+            add(key, prop, statement, "cjs", key)
 
 
 def _collect_export(statement: Any, add: Any, exports: list[tuple[str, str, str]]) -> None:
@@ -166,19 +321,9 @@ def _collect_commonjs(statement: Any, add: Any, exports: list[tuple[str, str, st
     target = text_of(left)
     if target == "module.exports":
         if right.type == "object":
-            for prop in right.named_children:
-                if prop.type == "shorthand_property_identifier":
-                    exports.append((text_of(prop), "cjs", text_of(prop)))
-                elif prop.type == "pair":
-                    key = _property_name(prop.child_by_field_name("key"))
-                    val = prop.child_by_field_name("value")
-                    if val.type == "identifier":
-                        exports.append((text_of(val), "cjs", key))
-                    elif val.type in FUNCTION_VALUES or val.type in CLASS_NODES:
-                        add(key, val, statement, "cjs", key)
-                elif prop.type == "method_definition":
-                    key = _property_name(prop.child_by_field_name("name"))
-                    add(key, prop, statement, "cjs", key)
+            _collect_object(right, add, exports, statement)
+        elif text_of(right) in ("exports.default", "module.exports.default"):
+            exports.append(("exports.default", "cjs-default", "default"))
         elif right.type == "identifier":
             exports.append((text_of(right), "cjs-default", "default"))
         elif right.type in FUNCTION_VALUES or right.type in CLASS_NODES:

@@ -18,9 +18,12 @@ from testgen.model import (
 from . import project as proj
 from .project import LANGUAGE
 
+EXTENSIONS = ("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx")
+# `x.test.js`, and the names node --test, nyc and c8 also take for tests: `test.js`,
+# `test-x.js`, `x-test.js`.
 TEST_FILE_PATTERNS = tuple(
-    f"*.{kind}.{ext}" for kind in ("test", "spec")
-    for ext in ("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx")
+    pattern.format(ext=ext) for ext in EXTENSIONS
+    for pattern in ("*.test.{ext}", "*.spec.{ext}", "test.{ext}", "test-*.{ext}", "*-test.{ext}")
 ) + ("__tests__/", "test/", "tests/")
 
 
@@ -134,3 +137,11 @@ def testgen_run(language: str, framework: Framework, test_files: list[TestFile],
 
     return run(framework, test_files, workspace, coverage)
 
+
+
+@hookimpl
+def testgen_doctor(project: Project) -> list:
+    """Toolchain, framework and coverage tool for ``testgen doctor`` (``DoctorCheck``s)."""
+    from .doctor import checks
+
+    return checks(project)

@@ -11,21 +11,24 @@ one more launch.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from testgen.errors import InputError
 from testgen.model import Definition, Probe, Workspace
 
 from . import inputs
 from .coverage import covered_by_ranges
 from .modules import binding, export_kind, exported_name, instance_name
-from .project import require_node
+from .project import find_package, package_manager, require_node
 from .runtime import harness_file, node_argv_prefix, typescript_env
 
 PROBE_TIMEOUT = 20.0
 ASYNC_TIMEOUT_MS = 2000
 MAX_RELAUNCHES = 2
+MISSING_DEPENDENCY = "TG211"
 JSX_REASON = "JSX needs the project's build step; probing skipped"
 
 
@@ -60,6 +63,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
         done, hung, load_error = _collect(records, pending, text, rel)
         probes.extend(done)
         if load_error is not None:
+            _raise_if_dependency_missing(load_error, workspace, rel)
             probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="crash",
                                 reason=load_error, category=p.call.category, setup=p.setup,
                                 call=p.expression) for p in pending if p.id not in
@@ -94,6 +98,31 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
                       for p in skipped)
         pending = [p for p in rest if p.definition.key != hung_call.definition.key]
     return probes
+
+
+# An npm package name (not a relative path, a `#subpath` import or an `@/alias`).
+MISSING_PACKAGE = re.compile(
+    r"Cannot find (?:package|module) '((?:@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*)(?:/[^']*)?'",
+    re.IGNORECASE)
+
+
+def _raise_if_dependency_missing(load_error: str, workspace: Workspace, rel: str) -> None:
+    """A module that imports an npm package absent from ``node_modules`` cannot be probed
+    (nor tested) until the project's dependencies are installed: say so, once, as an error."""
+    match = MISSING_PACKAGE.search(load_error)
+    if match is None or match.group(1).startswith("node:"):
+        return
+    name = match.group(1)
+    pkg = find_package(workspace.root, stop=workspace.root)
+    manager = package_manager(workspace.project_root)
+    if pkg.has_dependency(name):
+        hint = (f"{name} is a dependency in package.json but is not installed: run "
+                f"`{manager} install` in {workspace.project_root}")
+    else:
+        hint = (f"install it with `{manager} install {name}` (it is not in package.json), "
+                f"or `{manager} install` if the project's dependencies were never installed")
+    raise InputError(f"{rel} imports the package '{name}', which is not installed in "
+                     f"node_modules", code=MISSING_DEPENDENCY, hint=hint)
 
 
 def _crash_reason(result: Any) -> str:

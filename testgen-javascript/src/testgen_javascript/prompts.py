@@ -15,6 +15,7 @@ from typing import Any
 from testgen.model import Prompt, PromptRequest
 
 from .assemble import _import_entry
+from .context import declarations_used
 from .modules import import_line, specifier
 from .project import is_typescript
 
@@ -79,6 +80,22 @@ FRAMEWORK_FACTS: dict[str, dict[str, Any]] = {
 }
 
 
+def describe(p: Any) -> str:
+    """One observation as a line of the prompt."""
+    text = "".join(f"`{s}` then " for s in p.setup) + f"`{p.call}` → "
+    if p.outcome == "return":
+        text += f"returns `{p.value}`"
+    elif p.outcome == "raise":
+        text += f"throws {p.exception}" + (f': "{p.message}"' if p.message else "")
+    else:
+        text += p.outcome + (f" ({p.reason})" if p.reason else "")
+    if (p.details or {}).get("async"):
+        text += " (async)"
+    if not p.deterministic:
+        text += " (differs between runs: do not pin)"
+    return text
+
+
 def template_name(framework: str, test_type: str) -> str:
     return f"{framework.replace(':', '-')}/{test_type}.j2"
 
@@ -105,9 +122,9 @@ def render_prompt(request: PromptRequest) -> Prompt:
         if entry not in names:
             names.append(entry)
     commonjs = first.details.get("module_kind") == "cjs" and request.framework.name != "vitest"
-    # module_path, when given, is the specifier the test uses; otherwise the test sits beside
-    # the source, as the default test path puts it.
-    spec = request.module_path or specifier(first.file, first.file)
+    # module_path, when given, is the specifier the test uses; otherwise it is relative to
+    # the test file (in test/ or __tests__ when the project keeps its tests there).
+    spec = request.module_path or specifier(request.test_path or first.file, first.file)
     context = {
         "fw": FRAMEWORK_FACTS[request.framework.name], "test_type": request.test_type,
         "definitions": definitions, "probes": request.probes, "callees": request.callees,
@@ -116,6 +133,10 @@ def render_prompt(request: PromptRequest) -> Prompt:
         "dialect_title": "TypeScript" if typescript else "JavaScript",
         "code_lang": "ts" if typescript else "js", "max_probes": MAX_PROBES,
         "import_hint": "\n".join(import_line(names, spec, commonjs=commonjs)),
+        "test_path": request.test_path,
+        "declarations": declarations_used(request.source_text, list(definitions)),
+        "observed_lines": {d.key: [describe(p) for p in request.probes.get(d.key, [])[:MAX_PROBES]]
+                           for d in definitions},
     }
     system = template.render(part="system", **context).strip() + "\n"
     user = template.render(part="user", **context).strip() + "\n"

@@ -16,20 +16,23 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import shlex
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
 from testgen.model import FileCoverage, Framework, ProcessResult, RunResult, TestFile, \
     TestOutcome, Workspace
 
-from .coverage import coverage_from_istanbul, coverage_from_v8
+from .coverage import coverage_from_istanbul, coverage_from_v8, merge, read_per_test
 from .paths import TEST_SUFFIXES
 from .project import SUFFIXES, find_node_package, find_package, require_node
 from .runtime import harness_file, node_options, typescript_env
 
 RUN_TIMEOUT = 300.0
+PER_TEST = "per-test-coverage.cjs"
 TS_RUNNER_FLAGS = {"tsx", "tsx/esm", "tsx/cjs", "ts-node/register", "ts-node/esm",
                    "@swc-node/register", "esbuild-register"}
 
@@ -55,15 +58,22 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
 # --------------------------------------------------------------------------- helpers
 
 
+# Files coverage tools leave out by default besides *.test.* (nyc's and c8's exclude list):
+# `test.js`, `test-x.js`, `x-test.js`, tool configuration.
+NOT_SOURCE = re.compile(r"(?:test(?:-[^/]*)?|[^/]*-test|[^/]*\.config|\.[a-z]+rc)"
+                        r"\.(?:[cm]?[jt]s|[jt]sx)$")
+
+
 def is_test_path(rel: str) -> bool:
     parts = rel.split("/")
     return rel.endswith(TEST_SUFFIXES) or any(p in ("__tests__", "test", "tests")
-                                              for p in parts[:-1])
+                                              for p in parts[:-1]) \
+        or NOT_SOURCE.fullmatch(parts[-1]) is not None
 
 
 def _wanted(rel: str) -> bool:
     return rel.endswith(SUFFIXES) and not is_test_path(rel) and not rel.endswith(".d.ts") \
-        and not rel.startswith(("coverage/", "dist/", "build/"))
+        and not rel.startswith("coverage/")  # dist/, lib/: what many packages ship and test
 
 
 def _rel(path: str | Path, root: Path) -> str:
@@ -101,9 +111,21 @@ def _env(workspace: Workspace, extra_node_options: str = "") -> dict[str, str]:
     options = node_options(env, extra_node_options)
     if options:
         env["NODE_OPTIONS"] = options
-    env["CI"] = "true"
-    env["FORCE_COLOR"] = "0"
+    env.update(_quiet_env(workspace))
     return env
+
+
+def _tool_cache(workspace: Workspace) -> Path:
+    return workspace.cache_dir / "javascript" if workspace.cache_dir else workspace.scratch
+
+
+def _quiet_env(workspace: Workspace) -> dict[str, str]:
+    """CI mode, no colours, and tool caches in TestGen's directory: node_modules is linked
+    from the user's tree, so node_modules/.cache would be written there (find-cache-dir users
+    such as babel-loader and ava honour CACHE_DIR; @babel/register BABEL_CACHE_PATH)."""
+    cache = _tool_cache(workspace)
+    return {"CI": "true", "FORCE_COLOR": "0", "CACHE_DIR": str(cache / "node-tools"),
+            "BABEL_CACHE_PATH": str(cache / "babel-register.json")}
 
 
 # --------------------------------------------------------------------------- node:test
@@ -113,16 +135,42 @@ def _node_test(node: str, files: list[str], workspace: Workspace, coverage: bool
                scratch: Path) -> RunResult:
     report = scratch / "node-test.jsonl"
     flags, targets = (_script_arguments(workspace) if not files else ([], files))
-    env = _env(workspace)
+    per_test = coverage and bool(files)
+    env = _env(workspace, f"--require={harness_file(PER_TEST)}" if per_test else "")
     if coverage:
         env["NODE_V8_COVERAGE"] = str(scratch / "v8")
+    if per_test:
+        env.update(_per_test_env(workspace, scratch), TESTGEN_PER_TEST_NODE_TEST="1")
     argv = [node, *flags, "--test-reporter", harness_file("node-test-reporter.mjs").as_uri(),
             "--test-reporter-destination", str(report), "--test", *targets]
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
                             memory_mb=None)
     tests, errors = _read_node_report(report, workspace.root)
     cov = coverage_from_v8(scratch / "v8", workspace.root, _wanted) if coverage else {}
+    if per_test:
+        tests = _with_per_test(tests, cov, scratch, workspace)
     return _result(process, tests, cov, coverage, errors)
+
+
+def _per_test_env(workspace: Workspace, scratch: Path) -> dict[str, str]:
+    directory = scratch / "per-test"
+    directory.mkdir(parents=True, exist_ok=True)
+    return {"TESTGEN_PER_TEST_DIR": str(directory),
+            "TESTGEN_PER_TEST_ROOT": workspace.root.resolve().as_uri()}
+
+
+def _with_per_test(tests: list[TestOutcome], cov: dict[str, FileCoverage], scratch: Path,
+                   workspace: Workspace) -> list[TestOutcome]:
+    """Each test's own lines from ``js/per-test-coverage.cjs``; the whole run's coverage is
+    completed with them (taking per-test counts resets what NODE_V8_COVERAGE sees)."""
+    per_test, whole = read_per_test(scratch / "per-test", workspace.root, _wanted)
+    merge(cov, whole)
+    found = []
+    for test in tests:
+        rel, _, name = test.test_id.partition("::")
+        lines = per_test.get((rel, name))
+        found.append(replace(test, covered=lines) if lines is not None else test)
+    return found
 
 
 def _script_arguments(workspace: Workspace) -> tuple[list[str], list[str]]:
@@ -201,10 +249,14 @@ def _mocha(node: str, files: list[str], workspace: Workspace, coverage: bool,
         binary = package / "bin" / "_mocha"
     report = scratch / "mocha.json"
     env = _env(workspace)
+    per_test = coverage and bool(files)
     if coverage:
         env["NODE_V8_COVERAGE"] = str(scratch / "v8")
+    if per_test:
+        env.update(_per_test_env(workspace, scratch))
     argv = [node, str(binary), "--reporter", "json", "--reporter-option", f"output={report}",
-            "--no-color", *files]
+            "--no-color", *(["--require", str(harness_file(PER_TEST))] if per_test else []),
+            *files]
     if any(f.endswith((".ts", ".mts", ".tsx")) for f in files):
         argv[2:2] = ["--extension", "ts"]
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
@@ -232,6 +284,8 @@ def _mocha(node: str, files: list[str], workspace: Workspace, coverage: bool,
                 errors.append(f"{failure.get('fullTitle')}: "
                               f"{(failure.get('err') or {}).get('message')}")
     cov = coverage_from_v8(scratch / "v8", workspace.root, _wanted) if coverage else {}
+    if per_test:
+        tests = _with_per_test(tests, cov, scratch, workspace)
     return _result(process, tests, cov, coverage, errors)
 
 
@@ -253,11 +307,13 @@ def _jest(node: str, files: list[str], workspace: Workspace, coverage: bool,
     pkg = find_package(workspace.root, stop=workspace.root)
     if pkg.module_type == "module" and not _has_babel_config(workspace.root):
         extra = "--experimental-vm-modules"  # jest runs native ES modules only with this
-    env = {"CI": "true", "FORCE_COLOR": "0"}  # jest transforms TypeScript itself
+    env = _quiet_env(workspace)  # jest transforms TypeScript itself
     if extra:
         env["NODE_OPTIONS"] = extra
     argv = [node, str(binary), "--ci", "--json", f"--outputFile={report}", "--colors=false",
             "--watchman=false"]
+    cache = _tool_cache(workspace) / "jest"
+    argv.append(f"--cacheDirectory={cache}")
     if coverage:
         argv += ["--coverage", "--coverageProvider=v8", "--coverageReporters=json",
                  f"--coverageDirectory={scratch / 'coverage'}"]
@@ -274,9 +330,11 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
     package = find_node_package("vitest", workspace.root)
     binary = package / "vitest.mjs"
     report = scratch / "vitest.json"
-    env = {"CI": "true", "FORCE_COLOR": "0"}  # vitest transforms TypeScript itself
+    env = _quiet_env(workspace)  # vitest transforms TypeScript itself
     argv = [node, str(binary), "run", "--reporter=json", f"--outputFile={report}",
             "--watch=false"]
+    # vitest keeps its results cache in node_modules/.vite, which is the user's (linked).
+    argv.append("--cache=false")
     has_coverage = find_node_package("@vitest/coverage-v8", workspace.root) is not None
     if coverage and has_coverage:
         argv += ["--coverage.enabled=true", "--coverage.provider=v8",
@@ -284,8 +342,15 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
     argv += files
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
                             memory_mb=None)
-    return _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
-                      workspace, coverage and has_coverage)
+    result = _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
+                        workspace, coverage and has_coverage)
+    if coverage and not has_coverage:
+        version = str(_read_json(package / "package.json").get("version", "")) \
+            if _read_json(package / "package.json") else ""
+        result.coverage_note = (
+            "vitest measures coverage only with @vitest/coverage-v8, which is not installed; "
+            f"`npm install --save-dev @vitest/coverage-v8{'@' + version if version else ''}`")
+    return result
 
 
 def _has_babel_config(root: Path) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
@@ -63,6 +64,11 @@ def typescript_env(workspace: Workspace) -> dict[str, str]:
     map_file = workspace.scratch / "ts-map.json"
     map_file.write_text(json.dumps(mapping), encoding="utf-8")
     env = {"TESTGEN_TS_MAP": str(map_file)}
+    aliases = path_aliases(workspace.root)
+    if aliases:
+        paths_file = workspace.scratch / "ts-paths.json"
+        paths_file.write_text(json.dumps(aliases), encoding="utf-8")
+        env["TESTGEN_TS_PATHS"] = str(paths_file)
     typescript = find_node_package("typescript", workspace.root)
     if typescript is not None:
         env["TESTGEN_TYPESCRIPT"] = str(typescript)
@@ -82,3 +88,38 @@ def node_options(env: Mapping[str, str], existing: str = "") -> str:
     if "TESTGEN_TS_MAP" in env:
         parts.append(f"--import={harness_file('register.mjs').as_uri()}")
     return " ".join(parts)
+
+
+_JSONC = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
+
+
+def read_jsonc(path: Path) -> dict:
+    """A tsconfig.json: JSON with comments and trailing commas; ``{}`` when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    text = _JSONC.sub(lambda m: m.group(1) or "", text)
+    text = re.sub(r",(\s*[}\]])", r"\1", text)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def path_aliases(root: Path) -> list[dict]:
+    """tsconfig.json ``compilerOptions.paths`` as absolute templates for the loader."""
+    options = read_jsonc(root / "tsconfig.json").get("compilerOptions") or {}
+    paths = options.get("paths") if isinstance(options, dict) else None
+    if not isinstance(paths, dict):
+        return []
+    base = (root / str(options.get("baseUrl") or ".")).resolve()
+    aliases = []
+    for pattern, targets in paths.items():
+        if not isinstance(targets, list):
+            continue
+        prefix, star, suffix = str(pattern).partition("*")
+        aliases.append({"prefix": prefix, "suffix": suffix, "wildcard": bool(star),
+                        "targets": [str(base / str(t)) for t in targets]})
+    return aliases

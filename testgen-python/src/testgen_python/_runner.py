@@ -78,6 +78,48 @@ def _message(report) -> str:
     return (head + text[-MESSAGE_LIMIT:]).strip()
 
 
+def _start_coverage(coverage, request: dict, root: str, result: dict):
+    """coverage.py as ``coverage run`` would measure it: with the project's own configuration
+    (source, omit, exclusions) when it has one, else the project's import roots minus tests."""
+    source = [os.path.join(root, d) if d else root for d in request["source_dirs"]]
+    fixed = {"data_file": request["data_file"], "branch": True, "data_suffix": False}
+    if request.get("coverage_config"):
+        try:
+            cov = coverage.Coverage(config_file=True, **fixed)
+            if not any(_option(cov, name) for name in ("run:source", "run:include",
+                                                        "run:source_pkgs")):
+                cov.set_option("run:source", source)
+                cov.set_option("run:omit", list(_option(cov, "run:omit") or [])
+                               + request["omit"])
+            else:
+                # The files generated tests are for are measured even where the project's
+                # own selection leaves them out (a stale ``include`` after a move to src/).
+                targets = [os.path.join(root, t) for t in request.get("targets") or ()]
+                name = "run:include" if _option(cov, "run:include") else "run:source"
+                if targets and name == "run:include":
+                    cov.set_option(name, list(_option(cov, name)) + targets)
+                elif targets:
+                    cov.set_option(name, list(_option(cov, name) or [])
+                                   + sorted({os.path.dirname(t) for t in targets}))
+            # Each test's lines come from contexts switched by the recorder.
+            cov.set_option("run:dynamic_context", None)
+            cov.start()
+            return cov
+        except Exception as exc:  # an unusable plugin or option: measure without it
+            result["coverage_note"] = (f"the project's coverage configuration could not be "
+                                       f"used ({type(exc).__name__}: {exc})")
+    cov = coverage.Coverage(config_file=False, source=source, omit=request["omit"], **fixed)
+    cov.start()
+    return cov
+
+
+def _option(cov, name: str):
+    try:
+        return cov.get_option(name)
+    except Exception:  # an option this coverage.py does not know
+        return None
+
+
 def main(argv: list[str]) -> int:
     with open(argv[0], encoding="utf-8") as handle:
         request = json.load(handle)
@@ -86,7 +128,10 @@ def main(argv: list[str]) -> int:
     # `python -m` puts the working directory on sys.path; the `pytest` command does not.
     # Generated tests must pass for a user who types `pytest`, so the runner behaves like the
     # command; the project's own suite runs like `python -m pytest` (see run.py).
-    sys.path[:] = [p for p in sys.path if p not in ("", root, os.getcwd())]
+    # Only the entry `python -m` added goes: the same directory may also come from an
+    # editable install's .pth (moved to the shadow copy at start), which the user has too.
+    if sys.path and sys.path[0] in ("", root, os.getcwd()):
+        del sys.path[0]
     if request.get("project_on_path"):
         sys.path.insert(0, root)
     result: dict = {"tests": [], "collect_errors": [], "coverage": {},
@@ -99,11 +144,7 @@ def main(argv: list[str]) -> int:
         except ImportError:
             result["error_coverage"] = "coverage.py is not installed for this interpreter"
         else:
-            cov = coverage.Coverage(
-                data_file=request["data_file"], branch=True, config_file=False,
-                source=[os.path.join(root, d) if d else root for d in request["source_dirs"]],
-                omit=request["omit"])
-            cov.start()
+            cov = _start_coverage(coverage, request, root, result)
 
     try:
         import pytest

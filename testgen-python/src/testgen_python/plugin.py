@@ -27,6 +27,7 @@ LANGUAGE_INFO = LanguageInfo(
     toolchain=(),  # runs with the project's interpreter (or the one running TestGen)
     manifests=("pyproject.toml", "setup.py", "setup.cfg"),
     ignore_dirs=(".eggs", "site-packages", "htmlcov"),
+    package_markers=("__init__.py",),
 )
 
 
@@ -134,3 +135,11 @@ def testgen_run(language: str, framework: Framework, test_files: list[TestFile],
     from .run import run
 
     return run(framework, test_files, workspace, coverage)
+
+
+@hookimpl
+def testgen_doctor(project: Project) -> list:
+    """Toolchain, framework and coverage tool for ``testgen doctor`` (``DoctorCheck``s)."""
+    from .doctor import checks
+
+    return checks(project)

@@ -52,7 +52,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
                    "call_timeout": CALL_TIMEOUT, "total_seconds": total,
                    "import_timeout": 10},
     }
-    chosen = interpreter.choose(workspace.root, needs_pytest=False)
+    chosen = interpreter.choose(workspace, needs_pytest=False)
     proc = workspace.run([chosen.executable, "-m", "testgen_python._probe"],
                          cwd=workspace.root, timeout=total + 20, stdin=json.dumps(request),
                          env=interpreter.environment(workspace, chosen))

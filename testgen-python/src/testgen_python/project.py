@@ -114,6 +114,21 @@ def project_facts(root: Path) -> ProjectFacts:
                         test_style=style, evidence=tuple(evidence), details=details)
 
 
+def has_coverage_config(root: Path) -> bool:
+    """Whether coverage.py finds a configuration of the project's in ``root`` (as
+    ``coverage run`` there would)."""
+    if (root / ".coveragerc").is_file():
+        return True
+    for name in ("setup.cfg", "tox.ini"):
+        try:
+            text = (root / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if re.search(r"^\[coverage:", text, re.M):
+            return True
+    return "coverage" in ((_read_toml(root / "pyproject.toml").get("tool") or {}))
+
+
 def read_pytest_settings(root: Path) -> PytestSettings:
     """pytest's own precedence: pytest.ini, pyproject.toml, tox.ini, setup.cfg."""
     candidates: list[tuple[str, dict[str, Any] | None]] = []

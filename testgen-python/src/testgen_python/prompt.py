@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from testgen.model import Probe, Prompt, PromptRequest
 
+from .context import declarations_used
 from .templates_loader import environment
 from .offline import module_of
 
@@ -34,9 +35,9 @@ def render_prompt(request: PromptRequest) -> Prompt:
         "module_path": module or (first.file if first else ""),
         "import_hint": import_hint, "callees": request.callees, "imports": request.imports,
         "style_examples": request.style_examples, "repair": request.repair,
+        "declarations": declarations_used(request.source_text, list(request.definitions)),
         "probes": {key: [describe(p) for p in _ordered(probes)[:MAX_PROBES_IN_PROMPT]]
                    for key, probes in request.probes.items()},
-        "uncovered": {},
     }
     system = template.render(part="system", **context).strip() + "\n"
     user = template.render(part="user", **context).strip() + "\n"

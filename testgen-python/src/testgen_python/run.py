@@ -11,25 +11,29 @@ from pathlib import Path
 from testgen.model import FileCoverage, Framework, RunResult, TestFile, TestOutcome, Workspace
 
 from . import interpreter
-from .project import SKIP_DIRS, project_facts
+from .project import SKIP_DIRS, has_coverage_config, project_facts
 
 OMIT = ("*/tests/*", "*/test/*", "*/test_*.py", "*_test.py", "*/conftest.py", "*/setup.py",
         "*/.venv/*", "*/venv/*", "*/env/*", "*/site-packages/*", "*/node_modules/*",
         "*/.tox/*", "*/.nox/*", "*/build/*", "*/dist/*", "*/.testgen/*", "*/docs/*",
         "*/noxfile.py")
+SUITE_TIMEOUT = 900.0
+"""Seconds the project's own suite may run, at least (``--timeout`` may allow more)."""
 _PARAMS = re.compile(r"\[.*\]$")
 _runs = count(1)
 
 
 def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
         coverage: bool) -> RunResult:
-    chosen = interpreter.choose(workspace.root, needs_pytest=True)
+    chosen = interpreter.choose(workspace, needs_pytest=True)
     n = next(_runs)
     out = workspace.scratch / f"run-{os.getpid()}-{n}.json"
     request = {
         "root": str(workspace.root), "out": str(out), "coverage": coverage,
         "data_file": str(workspace.scratch / f".coverage-{os.getpid()}-{n}"),
         "source_dirs": source_dirs(workspace.root), "omit": list(OMIT),
+        "coverage_config": has_coverage_config(workspace.root),
+        "targets": sorted({tf.target for tf in test_files if tf.target}),
         "tests": [tf.path for tf in test_files], "pytest_args": [],
         # The project's own suite runs as `python -m pytest` would (the project root on
         # sys.path), so suites that rely on that still run; generated tests must pass under
@@ -42,16 +46,21 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
     # A new hash seed per launch, as for a user running pytest: the repeat runs then catch
     # tests that depend on set or dict-of-str ordering.
     env["PYTHONHASHSEED"] = "random"
+    # The per-launch timeout is sized for generated tests; the project's own suite (the
+    # baseline of generate) may take minutes under coverage.
+    timeout = workspace.timeout if test_files else max(workspace.timeout, SUITE_TIMEOUT)
     proc = workspace.run([chosen.executable, "-m", "testgen_python._runner", str(request_path)],
-                         cwd=workspace.root, env=env)
+                         cwd=workspace.root, env=env, timeout=timeout)
     try:
         data = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         reason = proc.killed_reason or f"the test runner exited with status {proc.returncode}"
         return RunResult(ok=False, output=proc.output[-20000:], duration=proc.duration,
                          error=f"{reason}: {_tail(proc.output)}",
-                         coverage_available=False)
-    return to_run_result(data, test_files, proc.output, proc.duration)
+                         coverage_available=False, environment=chosen.describe())
+    result = to_run_result(data, test_files, proc.output, proc.duration)
+    result.environment = chosen.describe()
+    return result
 
 
 def to_run_result(data: dict, test_files: list[TestFile], output: str,

@@ -132,7 +132,7 @@ def _import_problems(test_file: TestFile, workspace: Workspace) -> list[Diagnost
     location = module_location(workspace.root, test_file.target)
     import_root = str(workspace.root / location.import_root) if location.import_root \
         else str(workspace.root)
-    chosen = interpreter.choose(workspace.root, needs_pytest=False)
+    chosen = interpreter.choose(workspace, needs_pytest=False)
     proc = workspace.run([chosen.executable, "-c", _CHECK_IMPORTS, json.dumps(checks),
                           import_root, str(workspace.root)], cwd=workspace.root,
                          timeout=60, env=interpreter.environment(workspace, chosen),

@@ -130,3 +130,11 @@ def testgen_run(language: str, framework: Framework, test_files: list[TestFile],
 
 
 __all__ = ["TestgenError"]
+
+
+@hookimpl
+def testgen_doctor(project: Project) -> list:
+    """Toolchain, framework and coverage tool for ``testgen doctor`` (``DoctorCheck``s)."""
+    from .doctor import checks
+
+    return checks(project)

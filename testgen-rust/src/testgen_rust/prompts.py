@@ -7,6 +7,8 @@ from pathlib import Path
 
 from testgen.model import Prompt, PromptRequest
 
+from .context import declarations_used
+
 
 MAX_PROBES = 12
 USER_MARKER = "<<<USER>>>"
@@ -62,6 +64,7 @@ def render_prompt(request: PromptRequest) -> Prompt:
         "style_examples": request.style_examples, "module_path": request.module_path,
         "repair": request.repair, "crate": crate, "edition": details.get("edition") or "2021",
         "test_path": test_file, "dev_dependencies": dev_deps, "max_probes": MAX_PROBES,
+        "declarations": declarations_used(request.source_text, list(request.definitions)),
     }
     text = template.render(context)
     system, _, user = text.partition(USER_MARKER)

@@ -8,5 +8,6 @@ register('./ts-hooks.mjs', import.meta.url, {
   data: {
     mapFile: process.env.TESTGEN_TS_MAP || '',
     typescript: process.env.TESTGEN_TYPESCRIPT || '',
+    paths: process.env.TESTGEN_TS_PATHS || '',
   },
 });

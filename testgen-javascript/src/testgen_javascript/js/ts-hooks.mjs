@@ -3,10 +3,11 @@
 // `./x.js` / extensionless specifiers fall back to `./x.ts` as TypeScript's resolver does.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 let stripped = {};
 let typescriptPath = '';
+let aliases = []; // tsconfig `paths`: [{ prefix, suffix, targets: [absolute template] }]
 const TS_FILE = /\.(ts|mts|cts|tsx)$/;
 const RESOLVE_ERRORS = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
 
@@ -19,19 +20,41 @@ export async function initialize(data) {
     }
   }
   typescriptPath = (data && data.typescript) || '';
+  if (data && data.paths) {
+    try {
+      aliases = JSON.parse(readFileSync(data.paths, 'utf8'));
+    } catch {
+      aliases = [];
+    }
+  }
+}
+
+// `@/util` → `<baseUrl>/src/util` for a tsconfig `"paths": { "@/*": ["src/*"] }`.
+function aliased(specifier) {
+  const found = [];
+  for (const { prefix, suffix, wildcard, targets } of aliases) {
+    if (wildcard ? !(specifier.startsWith(prefix) && specifier.endsWith(suffix) &&
+        specifier.length >= prefix.length + suffix.length) : specifier !== prefix) continue;
+    const middle = wildcard ? specifier.slice(prefix.length, specifier.length - suffix.length) : '';
+    for (const target of targets) found.push(pathToFileURL(target.replace('*', middle)).href);
+  }
+  return found;
 }
 
 export async function resolve(specifier, context, nextResolve) {
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
+    if (!RESOLVE_ERRORS.has(error.code)) throw error;
     const local = specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
-    if (!local || !RESOLVE_ERRORS.has(error.code)) throw error;
-    for (const candidate of alternatives(specifier)) {
-      try {
-        return await nextResolve(candidate, context);
-      } catch {
-        // try the next spelling
+    const bases = local ? [specifier] : aliased(specifier);
+    for (const base of bases) {
+      for (const candidate of [base, ...alternatives(base)]) {
+        try {
+          return await nextResolve(candidate, context);
+        } catch {
+          // try the next spelling
+        }
       }
     }
     throw error;

@@ -1,0 +1,122 @@
+"""Coverage-guided rounds, end to end: ``testgen generate`` on a small Python project with the
+stub as the model. The stub reaches a line only when a request names it as uncovered, so
+what the rounds add is exactly what the follow-ups told it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from testgen.llm.stub import LineSeeker, StubLLM, json_answer, named_uncovered_lines
+
+pytestmark = pytest.mark.slow
+
+GRADE = '''\
+"""Letter grades."""
+
+
+def grade(score):
+    if score < 0:
+        raise ValueError("negative score")
+    if score >= 90:
+        return "A"
+    if score >= 80:
+        return "B"
+    if score >= 70:
+        return "C"
+    return "F"
+'''
+IMPORT = "from grades.grade import grade"
+
+
+def seeker() -> LineSeeker:
+    def test(name: str, body: str, *imports: str) -> dict:
+        return {"test_name": name, "test_code": f"def {name}():\n{body}",
+                "imports": [*imports, IMPORT]}
+
+    return LineSeeker(
+        tests={
+            "raise ValueError": test("test_grade_rejects_a_negative_score",
+                                     "    with pytest.raises(ValueError):\n        grade(-1)\n",
+                                     "import pytest"),
+            'return "A"': test("test_grade_gives_a_from_90", "    assert grade(95) == 'A'\n"),
+            'return "B"': test("test_grade_gives_b_from_80", "    assert grade(85) == 'B'\n"),
+            'return "C"': test("test_grade_gives_c_from_70", "    assert grade(75) == 'C'\n"),
+        },
+        default=test("test_grade_fails_low_scores", "    assert grade(10) == 'F'\n"))
+
+
+def make_project(root: Path) -> Path:
+    (root / "grades").mkdir(parents=True)
+    (root / "grades" / "__init__.py").write_text("")
+    (root / "grades" / "grade.py").write_text(GRADE)
+    (root / "pyproject.toml").write_text('[project]\nname = "grades"\nversion = "0.1"\n')
+    return root
+
+
+def generate(project: Path, tmp_path: Path, stub: StubLLM, rounds: int) -> dict:
+    """One ``testgen generate`` run with a response cache of its own."""
+    (project / ".testgen.yaml").write_text(f"llm:\n  api_base: {stub.api_base}\n")
+    report = tmp_path / f"report-{rounds}.json"
+    env = {**os.environ, "TESTGEN_CACHE_DIR": str(project.parent / f"cache-{project.name}"),
+           "OPENAI_API_KEY": "sk-test", "TESTGEN_CONFIG_DIR": str(tmp_path / "user-config"),
+           "NO_COLOR": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "testgen", "generate", "--path", str(project), "--model",
+         "openai/gpt-4o-mini", "--max-rounds", str(rounds), "--repeat", "0", "--force",
+         "--format", "json", "--report", str(report)],
+        capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    return json.loads(report.read_text())
+
+
+def coverage_after(report: dict) -> float:
+    entry = next(f for f in report["files"] if f["source"] == "grades/grade.py")
+    return entry["coverage"]["after"]
+
+
+@pytest.fixture(scope="module")
+def one_and_three_rounds(tmp_path_factory):
+    """Reports and recorded requests of a 1-round and a 3-round run on fresh copies."""
+    tmp_path = tmp_path_factory.mktemp("rounds")
+    runs = {}
+    with StubLLM(responder=seeker()) as stub:
+        for rounds in (1, 3):
+            stub.reset()
+            report = generate(make_project(tmp_path / f"p{rounds}"), tmp_path, stub, rounds)
+            runs[rounds] = (report, [r.body for r in stub.requests])
+    return runs
+
+
+def test_the_second_round_names_the_lines_round_one_left_uncovered(one_and_three_rounds):
+    _, bodies = one_and_three_rounds[3]
+    first, second = named_uncovered_lines(bodies[0]), named_uncovered_lines(bodies[1])
+    # Nothing tests the module yet: round 1 names all of it; its test (grade(-1)) runs
+    # lines 4-6, and round 2 names the rest.
+    assert first == list(range(4, 14))
+    assert second == list(range(7, 14))
+    assert "Follow-up (round 2)" in bodies[1]["messages"][-1]["content"]
+
+
+def test_three_rounds_cover_more_than_one(one_and_three_rounds):
+    one, one_requests = one_and_three_rounds[1]
+    three, three_requests = one_and_three_rounds[3]
+    assert (len(one_requests), len(three_requests)) == (1, 3)
+    assert coverage_after(three) > coverage_after(one)
+
+
+def test_a_follow_up_that_adds_nothing_ends_the_rounds(tmp_path):
+    project = make_project(tmp_path / "stubborn")
+    same_test = json_answer([seeker().default])  # never reaches a named line
+    with StubLLM(responder=lambda body: same_test) as stub:
+        report = generate(project, tmp_path, stub, rounds=5)
+        requests = stub.request_count
+
+    statuses = [c["status"] for f in report["files"] for c in f["candidates"]]
+    assert requests == 2  # round 1 kept a test; round 2 repeated it (no gain): no round 3
+    assert statuses.count("kept") == 1 and "no-gain" in statuses
