@@ -350,6 +350,10 @@ class Workspace:
     launches: int = 0
     settings: Mapping[str, Any] = field(default_factory=dict)
     """The ``languages.<name>`` sections of the effective configuration, keyed by language."""
+    visible: list[Path] = field(default_factory=list)
+    """Directories outside the project that subprocesses must be able to read (a dependency
+    the project names by a relative path that leaves its root); plugins append to it and the
+    sandbox binds them read-only."""
 
     def language_settings(self, language: str) -> Mapping[str, Any]:
         """Settings for one language (``interpreter``, ``framework``), empty when unset."""

@@ -426,14 +426,15 @@ def shadow_workspace(project_root: Path, *, timeout: float = 60.0,
         _copy_tree(project_root, root)
         cache = cache_dir if cache_dir is not None else build_cache_dir()
         writable = (base, cache)
+        visible: list[Path] = []
 
         def runner(argv, *, cwd, timeout, env, memory_mb, stdin):
             return run_limited(argv, cwd=cwd, timeout=timeout, env=env, memory_mb=memory_mb,
-                               stdin=stdin, writable=writable, readonly=(project_root,),
-                               cache_home=cache / "xdg")
+                               stdin=stdin, writable=writable,
+                               readonly=(project_root, *visible), cache_home=cache / "xdg")
 
         workspace = Workspace(root=root, project_root=project_root, scratch=scratch,
-                              runner=runner, timeout=timeout, cache_dir=cache)
+                              runner=runner, timeout=timeout, cache_dir=cache, visible=visible)
         yield workspace
     finally:
         if not keep:
