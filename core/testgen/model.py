@@ -52,6 +52,10 @@ class LanguageInfo:
     """Files that mark a project root for this language (``("go.mod",)``)."""
     ignore_dirs: tuple[str, ...] = ()
     """Extra directories never scanned (``("testdata",)``), on top of the global ignores."""
+    shipped_dirs: tuple[str, ...] = ()
+    """Globally ignored directories that hold a package's only code when nothing else does
+    (``("dist",)`` for a package published compiled): scanned when the walk found no source
+    of this language elsewhere."""
     package_markers: tuple[str, ...] = ()
     """Files that make a directory part of a package above it (``("__init__.py",)``): the
     project root of a file is never such a directory, so its import name stays whole."""

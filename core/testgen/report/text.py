@@ -135,6 +135,9 @@ def validate(data: dict[str, Any], out: Console) -> None:
             out.print(f"{language} ran with {info['environment']}")
         if info["error"]:
             out.print(f"[red]{language}[/]: {info['error']}")
+        if info.get("coverage_note"):
+            out.print(f"[yellow]{language}[/]: coverage could not be measured "
+                      f"({info['coverage_note']}); the figures above do not count it")
     if data["failures"]:
         for reason in data["failures"]:
             out.print(f"[red]✗[/] {reason}")
