@@ -103,6 +103,7 @@ class LLMEngine:
                 max_tokens=llm.get("max_tokens", 4096),
                 timeout=float(llm.get("timeout") or 120),
                 options=dict(llm.get("options") or {}),
+                tools=bool(llm.get("tools")),
                 json_mode=str(llm.get("json_mode") or "auto")),
             cache=self.cache,
             limiter=RateLimiter(llm.get("requests_per_minute"), llm.get("tokens_per_minute"),
@@ -394,7 +395,9 @@ class LLMEngine:
             return True
 
         try:
-            completion = await self.provider.complete(request.prompt, chain, accept=accept)
+            completion = await self.provider.complete(
+                request.prompt, chain, accept=accept,
+                lookup=symbol_lookup(job) if self.provider.params.tools else None)
             if completion.finish_reason == "length" and len(request.definitions) > 1:
                 return await self._split(request)
         except BudgetExhausted:
@@ -668,6 +671,24 @@ def callee_context(definitions: Sequence[Definition], job: GenerationJob) -> tup
     ordered = sorted(picked.values(), key=lambda n: (n.file not in home, n.qualname not in
                                                      parents, n.file, n.start_line))
     return tuple(dict.fromkeys(_summary(n) for n in ordered[:MAX_CALLEES]))
+
+
+def symbol_lookup(job: GenerationJob) -> Any:
+    """``get_info(symbol)`` for the model: what the project defines under that name."""
+    known = [*job.definitions, *job.neighbours]
+
+    def lookup(symbol: str) -> str:
+        wanted = symbol.strip().removesuffix("()")
+        found = [d for d in known if wanted in (d.qualname, d.name, d.key)]
+        if not found:
+            return f"{symbol}: not defined in the project's own modules"
+        definition = found[0]
+        code = "\n".join(definition.code.splitlines()[:40])
+        doc = f"\n{definition.docstring.strip()}" if definition.docstring else ""
+        return f"{definition.signature} ({definition.file}:{definition.start_line}){doc}" \
+            f"\n{code}"
+
+    return lookup
 
 
 def _summary(definition: Definition) -> str:
