@@ -707,7 +707,11 @@ def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob)
         return [p.call, list(p.args), [list(kv) for kv in p.kwargs], p.outcome, p.value,
                 p.exception, p.message, list(p.setup)]
 
-    starts = {d.key: d.start_line for d in request.definitions}
+    index = {d.key: _statement_index(d) for d in request.definitions}
+
+    def at(key: str, line: int) -> int:
+        return index[key].get(line, -1)
+
     return json.dumps({
         "template": prompt.template, "system": prompt.system,
         "type": request.test_type, "framework": [request.framework.language,
@@ -719,18 +723,27 @@ def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob)
         "callees": [re.sub(r" \[[^\]]*\]$", "", c) for c in request.callees],
         "imports": list(request.imports), "style": list(request.style_examples),
         "module": request.module_path, "repair": dict(request.repair or {}),
-        "uncovered": {k.split("::", 1)[-1]: sorted(n - starts.get(k, 0) for n in v)
-                      for k, v in sorted(job.uncovered.items()) if k in starts},
-        "branches": {k.split("::", 1)[-1]: sorted([a - starts.get(k, 0), b - starts.get(k, 0)]
-                                                  for a, b in v)
-                     for k, v in sorted(job.uncovered_branches.items()) if k in starts},
+        "uncovered": {k.split("::", 1)[-1]: sorted(at(k, n) for n in v)
+                      for k, v in sorted(job.uncovered.items()) if k in index},
+        "branches": {k.split("::", 1)[-1]: sorted([at(k, a), at(k, b)] for a, b in v)
+                     for k, v in sorted(job.uncovered_branches.items()) if k in index},
         "round": job.round,
         "no_gain": {k.split("::", 1)[-1]: list(v)
-                    for k, v in sorted(job.passed_without_gain.items()) if k in starts},
+                    for k, v in sorted(job.passed_without_gain.items()) if k in index},
     }, sort_keys=True, default=str)
 
 
 _COMMENT_LINE = re.compile(r"^\s*(?:#(?![!\[])|//|/\*|\*/|\*\s|\*$|--\s)")
+
+
+def _statement_index(definition: Definition) -> dict[int, int]:
+    """File line → its position among the lines :func:`normalised_code` keeps, so lines named
+    in a request mean the same after comments or blank lines moved them."""
+    index: dict[int, int] = {}
+    for offset, line in enumerate(definition.code.splitlines()):
+        if line.strip() and not _COMMENT_LINE.match(line):
+            index[definition.start_line + offset] = len(index)
+    return index
 
 
 def normalised_code(code: str) -> str:
