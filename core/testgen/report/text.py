@@ -208,8 +208,9 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
     cost = data.get("cost") or {}
     if data["engine"] != "offline" and cost:
         out.print(f"model: {cost.get('requests', 0)} requests ({cost.get('cached_requests', 0)}"
-                  f" cached), {cost.get('tokens_in', 0):,} in / {cost.get('tokens_out', 0):,} "
-                  f"out tokens, ${cost.get('cost_usd', 0):.4f}")
+                  f" cached), {cost.get('tokens_in', 0):,} in ({cost.get('tokens_cached', 0):,}"
+                  f" of them read from the provider's prompt cache) / "
+                  f"{cost.get('tokens_out', 0):,} out tokens, ${cost.get('cost_usd', 0):.4f}")
     written = data["written"]
     if written:
         out.print("[green]wrote[/] " + ", ".join(written))
