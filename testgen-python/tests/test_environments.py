@@ -276,6 +276,7 @@ def test_the_interpreter_can_be_configured_relative_to_the_project(tmp_path, tes
     data = validate_json(testgen, root)
 
     assert str(python) in data["languages"]["python"]["environment"]
+    assert data["summary"]["tests"]["passed"] == 1
 
 
 def test_a_python_option_that_does_not_run_is_an_input_error(tmp_path, testgen):

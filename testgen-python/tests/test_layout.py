@@ -16,6 +16,14 @@ def test_tests_dir_gets_the_generated_file(project):
     assert generated_path(project, "shop/cart.py") == "tests/test_cart_testgen.py"
 
 
+def test_pytest_testpaths_name_the_tests_dir(project):
+    project.write("pyproject.toml", '[tool.pytest.ini_options]\ntestpaths = ["testing"]\n')
+    project.write("testing/test_existing.py", "def test_x():\n    pass\n")
+    project.write("src/pkg/__init__.py", "")
+    project.write("src/pkg/mod.py", "def f():\n    return 1\n")
+    assert generated_path(project, "src/pkg/mod.py") == "testing/test_mod_testgen.py"
+
+
 def test_without_tests_dir_the_file_goes_beside_the_source(project):
     project.write("tool.py", "def f():\n    return 1\n")
     project.write("pkg/util.py", "def g():\n    return 1\n")

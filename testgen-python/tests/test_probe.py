@@ -317,3 +317,20 @@ def test_command_line_entry_points_run_with_their_own_argv(behaviour):
     assert by_argv[("behaviour",)].value == "2"
     assert by_argv[("behaviour",)].details["stdout"] == "usage: cli NAME\n"
     assert any(p.value == "0" and p.details["stdout"].startswith("hello ") for p in probes)
+
+
+def test_what_names_the_probe_process_is_not_pinned(project, chain):
+    # under the user's own `pytest` the program is another one
+    project.write("launcher.py", """
+        import sys
+
+
+        def program(suffix: str) -> str:
+            main = sys.modules["__main__"].__spec__
+            return (main.name if main else "python") + suffix
+    """)
+
+    generated = chain(project, "launcher.py")
+
+    probes = [p for p in generated.probes_of("program") if p.outcome == "return"]
+    assert probes and not any(p.deterministic for p in probes)

@@ -76,12 +76,22 @@ def choose(workspace: Workspace, *, needs_pytest: bool) -> Interpreter:
             continue
         missing = tuple(t for t in TOOLS if t not in facts.has)
         chosen = Interpreter(executable, source, facts.version, missing)
+        _make_readable(workspace, facts.prefix)
         if needs_pytest and missing:
             overlay = tools_overlay(workspace, chosen)
             chosen = Interpreter(executable, source, facts.version, missing, str(overlay))
         return chosen
     facts = _inspect(sys.executable)
     return Interpreter(sys.executable, version=facts.version if facts else "")
+
+
+def _make_readable(workspace: Workspace, prefix: str) -> None:
+    """An environment outside the project must stay visible inside the sandbox."""
+    path = Path(prefix)
+    root = Path(workspace.project_root)
+    if path == root or root in path.parents or path in workspace.readonly:
+        return
+    workspace.readonly.append(path)
 
 
 def _candidates(workspace: Workspace):
@@ -189,6 +199,11 @@ def _inspect(executable: str) -> _Facts | None:
 def tools_overlay(workspace: Workspace, chosen: Interpreter) -> Path:
     """A directory with only the missing tools and their dependencies, copied from TestGen's
     environment, in TestGen's cache (built once per Python version and tool versions)."""
+    return _overlay(_cache_dir(workspace), chosen)
+
+
+@lru_cache(maxsize=8)
+def _overlay(cache: Path, chosen: Interpreter) -> Path:
     from importlib import metadata
 
     dists = _closure(chosen.missing, chosen.version)
@@ -202,7 +217,7 @@ def tools_overlay(workspace: Workspace, chosen: Interpreter) -> Path:
                 f"{chosen.version}", code="TG205", hint=install)
     key = hashlib.sha256(json.dumps([chosen.version] + sorted(
         f"{d.metadata['Name']}=={d.version}" for d in dists)).encode()).hexdigest()[:12]
-    base = _cache_dir(workspace) / "python-tools" / f"py{chosen.version}-{key}"
+    base = cache / "python-tools" / f"py{chosen.version}-{key}"
     if (base / ".complete").is_file():
         return base
     tmp = base.with_name(f"{base.name}.tmp{os.getpid()}")

@@ -105,7 +105,10 @@ def project_facts(root: Path) -> ProjectFacts:
         name = (pyproject.get("project") or {}).get("name")
         if name:
             details["name"] = name
-    tests_dir = next((d for d in ("tests", "test") if (root / d).is_dir()), None)
+    # pytest's testpaths first: where the project's own suite lives (``testing`` …)
+    configured = [p.strip("./") for p in settings.testpaths
+                  if p.strip("./") and not any(c in p for c in "*?[")]
+    tests_dir = next((d for d in (*configured, "tests", "test") if (root / d).is_dir()), None)
     style = _test_style(root)
     if style:
         evidence.append(f"existing tests use {style}")
