@@ -50,7 +50,7 @@ def test_a_second_run_on_a_locked_project_fails_with_tg208(run_cli, make_project
     with ProjectLock(project):
         result = run_cli("generate", "--path", str(project), env={"TESTGEN_LOCK_WAIT": "0"})
     assert result.returncode == 2, result.output
-    assert "error[TG208]" in result.stderr
+    assert "error[TG212]" in result.stderr
     assert f"pid {os.getpid()}" in result.stderr
 
 
