@@ -89,9 +89,8 @@ def main() -> None:
         for kind in KINDS:
             (project / "grades" / f"m_{kind}.py").write_text(FUNCTION.format(kind=kind))
         (project / "pyproject.toml").write_text('[project]\nname = "grades"\nversion = "0"\n')
-        (project / ".testgen.yaml").write_text(f"llm:\n  api_base: {stub.api_base}\n")
         report = Path(tmp) / "report.json"
-        env = {**os.environ, "TESTGEN_CACHE_DIR": str(Path(tmp) / "cache"),
+        env = {**os.environ, "TESTGEN_LLM_API_BASE": stub.api_base, "TESTGEN_CACHE_DIR": str(Path(tmp) / "cache"),
                "OPENAI_API_KEY": "sk-stub", "TESTGEN_CONFIG_DIR": str(Path(tmp) / "cfg"),
                "NO_COLOR": "1"}
         run = subprocess.run([sys.executable, "-m", "testgen", "generate", "--path",

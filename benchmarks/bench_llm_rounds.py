@@ -56,9 +56,8 @@ def run(root: Path, stub: StubLLM, rounds: int) -> dict:
     (project / "grades" / "__init__.py").write_text("")
     (project / "grades" / "grade.py").write_text(GRADE)
     (project / "pyproject.toml").write_text('[project]\nname = "grades"\nversion = "0"\n')
-    (project / ".testgen.yaml").write_text(f"llm:\n  api_base: {stub.api_base}\n")
     report = root / f"report-{rounds}.json"
-    env = {**os.environ, "TESTGEN_CACHE_DIR": str(root / f"cache-{rounds}"),
+    env = {**os.environ, "TESTGEN_LLM_API_BASE": stub.api_base, "TESTGEN_CACHE_DIR": str(root / f"cache-{rounds}"),
            "OPENAI_API_KEY": "sk-stub", "TESTGEN_CONFIG_DIR": str(root / "cfg"), "NO_COLOR": "1"}
     subprocess.run([sys.executable, "-m", "testgen", "generate", "--path", str(project),
                     "--model", "openai/gpt-4o-mini", "--max-rounds", str(rounds), "--repeat", "1",

@@ -38,9 +38,10 @@ def seeker() -> LineSeeker:
 
 def generate(project: Path, tmp_path: Path, stub: StubLLM, rounds: int) -> dict:
     """One ``testgen generate`` run with a response cache of its own."""
-    (project / ".testgen.yaml").write_text(f"llm:\n  api_base: {stub.api_base}\n")
     report = tmp_path / f"report-{rounds}.json"
-    env = {**os.environ, "TESTGEN_CACHE_DIR": str(project.parent / f"cache-{project.name}"),
+    # The endpoint comes from the environment: a project file's would need `config trust`.
+    env = {**os.environ, "TESTGEN_LLM_API_BASE": stub.api_base,
+           "TESTGEN_CACHE_DIR": str(project.parent / f"cache-{project.name}"),
            "OPENAI_API_KEY": "sk-test", "TESTGEN_CONFIG_DIR": str(tmp_path / "user-config"),
            "NO_COLOR": "1"}
     run = subprocess.run(
