@@ -57,17 +57,37 @@ def launches(project: Path, language: str, repeat: int) -> dict[str, dict[str, f
             for mode, chosen in modes.items():
                 sandbox.use_sandbox(chosen)
                 start = time.perf_counter()
-                plugins.probe(language, definitions, workspace, "unit")
+                probes = plugins.probe(language, definitions, workspace, "unit")
                 probe = time.perf_counter() - start
                 start = time.perf_counter()
-                plugins.run(language, framework, [], workspace, True)
+                result = plugins.run(language, framework, [], workspace, True)
                 run = time.perf_counter() - start
+                passed = sum(1 for o in result.tests if o.outcome == "passed")
+                if not probes or not passed:  # a figure of a launch that did nothing is void
+                    raise RuntimeError(f"{mode}: {len(probes)} probes, {passed} tests passed "
+                                       f"{result.error[:200]}")
                 if round_no:
                     times[mode]["probe"].append(probe)
                     times[mode]["run"].append(run)
     sandbox.use_sandbox(None)
     return {mode: {kind: statistics.median(values) for kind, values in kinds.items()}
             for mode, kinds in times.items()}
+
+
+def bare_launch(repeat: int = 20) -> dict[str, float]:
+    """``true`` under each sandbox: the fixed cost of one launch, free of the tool's own."""
+    from testgen import sandbox
+
+    modes = {"limited": sandbox.Sandbox("limited", "benchmark"),
+             "bubblewrap": sandbox.sandbox_in_force()}
+    times: dict[str, list[float]] = {m: [] for m in modes}
+    with tempfile.TemporaryDirectory() as cwd:
+        for _ in range(repeat):
+            for mode, chosen in modes.items():
+                start = time.perf_counter()
+                sandbox.run_limited(["true"], cwd=Path(cwd), timeout=30, sandbox=chosen)
+                times[mode].append(time.perf_counter() - start)
+    return {mode: statistics.median(values) for mode, values in times.items()}
 
 
 def per_file(project: Path, testgen: str) -> dict[str, float]:
@@ -92,10 +112,11 @@ def main() -> None:
     parser.add_argument("--only", action="append", choices=LANGUAGES)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-generate", action="store_true")
+    parser.add_argument("--bare", action="store_true", help="only the bare launch cost")
     args = parser.parse_args()
     testgen = str(Path(sys.executable).with_name("testgen"))
     rows = []
-    for language in args.only or LANGUAGES:
+    for language in () if args.bare else args.only or LANGUAGES:
         work = Path(tempfile.mkdtemp(prefix=f"bench-sandbox-{language}-"))
         project = work / language
         shutil.copytree(ROOT / "examples" / language, project, symlinks=True,
@@ -113,8 +134,11 @@ def main() -> None:
             pass
         rows.append((language, launch, generate))
         shutil.rmtree(work, ignore_errors=True)
+    bare = bare_launch()
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'language':<11} {'what':<14} {'limited s':>10} {'bwrap s':>10} {'added':>8}")
+    print(f"{'-':<11} {'bare launch':<14} {bare['limited']:>10.3f} {bare['bubblewrap']:>10.3f} "
+          f"{(bare['bubblewrap'] - bare['limited']) * 1000:>6.0f}ms")
     for language, launch, generate in rows:
         cells = [("probe launch", launch["limited"]["probe"], launch["bubblewrap"]["probe"]),
                  ("test run", launch["limited"]["run"], launch["bubblewrap"]["run"])]

@@ -209,14 +209,15 @@ def test_diff_coverage_fails_until_the_changed_lines_are_covered(run_cli, shop):
 
 def test_tests_kept_earlier_for_unchanged_neighbours_stay_in_the_file(run_cli, tmp_path):
     root = new_repo(tmp_path / "shop", SHOP)
-    assert run_cli("generate", "--path", str(root)).returncode == 0
+    assert run_cli("generate", "--path", str(root), "--repeat", "1").returncode == 0
     test_file = root / "tests" / "test_pricing_testgen.py"
     before = test_file.read_text()
     assert "def test_apply_discount" in before
     edit(root, "shop/pricing.py", '        return "wholesale"\n',
          '        return "wholesale"\n    if quantity >= 10:\n        return "bulk"\n')
     commit_all(root, "bulk tier")
-    result = run_cli("generate", "--path", str(root), "--changed-since", "HEAD~1")
+    result = run_cli("generate", "--path", str(root), "--changed-since", "HEAD~1",
+                     "--repeat", "1")
     assert result.returncode == 0, result.output
     after = test_file.read_text()
     assert "def test_apply_discount" in after and "bulk_tier(1" in after

@@ -184,3 +184,17 @@ def test_markdown_lists_possible_bugs():
     text = markdown.render(POSSIBLE_BUG_REPORT, kind="generate")
     assert "### Possible bugs" in text
     assert "`shop/pricing.py::apply_discount`: percent=100 gives 0.0" in text
+
+
+def test_shard_reports_merge_into_one_markdown_summary(run_cli, tmp_path):
+    other = json.loads(json.dumps(POSSIBLE_BUG_REPORT))
+    other["files"][0]["source"] = "shop/cart.py"
+    other["written"] = ["tests/test_cart_testgen.py"]
+    paths = []
+    for n, report in enumerate((POSSIBLE_BUG_REPORT, other), start=1):
+        paths.append(tmp_path / f"shard-{n}.json")
+        paths[-1].write_text(json.dumps(report))
+    result = run_cli("report", "merge", *map(str, paths), "--format", "markdown")
+    assert result.returncode == 0, result.output
+    assert "**2 kept**" in result.stdout and "2 possible bugs" in result.stdout
+    assert "| `shop/cart.py` |" in result.stdout and "| `shop/pricing.py` |" in result.stdout

@@ -276,3 +276,20 @@ def test_the_shadow_copy_is_writable_and_the_project_is_not(project):
         assert (ws.root / "made.txt").exists()
     assert "refused 30" in result.stdout, result.stdout + result.stderr
     assert not (project / "new.txt").exists()
+
+
+@needs_bwrap
+def test_a_directory_a_plugin_makes_visible_is_readable_and_stays_read_only(project):
+    shared = project.parent / "shared"
+    shared.mkdir()
+    (shared / "lib.txt").write_text("shared code")
+    read = [sys.executable, "-c", f"print(open({str(shared / 'lib.txt')!r}).read())"]
+    write = [sys.executable, "-c", f"open({str(shared / 'new.txt')!r}, 'w')"]
+    with shadow_workspace(project) as ws:
+        hidden = ws.run(read)
+        ws.readonly.append(shared)
+        shown = ws.run(read)
+        written = ws.run(write)
+    assert not hidden.ok
+    assert shown.ok and "shared code" in shown.stdout
+    assert not written.ok and not (shared / "new.txt").exists()

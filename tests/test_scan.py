@@ -129,3 +129,21 @@ def test_shards_partition_the_files_deterministically():
     assert set().union(*shards) == set(paths)
     assert sum(len(s) for s in shards) == len(paths)
     assert all(len(s) > 30 for s in shards)
+
+
+SHIPPED = LanguageInfo(name="toy", extensions=(".toy",), frameworks=("toytest",),
+                       default_framework="toytest", test_file_patterns=("test_*.toy",),
+                       manifests=("toy.mod",), shipped_dirs=("dist",))
+
+
+def test_a_shipped_directory_is_scanned_when_it_holds_the_only_code(tmp_path):
+    files(tmp_path, {"toy.mod": "x", "dist/a.toy": "a", "dist/inner/b.toy": "b",
+                     "test_a.toy": "t"})
+    result = Scanner({"toy": SHIPPED}).scan(tmp_path)
+    assert rels(result.sources) == ["dist/a.toy", "dist/inner/b.toy"]
+
+
+def test_a_shipped_directory_is_left_alone_beside_other_sources(tmp_path):
+    files(tmp_path, {"toy.mod": "x", "src/a.toy": "a", "dist/a.toy": "compiled"})
+    result = Scanner({"toy": SHIPPED}).scan(tmp_path)
+    assert rels(result.sources) == ["src/a.toy"]

@@ -50,7 +50,7 @@ def test_a_second_run_on_a_locked_project_fails_with_tg208(run_cli, make_project
     with ProjectLock(project):
         result = run_cli("generate", "--path", str(project), env={"TESTGEN_LOCK_WAIT": "0"})
     assert result.returncode == 2, result.output
-    assert "error[TG208]" in result.stderr
+    assert "error[TG212]" in result.stderr
     assert f"pid {os.getpid()}" in result.stderr
 
 
@@ -193,3 +193,21 @@ def test_without_bwrap_on_path_the_limited_sandbox_runs_and_says_so(run_cli, mak
         list(project.rglob("*testgen*.py"))
     listed = run_cli("plugins", "--json", env={"PATH": str(bin_dir)})
     assert json.loads(listed.stdout)["sandbox"]["kind"] == "limited"
+
+
+def test_detached_children_of_a_killed_run_are_killed_at_the_next_start(tmp_path):
+    # The fallback sandbox cannot follow a child that left its process group once TestGen
+    # itself is gone; the next run finds it by the launch marker and ends it.
+    from testgen.sandbox import RUN_MARKER, sweep_stale
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                              env={**os.environ, RUN_MARKER: f"{dead.pid}-1"},
+                              start_new_session=True)
+    time.sleep(0.3)
+    import testgen.sandbox as sandbox
+
+    sandbox._swept = False
+    sweep_stale()
+    assert orphan.wait(timeout=10) == -signal.SIGKILL

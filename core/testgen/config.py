@@ -69,6 +69,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "tokens_per_minute": Key(int, None, "token rate limit", minimum=1, nullable=True),
         "options": Key(dict, {}, "extra provider parameters passed through to every request "
                                  "(Ollama num_ctx, vLLM extra_body, ...)"),
+        "tools": Key(bool, False, "offer models that take tool calls a get_info(symbol) "
+                                  "tool to look up the project's definitions"),
         "json_mode": Key(str, "auto", "ask for structured JSON output: auto (where LiteLLM "
                                       "knows the model supports it), schema, object or off",
                          choices=("auto", "schema", "object", "off")),

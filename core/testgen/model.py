@@ -52,6 +52,10 @@ class LanguageInfo:
     """Files that mark a project root for this language (``("go.mod",)``)."""
     ignore_dirs: tuple[str, ...] = ()
     """Extra directories never scanned (``("testdata",)``), on top of the global ignores."""
+    shipped_dirs: tuple[str, ...] = ()
+    """Globally ignored directories that hold a package's only code when nothing else does
+    (``("dist",)`` for a package published compiled): scanned when the walk found no source
+    of this language elsewhere."""
     package_markers: tuple[str, ...] = ()
     """Files that make a directory part of a package above it (``("__init__.py",)``): the
     project root of a file is never such a directory, so its import name stays whole."""
@@ -350,9 +354,9 @@ class Workspace:
     launches: int = 0
     settings: Mapping[str, Any] = field(default_factory=dict)
     """The ``languages.<name>`` sections of the effective configuration, keyed by language."""
-    readable: list[Path] = field(default_factory=list)
-    """Directories outside the project that sandboxed children must be able to read (an
-    environment the plugin chose elsewhere); plugins add to it before launching."""
+    readonly: list[Path] = field(default_factory=list)
+    """Directories outside the project its build reads (a path dependency beside it); a plugin
+    appends them and the sandbox shows them read-only."""
 
     def language_settings(self, language: str) -> Mapping[str, Any]:
         """Settings for one language (``interpreter``, ``framework``), empty when unset."""

@@ -174,17 +174,17 @@ def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path, writable: Sequenc
     out = [bwrap, "--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-ipc",
            "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for path in _hidden_paths():
-        if path.is_dir() and not path.is_symlink():
-            out += ["--tmpfs", str(path)]
-        else:
-            out += ["--ro-bind", "/dev/null", str(path)]
     # After the tmpfs on /tmp: the shadow copy usually lives there, and a project there stays
     # visible (read-only) for the dependency directories the copy links to.
     for path in readonly:
         real = os.path.realpath(path)
         if os.path.isdir(real):
             out += ["--ro-bind", real, real]
+    for path in _hidden_paths():  # after the project: one may lie inside it
+        if path.is_dir() and not path.is_symlink():
+            out += ["--tmpfs", str(path)]
+        else:
+            out += ["--ro-bind", "/dev/null", str(path)]
     seen: set[str] = set()
     for path in writable:
         real = os.path.realpath(path)
@@ -426,15 +426,16 @@ def shadow_workspace(project_root: Path, *, timeout: float = 60.0,
         _copy_tree(project_root, root)
         cache = cache_dir if cache_dir is not None else build_cache_dir()
         writable = (base, cache)
+        readonly: list[Path] = []  # Workspace.readonly: plugins add to it
 
         def runner(argv, *, cwd, timeout, env, memory_mb, stdin):
             return run_limited(argv, cwd=cwd, timeout=timeout, env=env, memory_mb=memory_mb,
                                stdin=stdin, writable=writable,
-                               readonly=(project_root, *workspace.readable),
-                               cache_home=cache / "xdg")
+                               readonly=(project_root, *readonly), cache_home=cache / "xdg")
 
         workspace = Workspace(root=root, project_root=project_root, scratch=scratch,
-                              runner=runner, timeout=timeout, cache_dir=cache)
+                              runner=runner, timeout=timeout, cache_dir=cache,
+                              readonly=readonly)
         yield workspace
     finally:
         if not keep:
@@ -482,6 +483,8 @@ def sweep_stale(directory: Path | None = None) -> list[Path]:
     if _swept and directory is None:
         return []
     _swept = True
+    if directory is None:
+        _kill_orphans()
     removed = []
     where = directory or Path(tempfile.gettempdir())
     try:
@@ -497,6 +500,31 @@ def sweep_stale(directory: Path | None = None) -> list[Path]:
         remove_shadow(Path(entry.path))
         removed.append(Path(entry.path))
     return removed
+
+
+def _kill_orphans() -> None:
+    """Fallback sandbox: processes of launches whose TestGen process died (``SIGKILL``) and
+    that left their process group; found by the launch marker in their environment."""
+    prefix = f"{RUN_MARKER}=".encode()
+    try:
+        pids = [int(n) for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:
+        return
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as handle:
+                items = handle.read().split(b"\0")
+        except OSError:
+            continue
+        for item in items:
+            if item.startswith(prefix):
+                owner = item[len(prefix):].split(b"-")[0]
+                if owner.isdigit() and not _alive(int(owner)):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                break
 
 
 def _alive(pid: int) -> bool:

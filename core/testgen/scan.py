@@ -126,11 +126,29 @@ class Scanner:
         result = ScanResult(project_root=root)
         for file_path in self._walk(path, root):
             self._classify(file_path, root, result)
+        self._scan_shipped(path, root, result)
         if self.shard:
             index, total = self.shard
             result.sources = [s for s in result.sources
                               if shard_of(s.rel_path, total) == index]
         return result
+
+    def _scan_shipped(self, path: Path, root: Path, result: ScanResult) -> None:
+        """A language's shipped directories (dist/) when the walk found none of its sources."""
+        if not path.is_dir() or not self.recursive:
+            return
+        found = {s.language for s in result.sources}
+        for language in self.languages.values():
+            if language.name in found:
+                continue
+            for name in language.shipped_dirs:
+                shipped = path / name
+                if name not in self._ignored_dirs or not shipped.is_dir():
+                    continue
+                for file_path in self._walk_dir(shipped, root, self._ignores_above(shipped, root),
+                                                set(), top=True):
+                    if self._by_suffix.get(file_path.suffix) is language:
+                        self._classify(file_path, root, result)
 
     # ----------------------------------------------------------------- walking
 

@@ -170,7 +170,7 @@ class ProjectLock:
 
     The kernel releases the lock when the holder dies, however it dies (``SIGKILL`` too), so
     a lock never outlives its run. A second run waits up to ``wait`` seconds, saying so once,
-    then fails with TG208. Taking the lock is also the early check that the project can be
+    then fails with TG212. Taking the lock is also the early check that the project can be
     written to (TG209), before any work is done.
     """
 
@@ -197,7 +197,7 @@ class ProjectLock:
                 holder = self._holder(handle)
                 handle.close()
                 raise InputError(f"another testgen run{holder} is working on this project",
-                                 code="TG208", hint="wait for it to finish (or stop it), then "
+                                 code="TG212", hint="wait for it to finish (or stop it), then "
                                  "run again")
             if not told and self.notify is not None:
                 self.notify(f"waiting for another testgen run{self._holder(handle)} "

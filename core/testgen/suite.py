@@ -162,7 +162,9 @@ class ValidationReport:
             "failures": self.failures(),
             "languages": {lang: {"framework": self.inventory.frameworks[lang].name,
                                  "tests": len(run.tests), "duration_s": round(run.duration, 3),
-                                 "error": run.error, "environment": run.environment}
+                                 "error": run.error, "environment": run.environment,
+                                 "coverage_note": "" if run.coverage_available else
+                                 run.coverage_note or "no coverage tool"}
                           for lang, run in self.runs.items()},
             "files": files,
             "functions": [{"name": f.name, "file": f.file, "line": f.line,

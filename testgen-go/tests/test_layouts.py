@@ -2,6 +2,7 @@
 several modules, a go.work above the project, relative `replace`, and per-test coverage."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -33,19 +34,23 @@ CLAMP = """
     """
 
 
-def run_testgen(*args: str, cwd: Path, report: Path | None = None) -> tuple[int, str, dict]:
+def run_testgen(*args: str, cwd: Path, report: Path | None = None,
+                env: dict[str, str] | None = None) -> tuple[int, str, dict]:
     exe = shutil.which("testgen") or str(Path(sys.executable).with_name("testgen"))
     argv = [exe, *args, "--engine", "offline"] if args[0] == "generate" else [exe, *args]
     if report is not None:
         argv += ["--format", "json", "--report", str(report)]
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, **(env or {})})
     data = json.loads(report.read_text()) if report is not None and report.is_file() else {}
     return done.returncode, done.stdout + done.stderr, data
 
 
-def go_test(directory: Path, *args: str) -> subprocess.CompletedProcess:
+def go_test(directory: Path, *args: str,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(["go", "test", "-count=1", *args, "./..."], cwd=directory,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -286,3 +291,25 @@ def test_a_file_behind_a_custom_build_tag_gets_tests_behind_the_same_tag(tmp_pat
     assert tagged.returncode == 0, tagged.stdout + tagged.stderr
     assert "coverage: 100.0% of statements" in tagged.stdout
     assert go_test(root).returncode == 0
+
+
+def test_kept_tests_do_not_depend_on_the_machines_time_zone(tmp_path):
+    root = write_module(tmp_path / "tz", {"tz.go": """
+        package tz
+
+        import "time"
+
+        // Stamp formats t as a date and hour.
+        func Stamp(t time.Time) string { return t.Format("2006-01-02 15h") }
+
+        // Local renders seconds since the epoch in the machine's zone.
+        func Local(sec int64) string { return time.Unix(sec, 0).Format(time.RFC3339) }
+        """}, module="example.com/tz")
+    (root / ".git").mkdir()
+    code, out, data = run_testgen("generate", "--path", ".", cwd=root,
+                                  report=tmp_path / "r.json", env={"TZ": "Asia/Tokyo"})
+    assert code == 0, out
+    assert data["summary"]["kept"] >= 1
+    for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
+        done = go_test(root, env={"TZ": zone})
+        assert done.returncode == 0, zone + "\n" + done.stdout + done.stderr

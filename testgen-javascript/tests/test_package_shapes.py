@@ -298,9 +298,22 @@ def test_a_package_shipping_only_dist_gets_tests_whose_coverage_is_measured(tmp_
                                          "const slugify = require('../dist/index.js');\n"
                                          "test('refuses numbers', () => "
                                          "assert.throws(() => slugify(42), TypeError));\n"})
-    done, data = generate(root, "dist/index.js")
+    done, data = generate(root, ".")  # dist/ is scanned: nothing else holds the code
     assert done.returncode == 0, done.stdout + done.stderr
     entry = data["files"][0]
     assert entry["coverage"]["before"] > 0  # the project's own test ran dist/ in the copy
     assert entry["coverage"]["after"] > entry["coverage"]["before"]
     assert kept_names(data) == {"slugify"}
+
+
+def test_validate_says_coverage_was_not_measured_without_the_vitest_provider(tmp_path, kit):
+    root = project(tmp_path, "vtv", {"name": "vtv", "type": "module",
+                                     "scripts": {"test": "vitest run"}},
+                   {"src/a.ts": "export const one = (): number => 1;\n",
+                    "src/a.test.ts": "import { expect, test } from 'vitest';\n"
+                                     "import { one } from './a.js';\n"
+                                     "test('one', () => expect(one()).toBe(1));\n"})
+    vitest_without_coverage_provider(root, kit.deps_for("vitest"))
+    done = run_testgen("validate", "--path", ".", cwd=root)
+    assert "coverage could not be measured" in done.stdout, done.stdout + done.stderr
+    assert "@vitest/coverage-v8" in done.stdout

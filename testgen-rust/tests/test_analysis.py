@@ -309,3 +309,13 @@ def test_a_type_is_built_by_the_public_functions_that_return_it(tmp_path):
     values = _factory(tmp_path).owned(parse_type("Split"))
     assert values[0].expr.startswith("split(")
     assert "use sets::split;" in values[0].imports
+
+
+def test_functions_of_a_proc_macro_crate_are_explained_not_targeted(tmp_path):
+    root = write_crate(tmp_path / "macros", {"src/lib.rs": """
+        pub fn helper(n: u8) -> u8 { n }
+    """}, name="macros", manifest_extra="[lib]\nproc-macro = true\n")
+    (definition,) = plugin.testgen_extract(parsed=plugin.testgen_parse(
+        source=source(root, "src/lib.rs")))
+    assert not definition.testable
+    assert "proc-macro" in definition.untestable_reason

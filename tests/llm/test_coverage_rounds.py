@@ -16,21 +16,6 @@ from testgen.llm.stub import LineSeeker, StubLLM, json_answer, named_uncovered_l
 
 pytestmark = pytest.mark.slow
 
-GRADE = '''\
-"""Letter grades."""
-
-
-def grade(score):
-    if score < 0:
-        raise ValueError("negative score")
-    if score >= 90:
-        return "A"
-    if score >= 80:
-        return "B"
-    if score >= 70:
-        return "C"
-    return "F"
-'''
 IMPORT = "from grades.grade import grade"
 
 
@@ -51,19 +36,12 @@ def seeker() -> LineSeeker:
         default=test("test_grade_fails_low_scores", "    assert grade(10) == 'F'\n"))
 
 
-def make_project(root: Path) -> Path:
-    (root / "grades").mkdir(parents=True)
-    (root / "grades" / "__init__.py").write_text("")
-    (root / "grades" / "grade.py").write_text(GRADE)
-    (root / "pyproject.toml").write_text('[project]\nname = "grades"\nversion = "0.1"\n')
-    return root
-
-
 def generate(project: Path, tmp_path: Path, stub: StubLLM, rounds: int) -> dict:
     """One ``testgen generate`` run with a response cache of its own."""
-    (project / ".testgen.yaml").write_text(f"llm:\n  api_base: {stub.api_base}\n")
     report = tmp_path / f"report-{rounds}.json"
-    env = {**os.environ, "TESTGEN_CACHE_DIR": str(project.parent / f"cache-{project.name}"),
+    # The endpoint comes from the environment: a project file's would need `config trust`.
+    env = {**os.environ, "TESTGEN_LLM_API_BASE": stub.api_base,
+           "TESTGEN_CACHE_DIR": str(project.parent / f"cache-{project.name}"),
            "OPENAI_API_KEY": "sk-test", "TESTGEN_CONFIG_DIR": str(tmp_path / "user-config"),
            "NO_COLOR": "1"}
     run = subprocess.run(
@@ -81,7 +59,7 @@ def coverage_after(report: dict) -> float:
 
 
 @pytest.fixture(scope="module")
-def one_and_three_rounds(tmp_path_factory):
+def one_and_three_rounds(tmp_path_factory, make_project):
     """Reports and recorded requests of a 1-round and a 3-round run on fresh copies."""
     tmp_path = tmp_path_factory.mktemp("rounds")
     runs = {}
@@ -110,7 +88,7 @@ def test_three_rounds_cover_more_than_one(one_and_three_rounds):
     assert coverage_after(three) > coverage_after(one)
 
 
-def test_a_follow_up_that_adds_nothing_ends_the_rounds(tmp_path):
+def test_a_follow_up_that_adds_nothing_ends_the_rounds(tmp_path, make_project):
     project = make_project(tmp_path / "stubborn")
     same_test = json_answer([seeker().default])  # never reaches a named line
     with StubLLM(responder=lambda body: same_test) as stub:

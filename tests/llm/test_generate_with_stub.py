@@ -80,7 +80,8 @@ def test_generate_with_the_stub_writes_tests_that_pass_every_time_and_leaks_no_k
            "TESTGEN_CONFIG_DIR": str(tmp_path / "user-config"), "NO_COLOR": "1"}
     report = tmp_path / "report.json"
     with StubLLM(responder=careful_model) as stub:
-        (project / ".testgen.yaml").write_text(f"llm:\n  api_base: {stub.api_base}\n")
+        # The endpoint comes from the user's environment: a project file's needs `config trust`.
+        env["TESTGEN_LLM_API_BASE"] = stub.api_base
         argv = [sys.executable, "-m", "testgen", "--debug", "generate", "--path", str(project),
                 "--model", "openai/gpt-4o-mini", "--format", "json", "--report", str(report)]
         first = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)

@@ -108,3 +108,35 @@ def test_the_default_directory_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("TESTGEN_CACHE_DIR", str(tmp_path / "shared"))
 
     assert default_cache_dir() == tmp_path / "shared"
+
+
+def test_an_edit_that_only_shifts_lines_asks_nothing_again(make_engine, stub_llm, toy):
+    from dataclasses import replace
+
+    stub_llm.responder = toy.answer
+    definition = toy.definition("f", lines=4)
+    job = toy.job([definition])
+    job.uncovered = {definition.key: frozenset({2, 3})}
+    make_engine().generate([job])
+    assert stub_llm.request_count == 1
+
+    # A comment line added above the function, and one inside it: every line moves down.
+    shifted = replace(definition, start_line=2, end_line=6,
+                      code=definition.code.replace("\n", "\n    # why this step\n", 1))
+    moved = toy.job([shifted])
+    moved.uncovered = {shifted.key: frozenset({4, 5})}
+    make_engine().generate([moved])
+
+    assert stub_llm.request_count == 1
+
+
+def test_a_change_in_the_code_asks_again(make_engine, stub_llm, toy):
+    from dataclasses import replace
+
+    stub_llm.responder = toy.answer
+    definition = toy.definition("f", lines=4)
+    make_engine().generate([toy.job([definition])])
+    changed = replace(definition, code=definition.code.replace("x * 2", "x * 3"))
+    make_engine().generate([toy.job([changed])])
+
+    assert stub_llm.request_count == 2

@@ -89,3 +89,23 @@ def test_provider_options_are_passed_through(make_engine, stub_llm, toy):
     body = stub_llm.requests[0].body
     assert body["top_p"] == 0.5 and body["num_ctx"] == 8192
     assert "response_format" not in body
+
+
+def test_a_model_with_tools_can_ask_for_a_definition(make_engine, stub_llm, toy):
+    from testgen.engines import GenerationJob
+    from testgen.model import Framework
+
+    helper = toy.definition("helper")
+    target = toy.definition("target")
+    job = GenerationJob.for_file(toy.job([target]).source, [target], [target, helper],
+                                 Framework("toytest", "toy"), "unit")
+    stub_llm.script(Fault.tool_call("get_info", symbol="helper"))
+    stub_llm.responder = toy.answer
+
+    result = make_engine(tools=True).generate([job])
+
+    assert stub_llm.request_count == 2
+    assert stub_llm.requests[0].body["tools"][0]["function"]["name"] == "get_info"
+    answered = [m for m in stub_llm.requests[1].messages if m["role"] == "tool"]
+    assert "def helper(x)" in answered[0]["content"]
+    assert {c.status for c in result[job.id] if c.definition == target.key} == {"pending"}

@@ -21,11 +21,14 @@ ORDER = ("toolchain", "framework", "coverage")
 
 
 def sandbox_status() -> tuple[bool, str]:
-    """Whether user code can run in the OS sandbox (bubblewrap), and what was found."""
-    found = shutil.which("bwrap")
-    if found:
-        return True, f"bubblewrap at {found}"
-    return False, "bubblewrap (bwrap) not found: user code runs with process limits only"
+    """Whether user code runs in the OS sandbox (bubblewrap works here), and what was found."""
+    from ..sandbox import sandbox_in_force
+
+    sandbox = sandbox_in_force()
+    if sandbox.isolated:
+        return True, f"bubblewrap ({sandbox.detail})" if sandbox.detail else "bubblewrap"
+    return False, sandbox.describe().removeprefix("sandbox: ") + \
+        ": user code runs with process limits only"
 
 
 @click.command()

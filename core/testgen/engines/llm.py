@@ -103,6 +103,7 @@ class LLMEngine:
                 max_tokens=llm.get("max_tokens", 4096),
                 timeout=float(llm.get("timeout") or 120),
                 options=dict(llm.get("options") or {}),
+                tools=bool(llm.get("tools")),
                 json_mode=str(llm.get("json_mode") or "auto")),
             cache=self.cache,
             limiter=RateLimiter(llm.get("requests_per_minute"), llm.get("tokens_per_minute"),
@@ -394,7 +395,9 @@ class LLMEngine:
             return True
 
         try:
-            completion = await self.provider.complete(request.prompt, chain, accept=accept)
+            completion = await self.provider.complete(
+                request.prompt, chain, accept=accept,
+                lookup=symbol_lookup(job) if self.provider.params.tools else None)
             if completion.finish_reason == "length" and len(request.definitions) > 1:
                 return await self._split(request)
         except BudgetExhausted:
@@ -670,6 +673,24 @@ def callee_context(definitions: Sequence[Definition], job: GenerationJob) -> tup
     return tuple(dict.fromkeys(_summary(n) for n in ordered[:MAX_CALLEES]))
 
 
+def symbol_lookup(job: GenerationJob) -> Any:
+    """``get_info(symbol)`` for the model: what the project defines under that name."""
+    known = [*job.definitions, *job.neighbours]
+
+    def lookup(symbol: str) -> str:
+        wanted = symbol.strip().removesuffix("()")
+        found = [d for d in known if wanted in (d.qualname, d.name, d.key)]
+        if not found:
+            return f"{symbol}: not defined in the project's own modules"
+        definition = found[0]
+        code = "\n".join(definition.code.splitlines()[:40])
+        doc = f"\n{definition.docstring.strip()}" if definition.docstring else ""
+        return f"{definition.signature} ({definition.file}:{definition.start_line}){doc}" \
+            f"\n{code}"
+
+    return lookup
+
+
 def _summary(definition: Definition) -> str:
     doc = (definition.docstring or "").strip().split("\n", 1)[0].strip()
     where = f" [{definition.file}]" if definition.file else ""
@@ -686,7 +707,11 @@ def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob)
         return [p.call, list(p.args), [list(kv) for kv in p.kwargs], p.outcome, p.value,
                 p.exception, p.message, list(p.setup)]
 
-    starts = {d.key: d.start_line for d in request.definitions}
+    index = {d.key: _statement_index(d) for d in request.definitions}
+
+    def at(key: str, line: int) -> int:
+        return index[key].get(line, -1)
+
     return json.dumps({
         "template": prompt.template, "system": prompt.system,
         "type": request.test_type, "framework": [request.framework.language,
@@ -698,18 +723,27 @@ def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob)
         "callees": [re.sub(r" \[[^\]]*\]$", "", c) for c in request.callees],
         "imports": list(request.imports), "style": list(request.style_examples),
         "module": request.module_path, "repair": dict(request.repair or {}),
-        "uncovered": {k.split("::", 1)[-1]: sorted(n - starts.get(k, 0) for n in v)
-                      for k, v in sorted(job.uncovered.items()) if k in starts},
-        "branches": {k.split("::", 1)[-1]: sorted([a - starts.get(k, 0), b - starts.get(k, 0)]
-                                                  for a, b in v)
-                     for k, v in sorted(job.uncovered_branches.items()) if k in starts},
+        "uncovered": {k.split("::", 1)[-1]: sorted(at(k, n) for n in v)
+                      for k, v in sorted(job.uncovered.items()) if k in index},
+        "branches": {k.split("::", 1)[-1]: sorted([at(k, a), at(k, b)] for a, b in v)
+                     for k, v in sorted(job.uncovered_branches.items()) if k in index},
         "round": job.round,
         "no_gain": {k.split("::", 1)[-1]: list(v)
-                    for k, v in sorted(job.passed_without_gain.items()) if k in starts},
+                    for k, v in sorted(job.passed_without_gain.items()) if k in index},
     }, sort_keys=True, default=str)
 
 
 _COMMENT_LINE = re.compile(r"^\s*(?:#(?![!\[])|//|/\*|\*/|\*\s|\*$|--\s)")
+
+
+def _statement_index(definition: Definition) -> dict[int, int]:
+    """File line → its position among the lines :func:`normalised_code` keeps, so lines named
+    in a request mean the same after comments or blank lines moved them."""
+    index: dict[int, int] = {}
+    for offset, line in enumerate(definition.code.splitlines()):
+        if line.strip() and not _COMMENT_LINE.match(line):
+            index[definition.start_line + offset] = len(index)
+    return index
 
 
 def normalised_code(code: str) -> str:

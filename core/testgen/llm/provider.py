@@ -105,6 +105,8 @@ class RequestParams:
     options: Mapping[str, Any] = field(default_factory=dict)
     """``llm.options``: provider parameters passed through as they are (``num_ctx``,
     ``extra_body``, ``top_p``...)."""
+    tools: bool = False
+    """Offer the model the ``get_info(symbol)`` tool (models that take tool calls)."""
     json_mode: str = "auto"
     """``auto`` (structured output where LiteLLM knows the model supports it), ``schema``,
     ``object`` or ``off``."""
@@ -137,6 +139,8 @@ class Completion:
     cached: bool = False
     finish_reason: str = "stop"
     retries: int = 0
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    """Tool calls the model made instead of answering (``get_info``)."""
 
 
 class RequestFailed(Exception):
@@ -231,7 +235,8 @@ class Provider:
     # ----------------------------------------------------------------- completing
 
     async def complete(self, prompt: Prompt, chain: Sequence[ModelTarget], *,
-                       accept: Callable[[str], bool] = lambda text: True) -> Completion:
+                       accept: Callable[[str], bool] = lambda text: True,
+                       lookup: Callable[[str], str] | None = None) -> Completion:
         """The first usable answer along ``chain``. Answers ``accept`` rejects are returned
         but not cached (so a rerun asks again). Raises :class:`BudgetExhausted` or
         :class:`RequestFailed` naming what each model did."""
@@ -248,7 +253,7 @@ class Provider:
                 failures.append(_named(target, self._dead[target.model]))
                 continue
             try:
-                completion = await self._request(target, messages)
+                completion = await self._request(target, messages, lookup)
             except BudgetExhausted:
                 raise
             except RequestFailed as exc:
@@ -270,7 +275,8 @@ class Provider:
         raise RequestFailed("; ".join(f.reason for f in failures),
                             kinds.pop() if len(kinds) == 1 else "error")
 
-    async def _request(self, target: ModelTarget, messages: list[dict[str, Any]]) -> Completion:
+    async def _request(self, target: ModelTarget, messages: list[dict[str, Any]],
+                       lookup: Callable[[str], str] | None = None) -> Completion:
         if self._semaphore is None:
             self._semaphore = asyncio.Semaphore(self.parallel)
         litellm = import_litellm()
@@ -296,6 +302,21 @@ class Provider:
             spent = 0.0
             try:
                 completion = await self._attempts(litellm, target, messages, tokens_in)
+                tools = self._tools(litellm, target) if lookup is not None else None
+                rounds = 0
+                while tools and completion.tool_calls and rounds < MAX_TOOL_ROUNDS:
+                    # The model asked about symbols: answer, and let it continue.
+                    rounds += 1
+                    messages = [*messages, {"role": "assistant", "content": completion.text
+                                            or None, "tool_calls": completion.tool_calls}]
+                    for call in completion.tool_calls:
+                        messages.append({"role": "tool", "tool_call_id": call["id"],
+                                         "content": lookup(_tool_symbol(call))})
+                    more = await self._attempts(litellm, target, messages, tokens_in)
+                    more.tokens_in += completion.tokens_in
+                    more.tokens_out += completion.tokens_out
+                    more.cost_usd += completion.cost_usd
+                    completion = more
                 spent = completion.cost_usd
                 return completion
             finally:
@@ -338,6 +359,17 @@ class Provider:
             self.limiter.correct(expected_tokens, completion.tokens_in + completion.tokens_out)
             return completion
 
+    def _tools(self, litellm: Any, target: ModelTarget) -> list[dict[str, Any]] | None:
+        """The ``get_info`` tool, when ``llm.tools`` is on and the model takes tool calls."""
+        if not self.params.tools:
+            return None
+        try:
+            if not litellm.supports_function_calling(model=target.model):
+                return None
+        except Exception:  # noqa: BLE001 - unknown model: no tools
+            return None
+        return [GET_INFO_TOOL]
+
     def _call_args(self, target: ModelTarget, messages: list[dict[str, Any]]) -> dict[str, Any]:
         args: dict[str, Any] = {
             "model": target.model, "messages": messages, "timeout": self.params.timeout,
@@ -356,6 +388,8 @@ class Provider:
         response_format = self.response_format(target)
         if response_format is not None:
             args["response_format"] = response_format
+        if self.params.tools and self._tools(import_litellm(), target):
+            args["tools"] = [GET_INFO_TOOL]
         for name, value in self.params.options.items():
             if name not in ("model", "messages", "api_key"):
                 args[name] = value
@@ -391,10 +425,17 @@ class Provider:
         tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
         tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
         cost = self.pricing.of_response(response, target.model)
+        calls = []
+        for call in (getattr(message, "tool_calls", None) or []) if message is not None else []:
+            function = getattr(call, "function", None)
+            calls.append({"id": getattr(call, "id", "") or "call", "type": "function",
+                          "function": {"name": getattr(function, "name", "") or "",
+                                       "arguments": getattr(function, "arguments", "") or "{}"}})
         completion = Completion(
             text=text, model=target.model, tokens_in=tokens_in, tokens_out=tokens_out,
             tokens_cached=_cached_tokens(usage), cost_usd=cost, latency=latency,
-            finish_reason=str(getattr(choice, "finish_reason", "") or "stop"), retries=retries)
+            finish_reason=str(getattr(choice, "finish_reason", "") or "stop"), retries=retries,
+            tool_calls=calls)
         self.output_sizes.observe(tokens_out)
         u = self.usage
         u.requests += 1
@@ -416,6 +457,29 @@ class Provider:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+MAX_TOOL_ROUNDS = 3
+GET_INFO_TOOL: dict[str, Any] = {
+    "type": "function",
+    "function": {
+        "name": "get_info",
+        "description": "The signature, documentation and code of a function, method, class "
+                       "or type of the project under test, by name (e.g. `Cart.add_item`).",
+        "parameters": {"type": "object", "required": ["symbol"],
+                       "properties": {"symbol": {"type": "string"}}},
+    },
+}
+
+
+def _tool_symbol(call: Mapping[str, Any]) -> str:
+    import json
+
+    try:
+        arguments = json.loads(call.get("function", {}).get("arguments") or "{}")
+    except ValueError:
+        return ""
+    return str(arguments.get("symbol", "")) if isinstance(arguments, dict) else ""
 
 
 def _json_support(target: ModelTarget) -> str:

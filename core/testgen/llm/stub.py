@@ -75,6 +75,11 @@ class Fault:
         return cls("drop")
 
     @classmethod
+    def tool_call(cls, name: str, **arguments: Any) -> "Fault":
+        """A tool call instead of an answer (``finish_reason`` ``tool_calls``)."""
+        return cls("tool_call", text=json.dumps(arguments), message=name)
+
+    @classmethod
     def truncated(cls, text: str, keep: float = 0.5) -> "Fault":
         """The first ``keep`` share of ``text``, as when the model hits ``max_tokens``."""
         return cls("truncated", text=text[: max(1, int(len(text) * keep))])
@@ -317,6 +322,14 @@ def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
             elif reply.kind == "truncated":
                 self._send_json(200, _completion(body, reply.text, stub.model_name,
                                                  finish_reason="length"))
+            elif reply.kind == "tool_call":
+                answer = _completion(body, "", stub.model_name, finish_reason="tool_calls")
+                answer["choices"][0]["message"] = {
+                    "role": "assistant", "content": None,
+                    "tool_calls": [{"id": f"call_{time.monotonic_ns()}", "type": "function",
+                                    "function": {"name": reply.message,
+                                                 "arguments": reply.text}}]}
+                self._send_json(200, answer)
 
         def _send_json(self, status: int, payload: dict, headers: dict[str, str] | None = None
                        ) -> None:

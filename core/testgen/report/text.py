@@ -135,6 +135,9 @@ def validate(data: dict[str, Any], out: Console) -> None:
             out.print(f"{language} ran with {info['environment']}")
         if info["error"]:
             out.print(f"[red]{language}[/]: {info['error']}")
+        if info.get("coverage_note"):
+            out.print(f"[yellow]{language}[/]: coverage could not be measured "
+                      f"({info['coverage_note']}); the figures above do not count it")
     if data["failures"]:
         for reason in data["failures"]:
             out.print(f"[red]✗[/] {reason}")
@@ -205,8 +208,9 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
     cost = data.get("cost") or {}
     if data["engine"] != "offline" and cost:
         out.print(f"model: {cost.get('requests', 0)} requests ({cost.get('cached_requests', 0)}"
-                  f" cached), {cost.get('tokens_in', 0):,} in / {cost.get('tokens_out', 0):,} "
-                  f"out tokens, ${cost.get('cost_usd', 0):.4f}")
+                  f" cached), {cost.get('tokens_in', 0):,} in ({cost.get('tokens_cached', 0):,}"
+                  f" of them read from the provider's prompt cache) / "
+                  f"{cost.get('tokens_out', 0):,} out tokens, ${cost.get('cost_usd', 0):.4f}")
     written = data["written"]
     if written:
         out.print("[green]wrote[/] " + ", ".join(written))

@@ -28,6 +28,8 @@ class _Layout:
     rewritten: dict[Path, str] = field(default_factory=dict)
     """Shadow file → the content it must have (re-applied after a rebuild of the copy)."""
     env: dict[str, str] = field(default_factory=dict)
+    outside: list[Path] = field(default_factory=list)
+    """Directories outside the project the build reads: the sandbox must show them."""
 
 
 _LAYOUTS: dict[Path, _Layout] = {}
@@ -47,6 +49,9 @@ def module_env(workspace: Workspace) -> dict[str, str]:
                 current = None
             if current != content:
                 workspace.write(path.relative_to(workspace.root).as_posix(), content)
+        for directory in layout.outside:
+            if directory not in workspace.readonly:
+                workspace.readonly.append(directory)
         return dict(layout.env)
 
 
@@ -57,7 +62,8 @@ def _plan(workspace: Workspace) -> _Layout:
         rel = shadow.relative_to(workspace.root)
         original_dir = (project / rel).parent
         text = shadow.read_text(encoding="utf-8", errors="replace")
-        fixed = rewrite_paths(text, lambda p: _outside_only(p, original_dir, project))
+        fixed = rewrite_paths(text, lambda p: _outside_only(p, original_dir, project,
+                                                            layout.outside))
         if fixed != text:
             layout.rewritten[shadow] = fixed
     if not (workspace.root / "go.work").is_file() and "GOWORK" not in os.environ:
@@ -70,7 +76,8 @@ def _plan(workspace: Workspace) -> _Layout:
                 target = workspace.scratch / "gowork" / "go.work"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(rewrite_paths(text, lambda p: _to_copy(
-                    p, above.parent, project, workspace.root)), encoding="utf-8")
+                    p, above.parent, project, workspace.root, layout.outside)),
+                    encoding="utf-8")
                 sums = above.with_name("go.work.sum")
                 if sums.is_file():
                     shutil.copyfile(sums, target.with_name("go.work.sum"))
@@ -156,17 +163,19 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _outside_only(path: str, base: Path, project: Path) -> str | None:
-    """Paths leading out of the project become absolute; those inside stay (the copy has
-    them at the same relative place)."""
-    if os.path.isabs(path):
-        return None
+def _outside_only(path: str, base: Path, project: Path, outside: list[Path]) -> str | None:
+    """Paths leading out of the project become absolute (and are noted in ``outside``); those
+    inside stay (the copy has them at the same relative place)."""
     target = _resolve(path, base)
-    return None if _inside(target, project) else str(target)
+    if _inside(target, project):
+        return None
+    outside.append(target)
+    return None if os.path.isabs(path) else str(target)
 
 
-def _to_copy(path: str, base: Path, project: Path, copy: Path) -> str:
-    target = _resolve(path, base) if not os.path.isabs(path) else Path(path)
+def _to_copy(path: str, base: Path, project: Path, copy: Path, outside: list[Path]) -> str:
+    target = _resolve(path, base)
     if _inside(target, project):
         return str(copy / target.relative_to(project))
+    outside.append(target)
     return str(target)

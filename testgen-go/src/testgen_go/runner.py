@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import uuid
 from dataclasses import dataclass, field
@@ -219,6 +220,7 @@ def _run_each_test(module: Module, pattern: str, names: list[str], workspace: Wo
         result.error = f"the tests did not finish ({proc.killed_reason})"
     elif any(t.outcome != "passed" for t in result.tests):
         result.ok = False
+    shutil.rmtree(run_dir, ignore_errors=True)  # the binary is large; the texts are read
     return texts
 
 

@@ -34,6 +34,7 @@ def testgen_languages() -> list[LanguageInfo]:
         default_framework=proj.DEFAULT_FRAMEWORK, test_file_patterns=TEST_FILE_PATTERNS,
         grammar="javascript, typescript, tsx", toolchain=("node",),
         manifests=("package.json",), ignore_dirs=("coverage",),
+        shipped_dirs=("dist", "build"),
     )]
 
 

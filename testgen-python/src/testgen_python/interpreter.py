@@ -24,6 +24,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Mapping
 
 from testgen.errors import InputError
 from testgen.model import Workspace
@@ -65,7 +66,21 @@ class _Facts:
 
 def choose(workspace: Workspace, *, needs_pytest: bool) -> Interpreter:
     """The interpreter for the project; with ``needs_pytest`` it can run pytest + coverage."""
-    for executable, source, configured in _candidates(workspace):
+    chosen, prefix = locate(Path(workspace.project_root),
+                            workspace.language_settings(LANGUAGE))
+    if prefix:
+        _make_readable(workspace, prefix)
+    if needs_pytest and chosen.missing:
+        overlay = tools_overlay(workspace, chosen)
+        chosen = Interpreter(chosen.executable, chosen.source, chosen.version, chosen.missing,
+                             str(overlay))
+    return chosen
+
+
+def locate(root: Path, settings: Mapping[str, Any]) -> tuple[Interpreter, str]:
+    """The project's interpreter, first found first (see the module docstring), and its
+    ``sys.prefix``; nothing is prepared (no overlay, no sandbox binding)."""
+    for executable, source, configured in _candidates(root, settings):
         facts = _inspect(executable)
         if facts is None:
             if configured:
@@ -75,28 +90,23 @@ def choose(workspace: Workspace, *, needs_pytest: bool) -> Interpreter:
                                       "python executable or a virtualenv directory")
             continue
         missing = tuple(t for t in TOOLS if t not in facts.has)
-        chosen = Interpreter(executable, source, facts.version, missing)
-        _make_readable(workspace, facts.prefix)
-        if needs_pytest and missing:
-            overlay = tools_overlay(workspace, chosen)
-            chosen = Interpreter(executable, source, facts.version, missing, str(overlay))
-        return chosen
+        return Interpreter(executable, source, facts.version, missing), facts.prefix
     facts = _inspect(sys.executable)
-    return Interpreter(sys.executable, version=facts.version if facts else "")
+    return Interpreter(sys.executable, version=facts.version if facts else "",
+                       missing=tuple(t for t in TOOLS if facts and t not in facts.has)), ""
 
 
 def _make_readable(workspace: Workspace, prefix: str) -> None:
     """An environment outside the project must stay visible inside the sandbox."""
     path = Path(prefix)
     root = Path(workspace.project_root)
-    if path == root or root in path.parents or path in workspace.readable:
+    if path == root or root in path.parents or path in workspace.readonly:
         return
-    workspace.readable.append(path)
+    workspace.readonly.append(path)
 
 
-def _candidates(workspace: Workspace):
-    root = Path(workspace.project_root)
-    configured = workspace.language_settings(LANGUAGE).get("interpreter")
+def _candidates(root: Path, settings: Mapping[str, Any]):
+    configured = settings.get("interpreter")
     if configured:
         path = Path(str(configured)).expanduser()
         path = Path(os.path.normpath(path if path.is_absolute() else root / path))

@@ -74,6 +74,9 @@ class _Context:
                     "logic into src/lib.rs to test it)")
         if self.crate.lib_name is None:
             return "the package has no library target, so tests/ cannot import it"
+        if self.crate.proc_macro:
+            return ("proc-macro crate: its functions run inside the compiler and cannot be "
+                    "called from tests/ (test the macros through a crate that uses them)")
         if self.file_in_crate == (self.crate.build_script or "build.rs"):
             return "build script: it runs at build time and is not part of the library"
         if self.module is None:

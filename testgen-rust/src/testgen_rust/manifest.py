@@ -51,6 +51,8 @@ class Crate:
     """False when the manifest turns off discovery of ``tests/*.rs`` (``autotests = false``)."""
     declared_tests: tuple[str, ...] = ()
     """Names of ``[[test]]`` targets declared in the manifest."""
+    proc_macro: bool = False
+    """The library is a ``proc-macro`` crate (its functions run inside the compiler)."""
     feature_table: FeatureTable = field(default_factory=FeatureTable, compare=False)
     """``[features]`` and optional dependencies, to resolve features as cargo does."""
 
@@ -144,6 +146,7 @@ def load_crate(root: Path) -> Crate | None:
         autotests=package.get("autotests", True) is not False,
         declared_tests=tuple(str(t.get("name")) for t in data.get("test", [])
                              if isinstance(t, dict) and t.get("name")),
+        proc_macro=bool(lib.get("proc-macro") or lib.get("proc_macro")),
         feature_table=feature_table(data),
     )
 

@@ -67,6 +67,7 @@ def localise_path_dependencies(workspace: Workspace) -> list[str]:
             original = os.path.normpath(str(workspace.project_root / rel_dir / value))
             if not os.path.exists(original):
                 return match.group(0)
+            make_visible(workspace, Path(original))
             return match.group("key") + json.dumps(original)
 
         new = PATH_VALUE.sub(absolute, text)
@@ -75,6 +76,32 @@ def localise_path_dependencies(workspace: Workspace) -> list[str]:
             changed.append(Path(manifest).relative_to(root).as_posix())
         seen[key] = manifest.stat().st_mtime_ns
     return changed
+
+
+def make_visible(workspace: Workspace, directory: Path, depth: int = 0) -> None:
+    """Let the sandboxed cargo read ``directory`` (outside the copy), the path dependencies
+    its own manifest names and the workspace it belongs to."""
+    directory = directory.resolve()
+    if directory in workspace.readonly or depth > 8:
+        return
+    try:
+        directory.relative_to(workspace.project_root.resolve())
+        return  # inside the project: the sandbox shows it already
+    except ValueError:
+        pass
+    workspace.readonly.append(directory)
+    manifest = directory / MANIFEST if directory.is_dir() else directory
+    try:
+        text = manifest.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    for match in PATH_VALUE.finditer(text):
+        target = (manifest.parent / match.group("value")).resolve()
+        if target.is_dir() and not target.is_relative_to(directory):
+            make_visible(workspace, target, depth + 1)
+    crate = load_crate(manifest.parent)
+    if crate is not None and crate.workspace_root is not None:
+        make_visible(workspace, crate.workspace_root, depth + 1)
 
 
 # --------------------------------------------------------------------------- detached members
@@ -106,6 +133,7 @@ def detach_member(workspace: Workspace) -> list[str]:
     shadow_manifest.write_text(to_toml(standalone_manifest(data, root_manifest, ws_root)),
                                encoding="utf-8")
     _prepared[marker] = {"stamp": shadow_manifest.stat().st_mtime_ns}
+    make_visible(workspace, ws_root)
     lock = ws_root / "Cargo.lock"
     if lock.is_file() and not (workspace.root / "Cargo.lock").exists():
         (workspace.root / "Cargo.lock").write_bytes(lock.read_bytes())
