@@ -293,3 +293,20 @@ def test_a_directory_a_plugin_makes_visible_is_readable_and_stays_read_only(proj
     assert not hidden.ok
     assert shown.ok and "shared code" in shown.stdout
     assert not written.ok and not (shared / "new.txt").exists()
+
+
+@needs_bwrap
+def test_a_program_installed_under_tmp_still_runs_behind_the_private_tmp(project, tmp_path):
+    # A CI job's venv often lives in /tmp, which every sandboxed launch sees as a fresh tmpfs.
+    tool = Path("/tmp") / f"testgen-tool-{os.getpid()}"
+    tool.mkdir(exist_ok=True)
+    try:
+        script = tool / "hello"
+        script.write_text("#!/bin/sh\necho installed under tmp\n")
+        script.chmod(0o755)
+        with shadow_workspace(project) as ws:
+            result = ws.run([str(script)])
+        assert result.ok, result.stderr
+        assert "installed under tmp" in result.stdout
+    finally:
+        shutil.rmtree(tool, ignore_errors=True)

@@ -169,6 +169,18 @@ def _hidden_paths() -> list[Path]:
     return [p for p in hidden if os.path.lexists(p)]
 
 
+def _installations(argv: Sequence[str]) -> list[str]:
+    """Where the programs a launch needs are installed, when the private /tmp would hide them:
+    the interpreter running TestGen (a CI job's venv often lives in /tmp), and the command's
+    own directory."""
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    if argv and os.sep in argv[0]:
+        places.add(os.path.dirname(os.path.realpath(argv[0])))
+    tmp = os.path.realpath("/tmp") + os.sep
+    return sorted(p for p in {os.path.realpath(p) for p in places}
+                  if (p + os.sep).startswith(tmp) and os.path.isdir(p))
+
+
 def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path, writable: Sequence[Path],
                 readonly: Sequence[Path] = ()) -> list[str]:
     out = [bwrap, "--unshare-user-try", "--unshare-pid", "--unshare-net", "--unshare-ipc",
@@ -176,7 +188,7 @@ def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path, writable: Sequenc
            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     # After the tmpfs on /tmp: the shadow copy usually lives there, and a project there stays
     # visible (read-only) for the dependency directories the copy links to.
-    for path in readonly:
+    for path in (*_installations(argv), *readonly):
         real = os.path.realpath(path)
         if os.path.isdir(real):
             out += ["--ro-bind", real, real]
