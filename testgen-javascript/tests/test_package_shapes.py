@@ -208,22 +208,27 @@ def vitest_without_coverage_provider(tmp_path: Path, deps: Path) -> Path:
     return modules
 
 
-def test_vitest_without_coverage_provider_says_coverage_was_not_measured(tmp_path, kit):
+def test_vitest_without_coverage_provider_still_measures_coverage_and_judges_gain(tmp_path, kit):
     deps = kit.deps_for("vitest")
     root = project(tmp_path, "vt", {"name": "vt", "type": "module",
                                     "scripts": {"test": "vitest run"},
                                     "devDependencies": {"vitest": "3.2.4"}},
                    {"src/grade.ts": "export function grade(score: number): string {\n"
                                     "  if (score >= 90) {\n    return 'A';\n  }\n"
-                                    "  return 'B';\n}\n"})
+                                    "  return 'B';\n}\n",
+                    "src/grade.test.ts": "import { expect, test } from 'vitest';\n"
+                                         "import { grade } from './grade.js';\n"
+                                         "test('top', () => expect(grade(95)).toBe('A'));\n"})
     vitest_without_coverage_provider(root, deps)
     before = tree(root)
     done, data = generate(root, "src/grade.ts")
     assert done.returncode == 0, done.stdout + done.stderr
     entry = data["files"][0]
-    assert "@vitest/coverage-v8" in entry["coverage_note"]
-    assert "could not be measured" in summary_text(root, data)
-    assert all("gain not measured" in c["reason"] for c in kept(data))
+    assert "coverage_note" not in entry
+    assert entry["coverage"]["before"] == pytest.approx(200 / 3, abs=0.01)  # lines 2, 3 of 5
+    assert entry["coverage"]["after"] == 100.0
+    assert kept(data) and all("new line(s)" in c["reason"] for c in kept(data))
+    assert len(kept(data)) == 1  # the 'A' path ran already: one test of 'B' is enough
     assert not (root / "node_modules" / ".vite").exists()
     assert tree(root) - before == {"src/grade.testgen.test.ts"}
 
@@ -306,14 +311,17 @@ def test_a_package_shipping_only_dist_gets_tests_whose_coverage_is_measured(tmp_
     assert kept_names(data) == {"slugify"}
 
 
-def test_validate_says_coverage_was_not_measured_without_the_vitest_provider(tmp_path, kit):
+def test_validate_measures_coverage_without_the_vitest_provider(tmp_path, kit):
     root = project(tmp_path, "vtv", {"name": "vtv", "type": "module",
                                      "scripts": {"test": "vitest run"}},
-                   {"src/a.ts": "export const one = (): number => 1;\n",
+                   {"src/a.ts": "export const one = (): number => 1;\n"
+                                "export function two(): number {\n  return 2;\n}\n",
                     "src/a.test.ts": "import { expect, test } from 'vitest';\n"
                                      "import { one } from './a.js';\n"
                                      "test('one', () => expect(one()).toBe(1));\n"})
     vitest_without_coverage_provider(root, kit.deps_for("vitest"))
-    done = run_testgen("validate", "--path", ".", cwd=root)
-    assert "coverage could not be measured" in done.stdout, done.stdout + done.stderr
-    assert "@vitest/coverage-v8" in done.stdout
+    done = run_testgen("validate", "--path", ".", "--format", "json", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    files = {f["path"]: f for f in json.loads(done.stdout)["files"]}
+    assert (files["src/a.ts"]["statements"], files["src/a.ts"]["covered"]) == (2, 1)
+    assert files["src/a.ts"]["uncovered"] == ["3"]  # two() never ran

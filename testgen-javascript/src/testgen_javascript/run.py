@@ -26,13 +26,15 @@ from typing import Any, Callable
 from testgen.model import FileCoverage, Framework, ProcessResult, RunResult, TestFile, \
     TestOutcome, Workspace
 
-from .coverage import coverage_from_istanbul, coverage_from_v8, merge, read_per_test
+from .coverage import coverage_from_istanbul, coverage_from_v8, merge, read_per_test, \
+    read_vitest_per_test
 from .paths import TEST_SUFFIXES
 from .project import SUFFIXES, find_node_package, find_package, require_node
 from .runtime import harness_file, node_options, typescript_env
 
 RUN_TIMEOUT = 300.0
 PER_TEST = "per-test-coverage.cjs"
+VITEST_PER_TEST = "vitest-per-test.mjs"
 TS_RUNNER_FLAGS = {"tsx", "tsx/esm", "tsx/cjs", "ts-node/register", "ts-node/esm",
                    "@swc-node/register", "esbuild-register"}
 
@@ -328,23 +330,43 @@ def _jest(node: str, files: list[str], workspace: Workspace, coverage: bool,
 def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
             scratch: Path) -> RunResult:
     package = find_node_package("vitest", workspace.root)
-    binary = package / "vitest.mjs"
     report = scratch / "vitest.json"
     env = _quiet_env(workspace)  # vitest transforms TypeScript itself
-    argv = [node, str(binary), "run", "--reporter=json", f"--outputFile={report}",
-            "--watch=false"]
-    # vitest keeps its results cache in node_modules/.vite, which is the user's (linked).
-    argv.append("--cache=false")
     has_coverage = find_node_package("@vitest/coverage-v8", workspace.root) is not None
-    if coverage and has_coverage:
-        argv += ["--coverage.enabled=true", "--coverage.provider=v8",
-                 "--coverage.reporter=json", f"--coverage.reportsDirectory={scratch / 'coverage'}"]
-    argv += files
+    # Per-test coverage (and any coverage without the provider) comes from our setup file,
+    # run through vitest's node API so the project's own setupFiles stay.
+    per_test = coverage and (bool(files) or not has_coverage) and \
+        (package / "dist" / "node.js").is_file()
+    if per_test:
+        env.update(_per_test_env(workspace, scratch))
+        env["TESTGEN_VITEST"] = json.dumps({
+            "node": (package / "dist" / "node.js").as_uri(), "files": files,
+            "setup": str(harness_file(VITEST_PER_TEST)),
+            # vitest keeps its results cache in node_modules/.vite, which is the user's.
+            "options": {"run": True, "watch": False, "cache": False, "reporters": ["json"],
+                        "outputFile": str(report), "color": False}})
+        argv = [node, str(harness_file("vitest-run.mjs"))]
+    else:
+        argv = [node, str(package / "vitest.mjs"), "run", "--reporter=json",
+                f"--outputFile={report}", "--watch=false", "--cache=false"]
+        if coverage and has_coverage:
+            argv += ["--coverage.enabled=true", "--coverage.provider=v8",
+                     "--coverage.reporter=json",
+                     f"--coverage.reportsDirectory={scratch / 'coverage'}"]
+        argv += files
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
                             memory_mb=None)
     result = _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
-                        workspace, coverage and has_coverage)
-    if coverage and not has_coverage:
+                        workspace, coverage and has_coverage and not per_test)
+    if per_test:
+        per, whole = read_vitest_per_test(scratch / "per-test", workspace.root, _wanted)
+        tests = []
+        for test in result.tests:
+            rel, _, name = test.test_id.partition("::")
+            lines = per.get((rel, name))
+            tests.append(replace(test, covered=lines) if lines is not None else test)
+        result = replace(result, tests=tests, coverage=whole, coverage_available=True)
+    elif coverage and not has_coverage:
         version = str(_read_json(package / "package.json").get("version", "")) \
             if _read_json(package / "package.json") else ""
         result.coverage_note = (
