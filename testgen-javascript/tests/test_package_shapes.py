@@ -91,9 +91,12 @@ def run_testgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=300, env=env)
 
 
-def generate(root: Path, *paths: str) -> tuple[subprocess.CompletedProcess, dict]:
+def generate(root: Path, *paths: str, types: tuple[str, ...] = ()
+             ) -> tuple[subprocess.CompletedProcess, dict]:
     report = root.parent / f"{root.name}-report.json"
     args = ["generate", "--engine", "offline", "--report", str(report), "--repeat", "1"]
+    for kind in types:
+        args += ["--type", kind]
     for path in paths:
         args += ["--path", path]
     done = run_testgen(*args, cwd=root)
@@ -278,6 +281,46 @@ def test_the_keep_rule_is_per_test_tests_of_covered_code_add_nothing(tmp_path, k
         statuses.setdefault(c["definition"].rpartition("::")[2], set()).add(c["status"])
     assert statuses["inc"] == {"no-gain"}  # the suite already runs every line of inc
     assert "kept" in statuses["dec"]
+    assert all("new line(s)" in c["reason"] for c in kept(data))
+
+
+SCALE = ("export function scale(x: number, by: number): number {\n"
+         "  const product = x * by;\n  return product;\n}\n")
+
+
+@pytest.mark.parametrize("framework", ["vitest", "jest"])
+def test_the_keep_rule_is_per_test_under_jest_and_vitest(tmp_path, kit, framework):
+    typescript = framework == "vitest"
+    ext = "ts" if typescript else "js"
+    counter = COUNTER["src/counter.js"]
+    files = {f"src/counter.{ext}": counter.replace("(x)", "(x: number)") if typescript
+             else counter,
+             f"src/scale.{ext}": SCALE if typescript else SCALE.replace(": number", ""),
+             f"test/inc.test.{ext}": (
+                 f"import {{ describe, expect, test }} from "
+                 f"'{'vitest' if typescript else '@jest/globals'}';\n"
+                 "import { inc } from '../src/counter';\n"
+                 "describe('inc', () => {\n  test('counts', () => expect(inc(1)).toBe(2));\n"
+                 "  test('caps', () => expect(inc(500)).toBe(100));\n});\n")}
+    manifest = {"name": "counter", "scripts": {"test": "vitest run" if typescript else "jest"}}
+    if typescript:
+        manifest["type"] = "module"
+    else:
+        files["babel.config.cjs"] = ("module.exports = { presets: [['@babel/preset-env', "
+                                     "{ targets: { node: 'current' } }]] };\n")
+    root = project(tmp_path, "counter", manifest, files)
+    (root / "node_modules").symlink_to(kit.deps_for(framework), target_is_directory=True)
+    # unit and edge-case tests of scale() run the same two lines: the second adds nothing
+    done, data = generate(root, f"src/counter.{ext}", f"src/scale.{ext}",
+                          types=("unit", "edge-cases"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    statuses: dict[str, list[str]] = {}
+    for entry in data["files"]:
+        for c in entry["candidates"]:
+            statuses.setdefault(c["definition"].rpartition("::")[2], []).append(c["status"])
+    assert set(statuses["inc"]) == {"no-gain"}  # the suite already runs every line of inc
+    assert "kept" in statuses["dec"]
+    assert len(statuses["scale"]) >= 2 and statuses["scale"].count("kept") == 1, statuses
     assert all("new line(s)" in c["reason"] for c in kept(data))
 
 
