@@ -420,3 +420,32 @@ def read_vitest_per_test(directory: Path, root: Path, wanted: Any
     for rel, lines in statements.items():  # loaded, nothing ran
         total.setdefault(rel, FileCoverage(file=rel, statements=lines, covered=frozenset()))
     return frozen, total
+
+
+def read_jest_per_test(directory: Path, root: Path, wanted: Any
+                       ) -> dict[tuple[str, str], dict[str, frozenset[int]] | None]:
+    """Per-test lines written by ``js/jest-per-test.cjs``: ``{(test file, "describe test"):
+    {source: lines}}``, None for a test whose lines could not be placed."""
+    found: dict[tuple[str, str], dict[str, frozenset[int]] | None] = {}
+    if not directory.is_dir():
+        return found
+    for report in sorted(directory.glob("*.jsonl")):
+        for raw in report.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                continue
+            if not record.get("file") or record.get("test") is None:
+                continue
+            key = (_relative(Path(record["file"]), root) or "", str(record["test"]))
+            lines = record.get("lines")
+            if lines is None:
+                found[key] = None
+                continue
+            files: dict[str, frozenset[int]] = {}
+            for name, numbers in lines.items():
+                rel = _relative(Path(name), root)
+                if rel is not None and wanted(rel):
+                    files[rel] = frozenset(int(n) for n in numbers)
+            found[key] = files
+    return found

@@ -26,8 +26,8 @@ from typing import Any, Callable
 from testgen.model import FileCoverage, Framework, ProcessResult, RunResult, TestFile, \
     TestOutcome, Workspace
 
-from .coverage import coverage_from_istanbul, coverage_from_v8, merge, read_per_test, \
-    read_vitest_per_test
+from .coverage import coverage_from_istanbul, coverage_from_v8, merge, \
+    read_jest_per_test, read_per_test, read_vitest_per_test
 from .paths import TEST_SUFFIXES
 from .project import SUFFIXES, find_node_package, find_package, require_node
 from .runtime import harness_file, node_options, typescript_env
@@ -316,15 +316,33 @@ def _jest(node: str, files: list[str], workspace: Workspace, coverage: bool,
             "--watchman=false"]
     cache = _tool_cache(workspace) / "jest"
     argv.append(f"--cacheDirectory={cache}")
+    # Per-test coverage needs istanbul's in-process counters (the babel provider) and our
+    # setup file after the project's own, through a config wrapping the project's.
+    config_module = find_node_package("jest-config", workspace.root)
+    per_test = coverage and bool(files) and config_module is not None and \
+        (config_module / "package.json").is_file()
+    if per_test:
+        env.update(_per_test_env(workspace, scratch), TESTGEN_JEST_ROOT=str(workspace.root),
+                   TESTGEN_JEST_CONFIG_MODULE=str(config_module))
+        argv.append(f"--config={harness_file('jest-config.cjs')}")
     if coverage:
-        argv += ["--coverage", "--coverageProvider=v8", "--coverageReporters=json",
-                 f"--coverageDirectory={scratch / 'coverage'}"]
+        argv += ["--coverage", f"--coverageProvider={'babel' if per_test else 'v8'}",
+                 "--coverageReporters=json", f"--coverageDirectory={scratch / 'coverage'}"]
     if files:
         argv += ["--runTestsByPath", *[str(workspace.path(f)) for f in files]]
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
                             memory_mb=None)
-    return _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
-                      workspace, coverage)
+    result = _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
+                        workspace, coverage)
+    if per_test:
+        per = read_jest_per_test(scratch / "per-test", workspace.root, _wanted)
+        tests = []
+        for test in result.tests:
+            rel, _, name = test.test_id.partition("::")
+            lines = per.get((rel, name.replace(" > ", " ")))
+            tests.append(replace(test, covered=lines) if lines is not None else test)
+        result = replace(result, tests=tests)
+    return result
 
 
 def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
