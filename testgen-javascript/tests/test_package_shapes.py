@@ -303,8 +303,14 @@ def test_the_keep_rule_is_per_test_under_jest_and_vitest(tmp_path, kit, framewor
                  "describe('inc', () => {\n  test('counts', () => expect(inc(1)).toBe(2));\n"
                  "  test('caps', () => expect(inc(500)).toBe(100));\n});\n")}
     manifest = {"name": "counter", "scripts": {"test": "vitest run" if typescript else "jest"}}
-    if typescript:
+    if typescript:  # a TypeScript config, worker threads and a setup file of the project's
         manifest["type"] = "module"
+        files["vitest.config.ts"] = (
+            "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig("
+            "{ test: { pool: 'threads', setupFiles: ['./test/setup.ts'] } });\n")
+        files["test/setup.ts"] = "(globalThis as any).ready = true;\n"
+        files["test/inc.test.ts"] += "test('setup ran', () => expect((globalThis as any)" \
+                                     ".ready).toBe(true));\n"
     else:
         files["babel.config.cjs"] = ("module.exports = { presets: [['@babel/preset-env', "
                                      "{ targets: { node: 'current' } }]] };\n")

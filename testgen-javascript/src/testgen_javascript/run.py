@@ -355,6 +355,9 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
     # run through vitest's node API so the project's own setupFiles stay.
     per_test = coverage and (bool(files) or not has_coverage) and \
         (package / "dist" / "node.js").is_file()
+    # A TypeScript config is bundled into node_modules/.vite-temp (the user's, read-only
+    # here) unless vite's module runner loads it (vitest >= 3.1).
+    loader = {"configLoader": "runner"} if _version_at_least(package, (3, 1)) else {}
     if per_test:
         env.update(_per_test_env(workspace, scratch))
         env["TESTGEN_VITEST"] = json.dumps({
@@ -362,11 +365,12 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
             "setup": str(harness_file(VITEST_PER_TEST)),
             # vitest keeps its results cache in node_modules/.vite, which is the user's.
             "options": {"run": True, "watch": False, "cache": False, "reporters": ["json"],
-                        "outputFile": str(report), "color": False}})
+                        "outputFile": str(report), "color": False, **loader}})
         argv = [node, str(harness_file("vitest-run.mjs"))]
     else:
         argv = [node, str(package / "vitest.mjs"), "run", "--reporter=json",
-                f"--outputFile={report}", "--watch=false", "--cache=false"]
+                f"--outputFile={report}", "--watch=false", "--cache=false",
+                *(f"--{k}={v}" for k, v in loader.items())]
         if coverage and has_coverage:
             argv += ["--coverage.enabled=true", "--coverage.provider=v8",
                      "--coverage.reporter=json",
@@ -391,6 +395,12 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
             "vitest measures coverage only with @vitest/coverage-v8, which is not installed; "
             f"`npm install --save-dev @vitest/coverage-v8{'@' + version if version else ''}`")
     return result
+
+
+def _version_at_least(package: Path, wanted: tuple[int, ...]) -> bool:
+    manifest = _read_json(package / "package.json") or {}
+    found = re.match(r"(\d+)\.(\d+)", str(manifest.get("version", "")))
+    return found is not None and tuple(int(n) for n in found.groups()) >= wanted
 
 
 def _has_babel_config(root: Path) -> bool:
