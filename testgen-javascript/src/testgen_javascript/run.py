@@ -7,6 +7,15 @@
 | jest      | ``--json --outputFile``                    | ``--coverageProvider=v8``, istanbul JSON |
 | vitest    | ``--reporter=json --outputFile``           | ``@vitest/coverage-v8``, istanbul JSON  |
 
+Runs of given test files measure each test's own lines, so the keep rule is per test:
+node:test and mocha through ``js/per-test-coverage.cjs`` (V8 precise coverage taken around
+each test); jest through ``js/jest-per-test.cjs``, appended to the project's configuration,
+diffing istanbul's in-process counters (babel provider) around each test; vitest through
+``js/vitest-per-test.mjs``, added to the project's setup files through vitest's node API,
+taking V8 precise coverage around each test and mapping it back through the inline source
+map of the module vite transformed. The vitest hook also measures coverage when the
+project lacks ``@vitest/coverage-v8``.
+
 Test ids are ``<project-relative test file>::<suite > … > test name>``, the same ids
 ``testgen_assemble`` writes into ``TestFile.test_ids``.
 """
@@ -387,7 +396,12 @@ def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
             rel, _, name = test.test_id.partition("::")
             lines = per.get((rel, name))
             tests.append(replace(test, covered=lines) if lines is not None else test)
-        result = replace(result, tests=tests, coverage=whole, coverage_available=True)
+        measured = any((scratch / "per-test").glob("*.jsonl"))
+        result = replace(result, tests=tests, coverage=whole, coverage_available=measured)
+        if not measured and result.tests:
+            result.coverage_note = (
+                "TestGen's vitest setup file did not run in the test workers (a workspace "
+                "of projects that do not extend the root configuration?)")
     elif coverage and not has_coverage:
         version = str(_read_json(package / "package.json").get("version", "")) \
             if _read_json(package / "package.json") else ""
