@@ -371,6 +371,16 @@ def covered_at(offsets: Iterable[tuple[int, int]], ranges: Iterable[tuple[int, i
     return covered
 
 
+def _share(per_test: dict[tuple[str, str], dict[str, set[int]]], keys: set[tuple[str, str]],
+           shared: dict[str, dict[str, set[int]]]) -> None:
+    """Lines a test file runs outside its tests (its imports, hooks) are run by each of its
+    tests on its own too: a test kept alone still imports what it tests."""
+    for key in keys:
+        files = per_test.setdefault(key, {})
+        for rel, lines in shared.get(key[0], {}).items():
+            files.setdefault(rel, set()).update(lines)
+
+
 def read_vitest_per_test(directory: Path, root: Path, wanted: Any
                          ) -> tuple[dict[tuple[str, str], dict[str, frozenset[int]]],
                                     dict[str, FileCoverage]]:
@@ -382,6 +392,8 @@ def read_vitest_per_test(directory: Path, root: Path, wanted: Any
     if not directory.is_dir():
         return {}, {}
     for report in sorted(directory.glob("*.jsonl")):
+        shared: dict[str, dict[str, set[int]]] = {}  # test file → lines outside its tests
+        keys: set[tuple[str, str]] = set()
         for raw in report.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 record = json.loads(raw)
@@ -401,9 +413,16 @@ def read_vitest_per_test(directory: Path, root: Path, wanted: Any
                 continue
             test = record.get("test")
             name = " > ".join(test) if isinstance(test, list) else test
-            key = (_relative(Path(record["file"]), root) or "", str(name)) \
-                if name is not None and record.get("file") else None
-            lines_by_file = per_test.setdefault(key, {}) if key else None
+            rel_test = _relative(Path(record["file"]), root) or "" if record.get("file") \
+                else None
+            key = (rel_test, str(name)) if name is not None and rel_test is not None else None
+            if key:
+                keys.add(key)
+                lines_by_file = per_test.setdefault(key, {})
+            elif rel_test is not None:
+                lines_by_file = shared.setdefault(rel_test, {})
+            else:
+                lines_by_file = {}  # after the last test: in the whole run only
             for url, ranges in record.get("scripts", []):
                 mapped = maps.get((report.name, url))
                 if mapped is None:
@@ -411,8 +430,8 @@ def read_vitest_per_test(directory: Path, root: Path, wanted: Any
                 rel = _relative(url_to_path(url), root)  # type: ignore[arg-type]
                 covered = covered_at(mapped.offsets, [tuple(r) for r in ranges])
                 whole.setdefault(rel, set()).update(covered)
-                if lines_by_file is not None:
-                    lines_by_file.setdefault(rel, set()).update(covered)
+                lines_by_file.setdefault(rel, set()).update(covered)
+        _share(per_test, keys, shared)
     frozen = {key: {rel: frozenset(lines) for rel, lines in files.items()}
               for key, files in per_test.items()}
     total = {rel: FileCoverage(file=rel, statements=statements[rel], covered=frozenset(lines))
@@ -426,26 +445,39 @@ def read_jest_per_test(directory: Path, root: Path, wanted: Any
                        ) -> dict[tuple[str, str], dict[str, frozenset[int]] | None]:
     """Per-test lines written by ``js/jest-per-test.cjs``: ``{(test file, "describe test"):
     {source: lines}}``, None for a test whose lines could not be placed."""
-    found: dict[tuple[str, str], dict[str, frozenset[int]] | None] = {}
+    found: dict[tuple[str, str], dict[str, set[int]]] = {}
+    unplaced: set[tuple[str, str]] = set()
     if not directory.is_dir():
-        return found
+        return {}
     for report in sorted(directory.glob("*.jsonl")):
+        shared: dict[str, dict[str, set[int]]] = {}  # test file → lines outside its tests
+        keys: set[tuple[str, str]] = set()
         for raw in report.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 record = json.loads(raw)
             except ValueError:
                 continue
-            if not record.get("file") or record.get("test") is None:
+            if not record.get("file"):
                 continue
-            key = (_relative(Path(record["file"]), root) or "", str(record["test"]))
+            rel_test = _relative(Path(record["file"]), root) or ""
+            key = (rel_test, str(record["test"])) if record.get("test") is not None else None
             lines = record.get("lines")
             if lines is None:
-                found[key] = None
+                if key:
+                    unplaced.add(key)
                 continue
-            files: dict[str, frozenset[int]] = {}
+            if key:
+                keys.add(key)
+                files = found.setdefault(key, {})
+            else:
+                files = shared.setdefault(rel_test, {})
             for name, numbers in lines.items():
                 rel = _relative(Path(name), root)
                 if rel is not None and wanted(rel):
-                    files[rel] = frozenset(int(n) for n in numbers)
-            found[key] = files
-    return found
+                    files.setdefault(rel, set()).update(int(n) for n in numbers)
+        _share(found, keys, shared)
+    frozen: dict[tuple[str, str], dict[str, frozenset[int]] | None] = {
+        key: {rel: frozenset(lines) for rel, lines in files.items()}
+        for key, files in found.items()}
+    frozen.update((key, None) for key in unplaced)
+    return frozen

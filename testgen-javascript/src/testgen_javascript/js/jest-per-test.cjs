@@ -1,9 +1,10 @@
 // Per-test coverage under jest with its babel (istanbul) provider: the instrumented code
-// counts into `__coverage__` in the test's own realm, so the statements whose counters rose
-// between a test's start and end are that test's. Each test appends
-// `{file, test, lines: {path: [line, ...]}}` to $TESTGEN_PER_TEST_DIR/<pid>.jsonl; a test
-// that ran code instrumented after another transform (statement map not in source lines)
-// is written with `lines: null`, and keeps the per-file rule.
+// counts into `__coverage__` in the test file's own realm, so the statements whose counters
+// rose between a test's start and end are that test's. Each test appends
+// `{file, test, lines: {path: [line, ...]}}` to $TESTGEN_PER_TEST_DIR/<pid>.jsonl; what ran
+// before the first test (the test file's imports) is written with `test: null`. A test that
+// ran code instrumented after another transform (statement map not in source lines) is
+// written with `lines: null`, and keeps the per-file rule.
 'use strict';
 
 const fs = require('node:fs');
@@ -11,7 +12,8 @@ const path = require('node:path');
 
 const outDir = process.env.TESTGEN_PER_TEST_DIR || '';
 const out = outDir ? path.join(outDir, `${process.pid}.jsonl`) : '';
-let before = new Map();
+let before = counters(); // before the test file is imported
+let started = false;
 
 function counters() {
   const found = new Map();
@@ -20,32 +22,41 @@ function counters() {
   return found;
 }
 
+function diff() {
+  const data = globalThis.__coverage__ || {};
+  const lines = {};
+  for (const key of Object.keys(data)) {
+    const entry = data[key];
+    const old = before.get(key) || {};
+    const hit = new Set();
+    for (const [id, count] of Object.entries(entry.s)) {
+      if (count > (old[id] || 0)) hit.add(entry.statementMap[id].start.line);
+    }
+    if (!hit.size) continue;
+    if (entry.inputSourceMap) return null;
+    lines[entry.path || key] = [...hit];
+  }
+  return lines;
+}
+
+function write(test) {
+  if (!out) return;
+  try {
+    const record = { file: expect.getState().testPath, test, lines: diff() };
+    fs.appendFileSync(out, `${JSON.stringify(record)}\n`);
+  } catch (error) {
+    // Coverage is best effort: a full disk must not fail the user's test.
+  }
+}
+
 beforeEach(() => {
+  if (!started) {
+    started = true;
+    write(null);
+  }
   before = counters();
 });
 
 afterEach(() => {
-  if (!out) return;
-  try {
-    const data = globalThis.__coverage__ || {};
-    let lines = {};
-    for (const key of Object.keys(data)) {
-      const entry = data[key];
-      const old = before.get(key) || {};
-      const hit = new Set();
-      for (const [id, count] of Object.entries(entry.s)) {
-        if (count > (old[id] || 0)) hit.add(entry.statementMap[id].start.line);
-      }
-      if (!hit.size) continue;
-      if (entry.inputSourceMap) {
-        lines = null;
-        break;
-      }
-      lines[entry.path || key] = [...hit];
-    }
-    const state = expect.getState();
-    fs.appendFileSync(out, `${JSON.stringify({ file: state.testPath, test: state.currentTestName, lines })}\n`);
-  } catch (error) {
-    // Coverage is best effort: a full disk must not fail the user's test.
-  }
+  write(expect.getState().currentTestName);
 });

@@ -4,7 +4,8 @@
 // vitest runs each module as a wrapped, transformed script whose source carries an inline
 // source map; the first time a project script is seen its executed source is written once
 // (`{source, code}`), then every take is `{file, test, scripts: [[url, ranges]]}` as
-// js/per-test-coverage.cjs writes them. coverage.read_vitest_per_test maps them back.
+// js/per-test-coverage.cjs writes them; the take before a test (`test: null`) holds what its
+// file ran outside tests, its imports first. coverage.read_vitest_per_test maps them back.
 import fs from 'node:fs';
 import inspector from 'node:inspector';
 import path from 'node:path';
@@ -74,7 +75,7 @@ function names(task) {
   return found;
 }
 
-beforeEach(() => record(null, null));
+beforeEach((context) => record(context.task.file ? context.task.file.filepath : null, null));
 afterEach((context) => {
   const task = context.task;
   record(task.file ? task.file.filepath : null, names(task));
