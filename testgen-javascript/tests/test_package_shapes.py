@@ -284,8 +284,8 @@ def test_the_keep_rule_is_per_test_tests_of_covered_code_add_nothing(tmp_path, k
     assert all("new line(s)" in c["reason"] for c in kept(data))
 
 
-SCALE = ("export function scale(x: number, by: number): number {\n"
-         "  const product = x * by;\n  return product;\n}\n")
+SCALE = ("const ZERO = 0;\n\nexport function scale(x: number, by: number): number {\n"
+         "  const product = x * by + ZERO;\n  return product;\n}\n")
 
 
 @pytest.mark.parametrize("framework", ["vitest", "jest"])
@@ -327,6 +327,8 @@ def test_the_keep_rule_is_per_test_under_jest_and_vitest(tmp_path, kit, framewor
     assert set(statuses["inc"]) == {"no-gain"}  # the suite already runs every line of inc
     assert "kept" in statuses["dec"]
     assert len(statuses["scale"]) >= 2 and statuses["scale"].count("kept") == 1, statuses
+    coverage = {f["source"]: f["coverage"] for f in data["files"]}
+    assert coverage[f"src/scale.{ext}"]["after"] == 100.0  # its import ran `const ZERO` too
     assert all("new line(s)" in c["reason"] for c in kept(data))
 
 
