@@ -367,12 +367,16 @@ def test_validate_measures_coverage_without_the_vitest_provider(tmp_path, kit):
                                      "scripts": {"test": "vitest run"}},
                    {"src/a.ts": "export const one = (): number => 1;\n"
                                 "export function two(): number {\n  return 2;\n}\n",
+                    "src/doc.ts": "export class Doc {\n  args!: string[];\n  indent = 0;\n}\n",
                     "src/a.test.ts": "import { expect, test } from 'vitest';\n"
                                      "import { one } from './a.js';\n"
-                                     "test('one', () => expect(one()).toBe(1));\n"})
+                                     "import { Doc } from './doc.js';\n"
+                                     "test('one', () => expect(one()).toBe(1));\n"
+                                     "test('doc', () => expect(new Doc().indent).toBe(0));\n"})
     vitest_without_coverage_provider(root, kit.deps_for("vitest"))
     done = run_testgen("validate", "--path", ".", "--format", "json", cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
     files = {f["path"]: f for f in json.loads(done.stdout)["files"]}
     assert (files["src/a.ts"]["statements"], files["src/a.ts"]["covered"]) == (2, 1)
     assert files["src/a.ts"]["uncovered"] == ["3"]  # two() never ran
+    assert files["src/doc.ts"]["percent"] == 100.0  # `args!: string[]` is a type, not code

@@ -29,6 +29,7 @@ STATEMENTS = {
     "while_statement", "do_statement", "switch_statement", "try_statement",
     "break_statement", "continue_statement", "public_field_definition", "field_definition",
 }
+TS_SUFFIXES = (".ts", ".mts", ".cts", ".tsx")
 _SKIP_PARENTS = {"for_statement", "for_in_statement"}  # `for (let i = 0; ...)` initialisers
 
 
@@ -46,6 +47,9 @@ def statement_offsets(text: str, path: str) -> tuple[tuple[int, int], ...]:
                 continue
             if kind == "lexical_declaration" and _declares_only_functions(node):
                 continue
+            if kind == "public_field_definition" and path.endswith(TS_SUFFIXES) and \
+                    node.child_by_field_name("value") is None:
+                continue  # `args!: string[]`: a type only, erased when compiled
             start = node.start_byte
         elif kind == "arrow_function":
             body = node.child_by_field_name("body")
