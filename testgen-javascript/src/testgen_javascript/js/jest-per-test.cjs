@@ -10,6 +10,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+// jest answers `@jest/globals` itself, from any path, also with `injectGlobals: false`.
+const { afterEach, beforeEach, expect } = require('@jest/globals');
+
 const outDir = process.env.TESTGEN_PER_TEST_DIR || '';
 const out = outDir ? path.join(outDir, `${process.pid}.jsonl`) : '';
 let before = counters(); // before the test file is imported
