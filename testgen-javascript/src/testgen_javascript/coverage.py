@@ -447,8 +447,9 @@ def read_vitest_per_test(directory: Path, root: Path, wanted: Any
 
 def read_jest_per_test(directory: Path, root: Path, wanted: Any
                        ) -> dict[tuple[str, str], dict[str, frozenset[int]] | None]:
-    """Per-test lines written by ``js/jest-per-test.cjs``: ``{(test file, "describe test"):
-    {source: lines}}``, None for a test whose lines could not be placed."""
+    """Per-test lines written by ``js/jest-per-test.cjs``: ``{(test file, "describe > test"):
+    {source: lines}}`` (``"\0describe test"`` when only jest's space-joined name was known),
+    None for a test whose lines could not be placed."""
     found: dict[tuple[str, str], dict[str, set[int]]] = {}
     unplaced: set[tuple[str, str]] = set()
     if not directory.is_dir():
@@ -464,7 +465,10 @@ def read_jest_per_test(directory: Path, root: Path, wanted: Any
             if not record.get("file"):
                 continue
             rel_test = _relative(Path(record["file"]), root) or ""
-            key = (rel_test, str(record["test"])) if record.get("test") is not None else None
+            test = record.get("test")
+            name = " > ".join(test) if isinstance(test, list) else \
+                None if test is None else f"\0{test}"  # `describe test`, spaces only
+            key = (rel_test, name) if name is not None else None
             lines = record.get("lines")
             if lines is None:
                 if key:

@@ -348,7 +348,7 @@ def _jest(node: str, files: list[str], workspace: Workspace, coverage: bool,
         tests = []
         for test in result.tests:
             rel, _, name = test.test_id.partition("::")
-            lines = per.get((rel, name.replace(" > ", " ")))
+            lines = per.get((rel, name), per.get((rel, "\0" + name.replace(" > ", " "))))
             tests.append(replace(test, covered=lines) if lines is not None else test)
         result = replace(result, tests=tests)
     return result

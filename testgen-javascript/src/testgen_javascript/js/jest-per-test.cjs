@@ -60,6 +60,19 @@ beforeEach(() => {
   before = counters();
 });
 
+// jest-circus keeps the running test in its state: its describe titles, as the JSON report
+// lists them (`currentTestName` joins them with spaces, which can be ambiguous).
+function titles() {
+  const symbol = Object.getOwnPropertySymbols(globalThis)
+    .find((sym) => sym.description === 'JEST_STATE_SYMBOL');
+  const state = symbol && globalThis[symbol];
+  const names = [];
+  for (let block = state && state.currentlyRunningTest; block && block.parent; block = block.parent) {
+    names.unshift(block.name);
+  }
+  return names.length ? names : expect.getState().currentTestName;
+}
+
 afterEach(() => {
-  write(expect.getState().currentTestName);
+  write(titles());
 });
