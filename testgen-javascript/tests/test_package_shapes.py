@@ -316,6 +316,7 @@ def test_the_keep_rule_is_per_test_under_jest_and_vitest(tmp_path, kit, framewor
                                      "{ targets: { node: 'current' } }]] };\n")
     root = project(tmp_path, "counter", manifest, files)
     (root / "node_modules").symlink_to(kit.deps_for(framework), target_is_directory=True)
+    before = tree(root)
     # unit and edge-case tests of scale() run the same two lines: the second adds nothing
     done, data = generate(root, f"src/counter.{ext}", f"src/scale.{ext}",
                           types=("unit", "edge-cases"))
@@ -329,6 +330,8 @@ def test_the_keep_rule_is_per_test_under_jest_and_vitest(tmp_path, kit, framewor
     assert len(statuses["scale"]) >= 2 and statuses["scale"].count("kept") == 1, statuses
     coverage = {f["source"]: f["coverage"] for f in data["files"]}
     assert coverage[f"src/scale.{ext}"]["after"] == 100.0  # its import ran `const ZERO` too
+    assert tree(root) - before == {f"test/counter.testgen.test.{ext}",
+                                   f"test/scale.testgen.test.{ext}"}
     assert all("new line(s)" in c["reason"] for c in kept(data))
 
 
