@@ -91,9 +91,12 @@ def run_testgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=300, env=env)
 
 
-def generate(root: Path, *paths: str) -> tuple[subprocess.CompletedProcess, dict]:
+def generate(root: Path, *paths: str, types: tuple[str, ...] = ()
+             ) -> tuple[subprocess.CompletedProcess, dict]:
     report = root.parent / f"{root.name}-report.json"
     args = ["generate", "--engine", "offline", "--report", str(report), "--repeat", "1"]
+    for kind in types:
+        args += ["--type", kind]
     for path in paths:
         args += ["--path", path]
     done = run_testgen(*args, cwd=root)
@@ -208,22 +211,27 @@ def vitest_without_coverage_provider(tmp_path: Path, deps: Path) -> Path:
     return modules
 
 
-def test_vitest_without_coverage_provider_says_coverage_was_not_measured(tmp_path, kit):
+def test_vitest_without_coverage_provider_still_measures_coverage_and_judges_gain(tmp_path, kit):
     deps = kit.deps_for("vitest")
     root = project(tmp_path, "vt", {"name": "vt", "type": "module",
                                     "scripts": {"test": "vitest run"},
                                     "devDependencies": {"vitest": "3.2.4"}},
                    {"src/grade.ts": "export function grade(score: number): string {\n"
                                     "  if (score >= 90) {\n    return 'A';\n  }\n"
-                                    "  return 'B';\n}\n"})
+                                    "  return 'B';\n}\n",
+                    "src/grade.test.ts": "import { expect, test } from 'vitest';\n"
+                                         "import { grade } from './grade.js';\n"
+                                         "test('top', () => expect(grade(95)).toBe('A'));\n"})
     vitest_without_coverage_provider(root, deps)
     before = tree(root)
     done, data = generate(root, "src/grade.ts")
     assert done.returncode == 0, done.stdout + done.stderr
     entry = data["files"][0]
-    assert "@vitest/coverage-v8" in entry["coverage_note"]
-    assert "could not be measured" in summary_text(root, data)
-    assert all("gain not measured" in c["reason"] for c in kept(data))
+    assert "coverage_note" not in entry
+    assert entry["coverage"]["before"] == pytest.approx(200 / 3, abs=0.01)  # lines 2, 3 of 5
+    assert entry["coverage"]["after"] == 100.0
+    assert kept(data) and all("new line(s)" in c["reason"] for c in kept(data))
+    assert len(kept(data)) == 1  # the 'A' path ran already: one test of 'B' is enough
     assert not (root / "node_modules" / ".vite").exists()
     assert tree(root) - before == {"src/grade.testgen.test.ts"}
 
@@ -276,6 +284,57 @@ def test_the_keep_rule_is_per_test_tests_of_covered_code_add_nothing(tmp_path, k
     assert all("new line(s)" in c["reason"] for c in kept(data))
 
 
+SCALE = ("const ZERO = 0;\n\nexport function scale(x: number, by: number): number {\n"
+         "  const product = x * by + ZERO;\n  return product;\n}\n")
+
+
+@pytest.mark.parametrize("framework", ["vitest", "jest"])
+def test_the_keep_rule_is_per_test_under_jest_and_vitest(tmp_path, kit, framework):
+    typescript = framework == "vitest"
+    ext = "ts" if typescript else "js"
+    counter = COUNTER["src/counter.js"]
+    files = {f"src/counter.{ext}": counter.replace("(x)", "(x: number)") if typescript
+             else counter,
+             f"src/scale.{ext}": SCALE if typescript else SCALE.replace(": number", ""),
+             f"test/inc.test.{ext}": (
+                 f"import {{ describe, expect, test }} from "
+                 f"'{'vitest' if typescript else '@jest/globals'}';\n"
+                 "import { inc } from '../src/counter';\n"
+                 "describe('inc', () => {\n  test('counts', () => expect(inc(1)).toBe(2));\n"
+                 "  test('caps', () => expect(inc(500)).toBe(100));\n});\n")}
+    manifest = {"name": "counter", "scripts": {"test": "vitest run" if typescript else "jest"}}
+    if typescript:  # a TypeScript config, worker threads and a setup file of the project's
+        manifest["type"] = "module"
+        files["vitest.config.ts"] = (
+            "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig("
+            "{ test: { pool: 'threads', setupFiles: ['./test/setup.ts'] } });\n")
+        files["test/setup.ts"] = "(globalThis as any).ready = true;\n"
+        files["test/inc.test.ts"] += "test('setup ran', () => expect((globalThis as any)" \
+                                     ".ready).toBe(true));\n"
+    else:
+        files["babel.config.cjs"] = ("module.exports = { presets: [['@babel/preset-env', "
+                                     "{ targets: { node: 'current' } }]] };\n")
+    root = project(tmp_path, "counter", manifest, files)
+    (root / "node_modules").symlink_to(kit.deps_for(framework), target_is_directory=True)
+    before = tree(root)
+    # unit and edge-case tests of scale() run the same two lines: the second adds nothing
+    done, data = generate(root, f"src/counter.{ext}", f"src/scale.{ext}",
+                          types=("unit", "edge-cases"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    statuses: dict[str, list[str]] = {}
+    for entry in data["files"]:
+        for c in entry["candidates"]:
+            statuses.setdefault(c["definition"].rpartition("::")[2], []).append(c["status"])
+    assert set(statuses["inc"]) == {"no-gain"}  # the suite already runs every line of inc
+    assert "kept" in statuses["dec"]
+    assert len(statuses["scale"]) >= 2 and statuses["scale"].count("kept") == 1, statuses
+    coverage = {f["source"]: f["coverage"] for f in data["files"]}
+    assert coverage[f"src/scale.{ext}"]["after"] == 100.0  # its import ran `const ZERO` too
+    assert tree(root) - before == {f"test/counter.testgen.test.{ext}",
+                                   f"test/scale.testgen.test.{ext}"}
+    assert all("new line(s)" in c["reason"] for c in kept(data))
+
+
 def test_typescript_path_aliases_from_tsconfig_resolve_when_probing_and_running(tmp_path):
     root = project(tmp_path, "aliases", {"name": "aliases", "type": "module"}, {
         "tsconfig.json": '{\n  // paths as a project sets them\n  "compilerOptions": {\n'
@@ -306,14 +365,21 @@ def test_a_package_shipping_only_dist_gets_tests_whose_coverage_is_measured(tmp_
     assert kept_names(data) == {"slugify"}
 
 
-def test_validate_says_coverage_was_not_measured_without_the_vitest_provider(tmp_path, kit):
+def test_validate_measures_coverage_without_the_vitest_provider(tmp_path, kit):
     root = project(tmp_path, "vtv", {"name": "vtv", "type": "module",
                                      "scripts": {"test": "vitest run"}},
-                   {"src/a.ts": "export const one = (): number => 1;\n",
+                   {"src/a.ts": "export const one = (): number => 1;\n"
+                                "export function two(): number {\n  return 2;\n}\n",
+                    "src/doc.ts": "export class Doc {\n  args!: string[];\n  indent = 0;\n}\n",
                     "src/a.test.ts": "import { expect, test } from 'vitest';\n"
                                      "import { one } from './a.js';\n"
-                                     "test('one', () => expect(one()).toBe(1));\n"})
+                                     "import { Doc } from './doc.js';\n"
+                                     "test('one', () => expect(one()).toBe(1));\n"
+                                     "test('doc', () => expect(new Doc().indent).toBe(0));\n"})
     vitest_without_coverage_provider(root, kit.deps_for("vitest"))
-    done = run_testgen("validate", "--path", ".", cwd=root)
-    assert "coverage could not be measured" in done.stdout, done.stdout + done.stderr
-    assert "@vitest/coverage-v8" in done.stdout
+    done = run_testgen("validate", "--path", ".", "--format", "json", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    files = {f["path"]: f for f in json.loads(done.stdout)["files"]}
+    assert (files["src/a.ts"]["statements"], files["src/a.ts"]["covered"]) == (2, 1)
+    assert files["src/a.ts"]["uncovered"] == ["3"]  # two() never ran
+    assert files["src/doc.ts"]["percent"] == 100.0  # `args!: string[]` is a type, not code

@@ -7,6 +7,15 @@
 | jest      | ``--json --outputFile``                    | ``--coverageProvider=v8``, istanbul JSON |
 | vitest    | ``--reporter=json --outputFile``           | ``@vitest/coverage-v8``, istanbul JSON  |
 
+Runs of given test files measure each test's own lines, so the keep rule is per test:
+node:test and mocha through ``js/per-test-coverage.cjs`` (V8 precise coverage taken around
+each test); jest through ``js/jest-per-test.cjs``, appended to the project's configuration,
+diffing istanbul's in-process counters (babel provider) around each test; vitest through
+``js/vitest-per-test.mjs``, added to the project's setup files through vitest's node API,
+taking V8 precise coverage around each test and mapping it back through the inline source
+map of the module vite transformed. The vitest hook also measures coverage when the
+project lacks ``@vitest/coverage-v8``.
+
 Test ids are ``<project-relative test file>::<suite > … > test name>``, the same ids
 ``testgen_assemble`` writes into ``TestFile.test_ids``.
 """
@@ -26,13 +35,15 @@ from typing import Any, Callable
 from testgen.model import FileCoverage, Framework, ProcessResult, RunResult, TestFile, \
     TestOutcome, Workspace
 
-from .coverage import coverage_from_istanbul, coverage_from_v8, merge, read_per_test
+from .coverage import coverage_from_istanbul, coverage_from_v8, merge, \
+    read_jest_per_test, read_per_test, read_vitest_per_test
 from .paths import TEST_SUFFIXES
 from .project import SUFFIXES, find_node_package, find_package, require_node
 from .runtime import harness_file, node_options, typescript_env
 
 RUN_TIMEOUT = 300.0
 PER_TEST = "per-test-coverage.cjs"
+VITEST_PER_TEST = "vitest-per-test.mjs"
 TS_RUNNER_FLAGS = {"tsx", "tsx/esm", "tsx/cjs", "ts-node/register", "ts-node/esm",
                    "@swc-node/register", "esbuild-register"}
 
@@ -314,43 +325,96 @@ def _jest(node: str, files: list[str], workspace: Workspace, coverage: bool,
             "--watchman=false"]
     cache = _tool_cache(workspace) / "jest"
     argv.append(f"--cacheDirectory={cache}")
+    # Per-test coverage needs istanbul's in-process counters (the babel provider) and our
+    # setup file after the project's own, through a config wrapping the project's.
+    config_module = find_node_package("jest-config", workspace.root)
+    per_test = coverage and bool(files) and config_module is not None and \
+        (config_module / "package.json").is_file()
+    if per_test:
+        env.update(_per_test_env(workspace, scratch), TESTGEN_JEST_ROOT=str(workspace.root),
+                   TESTGEN_JEST_CONFIG_MODULE=str(config_module))
+        argv.append(f"--config={harness_file('jest-config.cjs')}")
     if coverage:
-        argv += ["--coverage", "--coverageProvider=v8", "--coverageReporters=json",
-                 f"--coverageDirectory={scratch / 'coverage'}"]
+        argv += ["--coverage", f"--coverageProvider={'babel' if per_test else 'v8'}",
+                 "--coverageReporters=json", f"--coverageDirectory={scratch / 'coverage'}"]
     if files:
         argv += ["--runTestsByPath", *[str(workspace.path(f)) for f in files]]
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
                             memory_mb=None)
-    return _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
-                      workspace, coverage)
+    result = _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
+                        workspace, coverage)
+    if per_test:
+        per = read_jest_per_test(scratch / "per-test", workspace.root, _wanted)
+        tests = []
+        for test in result.tests:
+            rel, _, name = test.test_id.partition("::")
+            lines = per.get((rel, name), per.get((rel, "\0" + name.replace(" > ", " "))))
+            tests.append(replace(test, covered=lines) if lines is not None else test)
+        result = replace(result, tests=tests)
+    return result
 
 
 def _vitest(node: str, files: list[str], workspace: Workspace, coverage: bool,
             scratch: Path) -> RunResult:
     package = find_node_package("vitest", workspace.root)
-    binary = package / "vitest.mjs"
     report = scratch / "vitest.json"
     env = _quiet_env(workspace)  # vitest transforms TypeScript itself
-    argv = [node, str(binary), "run", "--reporter=json", f"--outputFile={report}",
-            "--watch=false"]
-    # vitest keeps its results cache in node_modules/.vite, which is the user's (linked).
-    argv.append("--cache=false")
     has_coverage = find_node_package("@vitest/coverage-v8", workspace.root) is not None
-    if coverage and has_coverage:
-        argv += ["--coverage.enabled=true", "--coverage.provider=v8",
-                 "--coverage.reporter=json", f"--coverage.reportsDirectory={scratch / 'coverage'}"]
-    argv += files
+    # Per-test coverage (and any coverage without the provider) comes from our setup file,
+    # run through vitest's node API so the project's own setupFiles stay.
+    per_test = coverage and (bool(files) or not has_coverage) and \
+        (package / "dist" / "node.js").is_file()
+    # A TypeScript config is bundled into node_modules/.vite-temp (the user's, read-only
+    # here) unless vite's module runner loads it (vitest >= 3.1).
+    loader = {"configLoader": "runner"} if _version_at_least(package, (3, 1)) else {}
+    if per_test:
+        env.update(_per_test_env(workspace, scratch))
+        env["TESTGEN_VITEST"] = json.dumps({
+            "node": (package / "dist" / "node.js").as_uri(), "files": files,
+            "setup": str(harness_file(VITEST_PER_TEST)),
+            # vitest keeps its results cache in node_modules/.vite, which is the user's.
+            "options": {"run": True, "watch": False, "cache": False, "reporters": ["json"],
+                        "outputFile": str(report), "color": False, **loader}})
+        argv = [node, str(harness_file("vitest-run.mjs"))]
+    else:
+        argv = [node, str(package / "vitest.mjs"), "run", "--reporter=json",
+                f"--outputFile={report}", "--watch=false", "--cache=false",
+                *(f"--{k}={v}" for k, v in loader.items())]
+        if coverage and has_coverage:
+            argv += ["--coverage.enabled=true", "--coverage.provider=v8",
+                     "--coverage.reporter=json",
+                     f"--coverage.reportsDirectory={scratch / 'coverage'}"]
+        argv += files
     process = workspace.run(argv, cwd=workspace.root, timeout=_timeout(workspace), env=env,
                             memory_mb=None)
     result = _jest_like(process, report, scratch / "coverage" / "coverage-final.json",
-                        workspace, coverage and has_coverage)
-    if coverage and not has_coverage:
+                        workspace, coverage and has_coverage and not per_test)
+    if per_test:
+        per, whole = read_vitest_per_test(scratch / "per-test", workspace.root, _wanted)
+        tests = []
+        for test in result.tests:
+            rel, _, name = test.test_id.partition("::")
+            lines = per.get((rel, name))
+            tests.append(replace(test, covered=lines) if lines is not None else test)
+        measured = any((scratch / "per-test").glob("*.jsonl"))
+        result = replace(result, tests=tests, coverage=whole, coverage_available=measured)
+        if not measured and result.tests:
+            result.coverage_note = (
+                "TestGen's vitest setup file did not run in the test workers (a workspace "
+                "of projects that do not extend the root configuration?)")
+    elif coverage and not has_coverage:
         version = str(_read_json(package / "package.json").get("version", "")) \
             if _read_json(package / "package.json") else ""
         result.coverage_note = (
             "vitest measures coverage only with @vitest/coverage-v8, which is not installed; "
             f"`npm install --save-dev @vitest/coverage-v8{'@' + version if version else ''}`")
     return result
+
+
+def _version_at_least(package: Path, wanted: tuple[int, ...]) -> bool:
+    manifest = _read_json(package / "package.json") or {}
+    found = re.match(r"(\d+)\.(\d+)", str(manifest.get("version", "")))
+    return found is not None and tuple(int(n) for n in found.groups()) >= wanted
 
 
 def _has_babel_config(root: Path) -> bool:
