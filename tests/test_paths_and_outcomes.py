@@ -98,3 +98,47 @@ def test_a_second_run_on_unchanged_code_is_not_a_failure(run_cli, make_project, 
     second, data = run_generate(run_cli, root, report=tmp_path / "2.json")
     assert second.returncode == 0, second.output
     assert [f["outcome"] for f in data["files"]] == ["unchanged since the last run"]
+
+
+def make_venv(path: Path) -> None:
+    """A real virtualenv that sees this interpreter's packages (pytest), made offline."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages",
+                    str(path)], check=True)
+
+
+def test_a_repository_of_several_projects_runs_each_in_its_own_environment(
+        run_cli, make_project, tmp_path):
+    repo = make_project({
+        "api/pyproject.toml": '[project]\nname = "api"\nversion = "0"\n',
+        "api/api/__init__.py": "", "api/api/pricing.py": PRICING,
+        "worker/pyproject.toml": '[project]\nname = "worker"\nversion = "0"\n',
+        "worker/worker/__init__.py": "", "worker/worker/labels.py": LABELS,
+        "tools/release.py": LABELS,
+    }, name="repo")
+    (repo / ".git").mkdir()  # a repository root with no manifest of its own
+    make_venv(repo / "api" / ".venv")
+    make_venv(repo / "worker" / ".venv")
+    result, data = run_generate(run_cli, repo, report=tmp_path / "r.json")
+    assert result.returncode == 0, result.output
+    assert data["projects"] == [str(repo / "api"), str(repo / "worker"), str(repo)]
+    assert sorted(f["source"] for f in data["files"]) == [
+        "api/pricing.py", "tools/release.py", "worker/labels.py"]
+    # Each project's code ran in that project's own virtualenv.
+    used = data["environments"]["python"]
+    assert str(repo / "api" / ".venv") in used and str(repo / "worker" / ".venv") in used
+    assert list((repo / "api").rglob("*_testgen.py"))
+    assert list((repo / "worker").rglob("*_testgen.py"))
+
+
+def test_a_workspace_root_with_its_own_manifest_stays_one_project(run_cli, make_project,
+                                                                  tmp_path):
+    repo = project(make_project, "mono", {
+        "packages/a/pyproject.toml": '[project]\nname = "a"\nversion = "0"\n',
+        "packages/a/a/__init__.py": "", "packages/a/a/pricing.py": PRICING})
+    result = run_cli("analyze", "--path", str(repo), "--format", "json")
+    assert result.returncode == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["project_root"] == str(repo) and "projects" not in data

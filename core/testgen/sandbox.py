@@ -171,9 +171,10 @@ def _hidden_paths() -> list[Path]:
 
 def _installations(argv: Sequence[str]) -> list[str]:
     """Where the programs a launch needs are installed, when the private /tmp would hide them:
-    the interpreter running TestGen (a CI job's venv often lives in /tmp), and the command's
-    own directory."""
-    places = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    the interpreter running TestGen and every directory on its path (a CI job's checkout and
+    venv often live in /tmp, and plugins launch harness files from their packages), and the
+    command's own directory."""
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix, *(p for p in sys.path if p)}
     if argv and os.sep in argv[0]:
         places.add(os.path.dirname(os.path.realpath(argv[0])))
     tmp = os.path.realpath("/tmp") + os.sep

@@ -89,6 +89,44 @@ def find_project_root(path: Path, manifests: Iterable[str] = (),
     return above_packages or start
 
 
+MEMBER_SEARCH_DEPTH = 4
+"""How deep below a repository root projects are looked for (``packages/web/api``)."""
+
+
+def member_roots(root: Path, manifests: Iterable[str],
+                 ignored: Iterable[str] = GLOBAL_IGNORES) -> list[Path]:
+    """The projects inside a repository root that holds no manifest of its own: the highest
+    directories below it holding one (a project's own sub-projects are its business).
+
+    Empty when ``root`` itself has a manifest: a workspace root (a uv/npm workspace, a
+    ``go.work``, a virtual cargo manifest) is one project whose language runs its members.
+    """
+    manifests = tuple(manifests)
+    if any((root / m).exists() for m in manifests):
+        return []
+    skip = frozenset(ignored)
+    found: list[Path] = []
+    level = [root]
+    for _ in range(MEMBER_SEARCH_DEPTH):
+        below: list[Path] = []
+        for directory in level:
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name in skip or entry.name.startswith(".") or \
+                        not entry.is_dir(follow_symlinks=False):
+                    continue
+                child = Path(entry.path)
+                if any((child / m).exists() for m in manifests):
+                    found.append(child)
+                else:
+                    below.append(child)
+        level = below
+    return found
+
+
 def shard_of(rel_path: str, total: int) -> int:
     """Deterministic shard (1-based) of a file, by path hash: the same on every machine."""
     digest = hashlib.sha256(rel_path.encode()).digest()

@@ -43,7 +43,7 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
       testgen analyze --path . --cost-estimate --model anthropic/claude-sonnet-4-5
     """
     from ..analyze import analyze as build
-    from ..inventory import collect
+    from ..inventory import collect, scanner_for
     from ..metrics import Metrics
     from ..suite import run_existing
 
@@ -52,11 +52,12 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
         {"python_interpreter": python_interpreter})})
     plugins = load_plugins()
     reports = []
-    for _root, group in project_groups(paths_checked, plugins):
+    for _root, group, skip in project_groups(paths_checked, plugins, scanner_for(
+            plugins, config, recursive=recursive, include=include, exclude=exclude)):
         metrics = Metrics("analyze")
         with metrics.phase("scan+parse"):
             inventory = collect(group, plugins, config, recursive=recursive, include=include,
-                                exclude=exclude, shard=parse_shard(shard),
+                                exclude=(*exclude, *skip), shard=parse_shard(shard),
                                 light=not cost_estimate)
         inventory, changes = focus_on_changes(inventory, changed_since)
         coverage_map = None

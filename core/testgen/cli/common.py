@@ -97,16 +97,43 @@ def check_paths(paths: tuple[Path, ...]) -> list[Path]:
     return checked
 
 
-def project_groups(paths: list[Path], plugins) -> list[tuple[Path, list[Path]]]:
+def project_groups(paths: list[Path], plugins, scanner=None
+                   ) -> list[tuple[Path, list[Path], list[str]]]:
     """The ``--path`` arguments grouped by the project each belongs to, in the order given:
-    each project is scanned, run and reported on its own, with its own environment."""
-    from ..scan import find_project_root
+    each project is scanned, run and reported on its own, with its own environment.
 
-    manifests = [m for lang in plugins.languages().values() for m in lang.manifests]
-    groups: dict[Path, list[Path]] = {}
+    A repository root without a manifest of its own that holds several projects (``web/``
+    with a package.json, ``api/`` with a pyproject.toml and its own .venv) is split into
+    them; the files outside every project stay one group of the root, the projects excluded.
+    Each group is ``(root, paths, exclude patterns)``.
+    """
+    from ..scan import GLOBAL_IGNORES, find_project_root, member_roots
+
+    languages = plugins.languages().values()
+    manifests = [m for lang in languages for m in lang.manifests]
+    markers = [m for lang in languages for m in lang.package_markers]
+    ignored = {d for lang in languages for d in lang.ignore_dirs}
+    groups: dict[Path, tuple[list[Path], list[str]]] = {}
     for path in paths:
-        groups.setdefault(find_project_root(path, manifests), []).append(path)
-    return list(groups.items())
+        root = find_project_root(path, manifests, markers)
+        members = member_roots(path, manifests, GLOBAL_IGNORES | ignored) \
+            if path.is_dir() and path == root else []
+        if not members:
+            groups.setdefault(root, ([], []))[0].append(path)
+            continue
+        for member in members:
+            groups.setdefault(member, ([], []))[0].append(member)
+        rest = [f"/{m.relative_to(root).as_posix()}/" for m in members]
+        if scanner is not None and _has_sources(scanner, root, rest):
+            groups.setdefault(root, ([], rest))[0].append(root)
+    return [(root, found, exclude) for root, (found, exclude) in groups.items()]
+
+
+def _has_sources(scanner, root: Path, exclude: list[str]) -> bool:
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(exclude)
+    return any(not spec.match_file(s.rel_path) for s in scanner.scan(root).sources)
 
 
 def merged(kind: str, reports: list[dict[str, Any]]) -> dict[str, Any]:
@@ -144,6 +171,12 @@ def merged(kind: str, reports: list[dict[str, Any]]) -> dict[str, Any]:
         data["plan"] = [step for r in reports for step in r.get("plan", [])]
         data["baseline_errors"] = {k: v for r in reports
                                    for k, v in r.get("baseline_errors", {}).items()}
+        environments: dict[str, list[str]] = {}
+        for report in reports:
+            for language, environment in report.get("environments", {}).items():
+                if environment not in environments.setdefault(language, []):
+                    environments[language].append(environment)
+        data["environments"] = {k: "; ".join(v) for k, v in environments.items()}
     return data
 
 

@@ -81,7 +81,7 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
       testgen generate --path . --dry-run --model openai/gpt-5-mini
       testgen generate --path . --changed-since HEAD~1
     """
-    from ..inventory import collect
+    from ..inventory import collect, scanner_for
     from ..metrics import Metrics
     from ..pipeline import Pipeline
     from ..progress import ProgressView
@@ -114,13 +114,15 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
         from ..config import check_endpoint_trust
 
         check_endpoint_trust(config)  # a project file never redirects the key unconfirmed
-    groups = project_groups(checked, plugins)
+    groups = project_groups(checked, plugins, scanner_for(
+        plugins, config, recursive=recursive, include=include, exclude=exclude))
     inventories = []
-    for _root, group in groups:
+    for _root, group, skip in groups:
         metrics = Metrics("generate")
         with metrics.phase("scan+parse"):
             inventory = collect(group, plugins, config, recursive=recursive, include=include,
-                                exclude=exclude, shard=parse_shard(shard), framework=framework)
+                                exclude=(*exclude, *skip), shard=parse_shard(shard),
+                                framework=framework)
             inventory, changes = focus_on_changes(inventory, changed_since, keep_context=True)
         if changes is not None:
             metrics.extra["changed_since"] = {

@@ -43,7 +43,7 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
       testgen validate --path . --min-coverage 80 --fail-on-missing-tests --format json
       testgen validate --path . --changed-since origin/main --diff-coverage 80 --format sarif
     """
-    from ..inventory import collect
+    from ..inventory import collect, scanner_for
     from ..metrics import Metrics
     from ..suite import run_existing, validation_report
 
@@ -54,11 +54,12 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
     if diff_coverage is not None and not changed_since:
         changed_since = "auto"
     reports, failed = [], False
-    for _root, group in project_groups(paths_checked, plugins):
+    for _root, group, skip in project_groups(paths_checked, plugins, scanner_for(
+            plugins, config, recursive=recursive, include=include, exclude=exclude)):
         metrics = Metrics("validate")
         with metrics.phase("scan+parse"):
             inventory = collect(group, plugins, config, recursive=recursive, include=include,
-                                exclude=exclude, light=True)
+                                exclude=(*exclude, *skip), light=True)
         focused, changes = focus_on_changes(inventory, changed_since)
         if inventory.files:
             from ..sandbox import announce
