@@ -310,3 +310,19 @@ def test_a_program_installed_under_tmp_still_runs_behind_the_private_tmp(project
         assert "installed under tmp" in result.stdout
     finally:
         shutil.rmtree(tool, ignore_errors=True)
+
+
+@needs_bwrap
+def test_files_on_testgens_own_path_under_tmp_stay_readable(project, monkeypatch):
+    # A checkout under /tmp (editable installs): plugins launch harness files from there.
+    package = Path("/tmp") / f"testgen-pkg-{os.getpid()}"
+    package.mkdir(exist_ok=True)
+    try:
+        (package / "harness.js").write_text("console.log('harness ran')\n")
+        monkeypatch.syspath_prepend(str(package))
+        with shadow_workspace(project) as ws:
+            result = ws.run(["node", str(package / "harness.js")])
+        assert result.ok, result.stderr
+        assert "harness ran" in result.stdout
+    finally:
+        shutil.rmtree(package, ignore_errors=True)
