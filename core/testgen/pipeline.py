@@ -395,6 +395,8 @@ class Pipeline:
         covered |= work.kept_lines
         statements = measured.statements | (work.baseline.statements if work.baseline
                                              else frozenset())
+        known = work.untaken_branches if work.untaken_branches is not None \
+            else set(measured.missing_branches)
         lines: dict[str, frozenset[int]] = {}
         branches: dict[str, tuple[tuple[int, int], ...]] = {}
         for definition in definitions:
@@ -402,8 +404,6 @@ class Pipeline:
             missing = frozenset(n for n in span if n in statements and n not in covered)
             if missing:
                 lines[definition.key] = missing
-            known = work.untaken_branches if work.untaken_branches is not None \
-                else set(measured.missing_branches)
             untaken = tuple(sorted(b for b in known if b[0] in span))
             if untaken:
                 branches[definition.key] = untaken

@@ -136,10 +136,9 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
     factory = plugins.engines()[engine_name]
     from ..cachedir import cache_dir
 
-    options = _options(config, engine_name, model_name, dry_run, validate, force,
-                       inventories[0][0].project.root)
+    # One engine for every project: one response cache, one budget, one client.
     engine_obj = factory(config.nested(), plugins, cache_dir=cache_dir(config),
-                         parallel=options.parallel,
+                         parallel=config.get("generation.parallel_workers"),
                          budget_usd=config.get("generation.budget_usd"), dry_run=dry_run)
     reports, results = [], []
     try:

@@ -97,23 +97,7 @@ def _utf16_offset(data: bytes, byte_offset: int) -> int:
 
 def covered_by_ranges(text: str, path: str, ranges: Iterable[tuple[int, int, int]]) -> set[int]:
     """Lines whose statements ran, given V8 ranges ``(start, end, count)`` of one execution."""
-    ranges = [r for r in ranges if r[1] > r[0]]
-    if not ranges:
-        return set()
-    # Innermost range = the smallest one containing the offset. Sorting by start lets us
-    # scan only the ranges that begin at or before the offset.
-    ranges.sort(key=lambda r: (r[0], -(r[1] - r[0])))
-    starts = [r[0] for r in ranges]
-    covered: set[int] = set()
-    for offset, line in statement_offsets(text, path):
-        best: tuple[int, int, int] | None = None
-        for index in range(bisect.bisect_right(starts, offset) - 1, -1, -1):
-            start, end, count = ranges[index]
-            if start <= offset < end and (best is None or end - start < best[1] - best[0]):
-                best = ranges[index]
-        if best is not None and best[2] > 0:
-            covered.add(line)
-    return covered
+    return covered_at(statement_offsets(text, path), ranges)
 
 
 def url_to_path(url: str) -> Path | None:
@@ -358,7 +342,9 @@ def script_map(code: str, text: str, rel: str) -> ScriptMap | None:
 
 def covered_at(offsets: Iterable[tuple[int, int]], ranges: Iterable[tuple[int, int, int]]
                ) -> set[int]:
-    """Lines whose offset's innermost V8 range has a count."""
+    """Lines whose offset's innermost V8 range has a count. The innermost range is the
+    smallest one containing the offset; sorted by start, only the ranges that begin at or
+    before the offset are scanned."""
     ranges = sorted((r for r in ranges if r[1] > r[0]), key=lambda r: (r[0], -(r[1] - r[0])))
     if not ranges:
         return set()
