@@ -321,26 +321,40 @@ def _read_back(handle) -> str:
     return handle.read(OUTPUT_LIMIT * 4).decode("utf-8", errors="replace")[:OUTPUT_LIMIT]
 
 
+def _marked_processes() -> Iterator[tuple[int, str]]:
+    """``(pid, launch marker)`` of every other process carrying a launch marker in its
+    environment; nothing without ``/proc`` (macOS)."""
+    prefix = f"{RUN_MARKER}=".encode()
+    try:
+        pids = [int(n) for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:
+        return
+    for pid in pids:
+        if pid == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as handle:
+                items = handle.read().split(b"\0")
+        except OSError:
+            continue
+        for item in items:
+            if item.startswith(prefix):
+                yield pid, item[len(prefix):].decode("utf-8", errors="replace")
+                break
+
+
 def _kill_marked(marker: str) -> None:
     """Fallback sandbox: kill every process still carrying this launch's marker in its
     environment (children that left the process group with ``setsid``)."""
-    needle = f"{RUN_MARKER}={marker}".encode() + b"\0"
     for _ in range(3):  # a child may fork while the first sweep runs
         found = False
-        try:
-            pids = [int(n) for n in os.listdir("/proc") if n.isdigit()]
-        except OSError:
-            return  # no /proc (macOS): the process group kill is all there is
-        for pid in pids:
-            if pid == os.getpid():
+        for pid, found_marker in _marked_processes():
+            if found_marker != marker:
                 continue
             try:
-                with open(f"/proc/{pid}/environ", "rb") as handle:
-                    if needle not in handle.read() + b"\0":
-                        continue
                 os.kill(pid, signal.SIGKILL)
                 found = True
-            except (OSError, ProcessLookupError):
+            except OSError:
                 continue
         if not found:
             return
@@ -518,26 +532,13 @@ def sweep_stale(directory: Path | None = None) -> list[Path]:
 def _kill_orphans() -> None:
     """Fallback sandbox: processes of launches whose TestGen process died (``SIGKILL``) and
     that left their process group; found by the launch marker in their environment."""
-    prefix = f"{RUN_MARKER}=".encode()
-    try:
-        pids = [int(n) for n in os.listdir("/proc") if n.isdigit()]
-    except OSError:
-        return
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as handle:
-                items = handle.read().split(b"\0")
-        except OSError:
-            continue
-        for item in items:
-            if item.startswith(prefix):
-                owner = item[len(prefix):].split(b"-")[0]
-                if owner.isdigit() and not _alive(int(owner)):
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-                break
+    for pid, marker in _marked_processes():
+        owner = marker.split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def _alive(pid: int) -> bool:
