@@ -177,7 +177,8 @@ def generate(data: dict[str, Any], out: Console, verbose: bool = False) -> None:
     # Why a file ends without tests, one line each, where a table column would fold it.
     # Files with no functions at all (package markers, constants) are normal: they are only
     # worth a line when the run kept nothing anywhere.
-    anything_kept = any(c["status"] == "kept" for f in data["files"] for c in f["candidates"])
+    anything_kept = any(c["status"] == "kept" for f in data["files"] for c in f["candidates"]) \
+        or any(f["skipped"] == "unchanged since the last run" for f in data["files"])
     for f in data["files"]:
         outcome = f.get("outcome") or f["skipped"]
         if not outcome or f["skipped"] == "unchanged since the last run" \
