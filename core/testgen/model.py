@@ -59,6 +59,9 @@ class LanguageInfo:
     package_markers: tuple[str, ...] = ()
     """Files that make a directory part of a package above it (``("__init__.py",)``): the
     project root of a file is never such a directory, so its import name stays whole."""
+    line_comments: tuple[str, ...] = ()
+    """How comment lines start (``("#",)``, ``("//", "/*", "*/", "* ")``): an edit to them
+    alone does not ask the model again."""
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,9 @@ class Probe:
     """Lines of the target file that this call executed (for coverage-guided selection)."""
     reason: str = ""
     """Why the probe was skipped or crashed."""
+    payload: Any = None
+    """The language's own typed record of the call (a frozen dataclass of the plugin), for its
+    offline test writer; the core never reads it."""
     details: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -30,7 +30,7 @@ from .model import (
 )
 from .plugins import Plugins
 from .sandbox import kill_all, rebuild, shadow_workspace
-from .scan import GENERATED_MARKER
+from .kit.header import GENERATED_MARKER
 from .secrets import contains_secret
 from .state import State
 
@@ -431,7 +431,8 @@ class Pipeline:
         count = max(1, min(self.options.parallel, files))
         for _ in range(count):
             workspace = stack.enter_context(shadow_workspace(
-                self.root, timeout=self.options.timeout))
+                self.root, timeout=self.options.timeout,
+                passthrough=self.plugins.env_passthrough()))
             workspace.settings = self.inventory.project.settings
             self._remove_generated(workspace)
             self._workspaces.append(workspace)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any, Callable, Iterable, Iterator
 
 import pluggy
 
-from . import PROJECT_NAME, hookspecs
+from . import PROJECT_NAME, hookimpl, hookspecs
 from .errors import PluginError, TestgenError
+from .language import Language
 from .model import (
     Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
     Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
@@ -32,6 +34,8 @@ LOAD_ENV = "TESTGEN_LOAD_PLUGINS"
 # Built-in behaviour is registered through the same hooks as third-party plugins.
 BUILTIN_PLUGINS: tuple[str, ...] = ("testgen.engines.builtin", "testgen.report.builtin")
 
+_REQUIRED = object()  # a language method without a default answer
+
 
 @dataclass
 class PluginInfo:
@@ -43,6 +47,8 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     frameworks: list[str] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    """``Language`` methods its languages implement (beyond the defaults)."""
 
 
 @dataclass
@@ -65,7 +71,7 @@ class Plugins:
         self.problems: list[PluginProblem] = []
         self.infos: dict[str, PluginInfo] = {}
         self._failed: set[str] = set()
-        self._languages: dict[str, LanguageInfo] | None = None
+        self._languages: dict[str, Language] | None = None
 
     # ----------------------------------------------------------------- loading
 
@@ -97,7 +103,10 @@ class Plugins:
         return plugins
 
     def register(self, obj: Any, name: str | None = None) -> None:
-        """Register a plugin object or module (tests and embedding applications use this)."""
+        """Register a plugin object or module, or a :class:`Language` object on its own (tests
+        and embedding applications use this)."""
+        if isinstance(obj, Language):
+            obj = _Registers(obj)
         name = name or getattr(obj, "__name__", None) or type(obj).__name__
         try:
             self.pm.register(obj, name=name)
@@ -145,46 +154,72 @@ class Plugins:
 
     # ----------------------------------------------------------------- calling
 
-    def _impls(self, hook: str) -> list[Any]:
-        caller = getattr(self.pm.hook, hook)
-        # pluggy calls implementations last-registered-first; keep that order.
-        return [i for i in reversed(caller.get_hookimpls()) if i.plugin_name not in self._failed]
-
-    def _answers(self, hook: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
-        """(plugin name, answer) of every implementation that answered, in call order; a
-        plugin that raises is reported and skipped, the others go on."""
-        for impl in self._impls(hook):
-            args = {name: kwargs[name] for name in impl.argnames}
+    def _collect(self, hook: str, **kwargs: Any) -> list[Any]:
+        """Call ``hook`` through pluggy. A plugin that raises is reported (TG502) and left out,
+        and the hook is called again without it, so the others keep working."""
+        while True:
+            caller = self.pm.subset_hook_caller(
+                hook, remove_plugins=[p for n in self._failed
+                                      if (p := self.pm.get_plugin(n)) is not None])
             try:
-                result = impl.function(**args)
+                return caller(**kwargs)
             except TestgenError:
                 raise
             except Exception as exc:  # noqa: BLE001 - reported, then the others go on
-                self._problem(impl.plugin_name, "TG502",
-                              f"raised {type(exc).__name__} in {hook}: {exc}", hook)
+                culprit = self._impl_in(hook, _frames(exc.__traceback__))
+                if culprit is None:
+                    raise
+                self._failed.add(culprit)
+                self._problem(culprit, "TG502", f"raised {type(exc).__name__} in {hook}: {exc}",
+                              hook)
                 log.debug("plugin failure", exc_info=True)
-                continue
-            if result is not None:
-                yield impl.plugin_name, result
 
-    def _call(self, hook: str, firstresult: bool, **kwargs: Any) -> Any:
-        answers = (result for _, result in self._answers(hook, **kwargs))
-        return next(answers, None) if firstresult else list(answers)
+    def _impl_in(self, hook: str, frames: Iterable[Any]) -> str | None:
+        """The plugin whose implementation of ``hook`` runs in one of ``frames``."""
+        codes = {impl.function.__code__: impl.plugin_name
+                 for impl in getattr(self.pm.hook, hook).get_hookimpls()
+                 if hasattr(impl.function, "__code__")}
+        return next((codes[f.f_code] for f in frames if f.f_code in codes), None)
 
     # ----------------------------------------------------------------- languages
 
     def languages(self) -> dict[str, LanguageInfo]:
+        return {name: lang.info for name, lang in self._language_objects().items()}
+
+    def _language_objects(self) -> dict[str, Language]:
         if self._languages is None:
-            found: dict[str, LanguageInfo] = {}
-            for plugin_name, declared in self._answers("testgen_languages"):
-                info = self.infos.get(plugin_name)
-                for lang in declared:
-                    found.setdefault(lang.name, lang)
-                    if info is not None:
-                        info.languages.append(lang.name)
-                        info.frameworks.extend(lang.frameworks)
+            found: dict[str, Language] = {}
+
+            def register(language: Language) -> None:
+                # pluggy calls the last-registered plugin first: the first one to register a
+                # name is the one that overrides the others.
+                if language.name in found:
+                    return
+                found[language.name] = language
+                plugin = self._impl_in("testgen_languages", _stack())
+                info = self.infos.get(plugin or "")
+                if info is not None:
+                    info.languages.append(language.name)
+                    info.frameworks.extend(language.info.frameworks)
+                    info.methods = sorted(set(info.methods) | set(_implemented(language)))
+
+            self._collect("testgen_languages", register=register)
             self._languages = found
         return self._languages
+
+    def language(self, name: str) -> Language:
+        """The registered language called ``name``; TG504 naming what to install if none."""
+        found = self._language_objects().get(name)
+        if found is None:
+            raise PluginError(f"no plugin handles language {name!r}", code="TG504",
+                              hint=f"install or fix the plugin: pip install testgen-{name}; "
+                                   f"see `testgen plugins`")
+        return found
+
+    def env_passthrough(self) -> tuple[str, ...]:
+        """The environment variables every registered language's toolchain reads."""
+        return tuple(sorted({name for lang in self._language_objects().values()
+                             for name in lang.env_passthrough}))
 
     def language_for(self, suffix: str) -> LanguageInfo | None:
         for lang in self.languages().values():
@@ -192,87 +227,128 @@ class Plugins:
                 return lang
         return None
 
+    def _ask(self, language: str, method: str, *args: Any, default: Any = _REQUIRED) -> Any:
+        """Call one method of a language object. A plugin bug is reported (TG502) and becomes
+        a ``PluginError``, or ``default`` for the optional steps (probes, offline tests)."""
+        lang = self.language(language)
+        try:
+            return getattr(lang, method)(*args)
+        except TestgenError:
+            raise
+        except NotImplementedError:
+            if default is not _REQUIRED:
+                return default
+            raise PluginError(f"the {language} plugin does not implement {method}",
+                              code="TG504", hint="update or fix the plugin; see `testgen plugins`"
+                              ) from None
+        except Exception as exc:  # noqa: BLE001 - a plugin bug is the plugin's problem
+            plugin = self._plugin_of(lang)
+            self._problem(plugin, "TG502", f"raised {type(exc).__name__} in {method}: {exc}",
+                          method)
+            log.debug("plugin failure", exc_info=True)
+            if default is not _REQUIRED:
+                return default
+            raise PluginError(f"the {language} plugin failed in {method}: "
+                              f"{type(exc).__name__}: {exc}", code="TG502",
+                              hint="rerun with --debug for the traceback; report it to the "
+                                   f"plugin's authors ({plugin})") from exc
+
+    def _plugin_of(self, language: Language) -> str:
+        return next((i.name for i in self.infos.values() if language.name in i.languages),
+                    type(language).__module__)
+
     def detect(self, project: Project) -> list[Detection]:
-        return [d for found in self._call("testgen_detect", False, project=project)
-                for d in found]
+        return [d for name in self._language_objects()
+                for d in self._ask(name, "detect", project, default=[])]
 
     def parse(self, source: SourceFile) -> ParsedFile:
-        return self._need(self._call("testgen_parse", True, source=source), "testgen_parse",
-                          source.language)
+        return self._ask(source.language, "parse", source)
 
     def extract(self, parsed: ParsedFile) -> list[Definition]:
-        return self._need(self._call("testgen_extract", True, parsed=parsed), "testgen_extract",
-                          parsed.source.language)
+        return self._ask(parsed.source.language, "extract", parsed)
 
     def select_framework(self, project: Project, language: str,
                          requested: str | None = None) -> Framework:
-        return self._need(self._call("testgen_select_framework", True, project=project,
-                                     language=language, requested=requested),
-                          "testgen_select_framework", language)
+        return self._ask(language, "select_framework", project, requested)
 
     def test_path(self, source: SourceFile, framework: Framework) -> str:
-        return self._need(self._call("testgen_test_path", True, source=source,
-                                     framework=framework), "testgen_test_path", source.language)
+        return self._ask(source.language, "test_path", source, framework)
 
     def probe(self, language: str, definitions: list[Definition], workspace: Workspace,
               test_type: str) -> list[Probe]:
-        result = self._call("testgen_probe", True, language=language, definitions=definitions,
-                            workspace=workspace, test_type=test_type)
-        return list(result or [])
+        return list(self._ask(language, "probe", definitions, workspace, test_type, default=[]))
 
     def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
-        return list(self._call("testgen_offline_candidates", True, request=request) or [])
+        return list(self._ask(request.framework.language, "offline_candidates", request,
+                              default=[]))
 
-    def render_prompt(self, request: PromptRequest) -> Prompt:
-        language = request.framework.language
-        return self._need(self._call("testgen_render_prompt", True, request=request),
-                          "testgen_render_prompt", language)
+    def render_prompt(self, request: PromptRequest) -> Prompt | None:
+        """The language's prompt; ``None`` when it has no templates (the generic one)."""
+        return self._ask(request.framework.language, "render_prompt", request, default=None)
 
     def assemble(self, candidates: list[TestCandidate], framework: Framework,
                  source: SourceFile, path: str) -> TestFile:
-        return self._need(self._call("testgen_assemble", True, candidates=candidates,
-                                     framework=framework, source=source, path=path),
-                          "testgen_assemble", framework.language)
+        return self._ask(source.language, "assemble", candidates, framework, source, path)
 
     def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
-        return self._need(self._call("testgen_validate", True, test_file=test_file,
-                                     workspace=workspace), "testgen_validate",
-                          test_file.language)
+        return self._ask(test_file.language, "validate", test_file, workspace)
 
     def run(self, language: str, framework: Framework, test_files: list[TestFile],
             workspace: Workspace, coverage: bool) -> RunResult:
-        return self._need(self._call("testgen_run", True, language=language, framework=framework,
-                                     test_files=test_files, workspace=workspace,
-                                     coverage=coverage), "testgen_run", language)
+        return self._ask(language, "run", framework, test_files, workspace, coverage)
+
+    def doctor(self, project: Project) -> list[DoctorCheck]:
+        return [c for name in self._language_objects()
+                for c in self._ask(name, "doctor", project, default=[])]
 
     def engines(self) -> dict[str, Callable[..., Any]]:
         merged: dict[str, Callable[..., Any]] = {}
-        for found in reversed(self._call("testgen_engines", False)):
+        for found in reversed(self._collect("testgen_engines")):
             merged.update(found)  # later-registered (third-party) plugins override built-ins
         return merged
 
-    def doctor(self, project: Project) -> list[DoctorCheck]:
-        return [c for found in self._call("testgen_doctor", False, project=project)
-                for c in found]
-
     def reporters(self) -> dict[str, Callable[..., str]]:
         merged: dict[str, Callable[..., str]] = {}
-        for found in reversed(self._call("testgen_reporters", False)):
+        for found in reversed(self._collect("testgen_reporters")):
             merged.update(found)
         return merged
-
-    def _need(self, result: Any, hook: str, language: str) -> Any:
-        if result is None:
-            raise PluginError(f"no plugin answered {hook} for language {language!r}",
-                              code="TG504", hint=f"install or fix the plugin: "
-                              f"pip install testgen-{language}; see `testgen plugins`")
-        return result
 
     # ----------------------------------------------------------------- listing
 
     def describe(self) -> list[PluginInfo]:
         self.languages()
         return sorted(self.infos.values(), key=lambda i: (not i.builtin, i.name))
+
+
+def _frames(tb: Any) -> Iterator[Any]:
+    while tb is not None:
+        yield tb.tb_frame
+        tb = tb.tb_next
+
+
+def _stack() -> Iterator[Any]:
+    frame = sys._getframe(1)
+    while frame is not None:
+        yield frame
+        frame = frame.f_back
+
+
+def _implemented(language: Language) -> list[str]:
+    return [name for name, value in vars(Language).items()
+            if callable(value) and not name.startswith("_")
+            and getattr(type(language), name) is not value]
+
+
+class _Registers:
+    """Wraps one :class:`Language` object as a plugin (``Plugins.register(MyLanguage())``)."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.__name__ = f"{type(language).__module__}.{type(language).__name__}"
+
+    @hookimpl
+    def testgen_languages(self, register: Callable[[Language], None]) -> None:
+        register(self.language)
 
 
 def _names_from_env() -> set[str] | None:

@@ -33,20 +33,13 @@ from typing import Iterator, Mapping, Sequence
 from .model import ProcessResult, Workspace
 from .scan import GLOBAL_IGNORES
 
-# Variables a toolchain needs to find itself; everything else (API keys above all) is dropped.
+# Variables every program needs; each language adds its toolchain's (Language.env_passthrough).
+# Everything else (API keys above all) is dropped.
 ENV_ALLOWLIST = (
-    "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TERM",
-    "GOPATH", "GOROOT", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOPROXY", "GONOSUMDB", "GOSUMDB",
-    "GOTOOLCHAIN", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "CARGO_TARGET_DIR",
-    "NODE_PATH", "NPM_CONFIG_CACHE", "VIRTUAL_ENV", "PYENV_ROOT", "PYENV_VERSION",
-    "SSL_CERT_FILE", "SYSTEMROOT", "LLVM_PROFDATA", "LLVM_COV",
+    "PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TERM", "SSL_CERT_FILE",
+    "SYSTEMROOT",
 )
 SECRET_MARKERS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "CREDENTIAL", "AUTH")
-
-# Allowlisted variables naming a cache the toolchain writes to: inside the OS sandbox the user's
-# own caches are read-only, so these are dropped and the tools fall back to XDG_CACHE_HOME,
-# which points into TestGen's build cache.
-WRITABLE_CACHE_VARS = ("GOCACHE",)
 
 # Places in the home directory that hold credentials: hidden (empty) inside the OS sandbox.
 CREDENTIAL_PATHS = (
@@ -212,12 +205,14 @@ def _bwrap_argv(bwrap: str, argv: Sequence[str], *, cwd: Path, writable: Sequenc
 # --------------------------------------------------------------------------- running
 
 
-def scrubbed_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def scrubbed_env(extra: Mapping[str, str] | None = None,
+                 passthrough: Sequence[str] = ()) -> dict[str, str]:
+    """TestGen's environment reduced to :data:`ENV_ALLOWLIST` and ``passthrough``, never a
+    variable whose name looks like a secret, plus ``extra``."""
+    keep = set(ENV_ALLOWLIST) | set(passthrough)
     env = {k: v for k, v in os.environ.items()
-           if k in ENV_ALLOWLIST and not any(m in k for m in SECRET_MARKERS)}
+           if k in keep and not any(m in k for m in SECRET_MARKERS)}
     env.setdefault("PATH", os.defpath)
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PYTHONHASHSEED"] = "0"
     env["NO_COLOR"] = "1"
     env.update(extra or {})
     return env
@@ -240,8 +235,8 @@ def run_limited(argv: Sequence[str], *, cwd: Path, timeout: float = 60.0,
                 env: Mapping[str, str] | None = None, memory_mb: int | None = 2048,
                 stdin: str | None = None, cpu_seconds: int | None = None,
                 writable: Sequence[Path] | None = None, readonly: Sequence[Path] = (),
-                cache_home: Path | None = None, sandbox: Sandbox | None = None
-                ) -> ProcessResult:
+                cache_home: Path | None = None, sandbox: Sandbox | None = None,
+                passthrough: Sequence[str] = ()) -> ProcessResult:
     """Run ``argv`` sandboxed, in its own process group with limits; kill it all on timeout.
 
     Under bubblewrap only ``writable`` (default: ``cwd``) can be written, and tools keep their
@@ -253,13 +248,10 @@ def run_limited(argv: Sequence[str], *, cwd: Path, timeout: float = 60.0,
                              killed_reason="interrupted")
     cpu = cpu_seconds or max(5, int(timeout * 2))
     sandbox = sandbox or sandbox_in_force()
-    child_env = scrubbed_env(env)
+    child_env = scrubbed_env(env, passthrough)
     command = list(argv)
     if sandbox.isolated:
         places = list(writable if writable is not None else (cwd,))
-        for name in WRITABLE_CACHE_VARS:
-            if name not in (env or {}):
-                child_env.pop(name, None)
         if cache_home is not None:
             cache_home.mkdir(parents=True, exist_ok=True)
             child_env.setdefault("XDG_CACHE_HOME", str(cache_home))
@@ -440,8 +432,10 @@ def _loops(link: str) -> bool:
 
 @contextmanager
 def shadow_workspace(project_root: Path, *, timeout: float = 60.0,
-                     cache_dir: Path | None = None, keep: bool = False) -> Iterator[Workspace]:
-    """A shadow copy of ``project_root`` with a sandboxed runner, removed afterwards."""
+                     cache_dir: Path | None = None, keep: bool = False,
+                     passthrough: Sequence[str] = ()) -> Iterator[Workspace]:
+    """A shadow copy of ``project_root`` with a sandboxed runner, removed afterwards.
+    ``passthrough``: environment variables the languages' toolchains read."""
     sweep_stale()
     base = Path(tempfile.mkdtemp(prefix=f"{SHADOW_PREFIX}{os.getpid()}-"))
     with _bases_lock:
@@ -458,7 +452,8 @@ def shadow_workspace(project_root: Path, *, timeout: float = 60.0,
         def runner(argv, *, cwd, timeout, env, memory_mb, stdin):
             return run_limited(argv, cwd=cwd, timeout=timeout, env=env, memory_mb=memory_mb,
                                stdin=stdin, writable=writable,
-                               readonly=(project_root, *readonly), cache_home=cache / "xdg")
+                               readonly=(project_root, *readonly), cache_home=cache / "xdg",
+                               passthrough=passthrough)
 
         workspace = Workspace(root=root, project_root=project_root, scratch=scratch,
                               runner=runner, timeout=timeout, cache_dir=cache,

@@ -189,7 +189,8 @@ def run_existing(inventory: Inventory, plugins: Plugins, *, timeout: float,
     """Run every language's existing suite once, with coverage, in one shadow copy."""
     wanted = list(languages or inventory.frameworks)
     runs: dict[str, RunResult] = {}
-    with shadow_workspace(inventory.project.root, timeout=timeout) as workspace:
+    with shadow_workspace(inventory.project.root, timeout=timeout,
+                          passthrough=plugins.env_passthrough()) as workspace:
         workspace.settings = inventory.project.settings
         for language in wanted:
             framework = inventory.frameworks[language]

@@ -4,6 +4,7 @@ a keyring we control, and a guard that fails any connection leaving 127.0.0.1.""
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,11 +12,12 @@ from typing import Any
 
 import pytest
 
-from testgen import hookimpl
 from testgen.engines import GenerationJob
+from testgen.kit.snippets import module_suffixes
+from testgen.language import Language
 from testgen.llm.provider import RetryPolicy
 from testgen.llm.stub import StubLLM, json_answer
-from testgen.model import Definition, Framework, Probe, Prompt, SourceFile
+from testgen.model import Definition, Framework, LanguageInfo, Probe, Prompt, SourceFile
 from testgen.secrets import PROVIDER_ENV_VARS
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -89,13 +91,24 @@ def answer_for_each_definition(body: dict) -> str:
 # --------------------------------------------------------------------------- plugins
 
 
-class ToyPrompts:
-    """A language plugin that renders prompts for the made-up language ``toy``."""
+class ToyPrompts(Language):
+    """A language that renders prompts for the made-up language ``toy``."""
 
-    @hookimpl
-    def testgen_render_prompt(self, request):
-        if request.framework.language != "toy":
-            return None
+    info = LanguageInfo(name="toy", extensions=(".toy",), frameworks=("toytest",),
+                        default_framework="toytest", test_file_patterns=(),
+                        line_comments=("#",))
+
+    def test_name(self, code):
+        match = re.search(r"^\s*def\s+(test\w*)", code, re.MULTILINE)
+        return match.group(1) if match else None
+
+    def is_import(self, line):
+        return line.startswith(("import ", "from "))
+
+    def module_names(self, rel_path):
+        return module_suffixes(rel_path, ".")
+
+    def render_prompt(self, request):
         parts = [d.code for d in request.definitions]
         for key, probes in request.probes.items():
             for probe in probes:
@@ -107,11 +120,21 @@ class ToyPrompts:
                       user="\n\n".join(parts), template=f"toy/{request.test_type}.j2")
 
 
+class Plain(ToyPrompts):
+    """A language with no prompt templates of its own."""
+
+    info = LanguageInfo(name="plain", extensions=(".plain",), frameworks=("plaintest",),
+                        default_framework="plaintest", test_file_patterns=())
+
+    def render_prompt(self, request):
+        return None
+
+
 @pytest.fixture(scope="session")
 def toy_plugins():
     from testgen.plugins import Plugins
 
-    return Plugins.load(entry_points=False, extra=[ToyPrompts()])
+    return Plugins.load(entry_points=False, extra=[ToyPrompts(), Plain()])
 
 
 def toy_definition(name: str, *, file: str = "toy/mod.toy", lines: int = 3,

@@ -6,7 +6,18 @@ import json
 
 import pytest
 
-from testgen.llm.structured import OutputError, parse_output
+from testgen.llm.structured import OutputError
+from testgen.llm.structured import parse_output as parse_any
+from testgen.plugins import Plugins
+
+LANGUAGES = Plugins.load()
+
+
+def parse_output(text, **options):
+    """Read an answer about Python code (the language names tests and imports)."""
+    return parse_any(text, reader=options.pop("reader", LANGUAGES.language("python")),
+                     **options)
+
 
 TEST = {"test_name": "test_add", "test_code": "def test_add():\n    assert add(1, 2) == 3\n",
         "imports": ["from calc import add"], "coverage_lines": [3, "5-7", "x", True],
@@ -53,14 +64,14 @@ def test_code_fences_give_one_test_each_named_after_the_function():
     assert parsed.tests[0].test_code.startswith("def test_adds_small_numbers")
 
 
-@pytest.mark.parametrize("fence, name", [
-    ("```go\nfunc TestAdd(t *testing.T) {\n\tif Add(1, 2) != 3 { t.Fatal() }\n}\n```", "TestAdd"),
-    ("```rust\n#[test]\nfn adds_two() {\n    assert_eq!(add(1, 2), 3);\n}\n```", "adds_two"),
-    ("```ts\ntest('adds two numbers', () => {\n  expect(add(1, 2)).toBe(3);\n});\n```",
+@pytest.mark.parametrize("language, fence, name", [
+    ("go", "```go\nfunc TestAdd(t *testing.T) {\n\tif Add(1, 2) != 3 { t.Fatal() }\n}\n```", "TestAdd"),
+    ("rust", "```rust\n#[test]\nfn adds_two() {\n    assert_eq!(add(1, 2), 3);\n}\n```", "adds_two"),
+    ("javascript", "```ts\ntest('adds two numbers', () => {\n  expect(add(1, 2)).toBe(3);\n});\n```",
      "adds two numbers"),
 ])
-def test_code_fences_of_other_languages_are_named_too(fence, name):
-    assert [t.test_name for t in parse_output(fence).tests] == [name]
+def test_code_fences_of_other_languages_are_named_by_their_language(language, fence, name):
+    assert [t.test_name for t in parse_any(fence, reader=LANGUAGES.language(language)).tests] == [name]
 
 
 def test_truncated_json_is_an_error_that_says_so():

@@ -10,7 +10,8 @@ import click
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def plugins(as_json: bool) -> None:
-    """List the loaded plugins with versions, languages, frameworks and hooks.
+    """List the loaded plugins with versions, languages, frameworks, hooks and the
+    language methods each plugin implements.
 
     TESTGEN_LOAD_PLUGINS=a,b loads only the named entry-point plugins.
     """
@@ -25,7 +26,7 @@ def plugins(as_json: bool) -> None:
             "plugins": [{"name": i.name, "module": i.module, "distribution": i.distribution,
                          "version": i.version, "builtin": i.builtin,
                          "languages": i.languages, "frameworks": sorted(set(i.frameworks)),
-                         "hooks": i.hooks} for i in infos],
+                         "hooks": i.hooks, "methods": i.methods} for i in infos],
             "problems": [p.to_dict() for p in loaded.problems],
             "sandbox": sandbox.to_dict(),
         }, indent=2))
@@ -38,6 +39,8 @@ def plugins(as_json: bool) -> None:
             click.echo(f"  languages:  {', '.join(info.languages)}")
             click.echo(f"  frameworks: {', '.join(sorted(set(info.frameworks)))}")
         click.echo(f"  hooks:      {', '.join(h.removeprefix('testgen_') for h in info.hooks)}")
+        if info.methods:
+            click.echo(f"  methods:    {', '.join(info.methods)}")
     click.echo(sandbox.describe())
     for problem in loaded.problems:
         click.echo(f"error[{problem.code}]: plugin {problem.plugin}: {problem.message}",

@@ -22,10 +22,10 @@ import logging
 import re
 import sys
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..errors import PluginError, TestgenError
+from ..errors import TestgenError
 from ..model import Definition, Prompt, PromptRequest, TestCandidate
 from ..llm import prompts
 from ..llm.cache import ResponseCache
@@ -33,7 +33,10 @@ from ..llm.cost import Budget, Pricing
 from ..llm.provider import (BudgetExhausted, Completion, ModelTarget, Provider, RequestFailed,
                             RequestParams, RetryPolicy, import_litellm)
 from ..llm.ratelimit import Clock, RateLimiter
-from ..llm.structured import GeneratedTest, OutputError, ParsedOutput, one_line, parse_output
+from ..language import Language
+from ..llm.structured import (
+    CodeReader, GeneratedTest, OutputError, ParsedOutput, one_line, parse_output,
+)
 from ..secrets import get_api_key, provider_of, redact
 from . import EngineStats, GenerationJob, Progress, RepairRequest
 
@@ -315,22 +318,21 @@ class LLMEngine:
                                    round_no=job.round,
                                    passed_without_gain=job.passed_without_gain),
             prompts.output_note(prompt))
-        request.prompt = replace(prompt, identity=request_identity(prompt, prompt_request, job))
+        comments = self.plugins.languages()[job.framework.language].line_comments
+        request.prompt = replace(prompt, identity=request_identity(prompt, prompt_request, job,
+                                                                   comments))
 
     def _prompt(self, request: PromptRequest) -> Prompt:
         """The language plugin's prompt; the generic one when no plugin renders prompts for
         the language (said once per language)."""
-        try:
-            return self.plugins.render_prompt(request)
-        except PluginError as exc:
-            if exc.code != "TG504":
-                raise
-            language = request.framework.language
-            if language not in self._generic_languages:
-                self._generic_languages.add(language)
-                log.warning("no prompt templates for %s (%s); using the generic prompt",
-                            language, exc.message)
-            return prompts.generic_prompt(request)
+        language = request.framework.language
+        prompt = self.plugins.render_prompt(request)
+        if prompt is not None:
+            return prompt
+        if language not in self._generic_languages:
+            self._generic_languages.add(language)
+            log.warning("no prompt templates for %s; using the generic prompt", language)
+        return prompts.generic_prompt(request)
 
     def _target(self, model: str, *, with_key: bool = True) -> ModelTarget:
         """Where ``model`` is reached; the key is looked up once, and only for requests."""
@@ -382,13 +384,14 @@ class LLMEngine:
             return self._with_duplicates(request, {job.id: failed})
         chain = [self._target(m) for m in request.chain]
         read: dict[str, ParsedOutput | OutputError] = {}
+        reader = self.plugins.language(job.framework.language)
 
         def accept(text: str) -> bool:
             """Worth caching: the answer could be read (parsed once, here, and reused)."""
             if len(text) > LARGE_ANSWER:
-                return _usable_answer(text)
+                return _usable_answer(text, reader)
             try:
-                read[text] = parse_output(text)
+                read[text] = parse_output(text, reader=reader)
             except OutputError as exc:
                 read[text] = exc
                 return False
@@ -447,8 +450,9 @@ class LLMEngine:
         try:
             if isinstance(known, OutputError):
                 raise known
-            parsed = known or parse_output(completion.text,
-                                           truncated=completion.finish_reason == "length")
+            parsed = known or parse_output(
+                completion.text, reader=self.plugins.language(job.framework.language),
+                truncated=completion.finish_reason == "length")
         except OutputError as exc:
             self.stats.errors += 1
             reason = f"unusable model answer: {exc.reason}"
@@ -507,7 +511,8 @@ class LLMEngine:
                     _placeholder(dup.definition.key, dup.job.test_type, c.status, c.reason)
                     for c in originals[:1])
                 continue
-            copies = _repoint(originals, dup.original, dup.definition)
+            copies = _repoint(originals, dup.original, dup.definition,
+                              self.plugins.language(dup.definition.language))
             if copies is None:
                 own = _Request(id=f"{request.id}+{dup.definition.key}", job=dup.job,
                                definitions=[dup.definition], chain=request.chain)
@@ -557,14 +562,16 @@ class LLMEngine:
                                             if m]))
         chain = [self._target(m) for m in chain_models]
         try:
-            completion = await self.provider.complete(prompt, chain, accept=_usable_answer)
+            reader = self.plugins.language(job.framework.language)
+            completion = await self.provider.complete(
+                prompt, chain, accept=lambda text: _usable_answer(text, reader))
         except BudgetExhausted:
             self.stats.budget_exhausted = True
             return _unrepaired(candidate, "repair skipped: budget")
         except RequestFailed as exc:
             return _unrepaired(candidate, f"repair request failed: {exc.reason}")
         try:
-            parsed = await asyncio.to_thread(parse_output, completion.text)
+            parsed = await asyncio.to_thread(parse_output, completion.text, reader=reader)
         except OutputError as exc:
             log.debug("unusable repair answer for %s:\n%s", candidate.id,
                       redact(completion.text))
@@ -697,17 +704,18 @@ def _summary(definition: Definition) -> str:
     return f"{definition.signature.strip()}" + (f"  -- {doc}" if doc else "") + where
 
 
-def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob) -> str:
+def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob,
+                     comments: tuple[str, ...] = ()) -> str:
     """The normalised content of a request, for the response-cache key: the definitions'
-    code without line numbers, comments or layout; uncovered lines relative to the
-    definition's first line; everything else as rendered."""
+    code without line numbers, comment lines (starting with one of ``comments``) or layout;
+    uncovered lines relative to the definition's first line; everything else as rendered."""
     import json
 
     def probe(p: Any) -> list[Any]:
         return [p.call, list(p.args), [list(kv) for kv in p.kwargs], p.outcome, p.value,
                 p.exception, p.message, list(p.setup)]
 
-    index = {d.key: _statement_index(d) for d in request.definitions}
+    index = {d.key: _statement_index(d, comments) for d in request.definitions}
 
     def at(key: str, line: int) -> int:
         return index[key].get(line, -1)
@@ -716,7 +724,7 @@ def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob)
         "template": prompt.template, "system": prompt.system,
         "type": request.test_type, "framework": [request.framework.language,
                                                  request.framework.name],
-        "code": [[d.file, d.qualname, d.kind, normalised_code(d.code)]
+        "code": [[d.file, d.qualname, d.kind, normalised_code(d.code, comments)]
                  for d in request.definitions],
         "probes": {k.split("::", 1)[-1]: [probe(p) for p in v]
                    for k, v in sorted(request.probes.items())},
@@ -733,24 +741,27 @@ def request_identity(prompt: Prompt, request: PromptRequest, job: GenerationJob)
     }, sort_keys=True, default=str)
 
 
-_COMMENT_LINE = re.compile(r"^\s*(?:#(?![!\[])|//|/\*|\*/|\*\s|\*$|--\s)")
+def _kept(line: str, comments: tuple[str, ...]) -> bool:
+    text = line.strip()
+    return bool(text) and not (comments and text.startswith(comments))
 
 
-def _statement_index(definition: Definition) -> dict[int, int]:
+def _statement_index(definition: Definition, comments: tuple[str, ...]) -> dict[int, int]:
     """File line → its position among the lines :func:`normalised_code` keeps, so lines named
     in a request mean the same after comments or blank lines moved them."""
     index: dict[int, int] = {}
     for offset, line in enumerate(definition.code.splitlines()):
-        if line.strip() and not _COMMENT_LINE.match(line):
+        if _kept(line, comments):
             index[definition.start_line + offset] = len(index)
     return index
 
 
-def normalised_code(code: str) -> str:
-    """Code without comment lines, blank lines or indentation differences."""
+def normalised_code(code: str, comments: tuple[str, ...] = ()) -> str:
+    """Code without comment lines (starting with one of ``comments``), blank lines or
+    indentation differences."""
     kept = []
     for line in code.splitlines():
-        if not line.strip() or _COMMENT_LINE.match(line):
+        if not _kept(line, comments):
             continue
         kept.append(" ".join(line.split()))
     return "\n".join(kept)
@@ -761,10 +772,10 @@ def _is_simple(definition: Definition) -> bool:
     return definition.complexity <= SIMPLE_COMPLEXITY and lines <= SIMPLE_LINES
 
 
-def _usable_answer(text: str) -> bool:
+def _usable_answer(text: str, reader: CodeReader) -> bool:
     """Worth caching: the answer could be read (an empty test list is a real answer too)."""
     try:
-        parse_output(text)
+        parse_output(text, reader=reader)
     except OutputError:
         return False
     return True
@@ -799,7 +810,7 @@ def _target_of(test: GeneratedTest, definitions: list[Definition]) -> Definition
                 return definition
     best, best_score = None, 0
     for definition in definitions:
-        calls = len(re.findall(rf"\b{re.escape(definition.name)}\s*[(!<]", test.test_code))
+        calls = len(re.findall(rf"\b{re.escape(definition.name)}\b", test.test_code))
         if definition.parent and calls:
             calls += len(re.findall(rf"\b{re.escape(definition.parent)}\b", test.test_code))
         if calls > best_score:
@@ -835,21 +846,16 @@ def _unique_name(candidate: TestCandidate, taken: set[str]) -> None:
     candidate.id = f"{candidate.definition}::{new}"
 
 
-def _repoint(originals: list[TestCandidate], original: Definition, duplicate: Definition
-             ) -> list[TestCandidate] | None:
+def _repoint(originals: list[TestCandidate], original: Definition, duplicate: Definition,
+             language: Language) -> list[TestCandidate] | None:
     """Copies of ``originals`` for ``duplicate``, with the original module's name replaced;
     ``None`` when no module reference could be found to replace."""
     if original.file == duplicate.file:
         return [replace(c, id=f"{duplicate.key}::{c.test_name}", definition=duplicate.key,
                         details={**c.details, "reused_from": original.key}) for c in originals]
-    old_parts = list(PurePosixPath(original.file).with_suffix("").parts)
-    new_parts = list(PurePosixPath(duplicate.file).with_suffix("").parts)
-    pairs: list[tuple[str, str]] = []
-    for length in range(len(old_parts), 1, -1):
-        if length > len(new_parts):
-            continue
-        for sep in (".", "/", "::"):
-            pairs.append((sep.join(old_parts[-length:]), sep.join(new_parts[-length:])))
+    # Names of equal length pair up: shortest first, then the longest pair is tried first.
+    pairs = list(zip(reversed(language.module_names(original.file)),
+                     reversed(language.module_names(duplicate.file))))[::-1]
     copies = []
     for candidate in originals:
         text = "\n".join(candidate.imports) + "\n\x00\n" + candidate.code

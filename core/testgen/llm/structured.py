@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 TEST_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -52,19 +52,6 @@ _FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
 
 # How test functions are introduced in the languages TestGen knows; the first match names
 # the test. Plugins may add languages, so the last pattern accepts any function definition.
-_TEST_NAME_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(test\w*)", re.MULTILINE),
-    re.compile(r"^[ \t]*func[ \t]+(Test\w*)[ \t]*\(", re.MULTILINE),
-    re.compile(r"#\[(?:[\w:]+::)?test\][\s\S]*?fn[ \t]+(\w+)"),
-    re.compile(r"^[ \t]*(?:test|it)\(\s*(['\"`])(.+?)\1", re.MULTILINE),
-    re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|func|fn|function)[ \t]+(\w+)", re.MULTILINE),
-)
-
-_IMPORT_LINE = re.compile(
-    r"^(?:import[ \t]|from[ \t]+\S+[ \t]+import[ \t]|use[ \t]+\S|extern[ \t]+crate[ \t]|"
-    r"#include[ \t]|(?:const|let|var)[ \t]+.+=[ \t]*require\()")
-
-
 @dataclass(frozen=True)
 class GeneratedTest:
     """One test as the model described it."""
@@ -100,9 +87,30 @@ class OutputError(ValueError):
         self.reason = reason
 
 
-def parse_output(text: str, *, truncated: bool = False) -> ParsedOutput:
+class CodeReader(Protocol):
+    """What the language of the answer knows about its test code (a ``Language`` is one)."""
+
+    def test_name(self, code: str) -> str | None: ...
+
+    def is_import(self, line: str) -> bool: ...
+
+
+class _NoLanguage:
+    """Reads no test names and no imports: the JSON fields must say them."""
+
+    def test_name(self, code: str) -> str | None:
+        return None
+
+    def is_import(self, line: str) -> bool:
+        return False
+
+
+def parse_output(text: str, *, reader: CodeReader | None = None,
+                 truncated: bool = False) -> ParsedOutput:
     """Tests (or a possible-bug verdict) from a model answer; raises :class:`OutputError`.
+    ``reader`` finds test names and imports in bare code (the answer's language);
     ``truncated``: the answer hit the token limit (its last test is incomplete)."""
+    reader = reader or _NoLanguage()
     if not text or not text.strip():
         raise OutputError("the model returned an empty answer")
     json_error = ""
@@ -119,17 +127,17 @@ def parse_output(text: str, *, truncated: bool = False) -> ParsedOutput:
             except json.JSONDecodeError:
                 continue
             method = "repaired-json"
-        parsed = _from_document(document, method)
+        parsed = _from_document(document, method, reader)
         if parsed is not None:
             return parsed
     for method, candidate in candidates:
         if candidate.startswith(("{", "[")):
-            salvaged = _salvage(repair_json(candidate))
+            salvaged = _salvage(repair_json(candidate), reader)
             if salvaged:
                 return ParsedOutput(salvaged, "salvaged-json", problems=(
                     "the answer was cut off; its complete tests were kept" if truncated
                     else "the JSON document was damaged; its complete tests were kept",))
-    tests, problems = _from_code_fences(text)
+    tests, problems = _from_code_fences(text, reader)
     if tests:
         return ParsedOutput(tests, "code-fences", problems=tuple(problems))
     if json_error:
@@ -204,7 +212,7 @@ def repair_json(text: str) -> str:
 _OBJECT_START = re.compile(r'\{\s*"(?:test_name|test_code|definition)"')
 
 
-def _salvage(text: str) -> list[GeneratedTest]:
+def _salvage(text: str, reader: CodeReader) -> list[GeneratedTest]:
     """Every complete test object in a document that does not parse as a whole."""
     decoder = json.JSONDecoder()
     tests: list[GeneratedTest] = []
@@ -220,7 +228,7 @@ def _salvage(text: str) -> list[GeneratedTest]:
             continue
         position = end
         try:
-            tests.append(_validate(raw))
+            tests.append(_validate(raw, reader))
         except OutputError:
             continue
 
@@ -231,7 +239,7 @@ def _describe_json_error(exc: json.JSONDecodeError, doc: str) -> str:
     return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
 
 
-def _from_document(document: Any, method: str) -> ParsedOutput | None:
+def _from_document(document: Any, method: str, reader: CodeReader) -> ParsedOutput | None:
     if isinstance(document, list):
         document = {"tests": document}
     if not isinstance(document, dict):
@@ -247,7 +255,7 @@ def _from_document(document: Any, method: str) -> ParsedOutput | None:
     tests, problems = [], []
     for index, raw in enumerate(raw_tests, 1):
         try:
-            tests.append(_validate(raw))
+            tests.append(_validate(raw, reader))
         except OutputError as exc:
             problems.append(f"test #{index}: {exc.reason}")
     if not tests and problems:
@@ -269,7 +277,7 @@ def _possible_bug(document: dict) -> str | None:
     return None
 
 
-def _validate(raw: Any) -> GeneratedTest:
+def _validate(raw: Any, reader: CodeReader) -> GeneratedTest:
     if not isinstance(raw, dict):
         raise OutputError("is not an object")
     code = raw.get("test_code")
@@ -277,7 +285,7 @@ def _validate(raw: Any) -> GeneratedTest:
         raise OutputError("has no test_code")
     name = raw.get("test_name")
     if not isinstance(name, str) or not name.strip():
-        name = test_name_in(code)
+        name = reader.test_name(code)
     if not name:
         raise OutputError("has no test_name and defines no test function")
     definition = raw.get("definition")
@@ -325,21 +333,22 @@ def _lines(value: Any) -> tuple[int, ...]:
     return tuple(sorted(n for n in lines if n > 0))
 
 
-def _from_code_fences(text: str) -> tuple[list[GeneratedTest], list[str]]:
+def _from_code_fences(text: str, reader: CodeReader
+                      ) -> tuple[list[GeneratedTest], list[str]]:
     tests, problems = [], []
     for lang, body in _FENCE.findall(text):
         if lang.lower() in ("json", "jsonc", "yaml", "text", "console", "shell", "bash", "sh"):
             continue
-        name = test_name_in(body)
+        name = reader.test_name(body)
         if not name:
             problems.append("a code block defines no test function")
             continue
-        imports, code = _split_imports(body)
+        imports, code = _split_imports(body, reader)
         tests.append(GeneratedTest(test_name=name, test_code=code, imports=imports))
     return tests, problems
 
 
-def _split_imports(body: str) -> tuple[tuple[str, ...], str]:
+def _split_imports(body: str, reader: CodeReader) -> tuple[tuple[str, ...], str]:
     """Leading import lines of a code block become the test's imports."""
     lines = body.strip("\n").splitlines()
     imports = []
@@ -349,24 +358,12 @@ def _split_imports(body: str) -> tuple[tuple[str, ...], str]:
         if not line.strip():
             index += 1
             continue
-        if _IMPORT_LINE.match(line) and not line.rstrip().endswith(("(", "{")):
+        if reader.is_import(line):
             imports.append(line.strip())
             index += 1
             continue
         break
     return tuple(imports), "\n".join(lines[index:]).strip("\n") + "\n"
-
-
-def test_name_in(code: str) -> str | None:
-    """The name of the (first) test function a code snippet defines."""
-    for pattern in _TEST_NAME_PATTERNS:
-        match = pattern.search(code)
-        if match:
-            return match.group(match.lastindex or 1)
-    return None
-
-
-test_name_in.__test__ = False  # type: ignore[attr-defined]  # a helper, not a pytest test
 
 
 def one_line(text: str, limit: int = 240) -> str:

@@ -1,16 +1,23 @@
-"""TestGen hooks for Go. Each hook checks the language and delegates to one module."""
+"""The Go language: one :class:`~testgen.language.Language` object, registered by the hook.
+
+Each method hands the work to the module named for the stage; modules are imported on first
+use so that loading the plugin stays cheap.
+"""
 
 from __future__ import annotations
 
+import re
+
 from testgen import hookimpl
+from testgen.kit.snippets import first_match, module_suffixes
+from testgen.language import Language
 from testgen.model import (
-    Definition, Detection, Framework, LanguageInfo, OfflineRequest, ParsedFile, Probe, Project,
-    Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile, ValidationResult,
-    Workspace,
+    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
+    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
+    ValidationResult, Workspace,
 )
 
 LANGUAGE = "go"
-
 GO = LanguageInfo(
     name=LANGUAGE,
     extensions=(".go",),
@@ -21,118 +28,94 @@ GO = LanguageInfo(
     toolchain=("go",),
     manifests=("go.mod", "go.work"),
     ignore_dirs=("testdata",),
+    line_comments=("//", "/*", "*/", "* "),
 )
 
-
-@hookimpl
-def testgen_languages() -> list[LanguageInfo]:
-    return [GO]
-
-
-@hookimpl
-def testgen_detect(project: Project) -> list[Detection]:
-    from .detect import detect
-
-    return detect(project)
+_TEST_NAMES = (re.compile(r"^[ \t]*func[ \t]+(Test\w*)[ \t]*\(", re.MULTILINE),
+               re.compile(r"^[ \t]*func[ \t]+(\w+)", re.MULTILINE))
+_IMPORT = re.compile(r"^import[ \t]")
 
 
-@hookimpl
-def testgen_parse(source: SourceFile) -> ParsedFile | None:
-    if source.language != LANGUAGE:
-        return None
-    from .syntax import parse
+class Go(Language):
+    info = GO
+    # GOCACHE is left out on purpose: the user's build cache is read-only in the sandbox, and
+    # without it go keeps its cache under XDG_CACHE_HOME, which TestGen provides.
+    env_passthrough = ("GOPATH", "GOROOT", "GOMODCACHE", "GOFLAGS", "GOPROXY", "GONOSUMDB",
+                       "GOSUMDB", "GOTOOLCHAIN")
 
-    return parse(source)
+    def detect(self, project: Project) -> list[Detection]:
+        from .detect import detect
 
+        return detect(project)
 
-@hookimpl
-def testgen_extract(parsed: ParsedFile) -> list[Definition] | None:
-    if parsed.source.language != LANGUAGE:
-        return None
-    from .syntax import extract
+    def select_framework(self, project: Project, requested: str | None) -> Framework:
+        from .detect import select_framework
 
-    return extract(parsed)
+        return select_framework(project, requested)
 
+    def doctor(self, project: Project) -> list[DoctorCheck]:
+        from .doctor import checks
 
-@hookimpl
-def testgen_select_framework(project: Project, language: str,
-                             requested: str | None) -> Framework | None:
-    if language != LANGUAGE:
-        return None
-    from .detect import select_framework
+        return checks(project)
 
-    return select_framework(project, requested)
+    def parse(self, source: SourceFile) -> ParsedFile:
+        from .syntax import parse
 
+        return parse(source)
 
-@hookimpl
-def testgen_test_path(source: SourceFile, framework: Framework) -> str | None:
-    if source.language != LANGUAGE:
-        return None
-    from .assemble import test_path
+    def extract(self, parsed: ParsedFile) -> list[Definition]:
+        from .syntax import extract
 
-    return test_path(source)
+        return extract(parsed)
 
+    def test_path(self, source: SourceFile, framework: Framework) -> str:
+        from .assemble import test_path
 
-@hookimpl
-def testgen_probe(language: str, definitions: list[Definition], workspace: Workspace,
-                  test_type: str) -> list[Probe] | None:
-    if language != LANGUAGE:
-        return None
-    from .probe import probe
+        return test_path(source)
 
-    return probe(definitions, workspace, test_type)
+    def probe(self, definitions: list[Definition], workspace: Workspace,
+              test_type: str) -> list[Probe]:
+        from .probe import probe
 
+        return probe(definitions, workspace, test_type)
 
-@hookimpl
-def testgen_offline_candidates(request: OfflineRequest) -> list[TestCandidate] | None:
-    if request.definition.language != LANGUAGE:
-        return None
-    from .offline import candidates
+    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
+        from .offline import candidates
 
-    return candidates(request)
+        return candidates(request)
 
+    def render_prompt(self, request: PromptRequest) -> Prompt:
+        from .prompts import render
 
-@hookimpl
-def testgen_render_prompt(request: PromptRequest) -> Prompt | None:
-    if request.framework.language != LANGUAGE:
-        return None
-    from .prompts import render
+        return render(request)
 
-    return render(request)
+    def test_name(self, code: str) -> str | None:
+        return first_match(_TEST_NAMES, code)
 
+    def is_import(self, line: str) -> bool:
+        return bool(_IMPORT.match(line)) and not line.rstrip().endswith("(")
 
-@hookimpl
-def testgen_assemble(candidates: list[TestCandidate], framework: Framework, source: SourceFile,
-                     path: str) -> TestFile | None:
-    if framework.language != LANGUAGE:
-        return None
-    from .assemble import assemble
+    def module_names(self, rel_path: str) -> tuple[str, ...]:
+        return module_suffixes(rel_path, "/")
 
-    return assemble(candidates, framework, source, path)
+    def assemble(self, candidates: list[TestCandidate], framework: Framework,
+                 source: SourceFile, path: str) -> TestFile:
+        from .assemble import assemble
+
+        return assemble(candidates, framework, source, path)
+
+    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
+        from .validate import validate
+
+        return validate(test_file, workspace)
+
+    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
+            coverage: bool) -> RunResult:
+        from .runner import run
+
+        return run(test_files, workspace, coverage)
 
 
 @hookimpl
-def testgen_validate(test_file: TestFile, workspace: Workspace) -> ValidationResult | None:
-    if test_file.language != LANGUAGE:
-        return None
-    from .validate import validate
-
-    return validate(test_file, workspace)
-
-
-@hookimpl
-def testgen_run(language: str, framework: Framework, test_files: list[TestFile],
-                workspace: Workspace, coverage: bool) -> RunResult | None:
-    if language != LANGUAGE:
-        return None
-    from .runner import run
-
-    return run(test_files, workspace, coverage)
-
-
-@hookimpl
-def testgen_doctor(project: Project) -> list:
-    """Toolchain, framework and coverage tool for ``testgen doctor`` (``DoctorCheck``s)."""
-    from .doctor import checks
-
-    return checks(project)
+def testgen_languages(register) -> None:
+    register(Go())

@@ -327,7 +327,7 @@ def environment(workspace: Workspace, interpreter: Interpreter,
     # Bytecode caching stays on (without it every launch recompiles pytest, coverage and the
     # project), but in TestGen's directories: nothing lands in the project or its venv.
     return {"PYTHONPATH": os.pathsep.join(path), REDIRECT_ENV: os.pathsep.join(redirect),
-            "PYTHONDONTWRITEBYTECODE": "", "PYTHONIOENCODING": "utf-8",
+            "PYTHONDONTWRITEBYTECODE": "", "PYTHONIOENCODING": "utf-8", "PYTHONHASHSEED": "0",
             "PYTHONPYCACHEPREFIX": str(_pycache(workspace))}
 
 

@@ -1,17 +1,20 @@
-"""The hook implementations of the Python plugin.
+"""The Python language: one :class:`~testgen.language.Language` object, registered by the hook.
 
-Each hook checks that the request is for Python and hands the work to the module named after
-it; this file only wires them to the contract in ``testgen.hookspecs``. Heavy imports (jinja2,
-subprocess machinery) happen inside those modules, on first use.
+Each method hands the work to the module named for the stage. Heavy imports (jinja2, subprocess
+machinery) happen inside those modules, on first use, so loading the plugin stays cheap.
 """
 
 from __future__ import annotations
 
+import re
+
 from testgen import hookimpl
+from testgen.kit.snippets import first_match, module_suffixes
+from testgen.language import Language
 from testgen.model import (
-    Definition, Detection, Framework, LanguageInfo, OfflineRequest, ParsedFile, Probe, Project,
-    Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile, ValidationResult,
-    Workspace,
+    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
+    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
+    ValidationResult, Workspace,
 )
 
 LANGUAGE = "python"
@@ -28,118 +31,91 @@ LANGUAGE_INFO = LanguageInfo(
     manifests=("pyproject.toml", "setup.py", "setup.cfg"),
     ignore_dirs=(".eggs", "site-packages", "htmlcov"),
     package_markers=("__init__.py",),
+    line_comments=("#",),
 )
 
-
-@hookimpl
-def testgen_languages() -> list[LanguageInfo]:
-    return [LANGUAGE_INFO]
-
-
-@hookimpl
-def testgen_detect(project: Project) -> list[Detection]:
-    from .project import detect
-
-    return detect(project.root)
+_TEST_NAMES = (re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(test\w*)", re.MULTILINE),
+               re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE))
+_IMPORT = re.compile(r"^(?:import[ \t]|from[ \t]+\S+[ \t]+import[ \t])")
 
 
-@hookimpl
-def testgen_parse(source: SourceFile) -> ParsedFile | None:
-    if source.language != LANGUAGE:
-        return None
-    from .extract import parse
+class Python(Language):
+    info = LANGUAGE_INFO
+    env_passthrough = ("VIRTUAL_ENV", "PYENV_ROOT", "PYENV_VERSION")
 
-    return parse(source)
+    def detect(self, project: Project) -> list[Detection]:
+        from .project import detect
 
+        return detect(project.root)
 
-@hookimpl
-def testgen_extract(parsed: ParsedFile) -> list[Definition] | None:
-    if parsed.source.language != LANGUAGE:
-        return None
-    from .extract import extract
+    def select_framework(self, project: Project, requested: str | None) -> Framework:
+        from .project import select_framework
 
-    return extract(parsed)
+        return select_framework(project, requested)
 
+    def doctor(self, project: Project) -> list[DoctorCheck]:
+        from .doctor import checks
 
-@hookimpl
-def testgen_select_framework(project: Project, language: str,
-                             requested: str | None) -> Framework | None:
-    if language != LANGUAGE:
-        return None
-    from .project import select_framework
+        return checks(project)
 
-    return select_framework(project, requested)
+    def parse(self, source: SourceFile) -> ParsedFile:
+        from .extract import parse
 
+        return parse(source)
 
-@hookimpl
-def testgen_test_path(source: SourceFile, framework: Framework) -> str | None:
-    if source.language != LANGUAGE:
-        return None
-    from .layout import test_path
+    def extract(self, parsed: ParsedFile) -> list[Definition]:
+        from .extract import extract
 
-    return test_path(source.project_root, source.rel_path)
+        return extract(parsed)
 
+    def test_path(self, source: SourceFile, framework: Framework) -> str:
+        from .layout import test_path
 
-@hookimpl
-def testgen_probe(language: str, definitions: list[Definition], workspace: Workspace,
-                  test_type: str) -> list[Probe] | None:
-    if language != LANGUAGE:
-        return None
-    from .probe import probe
+        return test_path(source.project_root, source.rel_path)
 
-    return probe(definitions, workspace, test_type)
+    def probe(self, definitions: list[Definition], workspace: Workspace,
+              test_type: str) -> list[Probe]:
+        from .probe import probe
 
+        return probe(definitions, workspace, test_type)
 
-@hookimpl
-def testgen_offline_candidates(request: OfflineRequest) -> list[TestCandidate] | None:
-    if request.definition.language != LANGUAGE:
-        return None
-    from .offline import offline_candidates
+    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
+        from .offline import offline_candidates
 
-    return offline_candidates(request)
+        return offline_candidates(request)
 
+    def render_prompt(self, request: PromptRequest) -> Prompt:
+        from .prompt import render_prompt
 
-@hookimpl
-def testgen_render_prompt(request: PromptRequest) -> Prompt | None:
-    if request.framework.language != LANGUAGE:
-        return None
-    from .prompt import render_prompt
+        return render_prompt(request)
 
-    return render_prompt(request)
+    def test_name(self, code: str) -> str | None:
+        return first_match(_TEST_NAMES, code)
 
+    def is_import(self, line: str) -> bool:
+        return bool(_IMPORT.match(line))
 
-@hookimpl
-def testgen_assemble(candidates: list[TestCandidate], framework: Framework, source: SourceFile,
-                     path: str) -> TestFile | None:
-    if framework.language != LANGUAGE:
-        return None
-    from .assemble import assemble
+    def module_names(self, rel_path: str) -> tuple[str, ...]:
+        return module_suffixes(rel_path, ".")
 
-    return assemble(candidates, framework, source, path)
+    def assemble(self, candidates: list[TestCandidate], framework: Framework,
+                 source: SourceFile, path: str) -> TestFile:
+        from .assemble import assemble
+
+        return assemble(candidates, framework, source, path)
+
+    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
+        from .validate import validate
+
+        return validate(test_file, workspace)
+
+    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
+            coverage: bool) -> RunResult:
+        from .run import run
+
+        return run(framework, test_files, workspace, coverage)
 
 
 @hookimpl
-def testgen_validate(test_file: TestFile, workspace: Workspace) -> ValidationResult | None:
-    if test_file.language != LANGUAGE:
-        return None
-    from .validate import validate
-
-    return validate(test_file, workspace)
-
-
-@hookimpl
-def testgen_run(language: str, framework: Framework, test_files: list[TestFile],
-                workspace: Workspace, coverage: bool) -> RunResult | None:
-    if language != LANGUAGE:
-        return None
-    from .run import run
-
-    return run(framework, test_files, workspace, coverage)
-
-
-@hookimpl
-def testgen_doctor(project: Project) -> list:
-    """Toolchain, framework and coverage tool for ``testgen doctor`` (``DoctorCheck``s)."""
-    from .doctor import checks
-
-    return checks(project)
+def testgen_languages(register) -> None:
+    register(Python())

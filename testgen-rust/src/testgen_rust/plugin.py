@@ -1,140 +1,120 @@
-"""TestGen hooks for Rust. Each hook answers only for ``rust`` and delegates to one module."""
+"""The Rust language: one :class:`~testgen.language.Language` object, registered by the hook.
+
+Each method hands the work to the module named for the stage; modules are imported on first
+use so that loading the plugin stays cheap.
+"""
 
 from __future__ import annotations
 
+import re
+
 from testgen import hookimpl
-from testgen.errors import TestgenError
+from testgen.kit.snippets import first_match, module_suffixes
+from testgen.language import Language
 from testgen.model import (
-    Definition, Detection, Framework, LanguageInfo, OfflineRequest, ParsedFile, Probe, Project,
-    Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile, ValidationResult,
-    Workspace,
+    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
+    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
+    ValidationResult, Workspace,
 )
 
 LANGUAGE = "rust"
 FRAMEWORKS = ("cargo-test", "proptest")
 DEFAULT_FRAMEWORK = "cargo-test"
 
+RUST = LanguageInfo(
+    name=LANGUAGE, extensions=(".rs",), frameworks=FRAMEWORKS,
+    default_framework=DEFAULT_FRAMEWORK,
+    test_file_patterns=("tests/*.rs", "tests/**/*.rs", "**/tests/*.rs", "**/tests/**/*.rs",
+                        "benches/"),
+    grammar="rust", toolchain=("cargo",), manifests=("Cargo.toml",),
+    ignore_dirs=("target",),
+    line_comments=("//", "/*", "*/", "* "),
+)
 
-@hookimpl
-def testgen_languages() -> list[LanguageInfo]:
-    return [LanguageInfo(
-        name=LANGUAGE, extensions=(".rs",), frameworks=FRAMEWORKS,
-        default_framework=DEFAULT_FRAMEWORK,
-        test_file_patterns=("tests/*.rs", "tests/**/*.rs", "**/tests/*.rs", "**/tests/**/*.rs",
-                            "benches/"),
-        grammar="rust", toolchain=("cargo",), manifests=("Cargo.toml",),
-        ignore_dirs=("target",),
-    )]
-
-
-@hookimpl
-def testgen_detect(project: Project) -> list[Detection]:
-    from .detect import detect
-
-    return detect(project.root)
+_TEST_NAMES = (re.compile(r"#\[(?:[\w:]+::)?test\][\s\S]*?fn[ \t]+(\w+)"),
+               re.compile(r"^[ \t]*(?:pub[ \t]+)?fn[ \t]+(\w+)", re.MULTILINE))
+_IMPORT = re.compile(r"^(?:use[ \t]+\S|extern[ \t]+crate[ \t])")
 
 
-@hookimpl
-def testgen_parse(source: SourceFile) -> ParsedFile | None:
-    if source.language != LANGUAGE:
-        return None
-    from .extract import parse_source
+class Rust(Language):
+    info = RUST
+    env_passthrough = ("CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "CARGO_TARGET_DIR",
+                       "LLVM_PROFDATA", "LLVM_COV")
 
-    return parse_source(source)
+    def detect(self, project: Project) -> list[Detection]:
+        from .detect import detect
 
+        return detect(project.root)
 
-@hookimpl
-def testgen_extract(parsed: ParsedFile) -> list[Definition] | None:
-    if parsed.source.language != LANGUAGE:
-        return None
-    from .extract import extract_definitions
+    def select_framework(self, project: Project, requested: str | None) -> Framework:
+        from .detect import select_framework
 
-    return extract_definitions(parsed)
+        return select_framework(project, requested or project.language_settings(
+            LANGUAGE).get("framework"))
 
+    def doctor(self, project: Project) -> list[DoctorCheck]:
+        from .doctor import checks
 
-@hookimpl
-def testgen_select_framework(project: Project, language: str,
-                             requested: str | None) -> Framework | None:
-    if language != LANGUAGE:
-        return None
-    from .detect import select_framework
+        return checks(project)
 
-    return select_framework(project, requested or project.language_settings(
-        LANGUAGE).get("framework"))
+    def parse(self, source: SourceFile) -> ParsedFile:
+        from .extract import parse_source
 
+        return parse_source(source)
 
-@hookimpl
-def testgen_test_path(source: SourceFile, framework: Framework) -> str | None:
-    if source.language != LANGUAGE:
-        return None
-    from .assemble import test_path
+    def extract(self, parsed: ParsedFile) -> list[Definition]:
+        from .extract import extract_definitions
 
-    return test_path(source)
+        return extract_definitions(parsed)
 
+    def test_path(self, source: SourceFile, framework: Framework) -> str:
+        from .assemble import test_path
 
-@hookimpl
-def testgen_probe(language: str, definitions: list[Definition], workspace: Workspace,
-                  test_type: str) -> list[Probe] | None:
-    if language != LANGUAGE:
-        return None
-    from .probe import probe_definitions
+        return test_path(source)
 
-    return probe_definitions(definitions, workspace)
+    def probe(self, definitions: list[Definition], workspace: Workspace,
+              test_type: str) -> list[Probe]:
+        from .probe import probe_definitions
 
+        return probe_definitions(definitions, workspace)
 
-@hookimpl
-def testgen_offline_candidates(request: OfflineRequest) -> list[TestCandidate] | None:
-    if request.definition.language != LANGUAGE:
-        return None
-    from .candidates import offline_candidates
+    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
+        from .candidates import offline_candidates
 
-    return offline_candidates(request)
+        return offline_candidates(request)
 
+    def render_prompt(self, request: PromptRequest) -> Prompt:
+        from .prompts import render_prompt
 
-@hookimpl
-def testgen_render_prompt(request: PromptRequest) -> Prompt | None:
-    if request.framework.language != LANGUAGE:
-        return None
-    from .prompts import render_prompt
+        return render_prompt(request)
 
-    return render_prompt(request)
+    def test_name(self, code: str) -> str | None:
+        return first_match(_TEST_NAMES, code)
 
+    def is_import(self, line: str) -> bool:
+        return bool(_IMPORT.match(line)) and not line.rstrip().endswith("{")
 
-@hookimpl
-def testgen_assemble(candidates: list[TestCandidate], framework: Framework, source: SourceFile,
-                     path: str) -> TestFile | None:
-    if framework.language != LANGUAGE:
-        return None
-    from .assemble import assemble
+    def module_names(self, rel_path: str) -> tuple[str, ...]:
+        return module_suffixes(rel_path, "::")
 
-    return assemble(candidates, framework, source, path)
+    def assemble(self, candidates: list[TestCandidate], framework: Framework,
+                 source: SourceFile, path: str) -> TestFile:
+        from .assemble import assemble
+
+        return assemble(candidates, framework, source, path)
+
+    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
+        from .runner import validate
+
+        return validate(test_file, workspace)
+
+    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
+            coverage: bool) -> RunResult:
+        from .runner import run
+
+        return run(framework, test_files, workspace, coverage)
 
 
 @hookimpl
-def testgen_validate(test_file: TestFile, workspace: Workspace) -> ValidationResult | None:
-    if test_file.language != LANGUAGE:
-        return None
-    from .runner import validate
-
-    return validate(test_file, workspace)
-
-
-@hookimpl
-def testgen_run(language: str, framework: Framework, test_files: list[TestFile],
-                workspace: Workspace, coverage: bool) -> RunResult | None:
-    if language != LANGUAGE:
-        return None
-    from .runner import run
-
-    return run(framework, test_files, workspace, coverage)
-
-
-__all__ = ["TestgenError"]
-
-
-@hookimpl
-def testgen_doctor(project: Project) -> list:
-    """Toolchain, framework and coverage tool for ``testgen doctor`` (``DoctorCheck``s)."""
-    from .doctor import checks
-
-    return checks(project)
+def testgen_languages(register) -> None:
+    register(Rust())

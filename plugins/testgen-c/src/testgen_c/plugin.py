@@ -1,13 +1,16 @@
-"""TestGen hooks for C.
+"""The C language: one :class:`~testgen.language.Language` object, registered by the hook.
 
-Each hook checks that the call is about C (and returns ``None`` otherwise, so the next plugin
-can answer), then hands over to the module named for the stage. Modules are imported inside
-the hooks so that loading the plugin (``testgen --help``, ``testgen plugins``) stays cheap.
+Each method hands the work to the module named for the stage. Modules are imported inside the
+methods so that loading the plugin (``testgen --help``, ``testgen plugins``) stays cheap.
 """
 
 from __future__ import annotations
 
+import re
+
 from testgen import hookimpl
+from testgen.kit.snippets import first_match, module_suffixes
+from testgen.language import Language
 from testgen.model import (
     Definition, Detection, Framework, LanguageInfo, OfflineRequest, ParsedFile, Probe, Project,
     Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile, ValidationResult,
@@ -15,108 +18,80 @@ from testgen.model import (
 )
 
 from . import project as proj
-from .project import LANGUAGE
+
+_TEST_NAMES = (re.compile(r"^TEST\((\w+)\)", re.MULTILINE),)
 
 
-@hookimpl
-def testgen_languages() -> list[LanguageInfo]:
-    return [LanguageInfo(
-        name=LANGUAGE, extensions=proj.EXTENSIONS, frameworks=proj.FRAMEWORKS,
+class C(Language):
+    info = LanguageInfo(
+        name=proj.LANGUAGE, extensions=proj.EXTENSIONS, frameworks=proj.FRAMEWORKS,
         default_framework=proj.FRAMEWORK, test_file_patterns=proj.TEST_FILE_PATTERNS,
         grammar="c", toolchain=(proj.COMPILER,), manifests=proj.MANIFESTS,
-    )]
+        line_comments=("//", "/*", "*/", "* "),
+    )
+
+    def detect(self, project: Project) -> list[Detection]:
+        return proj.detect(project)
+
+    def select_framework(self, project: Project, requested: str | None) -> Framework:
+        return proj.select_framework(project, requested)
+
+    def parse(self, source: SourceFile) -> ParsedFile:
+        from .syntax import parse
+
+        return parse(source)
+
+    def extract(self, parsed: ParsedFile) -> list[Definition]:
+        from .syntax import extract
+
+        return extract(parsed)
+
+    def test_path(self, source: SourceFile, framework: Framework) -> str:
+        return proj.test_path(source)
+
+    def probe(self, definitions: list[Definition], workspace: Workspace,
+              test_type: str) -> list[Probe]:
+        from .probe import probe
+
+        return probe(definitions, workspace, test_type)
+
+    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
+        from .offline import candidates
+
+        return candidates(request)
+
+    def render_prompt(self, request: PromptRequest) -> Prompt:
+        from .prompts import render_prompt
+
+        return render_prompt(request)
+
+    def test_name(self, code: str) -> str | None:
+        return first_match(_TEST_NAMES, code)
+
+    def is_import(self, line: str) -> bool:
+        return line.startswith("#include")
+
+    def module_names(self, rel_path: str) -> tuple[str, ...]:
+        return module_suffixes(rel_path, "/")
+
+    def assemble(self, candidates: list[TestCandidate], framework: Framework,
+                 source: SourceFile, path: str) -> TestFile:
+        from .assemble import assemble
+
+        return assemble(candidates, framework, source, path)
+
+    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
+        from .run import validate
+
+        return validate(test_file, workspace)
+
+    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
+            coverage: bool) -> RunResult:
+        from .run import run
+
+        return run(framework, test_files, workspace, coverage)
 
 
 @hookimpl
-def testgen_detect(project: Project) -> list[Detection]:
-    return proj.detect(project)
-
-
-@hookimpl
-def testgen_parse(source: SourceFile) -> ParsedFile | None:
-    if source.language != LANGUAGE:
-        return None
-    from .syntax import parse
-
-    return parse(source)
-
-
-@hookimpl
-def testgen_extract(parsed: ParsedFile) -> list[Definition] | None:
-    if parsed.source.language != LANGUAGE:
-        return None
-    from .syntax import extract
-
-    return extract(parsed)
-
-
-@hookimpl
-def testgen_select_framework(project: Project, language: str,
-                             requested: str | None) -> Framework | None:
-    if language != LANGUAGE:
-        return None
-    return proj.select_framework(project, requested)
-
-
-@hookimpl
-def testgen_test_path(source: SourceFile, framework: Framework) -> str | None:
-    if source.language != LANGUAGE:
-        return None
-    return proj.test_path(source)
-
-
-@hookimpl
-def testgen_probe(language: str, definitions: list[Definition], workspace: Workspace,
-                  test_type: str) -> list[Probe] | None:
-    if language != LANGUAGE:
-        return None
-    from .probe import probe
-
-    return probe(definitions, workspace, test_type)
-
-
-@hookimpl
-def testgen_offline_candidates(request: OfflineRequest) -> list[TestCandidate] | None:
-    if request.definition.language != LANGUAGE:
-        return None
-    from .offline import candidates
-
-    return candidates(request)
-
-
-@hookimpl
-def testgen_render_prompt(request: PromptRequest) -> Prompt | None:
-    if request.framework.language != LANGUAGE:
-        return None
-    from .prompts import render_prompt
-
-    return render_prompt(request)
-
-
-@hookimpl
-def testgen_assemble(candidates: list[TestCandidate], framework: Framework, source: SourceFile,
-                     path: str) -> TestFile | None:
-    if framework.language != LANGUAGE:
-        return None
-    from .assemble import assemble
-
-    return assemble(candidates, framework, source, path)
-
-
-@hookimpl
-def testgen_validate(test_file: TestFile, workspace: Workspace) -> ValidationResult | None:
-    if test_file.language != LANGUAGE:
-        return None
-    from .run import validate
-
-    return validate(test_file, workspace)
-
-
-@hookimpl
-def testgen_run(language: str, framework: Framework, test_files: list[TestFile],
-                workspace: Workspace, coverage: bool) -> RunResult | None:
-    if language != LANGUAGE:
-        return None
-    from .run import run
-
-    return run(framework, test_files, workspace, coverage)
+def testgen_languages(register) -> None:
+    register(C())

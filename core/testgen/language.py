@@ -1,0 +1,134 @@
+"""The language contract: one object per language, picked once by the core.
+
+A language plugin registers one :class:`Language` per language it handles::
+
+    class Go(Language):
+        info = LanguageInfo(name="go", extensions=(".go",), ...)
+
+        def parse(self, source): ...
+
+    @hookimpl
+    def testgen_languages(register):
+        register(Go())
+
+The core finds the object by the source file's language and calls its typed methods; it never
+asks a plugin whether a request is its own. A later registration under the same name replaces
+an earlier one (a third-party plugin can take over a language). Methods that every language
+must answer raise :class:`NotImplementedError` here; the others have a default that means "this
+language does not do that" (no probes, no offline tests, the generic prompt, no doctor checks).
+
+Plugins import only ``testgen.hookimpl``, ``testgen.model``, ``testgen.language``,
+``testgen.kit`` and ``testgen.testing``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .model import (
+    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
+    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
+    ValidationResult, Workspace,
+)
+
+__all__ = ["Language"]
+
+
+class Language:
+    """Everything TestGen asks of one language. Subclass it and set :attr:`info`."""
+
+    info: ClassVar[LanguageInfo]
+    """Name, extensions, frameworks, test-file patterns, manifests, toolchain."""
+
+    env_passthrough: ClassVar[tuple[str, ...]] = ()
+    """Environment variables the language's toolchain reads (``GOPATH``, ``CARGO_HOME``):
+    passed into the sandbox, where every other variable but a few system ones is dropped."""
+
+    @property
+    def name(self) -> str:
+        """The language's name (``info.name``)."""
+        return self.info.name
+
+    # ----------------------------------------------------------------- the project
+
+    def detect(self, project: Project) -> list[Detection]:
+        """Whether the language (and which frameworks) are present in ``project``; ``[]`` if
+        not (pyproject/package.json/go.mod/Cargo.toml, existing tests)."""
+        return []
+
+    def select_framework(self, project: Project, requested: str | None) -> Framework:
+        """``requested`` if the language has it, else what the project uses, else the default.
+        Raise ``TestgenError`` (TG504) for a requested framework the language lacks."""
+        raise NotImplementedError
+
+    def doctor(self, project: Project) -> list[DoctorCheck]:
+        """What the language needs for ``project`` (toolchain, framework, coverage tool) and
+        whether it is installed, with what to install when it is not (``testgen doctor``)."""
+        return []
+
+    # ----------------------------------------------------------------- reading code
+
+    def parse(self, source: SourceFile) -> ParsedFile:
+        """Parse ``source`` with tree-sitter; syntax errors go in ``ParsedFile.errors``."""
+        raise NotImplementedError
+
+    def extract(self, parsed: ParsedFile) -> list[Definition]:
+        """The functions, methods and classes of a parsed file, with hashes and complexity."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- making tests
+
+    def test_path(self, source: SourceFile, framework: Framework) -> str:
+        """Project-relative path of the generated test file for ``source``."""
+        raise NotImplementedError
+
+    def probe(self, definitions: list[Definition], workspace: Workspace,
+              test_type: str) -> list[Probe]:
+        """Execute ``definitions`` (all from one source file) on generated inputs inside
+        ``workspace`` with one sandboxed launch, and return what really happened."""
+        return []
+
+    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
+        """Turn the probes of one definition into test candidates of ``request.test_type``."""
+        return []
+
+    def render_prompt(self, request: PromptRequest) -> Prompt | None:
+        """The prompt for ``request`` from the language's template pack; ``None`` lets the
+        LLM engine use its generic prompt."""
+        return None
+
+    def test_name(self, code: str) -> str | None:
+        """The name of the first test a snippet of test code defines (``def test_x``,
+        ``func TestX``), as the runner reports it; ``None`` when it defines none. The LLM
+        engine uses it on answers that come as bare code blocks."""
+        return None
+
+    def is_import(self, line: str) -> bool:
+        """Whether one line of test code is an import the test file must hoist to its top
+        (``import x``, ``use crate::y;``). The LLM engine splits answers with it."""
+        return False
+
+    def module_names(self, rel_path: str) -> tuple[str, ...]:
+        """How test code names the module of the source file at ``rel_path``, longest first
+        (``("pkg.util.text", "util.text")``): a test made for one copy of a file is reused
+        for another copy by replacing the one name with the other. ``()``: never reused."""
+        return ()
+
+    def assemble(self, candidates: list[TestCandidate], framework: Framework,
+                 source: SourceFile, path: str) -> TestFile:
+        """Build one test file at ``path`` from ``candidates``: the generated header, merged
+        imports, helpers, formatting, and the runner-id → candidate-id map."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- checking tests
+
+    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
+        """Compile or statically check ``test_file`` (already written in ``workspace``);
+        attribute diagnostics to candidates where possible."""
+        raise NotImplementedError
+
+    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
+            coverage: bool) -> RunResult:
+        """Run ``test_files`` in one launch (an empty list runs the project's existing suite),
+        with per-test outcomes and, if ``coverage``, per-file coverage of the sources."""
+        raise NotImplementedError
