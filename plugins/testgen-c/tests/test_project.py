@@ -45,4 +45,4 @@ def test_prompts_show_the_code_the_probes_and_the_harness(plugins, sample, frame
     assert "CHECK_EQ_INT" in prompt.system
     assert '"tests"' in prompt.system
     assert clamp.code in prompt.user
-    assert prompt.template == f"testgen-harness/{test_type}.j2"
+    assert prompt.template == f"prompts/testgen-harness/{test_type}.j2"

@@ -63,6 +63,11 @@ def first_error(output: str) -> str:
     return lines[0] if lines else "compiler failed without a message"
 
 
+def binary_name(rel_path: str) -> str:
+    """``tests/testgen_mathx_test.c`` → ``tests_testgen_mathx_test``."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", rel_path.rsplit(".", 1)[0])
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return Path(os.path.relpath(path, root)).as_posix() if path.is_relative_to(root) \

@@ -19,6 +19,7 @@ import re
 
 from testgen.model import OfflineRequest, Probe, TestCandidate
 
+from .payload import Returned
 from .scalars import check_macro, classify, identifier_part
 
 LIMITS = {"unit": 3, "edge-cases": 4, "negative": 3, "table-driven": 16, "regression": 16}
@@ -32,7 +33,7 @@ def candidates(request: OfflineRequest) -> list[TestCandidate]:
     if test_type not in LIMITS:
         return []
     usable = [p for p in request.probes if p.outcome == "return" and p.deterministic
-              and p.value is not None and p.details.get("kind")]
+              and p.value is not None and isinstance(p.payload, Returned)]
     if test_type in CATEGORIES:
         chosen = _distinct([p for p in usable if p.category in CATEGORIES[test_type]],
                            LIMITS[test_type])
@@ -71,7 +72,7 @@ def _candidate(request: OfflineRequest, name: str, code: str) -> TestCandidate:
 
 
 def _check(probe: Probe, actual: str | None = None, expected: str | None = None) -> str:
-    kind = probe.details["kind"]
+    kind = probe.payload.kind
     actual = actual or probe.call
     expected = expected or probe.value or ""
     if kind == "bool" and expected in ("true", "false"):
@@ -86,7 +87,7 @@ def _single(request: OfflineRequest, probe: Probe) -> TestCandidate:
 
 
 def _name(function: str, probe: Probe) -> str:
-    kind = probe.details.get("kind")
+    kind = probe.payload.kind
     value = identifier_part(probe.value or "")[:24]
     verb = f"is_{value}" if kind == "bool" else f"returns_{value}"
     args = "_and_".join(identifier_part(a)[:16] for a in probe.args)
@@ -114,7 +115,7 @@ def _table(request: OfflineRequest, probes: list[Probe]) -> TestCandidate:
             for p in probes]
     call = f"{definition.name}({', '.join(f'cases[i].{n}' for n in params)})"
     check = _check(probes[0], actual=call, expected=f"cases[i].{want}")
-    if probes[0].details["kind"] == "bool":
+    if probes[0].payload.kind == "bool":
         check = f"CHECK_EQ_INT({call}, cases[i].{want});"
     code = "\n".join([
         f"TEST({name})", "{", "    static const struct {", *fields, "    } cases[] = {", *rows,

@@ -1,7 +1,9 @@
 """The C language: one :class:`~testgen.language.Language` object, registered by the hook.
 
-Each method hands the work to the module named for the stage. Modules are imported inside the
-methods so that loading the plugin (``testgen --help``, ``testgen plugins``) stays cheap.
+Each method hands the work to the module named for its stage (``parse`` → ``syntax.py``,
+``probe`` → ``probe.py``, …). Those modules import only the standard library and the
+``testgen`` kit; the heavy libraries (tree-sitter, Jinja2) load on first use, so loading the
+plugin (``testgen --help``, ``testgen plugins``) stays cheap.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from testgen.model import (
     Workspace,
 )
 
+from . import assemble, layout, offline, probe, prompts, run, syntax, validate
 from . import project as proj
 
 _TEST_NAMES = (re.compile(r"^TEST\((\w+)\)", re.MULTILINE),)
@@ -37,33 +40,23 @@ class C(Language):
         return proj.select_framework(project, requested)
 
     def parse(self, source: SourceFile) -> ParsedFile:
-        from .syntax import parse
-
-        return parse(source)
+        return syntax.parse(source)
 
     def extract(self, parsed: ParsedFile) -> list[Definition]:
-        from .syntax import extract
-
-        return extract(parsed)
+        return syntax.extract(parsed)
 
     def test_path(self, source: SourceFile, framework: Framework) -> str:
-        return proj.test_path(source)
+        return layout.test_path(source)
 
     def probe(self, definitions: list[Definition], workspace: Workspace,
               test_type: str) -> list[Probe]:
-        from .probe import probe
-
-        return probe(definitions, workspace, test_type)
+        return probe.probe(definitions, workspace, test_type)
 
     def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
-        from .offline import candidates
-
-        return candidates(request)
+        return offline.candidates(request)
 
     def render_prompt(self, request: PromptRequest) -> Prompt:
-        from .prompts import render_prompt
-
-        return render_prompt(request)
+        return prompts.render_prompt(request)
 
     def test_name(self, code: str) -> str | None:
         return first_match(_TEST_NAMES, code)
@@ -76,20 +69,14 @@ class C(Language):
 
     def assemble(self, candidates: list[TestCandidate], framework: Framework,
                  source: SourceFile, path: str) -> TestFile:
-        from .assemble import assemble
-
-        return assemble(candidates, framework, source, path)
+        return assemble.assemble(candidates, framework, source, path)
 
     def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
-        from .run import validate
-
-        return validate(test_file, workspace)
+        return validate.validate(test_file, workspace)
 
     def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
             coverage: bool) -> RunResult:
-        from .run import run
-
-        return run(framework, test_files, workspace, coverage)
+        return run.run(framework, test_files, workspace, coverage)
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from pathlib import Path
 from testgen.model import Definition, Probe, Workspace
 
 from .build import compile_program, first_error
+from .payload import Returned
 from .project import defines_main, require_compiler
 from .scalars import CType, classify, inputs, value_literal
 
@@ -234,7 +235,7 @@ def _read_results(path: Path) -> dict[int, dict]:
 
 def _to_probe(call: Call, record: dict | None, launch_timed_out: bool) -> Probe:
     common = dict(definition=call.definition.key, args=call.args, category=call.category,
-                  call=call.expression, details={"kind": call.kind})
+                  call=call.expression, payload=Returned(call.kind))
     if record is None:
         if launch_timed_out:
             return Probe(outcome="timeout", reason="the probe run hit its time limit", **common)

@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from testgen.errors import InputError, PluginError
-from testgen.model import Detection, Framework, Project, SourceFile
+from testgen.model import Detection, Framework, Project
 
 LANGUAGE = "c"
 FRAMEWORK = "testgen-harness"
@@ -120,7 +120,7 @@ def require_compiler(purpose: str) -> str:
     return path
 
 
-# --------------------------------------------------------------------------- hooks
+# --------------------------------------------------------------------------- the project
 
 
 def detect(project: Project) -> list[Detection]:
@@ -147,14 +147,3 @@ def select_framework(project: Project, requested: str | None) -> Framework:
         return Framework(name=FRAMEWORK, language=LANGUAGE, reason="configured")
     return Framework(name=FRAMEWORK, language=LANGUAGE,
                      reason="the C plugin's own harness (no dependency to install)")
-
-
-def test_path(source: SourceFile) -> str:
-    """``src/net/http.c`` → ``tests/testgen_net_http_test.c``; ``mathx.c`` →
-    ``tests/testgen_mathx_test.c``."""
-    parts = source.rel_path.split("/")
-    if len(parts) > 1 and parts[0] in ("src", "lib", "source"):
-        parts = parts[1:]
-    stem = "_".join(parts)[: -len(".c")] if parts[-1].endswith(".c") else "_".join(parts)
-    stem = re.sub(r"[^A-Za-z0-9_]", "_", stem)
-    return f"tests/testgen_{stem}_test.c"

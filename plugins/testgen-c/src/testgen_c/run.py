@@ -1,4 +1,4 @@
-"""Validate (compile) and run C test programs; read their result lines and coverage.
+"""Run C test programs; read their result lines and coverage.
 
 Every test file is its own program. All programs of one run are built first (compiler
 launches, not counted as test launches), then run by one small shell loop in ONE sandboxed
@@ -15,40 +15,15 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from testgen.model import (Diagnostic, Framework, RunResult, TestFile, TestOutcome,
-                           ValidationResult, Workspace)
+from testgen.model import Framework, RunResult, TestFile, TestOutcome, Workspace
 
 from . import coverage as cov
-from .assemble import test_blocks
-from .build import compile_program, first_error, messages
+from .build import binary_name, compile_program, first_error
 from .project import require_compiler, test_programs
 
 _OK = re.compile(r"^ok (\S+)\s*$")
 _FAIL = re.compile(r"^FAIL (\S+): ?(.*)$")
 _MARK = re.compile(r"^@@testgen (start|exit) (\d+)(?: (\d+))?$")
-
-
-def validate(test_file: TestFile, workspace: Workspace) -> ValidationResult:
-    """Compile and link the test program; blame each error on the test block it is in."""
-    require_compiler("compile C tests")
-    binary = workspace.scratch / "c-validate" / _binary_name(test_file.path)
-    built = compile_program(workspace, workspace.path(test_file.path), binary)
-    if built.ok:
-        return ValidationResult(ok=True, output=built.output)
-    blocks = test_blocks(test_file.content)
-    by_name = {name.split("::")[-1]: cid for name, cid in test_file.test_ids.items()}
-    diagnostics = []
-    for message in messages(built.output):
-        candidate = None
-        if message.file.endswith(test_file.path):
-            for name, (first, last) in blocks.items():
-                if first <= message.line <= last:
-                    candidate = by_name.get(name)
-        diagnostics.append(Diagnostic(message=message.message, file=message.file,
-                                      line=message.line, candidate=candidate))
-    if not diagnostics:
-        diagnostics.append(Diagnostic(message=first_error(built.output)))
-    return ValidationResult(ok=False, diagnostics=diagnostics, output=built.output)
 
 
 @dataclass
@@ -74,7 +49,7 @@ def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
     programs = []
     for index, path in enumerate(paths):
         rel = path.relative_to(workspace.root).as_posix()
-        binary = build_root / str(index) / _binary_name(rel)
+        binary = build_root / str(index) / binary_name(rel)
         built = compile_program(workspace, path, binary, coverage=measure)
         programs.append(Program(rel, binary, "" if built.ok else first_error(built.output)))
     runnable = [p for p in programs if not p.build_error]
@@ -114,10 +89,6 @@ def _with_coverage(outcome: TestOutcome, programs: list[Program],
         return outcome
     covered = measured.per_test.get((program.binary.parent, name), {})
     return replace(outcome, covered=covered)
-
-
-def _binary_name(rel_path: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", rel_path.rsplit(".", 1)[0])
 
 
 def _loop(programs: list[Program]) -> str:
