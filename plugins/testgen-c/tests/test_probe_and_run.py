@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from testgen.model import OfflineRequest, TestCandidate
+from testgen_c.payload import Returned
 
 pytestmark = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is not installed")
 
@@ -36,6 +37,15 @@ def test_probe_records_returns_as_c_literals_in_one_launch(plugins, extracted, w
     assert day["day_name(2)"].value == '"Tuesday"'
     assert day["day_name(INT_MAX)"].value == '"unknown"'
     assert day["day_name(INT_MAX)"].category == "boundary"
+
+
+def test_each_return_probe_carries_the_kind_of_its_value_as_a_typed_payload(plugins, extracted,
+                                                                            workspace):
+    _, defs = extracted("src/strutil.c")
+    day = next(p for p in plugins.probe("c", defs, workspace, "unit")
+               if p.call == "day_name(2)")
+    assert day.payload == Returned(kind="string")
+    assert not day.details
 
 
 def test_a_crashing_call_is_recorded_and_the_others_still_run(plugins, extracted, workspace):

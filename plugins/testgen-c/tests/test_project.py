@@ -46,3 +46,18 @@ def test_prompts_show_the_code_the_probes_and_the_harness(plugins, sample, frame
     assert '"tests"' in prompt.system
     assert clamp.code in prompt.user
     assert prompt.template == f"prompts/testgen-harness/{test_type}.j2"
+
+
+def test_a_project_template_overrides_the_packaged_prompt(plugins, sample, framework,
+                                                         source_file, tmp_path):
+    override = tmp_path / "templates" / "prompts" / "testgen-harness" / "unit.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "prompts/testgen-harness/_base.j2" %}\n'
+                        "{% block task %}Only the project's own task.{% endblock %}\n")
+    source = source_file(sample, "src/mathx.c")
+    clamp = next(d for d in plugins.extract(plugins.parse(source)) if d.name == "clamp")
+    prompt = plugins.render_prompt(PromptRequest(definitions=[clamp], framework=framework,
+                                                 test_type="unit",
+                                                 template_dirs=(tmp_path / "templates",)))
+    assert "Only the project's own task." in prompt.system + prompt.user
+    assert "CHECK_EQ_INT" in prompt.system
