@@ -18,7 +18,9 @@ import pytest
 from testgen.model import (Definition, Framework, OfflineRequest, Probe, Project, RunResult,
                            SourceFile, TestFile, ValidationResult)
 from testgen.sandbox import shadow_workspace
-from testgen_javascript import plugin
+from testgen_javascript.plugin import JavaScript
+
+javascript = JavaScript()
 
 HERE = Path(__file__).parent
 EXAMPLE = HERE.parent.parent / "examples" / "javascript"
@@ -107,7 +109,7 @@ def source_file(root: Path, rel: str) -> SourceFile:
 
 
 def definitions_of(source: SourceFile) -> list[Definition]:
-    return plugin.testgen_extract(parsed=plugin.testgen_parse(source=source))
+    return javascript.extract(parsed=javascript.parse(source=source))
 
 
 @dataclass
@@ -128,32 +130,31 @@ def run_pipeline(root: Path, sources: list[str], *, framework: str | None = None
                  test_types: tuple[str, ...] = ("unit",), repeat: int = 0,
                  timeout: float = 120) -> PipelineResult:
     """probe → offline_candidates → assemble → write → validate → run (1 + repeat times)."""
-    chosen = plugin.testgen_select_framework(project=Project(root), language="javascript",
-                                             requested=framework)
+    chosen = javascript.select_framework(project=Project(root), requested=framework)
     result = PipelineResult(chosen)
     with shadow_workspace(root, timeout=timeout) as workspace:
         for rel in sources:
             source = source_file(root, rel)
             definitions = [d for d in definitions_of(source) if d.testable]
-            probes = plugin.testgen_probe(language="javascript", definitions=definitions,
-                                          workspace=workspace, test_type="unit")
+            probes = javascript.probe(definitions=definitions,
+                                      workspace=workspace, test_type="unit")
             result.probes[rel] = probes
             candidates = []
             for test_type in test_types:
                 for d in definitions:
                     mine = [p for p in probes if p.definition == d.key]
-                    candidates += plugin.testgen_offline_candidates(request=OfflineRequest(
+                    candidates += javascript.offline_candidates(request=OfflineRequest(
                         definition=d, framework=chosen, test_type=test_type, probes=mine))
-            path = plugin.testgen_test_path(source=source, framework=chosen)
-            test_file = plugin.testgen_assemble(candidates=candidates, framework=chosen,
-                                                source=source, path=path)
+            path = javascript.test_path(source=source, framework=chosen)
+            test_file = javascript.assemble(candidates=candidates, framework=chosen,
+                                            source=source, path=path)
             workspace.write(test_file.path, test_file.content)
             result.test_files.append(test_file)
-            result.validations.append(plugin.testgen_validate(test_file=test_file,
-                                                              workspace=workspace))
+            result.validations.append(javascript.validate(test_file=test_file,
+                                                          workspace=workspace))
         for _ in range(1 + repeat):
-            result.runs.append(plugin.testgen_run(
-                language="javascript", framework=chosen, test_files=result.test_files,
+            result.runs.append(javascript.run(
+                framework=chosen, test_files=result.test_files,
                 workspace=workspace, coverage=True))
         result.launches = workspace.launches
     return result

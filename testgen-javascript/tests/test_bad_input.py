@@ -10,7 +10,9 @@ import pytest
 from testgen.errors import TestgenError
 from testgen.model import Framework, Project, TestCandidate, TestFile
 from testgen.sandbox import shadow_workspace
-from testgen_javascript import plugin
+from testgen_javascript.plugin import JavaScript
+
+javascript = JavaScript()
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
@@ -24,11 +26,11 @@ def test_no_node_on_path_is_tg205_for_probe_validate_and_run(tmp_path, monkeypat
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     with shadow_workspace(tmp_path) as workspace:
         for call in (
-            lambda: plugin.testgen_probe(language="javascript", definitions=definitions,
-                                         workspace=workspace, test_type="unit"),
-            lambda: plugin.testgen_validate(test_file=test_file, workspace=workspace),
-            lambda: plugin.testgen_run(language="javascript", framework=framework,
-                                       test_files=[], workspace=workspace, coverage=True),
+            lambda: javascript.probe(definitions=definitions,
+                                     workspace=workspace, test_type="unit"),
+            lambda: javascript.validate(test_file=test_file, workspace=workspace),
+            lambda: javascript.run(framework=framework,
+                                   test_files=[], workspace=workspace, coverage=True),
         ):
             with pytest.raises(TestgenError) as raised:
                 call()
@@ -38,14 +40,14 @@ def test_no_node_on_path_is_tg205_for_probe_validate_and_run(tmp_path, monkeypat
 
 def test_a_missing_framework_names_the_package_to_install(tmp_path):
     (tmp_path / "package.json").write_text(json.dumps({"scripts": {"test": "vitest run"}}))
-    framework = plugin.testgen_select_framework(project=Project(tmp_path),
-                                                language="javascript", requested=None)
+    framework = javascript.select_framework(project=Project(tmp_path),
+                                            requested=None)
     test_file = TestFile(path="x.testgen.test.js", language="javascript", framework="vitest",
                          content="", target="x.js")
     with shadow_workspace(tmp_path) as workspace:
-        validation = plugin.testgen_validate(test_file=test_file, workspace=workspace)
-        run = plugin.testgen_run(language="javascript", framework=framework, test_files=[],
-                                 workspace=workspace, coverage=True)
+        validation = javascript.validate(test_file=test_file, workspace=workspace)
+        run = javascript.run(framework=framework, test_files=[],
+                             workspace=workspace, coverage=True)
     assert not validation.ok and "npm install --save-dev vitest" in validation.output
     assert not run.ok and "npm install --save-dev vitest" in run.error
 
@@ -69,7 +71,7 @@ def test_a_syntax_error_in_a_test_is_attributed_to_its_candidate(tmp_path):
                          content=content, target="m.js", candidates=candidates)
     with shadow_workspace(tmp_path) as workspace:
         workspace.write(test_file.path, content)
-        validation = plugin.testgen_validate(test_file=test_file, workspace=workspace)
+        validation = javascript.validate(test_file=test_file, workspace=workspace)
     assert not validation.ok
     assert validation.failing_candidates == {"m.js::f::bad"}
 
@@ -83,8 +85,8 @@ def test_a_test_file_that_cannot_load_is_a_run_error(tmp_path):
     framework = Framework(name="node:test", language="javascript")
     with shadow_workspace(tmp_path) as workspace:
         workspace.write(test_file.path, content)
-        run = plugin.testgen_run(language="javascript", framework=framework,
-                                 test_files=[test_file], workspace=workspace, coverage=True)
+        run = javascript.run(framework=framework,
+                             test_files=[test_file], workspace=workspace, coverage=True)
     assert not run.ok
     assert "x.testgen.test.js" in run.error
 

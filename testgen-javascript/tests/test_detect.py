@@ -8,7 +8,9 @@ import pytest
 
 from testgen.errors import TestgenError
 from testgen.model import Project
-from testgen_javascript import plugin
+from testgen_javascript.plugin import JavaScript
+
+javascript = JavaScript()
 
 
 def write_package(root, **manifest):
@@ -16,7 +18,7 @@ def write_package(root, **manifest):
 
 
 def detect(root):
-    return plugin.testgen_detect(project=Project(root))
+    return javascript.detect(project=Project(root))
 
 
 def test_no_package_json_detects_nothing(tmp_path):
@@ -66,28 +68,20 @@ def test_workspaces_are_detected_as_packages(tmp_path):
 
 def test_requested_framework_wins(tmp_path):
     write_package(tmp_path, scripts={"test": "jest"})
-    chosen = plugin.testgen_select_framework(project=Project(tmp_path), language="javascript",
-                                             requested="mocha")
+    chosen = javascript.select_framework(project=Project(tmp_path), requested="mocha")
     assert chosen.name == "mocha" and chosen.reason == "requested"
 
 
 def test_unknown_framework_is_a_tg504_error(tmp_path):
     write_package(tmp_path)
     with pytest.raises(TestgenError) as raised:
-        plugin.testgen_select_framework(project=Project(tmp_path), language="javascript",
-                                        requested="jasmine")
+        javascript.select_framework(project=Project(tmp_path), requested="jasmine")
     assert raised.value.code == "TG504"
 
 
 def test_a_declared_but_uninstalled_framework_names_the_install_command(tmp_path):
     write_package(tmp_path, scripts={"test": "jest"})
     (tmp_path / "yarn.lock").write_text("")
-    chosen = plugin.testgen_select_framework(project=Project(tmp_path), language="javascript",
-                                             requested=None)
+    chosen = javascript.select_framework(project=Project(tmp_path), requested=None)
     assert chosen.details["missing"] == "jest"
     assert chosen.details["install"] == "yarn add -D jest"
-
-
-def test_other_languages_are_not_answered(tmp_path):
-    assert plugin.testgen_select_framework(project=Project(tmp_path), language="go",
-                                           requested=None) is None

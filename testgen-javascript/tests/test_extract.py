@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from testgen.model import SourceFile
-from testgen_javascript import plugin
+from testgen_javascript.plugin import JavaScript
+
+javascript = JavaScript()
 from testgen_javascript.extract import NOT_EXPORTED
 
 
@@ -17,8 +19,8 @@ def extract(tmp_path: Path, name: str, text: str, package: str | None = None):
     path.write_text(text)
     source = SourceFile(path=path, rel_path=name, language="javascript", text=text,
                         project_root=tmp_path)
-    parsed = plugin.testgen_parse(source=source)
-    return parsed, {d.qualname: d for d in plugin.testgen_extract(parsed=parsed)}
+    parsed = javascript.parse(source=source)
+    return parsed, {d.qualname: d for d in javascript.extract(parsed=parsed)}
 
 
 def test_esm_named_and_default_exports_are_testable(tmp_path):

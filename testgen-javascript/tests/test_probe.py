@@ -8,7 +8,9 @@ import json
 import pytest
 
 from testgen.sandbox import shadow_workspace
-from testgen_javascript import plugin
+from testgen_javascript.plugin import JavaScript
+
+javascript = JavaScript()
 
 pytestmark = pytest.mark.skipif(__import__("shutil").which("node") is None,
                                 reason="node is not installed")
@@ -19,8 +21,8 @@ def probe(tmp_path, kit, name, text, *, package='{"type": "module"}', timeout=60
     (tmp_path / name).write_text(text)
     definitions = [d for d in kit.definitions_of(kit.source_file(tmp_path, name)) if d.testable]
     with shadow_workspace(tmp_path, timeout=timeout) as workspace:
-        probes = plugin.testgen_probe(language="javascript", definitions=definitions,
-                                      workspace=workspace, test_type="unit")
+        probes = javascript.probe(definitions=definitions,
+                                  workspace=workspace, test_type="unit")
         launches = workspace.launches
     by_name: dict[str, list] = {}
     for p in probes:
