@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from testgen.model import Framework, SourceFile
+from testgen_rust.plugin import Rust
 
 CARGO = shutil.which("cargo")
 needs_cargo = pytest.mark.skipif(CARGO is None, reason="cargo is not installed")
 FRAMEWORK = Framework("cargo-test", "rust")
+RUST = Rust()
 
 
 def write_crate(root: Path, files: dict[str, str], name: str = "demo",
@@ -38,12 +40,11 @@ def source(root: Path, rel: str) -> SourceFile:
 
 def generate(root: Path, cache: Path, test_types=("unit",), repeat: int = 3,
              timeout: float = 60.0, files: list[str] | None = None) -> dict:
-    """Drive the plugin's hooks in the pipeline's order on ``root`` and write the kept tests
+    """Drive the language's methods in the pipeline's order on ``root`` and write the kept tests
     into it: probe → offline candidates → assemble → validate (dropping candidates that do
     not compile) → run ×(1 + repeat) → keep what passes every time."""
     from testgen.model import OfflineRequest
     from testgen.sandbox import shadow_workspace
-    from testgen_rust import plugin
 
     report = {"probes": {}, "candidates": [], "kept": [], "files": [], "runs": [],
               "launches": 0}
@@ -53,29 +54,29 @@ def generate(root: Path, cache: Path, test_types=("unit",), repeat: int = 3,
         for path in paths:
             rel = path.relative_to(root).as_posix()
             src = source(root, rel)
-            definitions = [d for d in plugin.testgen_extract(
-                parsed=plugin.testgen_parse(source=src)) if d.testable]
+            definitions = [d for d in RUST.extract(
+                parsed=RUST.parse(source=src)) if d.testable]
             if not definitions:
                 continue
-            probes = plugin.testgen_probe(language="rust", definitions=definitions,
+            probes = RUST.probe(definitions=definitions,
                                           workspace=ws, test_type=test_types[0])
             report["probes"][rel] = probes
             candidates = []
             for d in definitions:
                 for test_type in test_types:
-                    candidates += plugin.testgen_offline_candidates(request=OfflineRequest(
+                    candidates += RUST.offline_candidates(request=OfflineRequest(
                         definition=d, framework=FRAMEWORK, test_type=test_type,
                         probes=probes))
             report["candidates"] += candidates
             if not candidates:
                 continue
-            test_path = plugin.testgen_test_path(source=src, framework=FRAMEWORK)
+            test_path = RUST.test_path(source=src, framework=FRAMEWORK)
             test_file = None
             for _ in range(5):
-                test_file = plugin.testgen_assemble(candidates=candidates, framework=FRAMEWORK,
+                test_file = RUST.assemble(candidates=candidates, framework=FRAMEWORK,
                                                     source=src, path=test_path)
                 ws.write(test_file.path, test_file.content)
-                result = plugin.testgen_validate(test_file=test_file, workspace=ws)
+                result = RUST.validate(test_file=test_file, workspace=ws)
                 if result.ok or not result.failing_candidates:
                     break
                 candidates = [c for c in candidates if c.id not in result.failing_candidates]
@@ -83,7 +84,7 @@ def generate(root: Path, cache: Path, test_types=("unit",), repeat: int = 3,
                 continue
             passing = set(test_file.test_ids)
             for attempt in range(1 + repeat):
-                outcome = plugin.testgen_run(language="rust", framework=FRAMEWORK,
+                outcome = RUST.run(framework=FRAMEWORK,
                                              test_files=[test_file], workspace=ws,
                                              coverage=attempt == 0)
                 report["runs"].append(outcome)
@@ -92,14 +93,13 @@ def generate(root: Path, cache: Path, test_types=("unit",), repeat: int = 3,
             if not kept:
                 ws.path(test_file.path).unlink()
                 continue
-            final = plugin.testgen_assemble(candidates=kept, framework=FRAMEWORK, source=src,
+            final = RUST.assemble(candidates=kept, framework=FRAMEWORK, source=src,
                                             path=test_path)
             ws.write(final.path, final.content)
             report["kept"] += kept
             report["files"].append(final)
         if report["files"]:
-            report["final_run"] = plugin.testgen_run(
-                language="rust", framework=FRAMEWORK, test_files=report["files"],
+            report["final_run"] = RUST.run(framework=FRAMEWORK, test_files=report["files"],
                 workspace=ws, coverage=True)
         report["launches"] = ws.launches
     for test_file in report["files"]:

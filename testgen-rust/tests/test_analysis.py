@@ -9,8 +9,7 @@ import pytest
 from testgen.errors import TestgenError
 from testgen.model import Project
 
-from rust_helpers import source, write_crate
-from testgen_rust import plugin
+from rust_helpers import RUST, source, write_crate
 
 LIB = """
     //! Shapes.
@@ -108,12 +107,12 @@ def crate(tmp_path: Path) -> Path:
 
 
 def definitions(root: Path, rel: str):
-    parsed = plugin.testgen_parse(source=source(root, rel))
-    return {d.qualname: d for d in plugin.testgen_extract(parsed=parsed)}
+    parsed = RUST.parse(source=source(root, rel))
+    return {d.qualname: d for d in RUST.extract(parsed=parsed)}
 
 
 def test_languages_declare_rust_with_cargo_manifest_and_toolchain():
-    (info,) = plugin.testgen_languages()
+    info = RUST.info
     assert info.name == "rust"
     assert info.extensions == (".rs",)
     assert info.manifests == ("Cargo.toml",)
@@ -123,7 +122,7 @@ def test_languages_declare_rust_with_cargo_manifest_and_toolchain():
 
 
 def test_detect_reports_package_edition_tests_and_test_style_crates(crate: Path):
-    (found,) = plugin.testgen_detect(project=Project(root=crate))
+    (found,) = RUST.detect(project=Project(root=crate))
     assert found.language == "rust"
     assert found.framework == "proptest"
     assert found.details["edition"] == "2021"
@@ -140,23 +139,16 @@ def test_detect_lists_every_workspace_member(tmp_path: Path):
     (root / "Cargo.toml").write_text('[workspace]\nmembers = ["crates/*"]\n')
     write_crate(root / "crates/a", {"src/lib.rs": "pub fn a() {}\n"}, name="a")
     write_crate(root / "crates/b", {"src/lib.rs": "pub fn b() {}\n"}, name="b")
-    found = plugin.testgen_detect(project=Project(root=root))
+    found = RUST.detect(project=Project(root=root))
     workspace = [d for d in found if d.details.get("workspace")]
     packages = sorted(d.details["package"] for d in found if d.details.get("package"))
     assert workspace[0].details["members"] == ["crates/a", "crates/b"]
     assert packages == ["a", "b"]
 
 
-def test_hooks_ignore_other_languages(crate: Path):
-    other = source(crate, "src/lib.rs")
-    other = type(other)(path=other.path, rel_path=other.rel_path, language="go",
-                        text=other.text, project_root=crate)
-    assert plugin.testgen_parse(source=other) is None
-
-
 def test_parse_reports_syntax_errors_with_line_numbers(tmp_path: Path):
     root = write_crate(tmp_path / "bad", {"src/lib.rs": "pub fn broken( {\n}\n"})
-    parsed = plugin.testgen_parse(source=source(root, "src/lib.rs"))
+    parsed = RUST.parse(source=source(root, "src/lib.rs"))
     assert parsed.errors
     assert parsed.errors[0].line == 1
 
@@ -231,9 +223,9 @@ def test_content_hash_changes_with_the_body_only(crate: Path):
 
 
 def test_test_path_is_one_integration_test_file_per_module(crate: Path):
-    assert plugin.testgen_test_path(source=source(crate, "src/shapes.rs"),
+    assert RUST.test_path(source=source(crate, "src/shapes.rs"),
                                     framework=None) == "tests/testgen_shapes.rs"
-    assert plugin.testgen_test_path(source=source(crate, "src/lib.rs"),
+    assert RUST.test_path(source=source(crate, "src/lib.rs"),
                                     framework=None) == "tests/testgen_lib.rs"
 
 
@@ -243,22 +235,22 @@ def test_test_path_of_a_workspace_member_is_inside_the_member(tmp_path: Path):
     (root / "Cargo.toml").write_text('[workspace]\nmembers = ["crates/*"]\n')
     write_crate(root / "crates/core", {"src/lib.rs": "pub mod util;\n",
                                        "src/util/mod.rs": "pub fn f() {}\n"}, name="core")
-    path = plugin.testgen_test_path(source=source(root, "crates/core/src/util/mod.rs"),
+    path = RUST.test_path(source=source(root, "crates/core/src/util/mod.rs"),
                                     framework=None)
     assert path == "crates/core/tests/testgen_util.rs"
 
 
 def test_select_framework_prefers_proptest_when_the_crate_uses_it(crate: Path):
-    chosen = plugin.testgen_select_framework(project=Project(root=crate), language="rust",
+    chosen = RUST.select_framework(project=Project(root=crate),
                                              requested=None)
     assert chosen.name == "proptest"
-    assert plugin.testgen_select_framework(project=Project(root=crate), language="rust",
+    assert RUST.select_framework(project=Project(root=crate),
                                            requested="cargo-test").name == "cargo-test"
 
 
 def test_select_framework_rejects_an_unknown_framework(crate: Path):
     with pytest.raises(TestgenError) as error:
-        plugin.testgen_select_framework(project=Project(root=crate), language="rust",
+        RUST.select_framework(project=Project(root=crate),
                                         requested="nextest-magic")
     assert error.value.code == "TG504"
 
@@ -315,7 +307,7 @@ def test_functions_of_a_proc_macro_crate_are_explained_not_targeted(tmp_path):
     root = write_crate(tmp_path / "macros", {"src/lib.rs": """
         pub fn helper(n: u8) -> u8 { n }
     """}, name="macros", manifest_extra="[lib]\nproc-macro = true\n")
-    (definition,) = plugin.testgen_extract(parsed=plugin.testgen_parse(
+    (definition,) = RUST.extract(parsed=RUST.parse(
         source=source(root, "src/lib.rs")))
     assert not definition.testable
     assert "proc-macro" in definition.untestable_reason

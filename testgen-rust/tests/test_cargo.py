@@ -15,8 +15,7 @@ from testgen.errors import InputError
 from testgen.model import TestCandidate, TestFile
 from testgen.sandbox import shadow_workspace
 
-from rust_helpers import FRAMEWORK, generate, needs_cargo, source, write_crate
-from testgen_rust import plugin
+from rust_helpers import FRAMEWORK, RUST, generate, needs_cargo, source, write_crate
 
 pytestmark = needs_cargo
 
@@ -109,7 +108,7 @@ def test_a_measuring_run_attributes_coverage_to_each_test(example):
 
 def test_one_runner_launch_runs_every_generated_file(example, cargo_cache):
     with shadow_workspace(example["root"], cache_dir=cargo_cache) as ws:
-        result = plugin.testgen_run(language="rust", framework=FRAMEWORK,
+        result = RUST.run(framework=FRAMEWORK,
                                     test_files=example["files"], workspace=ws, coverage=True)
         assert ws.launches == 1
     assert result.ok
@@ -120,7 +119,7 @@ def test_run_of_the_existing_suite_reports_unit_and_integration_tests(cargo_cach
     root = tmp_path / "tally"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("target", "testgen_*.rs"))
     with shadow_workspace(root, cache_dir=cargo_cache) as ws:
-        result = plugin.testgen_run(language="rust", framework=FRAMEWORK, test_files=[],
+        result = RUST.run(framework=FRAMEWORK, test_files=[],
                                     workspace=ws, coverage=True)
     ids = {o.test_id: o.outcome for o in result.tests}
     assert ids["money::tests::new_keeps_cents"] == "passed"
@@ -140,16 +139,16 @@ def test_validate_blames_only_the_candidate_that_does_not_compile(cargo_cache, t
                         test_name="broken", code=(
                             "#[test]\nfn broken() {\n    let n: u8 = tally::total(&[]);\n}"))
     with shadow_workspace(root, cache_dir=cargo_cache) as ws:
-        test_file = plugin.testgen_assemble(candidates=[good, bad], framework=FRAMEWORK,
+        test_file = RUST.assemble(candidates=[good, bad], framework=FRAMEWORK,
                                             source=src, path="tests/testgen_lib.rs")
         ws.write(test_file.path, test_file.content)
-        result = plugin.testgen_validate(test_file=test_file, workspace=ws)
+        result = RUST.validate(test_file=test_file, workspace=ws)
         assert not result.ok
         assert result.failing_candidates == {bad.id}
-        retry = plugin.testgen_assemble(candidates=[good], framework=FRAMEWORK, source=src,
+        retry = RUST.assemble(candidates=[good], framework=FRAMEWORK, source=src,
                                         path="tests/testgen_lib.rs")
         ws.write(retry.path, retry.content)
-        assert plugin.testgen_validate(test_file=retry, workspace=ws).ok
+        assert RUST.validate(test_file=retry, workspace=ws).ok
 
 
 QUIRKY = {
@@ -180,9 +179,9 @@ QUIRKY = {
 def quirky_probes(tmp_path_factory, cargo_cache):
     root = write_crate(tmp_path_factory.mktemp("quirky") / "quirky", QUIRKY, name="quirky")
     src = source(root, "src/lib.rs")
-    definitions = plugin.testgen_extract(parsed=plugin.testgen_parse(source=src))
+    definitions = RUST.extract(parsed=RUST.parse(source=src))
     with shadow_workspace(root, cache_dir=cargo_cache, timeout=60) as ws:
-        probes = plugin.testgen_probe(language="rust", definitions=definitions, workspace=ws,
+        probes = RUST.probe(definitions=definitions, workspace=ws,
                                       test_type="unit")
         launches = ws.launches
     return root, definitions, probes, launches
@@ -215,7 +214,7 @@ def test_negative_candidates_use_should_panic_with_the_message(quirky_probes):
     root, definitions, probes, _ = quirky_probes
     halve = next(d for d in definitions if d.name == "halve")
     from testgen.model import OfflineRequest
-    candidates = plugin.testgen_offline_candidates(request=OfflineRequest(
+    candidates = RUST.offline_candidates(request=OfflineRequest(
         definition=halve, framework=FRAMEWORK, test_type="negative", probes=probes))
     assert any('#[should_panic(expected = "odd number 1")]' in c.code for c in candidates)
 
@@ -227,11 +226,11 @@ def test_a_test_that_loops_forever_is_stopped_and_reported(quirky_probes, cargo_
                             test_name="loops", code="#[test]\nfn loops() {\n"
                             "    assert_eq!(quirky::spin(true), 1);\n}")
     with shadow_workspace(root, cache_dir=cargo_cache, timeout=8) as ws:
-        test_file = plugin.testgen_assemble(candidates=[looping], framework=FRAMEWORK,
+        test_file = RUST.assemble(candidates=[looping], framework=FRAMEWORK,
                                             source=src, path="tests/testgen_lib.rs")
         ws.write(test_file.path, test_file.content)
-        assert plugin.testgen_validate(test_file=test_file, workspace=ws).ok
-        result = plugin.testgen_run(language="rust", framework=FRAMEWORK,
+        assert RUST.validate(test_file=test_file, workspace=ws).ok
+        result = RUST.run(framework=FRAMEWORK,
                                     test_files=[test_file], workspace=ws, coverage=False)
     assert not result.ok
     assert "did not finish" in result.error
@@ -243,10 +242,10 @@ BROKEN = {"src/lib.rs": "pub fn answer() -> u8 {\n    \"forty-two\"\n}\n"}
 
 def test_probe_explains_a_crate_that_does_not_compile(tmp_path, cargo_cache):
     root = write_crate(tmp_path / "broken", BROKEN, name="broken")
-    definitions = plugin.testgen_extract(parsed=plugin.testgen_parse(
+    definitions = RUST.extract(parsed=RUST.parse(
         source=source(root, "src/lib.rs")))
     with shadow_workspace(root, cache_dir=cargo_cache) as ws:
-        probes = plugin.testgen_probe(language="rust", definitions=definitions, workspace=ws,
+        probes = RUST.probe(definitions=definitions, workspace=ws,
                                       test_type="unit")
     assert [p.outcome for p in probes] == ["skipped"]
     assert "does not compile" in probes[0].reason and "mismatched types" in probes[0].reason
@@ -259,10 +258,10 @@ def test_validate_explains_a_crate_that_does_not_compile(tmp_path, cargo_cache):
                               test_name="is_42", code="#[test]\nfn is_42() {\n"
                               "    assert_eq!(broken::answer(), 42);\n}")
     with shadow_workspace(root, cache_dir=cargo_cache) as ws:
-        test_file = plugin.testgen_assemble(candidates=[candidate], framework=FRAMEWORK,
+        test_file = RUST.assemble(candidates=[candidate], framework=FRAMEWORK,
                                             source=src, path="tests/testgen_lib.rs")
         ws.write(test_file.path, test_file.content)
-        result = plugin.testgen_validate(test_file=test_file, workspace=ws)
+        result = RUST.validate(test_file=test_file, workspace=ws)
     assert not result.ok
     assert result.failing_candidates == set()
     assert "the crate does not compile" in result.diagnostics[0].message
@@ -281,21 +280,21 @@ def test_a_workspace_member_gets_tests_in_its_own_tests_dir(tmp_path, cargo_cach
     write_crate(root / "crates/other", {"src/lib.rs": "pub fn one() -> u8 { 1 }\n"},
                 name="other")
     src = source(root, "crates/greet/src/lib.rs")
-    definitions = plugin.testgen_extract(parsed=plugin.testgen_parse(source=src))
+    definitions = RUST.extract(parsed=RUST.parse(source=src))
     from testgen.model import OfflineRequest
     with shadow_workspace(root, cache_dir=cargo_cache) as ws:
-        probes = plugin.testgen_probe(language="rust", definitions=definitions, workspace=ws,
+        probes = RUST.probe(definitions=definitions, workspace=ws,
                                       test_type="unit")
         candidates = [c for kind in ("unit", "edge-cases") for c in
-                      plugin.testgen_offline_candidates(request=OfflineRequest(
+                      RUST.offline_candidates(request=OfflineRequest(
                           definition=definitions[0], framework=FRAMEWORK, test_type=kind,
                           probes=probes))]
-        path = plugin.testgen_test_path(source=src, framework=FRAMEWORK)
-        test_file = plugin.testgen_assemble(candidates=candidates, framework=FRAMEWORK,
+        path = RUST.test_path(source=src, framework=FRAMEWORK)
+        test_file = RUST.assemble(candidates=candidates, framework=FRAMEWORK,
                                             source=src, path=path)
         ws.write(test_file.path, test_file.content)
-        assert plugin.testgen_validate(test_file=test_file, workspace=ws).ok
-        result = plugin.testgen_run(language="rust", framework=FRAMEWORK,
+        assert RUST.validate(test_file=test_file, workspace=ws).ok
+        result = RUST.run(framework=FRAMEWORK,
                                     test_files=[test_file], workspace=ws, coverage=True)
     assert path == "crates/greet/tests/testgen_lib.rs"
     assert result.ok and len(result.tests) == len(candidates) >= 2
@@ -318,7 +317,7 @@ def test_a_crate_with_a_build_script_is_probed_and_run(tmp_path, cargo_cache):
             pub fn clamp(n: u32) -> u32 { if n > LIMIT { LIMIT } else { n } }
         """,
     }, name="built")
-    assert not plugin.testgen_extract(parsed=plugin.testgen_parse(
+    assert not RUST.extract(parsed=RUST.parse(
         source=source(root, "build.rs")))[0].testable
     report = generate(root, cargo_cache, ("unit", "edge-cases"), repeat=1)
     assert report["kept"]
@@ -329,7 +328,7 @@ def test_a_crate_with_a_build_script_is_probed_and_run(tmp_path, cargo_cache):
 def test_missing_cargo_is_reported_as_tg205(tmp_path, cargo_cache, monkeypatch):
     root = write_crate(tmp_path / "nocargo", {"src/lib.rs": "pub fn f() -> u8 { 1 }\n"})
     src = source(root, "src/lib.rs")
-    definitions = plugin.testgen_extract(parsed=plugin.testgen_parse(source=src))
+    definitions = RUST.extract(parsed=RUST.parse(source=src))
     test_file = TestFile(path="tests/testgen_lib.rs", language="rust", framework="cargo-test",
                          content="", target="src/lib.rs")
     empty = tmp_path / "empty-bin"
@@ -337,10 +336,10 @@ def test_missing_cargo_is_reported_as_tg205(tmp_path, cargo_cache, monkeypatch):
     monkeypatch.setenv("PATH", str(empty))
     with shadow_workspace(root, cache_dir=cargo_cache) as ws:
         calls = [
-            lambda: plugin.testgen_probe(language="rust", definitions=definitions,
+            lambda: RUST.probe(definitions=definitions,
                                          workspace=ws, test_type="unit"),
-            lambda: plugin.testgen_validate(test_file=test_file, workspace=ws),
-            lambda: plugin.testgen_run(language="rust", framework=FRAMEWORK,
+            lambda: RUST.validate(test_file=test_file, workspace=ws),
+            lambda: RUST.run(framework=FRAMEWORK,
                                        test_files=[test_file], workspace=ws, coverage=False),
         ]
         for call in calls:

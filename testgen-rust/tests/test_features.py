@@ -7,8 +7,7 @@ import subprocess
 
 from testgen.model import TestCandidate
 
-from rust_helpers import FRAMEWORK, generate, needs_cargo, source, write_crate
-from testgen_rust import plugin
+from rust_helpers import FRAMEWORK, RUST, generate, needs_cargo, source, write_crate
 from testgen_rust.features import FeatureTable, evaluate, parse_cfg, requirement
 
 TABLE = FeatureTable(
@@ -55,8 +54,8 @@ GATED_LIB = """
 
 
 def _definitions(root, rel="src/lib.rs"):
-    return {d.qualname: d for d in plugin.testgen_extract(
-        parsed=plugin.testgen_parse(source=source(root, rel)))}
+    return {d.qualname: d for d in RUST.extract(
+        parsed=RUST.parse(source=source(root, rel)))}
 
 
 def test_default_features_turn_on_the_features_they_imply():
@@ -142,7 +141,7 @@ def test_tests_of_feature_gated_items_are_gated_on_the_same_features(tmp_path):
     found = _definitions(root)
     candidates = [_candidate(found["repeat"], "repeat_works", ["use gated::repeat;"]),
                   _candidate(found["double"], "double_works", ["use gated::double;"])]
-    test_file = plugin.testgen_assemble(candidates=candidates, framework=FRAMEWORK,
+    test_file = RUST.assemble(candidates=candidates, framework=FRAMEWORK,
                                         source=source(root, "src/lib.rs"),
                                         path="tests/testgen_lib.rs")
     lines = test_file.content.splitlines()
@@ -155,7 +154,7 @@ def test_a_file_whose_tests_all_need_a_feature_is_gated_as_a_whole(tmp_path):
     root = write_crate(tmp_path / "gated", {"Cargo.toml": GATED_MANIFEST,
                                             "src/lib.rs": GATED_LIB})
     found = _definitions(root)
-    test_file = plugin.testgen_assemble(
+    test_file = RUST.assemble(
         candidates=[_candidate(found["double"], "double_works", ["use gated::double;"])],
         framework=FRAMEWORK, source=source(root, "src/lib.rs"), path="tests/testgen_lib.rs")
     assert '#![cfg(feature = "extra")]' in test_file.content

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from testgen.sandbox import shadow_workspace
 
-from rust_helpers import FRAMEWORK, generate, needs_cargo, source, write_crate
-from testgen_rust import plugin
+from rust_helpers import FRAMEWORK, RUST, generate, needs_cargo, source, write_crate
 
 pytestmark = needs_cargo
 
@@ -21,7 +20,7 @@ def _digest(root: Path) -> dict[str, str]:
 def _suite(root: Path, cache: Path):
     """The existing suite of the project at ``root``, run as ``validate`` runs it."""
     with shadow_workspace(root, cache_dir=cache, timeout=300) as ws:
-        return plugin.testgen_run(language="rust", framework=FRAMEWORK, test_files=[],
+        return RUST.run(framework=FRAMEWORK, test_files=[],
                                   workspace=ws, coverage=True)
 
 
@@ -110,7 +109,7 @@ def test_the_existing_suite_of_a_workspace_runs_every_member(tmp_path, cargo_cac
 def test_a_member_inheriting_from_its_workspace_gets_tests_in_its_own_dir(
         tmp_path, cargo_cache):
     root = _workspace(tmp_path)
-    definitions = plugin.testgen_extract(parsed=plugin.testgen_parse(
+    definitions = RUST.extract(parsed=RUST.parse(
         source=source(root, "crates/util/src/lib.rs")))
     assert all(d.testable for d in definitions)
     assert {d.details["edition"] for d in definitions} == {"2021"}
@@ -183,7 +182,7 @@ def test_a_build_script_is_neither_a_target_nor_counted_in_coverage(tmp_path, ca
             }
         """,
     }, name="built")
-    definitions = plugin.testgen_extract(parsed=plugin.testgen_parse(
+    definitions = RUST.extract(parsed=RUST.parse(
         source=source(root, "src/lib.rs")))
     assert [d.name for d in definitions if d.testable] == ["speed"]
     result = _suite(root, cargo_cache)

@@ -10,8 +10,7 @@ import pytest
 from testgen.model import Definition, Framework, OfflineRequest, Parameter, Probe, \
     PromptRequest, TEST_TYPES, TestCandidate
 
-from rust_helpers import FRAMEWORK, source, write_crate
-from testgen_rust import plugin
+from rust_helpers import FRAMEWORK, RUST, source, write_crate
 from testgen_rust.cargo import parse_build_output, parse_libtest
 from testgen_rust.coverage import parse_lcov
 from testgen_rust.literals import LiteralRenderer, learn_constructor
@@ -74,7 +73,7 @@ def _probe(args, value=None, debug=None, outcome="return", category="typical", *
 
 
 def _candidates(test_type, probes, framework=FRAMEWORK, definition=None):
-    return plugin.testgen_offline_candidates(request=OfflineRequest(
+    return RUST.offline_candidates(request=OfflineRequest(
         definition=definition or _definition(), framework=framework, test_type=test_type,
         probes=probes))
 
@@ -134,7 +133,7 @@ def test_assemble_writes_header_merged_imports_and_formats(tmp_path: Path):
         TestCandidate(id="b", definition="d", test_name="one", imports=(
             "use demo::B;", "use std::borrow::Cow;"), code="#[test]\nfn one() {}"),
     ]
-    test_file = plugin.testgen_assemble(candidates=candidates, framework=FRAMEWORK,
+    test_file = RUST.assemble(candidates=candidates, framework=FRAMEWORK,
                                         source=source(root, "src/lib.rs"),
                                         path="tests/testgen_lib.rs")
     content = test_file.content
@@ -148,7 +147,7 @@ def test_assemble_writes_header_merged_imports_and_formats(tmp_path: Path):
 def test_assemble_adds_extern_crate_for_2015_edition(tmp_path: Path):
     root = write_crate(tmp_path / "old", {"src/lib.rs": "pub fn f() {}\n"}, name="old",
                        edition="2015")
-    test_file = plugin.testgen_assemble(candidates=[], framework=FRAMEWORK,
+    test_file = RUST.assemble(candidates=[], framework=FRAMEWORK,
                                         source=source(root, "src/lib.rs"),
                                         path="tests/testgen_lib.rs")
     assert "extern crate old;" in test_file.content
@@ -158,10 +157,10 @@ def test_assemble_adds_extern_crate_for_2015_edition(tmp_path: Path):
 def test_prompts_exist_for_every_test_type(test_type, tmp_path):
     definition = _definition(test_file="tests/testgen_lib.rs", edition="2021")
     probe = _probe(['"12"'], "Ok(12)", "Ok(12)")
-    prompt = plugin.testgen_render_prompt(request=PromptRequest(
+    prompt = RUST.render_prompt(request=PromptRequest(
         definitions=[definition], framework=FRAMEWORK, test_type=test_type,
         probes={definition.key: [probe]}, callees=("fn helper(x: u8) -> u8",)))
-    assert prompt.template == f"cargo-test/{test_type}.j2"
+    assert prompt.template == f"prompts/cargo-test/{test_type}.j2"
     assert '"tests": [{"test_name"' in prompt.system
     assert "#[test]" in prompt.system
     assert '`demo::parse("12")` returned `Ok(12)`' in prompt.user
@@ -169,10 +168,10 @@ def test_prompts_exist_for_every_test_type(test_type, tmp_path):
 
 
 def test_a_project_template_overrides_the_shipped_one(tmp_path):
-    override = tmp_path / "templates" / "cargo-test"
+    override = tmp_path / "templates" / "prompts" / "cargo-test"
     override.mkdir(parents=True)
     (override / "unit.j2").write_text("SYSTEM {{ crate }}\n<<<USER>>>\nUSER {{ test_type }}\n")
-    prompt = plugin.testgen_render_prompt(request=PromptRequest(
+    prompt = RUST.render_prompt(request=PromptRequest(
         definitions=[_definition()], framework=FRAMEWORK, test_type="unit",
         template_dirs=(tmp_path / "templates",)))
     assert (prompt.system, prompt.user) == ("SYSTEM demo\n", "USER unit\n")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
-
+from testgen.kit.templates import environment, prompt_template
 from testgen.model import Prompt, PromptRequest
 
 from .context import declarations_used
@@ -15,31 +13,11 @@ USER_MARKER = "<<<USER>>>"
 """Separates the cacheable system part from the per-request part in every template."""
 
 
-def _environment(template_dirs: tuple[Path, ...]):
-    import jinja2
-
-    class PackageLoader(jinja2.BaseLoader):
-        """Templates shipped inside this package, read through importlib.resources."""
-
-        def get_source(self, environment, template):
-            path = resources.files("testgen_rust").joinpath("templates", *template.split("/"))
-            if not path.is_file():
-                raise jinja2.TemplateNotFound(template)
-            return path.read_text(encoding="utf-8"), None, lambda: True
-
-    loaders = [jinja2.FileSystemLoader([str(p) for p in template_dirs])] if template_dirs \
-        else []
-    loaders.append(PackageLoader())
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=False,
-                              keep_trailing_newline=True, trim_blocks=False,
-                              undefined=jinja2.ChainableUndefined)
-
-
 def _template_name(env, framework: str, test_type: str) -> str:
     import jinja2
 
-    for name in (f"{framework}/{test_type}.j2", f"cargo-test/{test_type}.j2",
-                 "cargo-test/unit.j2"):
+    for name in (prompt_template(framework, test_type), prompt_template("cargo-test", test_type),
+                 prompt_template("cargo-test", "unit")):
         try:
             env.get_template(name)
             return name
@@ -49,7 +27,7 @@ def _template_name(env, framework: str, test_type: str) -> str:
 
 
 def render_prompt(request: PromptRequest) -> Prompt:
-    env = _environment(tuple(request.template_dirs))
+    env = environment("testgen_rust", request.template_dirs)
     name = _template_name(env, request.framework.name, request.test_type)
     template = env.get_template(name)
     first = request.definitions[0] if request.definitions else None
