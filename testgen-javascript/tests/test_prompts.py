@@ -25,7 +25,7 @@ def test_every_framework_and_type_renders(cart_total, framework, test_type):
     prompt = javascript.render_prompt(request=PromptRequest(
         definitions=[cart_total], framework=Framework(framework, "javascript"),
         test_type=test_type))
-    assert prompt.template == f"{framework.replace(':', '-')}/{test_type}.j2"
+    assert prompt.template == f"prompts/{framework.replace(':', '-')}/{test_type}.j2"
     assert '"tests"' in prompt.system and "test_code" in prompt.system
     assert cart_total.numbered_code() in prompt.user
     assert "import { Cart } from './cart.js';" in prompt.user
@@ -50,8 +50,8 @@ def test_probes_are_given_as_ground_truth(cart_total):
 
 
 def test_a_project_template_overrides_the_packaged_one(cart_total, tmp_path):
-    (tmp_path / "jest").mkdir()
-    (tmp_path / "jest" / "unit.j2").write_text(
+    (tmp_path / "prompts" / "jest").mkdir(parents=True)
+    (tmp_path / "prompts" / "jest" / "unit.j2").write_text(
         "{% if part == 'system' %}house rules{% else %}{{ definitions[0].qualname }}{% endif %}")
     prompt = javascript.render_prompt(request=PromptRequest(
         definitions=[cart_total], framework=Framework("jest", "javascript"), test_type="unit",

@@ -1,17 +1,16 @@
-"""LLM prompts from the template pack ``templates/<framework>/<test_type>.j2``.
+"""LLM prompts from the template pack ``templates/prompts/<framework>/<test_type>.j2``.
 
-``node:test`` lives in ``templates/node-test/`` (a colon is no good in a file name). Every
-template extends ``templates/_base.j2`` and fills two blocks: the goal of its test type and a
+``node:test`` lives in ``templates/prompts/node-test/`` (a colon is no good in a file name).
+Every template extends ``templates/prompts/_base.j2`` and fills two blocks: the goal of its test type and a
 short example in its framework's style. A project or user overrides any one template by putting
 a file with the same relative name in one of ``PromptRequest.template_dirs``.
 """
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from testgen.kit.templates import environment, prompt_template
 from testgen.model import Prompt, PromptRequest
 
 from .assemble import _import_entry
@@ -97,22 +96,12 @@ def describe(p: Any) -> str:
 
 
 def template_name(framework: str, test_type: str) -> str:
-    return f"{framework.replace(':', '-')}/{test_type}.j2"
+    return prompt_template(framework.replace(":", "-"), test_type)
 
 
 def render_prompt(request: PromptRequest) -> Prompt:
-    import jinja2  # imported here: the CLI's --help must not pay for it
-
-    loaders: list[jinja2.BaseLoader] = [
-        jinja2.FileSystemLoader([str(Path(d)) for d in request.template_dirs])
-    ] if request.template_dirs else []
-    loaders.append(jinja2.FileSystemLoader(str(resources.files("testgen_javascript")
-                                               / "templates")))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=False,
-                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
     name = template_name(request.framework.name, request.test_type)
-    template = env.get_template(name)
+    template = environment("testgen_javascript", request.template_dirs).get_template(name)
     definitions = request.definitions
     first = definitions[0]
     typescript = is_typescript(first.file)
