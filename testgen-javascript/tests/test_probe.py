@@ -69,7 +69,7 @@ export async function later(n) {
 """)
     resolved = [p for p in found["later"] if p.outcome == "return"]
     rejected = [p for p in found["later"] if p.outcome == "raise"]
-    assert resolved and all(p.details["async"] for p in resolved)
+    assert resolved and all(p.payload.is_async for p in resolved)
     assert any(p.exception == "RangeError" and p.message == "negative" for p in rejected)
 
 

@@ -14,6 +14,7 @@ from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 
 from .frameworks import Style, quote, style_for
 from .modules import binding, instance_name
+from .payload import observed
 from .project import is_typescript
 
 CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "boundary": 4,
@@ -53,15 +54,15 @@ def candidates(request: OfflineRequest) -> list[TestCandidate]:
 def _usable(probe: Probe, style: Style) -> bool:
     if not probe.deterministic:
         return False
-    details = probe.details or {}
+    seen = observed(probe)
     if probe.outcome == "return":
         if probe.value is None:
             return False
-        if details.get("nested_instance") and not style.uses_expect:
+        if seen.nested_instance and not style.uses_expect:
             return False
         return len(probe.value) <= 400
     if probe.outcome == "raise":
-        return bool(details.get("is_error")) and probe.exception is not None and \
+        return seen.is_error and probe.exception is not None and \
             len(probe.message or "") <= 300
     return False
 
@@ -98,7 +99,7 @@ def _rank(probe: Probe) -> tuple[int, int]:
 def _behaviour(probe: Probe) -> tuple[str, str]:
     if probe.outcome == "raise":
         return "raise", str(probe.exception)
-    return "return", str((probe.details or {}).get("type"))
+    return "return", str(observed(probe).value_type)
 
 
 class _Builder:
@@ -118,13 +119,13 @@ class _Builder:
                                [probe])
 
     def _body(self, probe: Probe) -> tuple[list[str], bool]:
-        details = probe.details or {}
+        seen = observed(probe)
         lines = list(probe.setup)
         expr = self._expression(probe)
-        is_async = bool(details.get("async"))
+        is_async = seen.is_async
         if probe.outcome == "return":
             actual = f"await {expr}" if is_async else expr
-            if details.get("generator"):
+            if seen.generator:
                 if is_async:
                     actual = f"await collect({expr})"
                 else:
@@ -133,8 +134,8 @@ class _Builder:
             elif is_async:
                 actual = f"(await {expr})" if not self.style.uses_expect else f"await {expr}"
             lines.append(self.style.returns(actual, probe.value or "undefined",
-                                            kind=details.get("type"),
-                                            instance=bool(details.get("instance"))))
+                                            kind=seen.value_type,
+                                            instance=bool(seen.instance)))
         else:
             error = probe.exception or "Error"
             binding_for_error = None
@@ -142,7 +143,7 @@ class _Builder:
                 lines.extend(self.style.rejects(expr, error, probe.message, binding_for_error))
             else:
                 lines.extend(self.style.throws(expr, error, probe.message, binding_for_error))
-        return lines, is_async or (details.get("generator") and details.get("async", False))
+        return lines, is_async or (seen.generator and seen.is_async)
 
     def _expression(self, probe: Probe) -> str:
         definition = self.definition
@@ -167,16 +168,16 @@ class _Builder:
     def _name(self, probe: Probe) -> str:
         args = _short(", ".join(probe.args), 36) if probe.args else ""
         subject = self.subject
-        details = probe.details or {}
+        is_async = observed(probe).is_async
         when = f" for {args}" if args else ""
         if probe.category == "sequence" and len(probe.setup) > 1:
             step = probe.setup[-1].rstrip(";").split(".", 1)[-1]
             when = f"{when} after {_short(step, 40)}"
         still = "still " if self.test_type == "regression" else ""
         if probe.outcome == "raise":
-            verb = "rejects with" if details.get("async") else "throws"
+            verb = "rejects with" if is_async else "throws"
             return _clip(f"{subject} {still}{verb} {probe.exception}{when}")
-        verb = still + ("resolves to" if details.get("async") else "returns")
+        verb = still + ("resolves to" if is_async else "returns")
         if self.definition.kind == "class":
             verb = f"{still}builds"
         return _clip(f"{subject} {verb} {_short(probe.value or 'undefined', 32)}{when}")
@@ -226,7 +227,7 @@ class _Builder:
     def _table(self, probes: list[Probe], what: str) -> TestCandidate:
         same_setup = len({p.setup for p in probes}) == 1
         setup = list(probes[0].setup) if same_setup else []
-        is_async = any((p.details or {}).get("async") for p in probes)
+        is_async = any(observed(p).is_async for p in probes)
         arity = max(len(p.args) for p in probes)
         params = [f"arg{i}" if arity > 1 else "input" for i in range(arity)]
         call = self._call_with(params)

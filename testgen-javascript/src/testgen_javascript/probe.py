@@ -22,6 +22,7 @@ from testgen.model import Definition, Probe, Workspace
 from . import inputs
 from .coverage import covered_by_ranges
 from .modules import binding, export_kind, exported_name, instance_name
+from .payload import Observed
 from .project import find_package, package_manager, require_node
 from .runtime import harness_file, node_argv_prefix, typescript_env
 
@@ -263,9 +264,9 @@ def _to_probe(record: dict[str, Any], planned: _Planned, text: str, rel: str) ->
     outcome = record.get("outcome", "crash")
     covered = frozenset(covered_by_ranges(text, rel, [tuple(r) for r in record.get("ranges")
                                                       or []])) if text else frozenset()
-    details: dict[str, Any] = {
-        "async": bool(record.get("async")), "renderable": bool(record.get("renderable")),
-        "type": record.get("type"), "instance": record.get("instance"),
+    fields: dict[str, Any] = {
+        "is_async": bool(record.get("async")), "renderable": bool(record.get("renderable")),
+        "value_type": record.get("type"), "instance": record.get("instance"),
         "nested_instance": bool(record.get("nested_instance")),
         "generator": bool(planned.payload.get("generator")),
         "construct": bool(planned.payload.get("construct")),
@@ -280,14 +281,13 @@ def _to_probe(record: dict[str, Any], planned: _Planned, text: str, rel: str) ->
             reason = str(record.get("why") or "value cannot be written as a literal")
         state = record.get("state") or {}
         if state.get("renderable"):
-            details["state"] = state.get("value")
+            fields["state"] = state.get("value")
     elif outcome == "raise":
         error = record.get("error") or {}
         exception = error.get("name") or error.get("ctor")
         message = error.get("message")
-        details.update({"error_ctor": error.get("ctor"), "error_code": error.get("code"),
-                        "is_error": bool(error.get("is_error")),
-                        "thrown": error.get("thrown")})
+        fields.update({"error_ctor": error.get("ctor"), "error_code": error.get("code"),
+                       "is_error": bool(error.get("is_error")), "thrown": error.get("thrown")})
         if not error.get("is_error"):
             exception = exception or "non-Error value"
     return Probe(
@@ -295,5 +295,5 @@ def _to_probe(record: dict[str, Any], planned: _Planned, text: str, rel: str) ->
         exception=exception, message=message,
         deterministic=bool(record.get("deterministic", True)),
         category=planned.call.category, setup=planned.setup, call=planned.expression,
-        covered_lines=covered, reason=reason, details=details,
+        covered_lines=covered, reason=reason, payload=Observed(**fields),
     )

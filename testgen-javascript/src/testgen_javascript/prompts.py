@@ -16,6 +16,7 @@ from testgen.model import Prompt, PromptRequest
 from .assemble import _import_entry
 from .context import declarations_used
 from .modules import import_line, specifier
+from .payload import observed
 from .project import is_typescript
 
 MAX_PROBES = 24
@@ -88,7 +89,7 @@ def describe(p: Any) -> str:
         text += f"throws {p.exception}" + (f': "{p.message}"' if p.message else "")
     else:
         text += p.outcome + (f" ({p.reason})" if p.reason else "")
-    if (p.details or {}).get("async"):
+    if observed(p).is_async:
         text += " (async)"
     if not p.deterministic:
         text += " (differs between runs: do not pin)"
