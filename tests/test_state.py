@@ -33,7 +33,7 @@ def test_carried_tests_are_those_of_unchanged_definitions(tmp_path):
                  [candidate("a.py::g", "test_g")], "kept")
     carried = state.carried_tests("a.py", {"a.py::f": "h1", "a.py::g": "changed"})
     assert [c.test_name for c in carried] == ["test_f"]
-    assert carried[0].details["carried_over"]
+    assert carried[0].carried_over
 
 
 def test_corrupt_state_starts_afresh(tmp_path):

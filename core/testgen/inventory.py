@@ -101,7 +101,8 @@ def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
     """
     if not plugins.languages():
         raise InputError("no language plugin is installed", code="TG504",
-                         hint="install one: pip install testgen-python (see `testgen plugins`)")
+                         hint="install the plugin of your language: pip install testgen-<language> "
+                              "(see `testgen plugins`)")
     scanner = scanner_for(plugins, config, recursive=recursive, include=include,
                           exclude=exclude, shard=shard)
     paths = [paths] if isinstance(paths, Path) else list(paths)

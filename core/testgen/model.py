@@ -59,6 +59,9 @@ class LanguageInfo:
     package_markers: tuple[str, ...] = ()
     """Files that make a directory part of a package above it (``("__init__.py",)``): the
     project root of a file is never such a directory, so its import name stays whole."""
+    interpreter: bool = False
+    """The project's code runs with an interpreter the user can name: the CLI gets a
+    ``--<name> PATH`` option, setting ``languages.<name>.interpreter``."""
     line_comments: tuple[str, ...] = ()
     """How comment lines start (``("#",)``, ``("//", "/*", "*/", "* ")``): an edit to them
     alone does not ask the model again."""
@@ -291,7 +294,24 @@ class TestCandidate:
     """Target-file lines this test covered in the last run."""
     new_lines: frozenset[int] = frozenset()
     """Lines it added over the baseline (what made it worth keeping)."""
+    feedback: str = ""
+    """The compiler or runner output that condemned it, fed back to a repair request."""
+    per_test_coverage: bool = False
+    """``covered_lines`` are this test's own (the runner measured each test apart), not the
+    whole file's."""
+    round: int = 1
+    """The coverage-guided round that produced it (LLM engine)."""
+    model: str = ""
+    """The model that wrote it (LLM engine)."""
+    repaired_from: str = ""
+    """Id of the failed candidate this one repairs."""
+    reused_from: str = ""
+    """Key of the definition, in an identical copy of the file, it was first made for."""
+    carried_over: bool = False
+    """Kept by an earlier run for unchanged code, and reported again rather than re-made."""
     details: dict[str, Any] = field(default_factory=dict)
+    """What the engine or plugin notes for the report only (the LLM's ``edge_cases_covered``,
+    ``output_format``); no stage reads it."""
 
 
 @dataclass

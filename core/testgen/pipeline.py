@@ -11,7 +11,6 @@ its target that neither the existing suite nor the tests kept before it cover.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import signals
+from . import keep, signals
 from .engines import Engine, GenerationJob, RepairRequest
 from .errors import InputError
 from .inventory import FileInventory, Inventory
@@ -30,9 +29,10 @@ from .model import (
 )
 from .plugins import Plugins
 from .sandbox import kill_all, rebuild, shadow_workspace
-from .kit.header import GENERATED_MARKER
+from .kit.header import GENERATED_MARKER, MARKER_WINDOW
 from .secrets import contains_secret
 from .state import State
+from .write import write_test_file
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ class Pipeline:
         self.metrics.count("definitions_pending", sum(len(w.pending) for w in works))
         if self.options.dry_run:
             result.plan = self.describe_plan(todo)
-            if todo and getattr(self.engine, "coverage_rounds", False):
+            if todo and self.engine.coverage_rounds:
                 # The prompts shown are the ones that would be sent: with the probes (run
                 # in the sandbox, as always) and the lines the existing suite leaves uncovered.
                 with ExitStack() as stack:
@@ -259,7 +259,7 @@ class Pipeline:
                 for c in work.candidates:
                     if c.status == "pending":
                         c.status, c.reason = "skipped", "interrupted"
-        if getattr(self.engine, "fatal_error", None) is not None:
+        if self.engine.fatal_error is not None:
             # No model request succeeded: the files and the state stay as they were, rather
             # than shrinking to whatever was carried over.
             for work in todo:
@@ -411,13 +411,12 @@ class Pipeline:
 
     def _warm_up_engine(self) -> threading.Thread | None:
         """Let an engine load its client (LiteLLM takes seconds) while the probes run."""
-        prepare = getattr(self.engine, "prepare", None)
-        if prepare is None:
-            return None
+        if type(self.engine).prepare is Engine.prepare:
+            return None  # nothing to load
 
         def run() -> None:
             try:
-                prepare()
+                self.engine.prepare()
             except Exception:  # noqa: BLE001 - generate() reports the real failure
                 log.debug("engine warm-up failed", exc_info=True)
 
@@ -449,7 +448,7 @@ class Pipeline:
             path = workspace.path(rel_path)
             try:
                 with path.open(encoding="utf-8", errors="replace") as handle:
-                    generated = GENERATED_MARKER in handle.read(400)
+                    generated = GENERATED_MARKER in handle.read(MARKER_WINDOW)
                 if generated:
                     path.unlink()
             except OSError:
@@ -530,7 +529,7 @@ class Pipeline:
             work.probes.setdefault(probe.definition, []).append(probe)
         self.metrics.count("probes", len(probes))
         if (self.options.validate or self.options.dry_run) and \
-                getattr(self.engine, "coverage_rounds", False):
+                self.engine.coverage_rounds:
             # The first request already names what the existing suite leaves uncovered.
             self._baseline_for(work, workspace)
 
@@ -564,8 +563,8 @@ class Pipeline:
         lines stay uncovered is asked again (round *r* + 1) with those lines named, up to
         ``max_rounds``; a follow-up round that adds nothing ends it, as does the budget."""
         job_by_id = {j.id: j for j in jobs}
-        model_engine = self.engine.name != "offline"
-        rounds_on = model_engine and getattr(self.engine, "coverage_rounds", False)
+        repairing = self.engine.repairs
+        rounds_on = repairing and self.engine.coverage_rounds
         max_rounds = max(1, self.options.max_rounds) if rounds_on else 1
         asked: dict[tuple[str, str], int] = {}
         """(job id, definition key) → the coverage round last asked for."""
@@ -575,8 +574,7 @@ class Pipeline:
         fresh = {w.source.rel_path: [c for c in w.candidates if c.status == "pending"]
                  for w in todo}
         for c in (c for cs in fresh.values() for c in cs):
-            c.details.setdefault("round", 1)
-        by_file = {w.source.rel_path: w for w in todo}
+                    by_file = {w.source.rel_path: w for w in todo}
         steps = max_rounds * (1 + self.options.max_repairs)  # a bound, never reached in practice
         for _ in range(steps):
             active = [w for w in todo if fresh[w.source.rel_path]]
@@ -587,11 +585,11 @@ class Pipeline:
                 self._evaluate(work, workspace, fresh[work.source.rel_path])
                 # A file whose last round ended before any stop is complete: an interrupted
                 # run writes it and keeps its state. The offline engine has one round.
-                if not model_engine and not self._stop.is_set():
+                if not repairing and not self._stop.is_set():
                     work.done = True
 
             self._phase("validate", active, step)
-            if not model_engine:
+            if not repairing:
                 break
             requests = []
             for work in active:
@@ -599,7 +597,7 @@ class Pipeline:
                     if _repairable(c) and c.attempts <= self.options.max_repairs:
                         job = job_by_id.get(GenerationJob.id_for(work.source, c.test_type))
                         if job is not None:
-                            requests.append(RepairRequest(job, c, c.details["feedback"]))
+                            requests.append(RepairRequest(job, c, c.feedback))
             followups = self._followups(active, fresh, job_by_id, asked, max_rounds) \
                 if rounds_on and not self.engine.stats.budget_exhausted else []
             if not self._stop.is_set():
@@ -621,7 +619,7 @@ class Pipeline:
                     continue
                 work = by_file[request.job.source.rel_path]
                 new.attempts = request.candidate.attempts + 1
-                new.details.setdefault("round", request.candidate.details.get("round", 1))
+                new.round = request.candidate.round
                 if new.status == "possible-bug":
                     request.candidate.status = "possible-bug"
                     request.candidate.reason = new.reason
@@ -636,7 +634,7 @@ class Pipeline:
                 for job in followups:
                     work = by_file[job.source.rel_path]
                     for candidate in made.get(job.id, []):
-                        candidate.details["round"] = job.round
+                        candidate.round = job.round
                         work.candidates.append(candidate)
                         if candidate.status == "pending":
                             fresh[work.source.rel_path].append(candidate)
@@ -659,7 +657,7 @@ class Pipeline:
             by_job: dict[str, dict[str, list[TestCandidate]]] = {}
             for c in fresh[work.source.rel_path]:
                 job_id = GenerationJob.id_for(work.source, c.test_type)
-                if c.details.get("round", 1) == asked.get((job_id, c.definition)):
+                if c.round == asked.get((job_id, c.definition)):
                     by_job.setdefault(job_id, {}).setdefault(c.definition, []).append(c)
             taken = frozenset(c.test_name for c in work.candidates if c.test_name)
             for job_id, by_definition in by_job.items():
@@ -758,7 +756,7 @@ class Pipeline:
                     own = outputs.get(c.id)
                     text = (message.message if message else own or first) or "does not compile"
                     c.status, c.reason = "failed", "does not compile: " + _one_line(text)
-                    c.details["feedback"] = own or result.output or text
+                    c.feedback = own or result.output or text
             remaining = [c for c in remaining if c.id not in blamed]
         self._cleanup(work, workspace)
         return None, []
@@ -800,7 +798,7 @@ class Pipeline:
                 c.status = "error"
                 c.reason = ("the runner did not report it: " + _one_line(run.error)
                             if run.error else "the runner did not collect it")
-                c.details["feedback"] = run.output[-4000:]
+                c.feedback = run.output[-4000:]
             elif all(o.outcome in ("passed",) for o in outcomes):
                 covered: set[int] = set()
                 per_test = all(o.covered is not None for o in outcomes)
@@ -808,14 +806,14 @@ class Pipeline:
                     if o.covered is not None:
                         covered |= set(o.covered.get(work.source.rel_path, ()))
                 c.covered_lines = frozenset(covered)
-                c.details["per_test_coverage"] = per_test
+                c.per_test_coverage = per_test
                 passing.append(c)
             else:
                 bad = next(o for o in outcomes if o.outcome != "passed")
                 c.status = "failed" if bad.outcome != "skipped" else "error"
                 c.reason = (("fails: " if bad.outcome == "failed" else bad.outcome + ": ")
                             + _one_line(bad.message or "no message"))
-                c.details["feedback"] = bad.message[-4000:] if bad.message else run.output[-4000:]
+                c.feedback = bad.message[-4000:] if bad.message else run.output[-4000:]
         return passing
 
     def _repeat(self, work: FileWork, workspace: Workspace,
@@ -849,17 +847,12 @@ class Pipeline:
 
     def _keep(self, work: FileWork, run: RunResult, test_file: TestFile,
               stable: list[TestCandidate], baseline: FileCoverage | None) -> None:
-        target = work.source.rel_path
         work.coverage_available = run.coverage_available
         work.coverage_note = run.coverage_note
-        covered_before = set(baseline.covered) if baseline else set()
-        covered_before |= work.kept_lines
         if not run.coverage_available:
-            for c in stable:
-                c.status = "kept"
-                c.reason = "passes every run (no coverage tool: gain not measured)"
+            keep.keep_unmeasured(stable)
             return
-        file_cov = run.coverage.get(target)
+        file_cov = run.coverage.get(work.source.rel_path)
         if file_cov is not None:
             work.final_coverage = file_cov
             missing = set(file_cov.missing_branches)
@@ -868,37 +861,10 @@ class Pipeline:
                 work.untaken_branches = missing
             else:
                 work.untaken_branches &= missing
-        per_test = all(c.details.get("per_test_coverage") for c in stable)
-        if per_test:
-            # Greedy: the test adding most new lines first, then the next over what is kept.
-            order = sorted(stable, key=lambda c: (-len(c.covered_lines - covered_before), c.id))
-            for c in order:
-                new = c.covered_lines - covered_before
-                if new or self.options.keep_no_gain:
-                    c.status, c.new_lines = "kept", frozenset(new)
-                    c.reason = (f"passes {1 + self.options.repeat}/{1 + self.options.repeat}, "
-                                f"covers {len(new)} new line(s)" if new else
-                                "passes every run (kept without gain: --keep-no-gain)")
-                    covered_before |= new
-                else:
-                    c.status = "no-gain"
-                    c.reason = "passes, but covers no line the suite and kept tests miss"
-        else:
-            union = set(file_cov.covered) if file_cov else set()
-            new = union - covered_before
-            gained_branches = bool(file_cov and baseline and
-                                   file_cov.branches_covered > baseline.branches_covered)
-            for c in stable:
-                if new or gained_branches or self.options.keep_no_gain:
-                    c.status = "kept"
-                    c.reason = (f"passes {1 + self.options.repeat}/{1 + self.options.repeat}; "
-                                f"the file's tests cover {len(new)} new line(s)")
-                    c.new_lines = frozenset(new)
-                else:
-                    c.status = "no-gain"
-                    c.reason = "passes, but covers no line the suite and kept tests miss"
-            covered_before |= new
-        work.kept_lines = covered_before - (set(baseline.covered) if baseline else set())
+        base = set(baseline.covered) if baseline else set()
+        covered = keep.judge(stable, file_cov, baseline, base | work.kept_lines,
+                             repeat=self.options.repeat, keep_no_gain=self.options.keep_no_gain)
+        work.kept_lines = covered - base
 
     def _cleanup(self, work: FileWork, workspace: Workspace) -> None:
         try:
@@ -910,80 +876,22 @@ class Pipeline:
 
     def _write(self, work: FileWork) -> None:
         kept = work.kept()
-        destination = self.root / work.test_path
-        existing = _read(destination)
-        if existing is not None and GENERATED_MARKER not in existing[:400]:
-            work.written = (f"refused: {work.test_path} exists and was not written by TestGen")
-            log.warning("TG207: %s", work.written)
-            return
-        if existing is not None and work.test_path in self.state.written and \
-                not self.state.written_by_us(work.test_path, existing) and not self.options.force:
-            work.written = f"refused: {work.test_path} was changed by hand (use --force)"
-            log.warning("TG207: %s", work.written)
-            return
-        if not kept:
-            if existing is not None and self.state.written_by_us(work.test_path, existing):
-                destination.unlink()
-                self.state.written.pop(work.test_path, None)
-                work.written = "removed"
-            return
-        ordered = _in_source_order(kept, work.inventory.definitions)
-        content = self._assemble(work, ordered).content
-        if contains_secret(content):
-            work.written = (f"refused: {work.test_path} would contain the value of a secret "
-                            "(an API key in the environment or keyring)")
-            log.warning("TG210: %s", work.written)
-            return
-        if existing == content:
-            work.written = "unchanged"
-            self.state.remember_write(work.test_path, content)
-            return
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        tmp = destination.with_name(f".{destination.name}.testgen-tmp")
-        tmp.write_text(content, encoding="utf-8")
-        os.replace(tmp, destination)
-        self.state.remember_write(work.test_path, content)
-        work.written = "written"
-        self.metrics.count("files_written")
+
+        def content() -> str:
+            ordered = _in_source_order(kept, work.inventory.definitions)
+            return self._assemble(work, ordered).content
+
+        work.written = write_test_file(self.root, work.test_path, content if kept else None,
+                                       self.state, force=self.options.force)
+        if work.written == "written":
+            self.metrics.count("files_written")
 
     def _update_state(self, todo: list[FileWork], *, interrupted: bool) -> None:
         if self.options.dry_run:
             return
-        engine, model = self.options.engine, self.options.model
-        entries_of: dict[str, list[Any]] = {}  # one pass over the state, not one per definition
-        for entry in self.state.entries.values():
-            entries_of.setdefault(entry.definition, []).append(entry)
-        for work in todo:
-            if not work.done:
-                continue
-            kept_of: dict[str, list[TestCandidate]] = {}
-            if not work.written.startswith("refused"):
-                for c in work.kept():
-                    kept_of.setdefault(c.definition, []).append(c)
-            pending = {d.key for d in work.pending}
-            # Unchanged definitions: their carried tests ran again; keep only the survivors.
-            for definition in work.inventory.definitions:
-                if definition.key in pending:
-                    continue
-                for entry in entries_of.get(definition.key, []):
-                    if entry.hash == definition.content_hash:
-                        survivors = {c.id for c in kept_of.get(definition.key, [])
-                                     if c.test_type == entry.test_type
-                                     and c.engine == entry.engine}
-                        entry.kept = [k for k in entry.kept if k.id in survivors]
-            for definition in work.pending:
-                mine = kept_of.get(definition.key, [])
-                for test_type in self.options.test_types:
-                    kept = [c for c in mine if c.test_type == test_type]
-                    statuses = {c.status for c in work.candidates
-                                if c.definition == definition.key and c.test_type == test_type}
-                    outcome = "kept" if kept else ("error" if statuses <= {"error"}
-                                                   else "none-kept")
-                    if outcome == "error" and engine != "offline":
-                        continue  # provider trouble: try again next run
-                    self.state.record(definition.key, work.source.rel_path,
-                                      definition.content_hash, test_type, engine, model, kept,
-                                      outcome)
+        self.state.record_run([w for w in todo if w.done], self.options.test_types,
+                              self.options.engine, self.options.model,
+                              retry_errors=self.engine.errors_are_transient)
         try:
             self.state.save()
         except OSError as exc:
@@ -1010,8 +918,7 @@ def _without_secrets(probes: list[Probe], rel_path: str, metrics: Metrics) -> li
 
 def _repairable(c: TestCandidate) -> bool:
     """A failed candidate the engine is asked to repair in the next round."""
-    return c.status in FAILURE_STATUSES and bool(c.details.get("feedback")) and \
-        not c.details.get("carried_over")
+    return c.status in FAILURE_STATUSES and bool(c.feedback) and not c.carried_over
 
 
 def _test_ids_by_candidate(test_file: TestFile) -> dict[str, list[str]]:
@@ -1047,13 +954,6 @@ def _one_line(text: str, limit: int = 200) -> str:
     return line[:limit]
 
 
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def _why_untestable(definitions: list[Definition]) -> str:
     """The most common reason a file's definitions cannot be tested, for the summary."""
     functions = [d for d in definitions if d.kind != "class"]
@@ -1071,4 +971,4 @@ def _candidate_dict(c: TestCandidate) -> dict[str, Any]:
     return {"id": c.id, "definition": c.definition, "test_name": c.test_name,
             "test_type": c.test_type, "engine": c.engine, "status": c.status,
             "reason": c.reason, "attempts": c.attempts, "new_lines": sorted(c.new_lines),
-            "carried_over": bool(c.details.get("carried_over"))}
+            "carried_over": c.carried_over}

@@ -15,9 +15,26 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Protocol
 
-from .model import TestCandidate
+from .model import Definition, SourceFile, TestCandidate
+
+if TYPE_CHECKING:
+    from .inventory import FileInventory
+
+
+class RunFile(Protocol):
+    """What :meth:`State.record_run` reads of one file's run (the pipeline's ``FileWork``)."""
+
+    inventory: "FileInventory"
+    pending: list[Definition]
+    candidates: list[TestCandidate]
+    written: str
+
+    @property
+    def source(self) -> SourceFile: ...
+
+    def kept(self) -> list[TestCandidate]: ...
 
 STATE_FILE = Path(".testgen") / "state.json"
 LOCK_FILE = Path(".testgen") / "lock"
@@ -53,7 +70,7 @@ class KeptTest:
         return TestCandidate(id=self.id, definition=definition, test_name=self.test_name,
                              code=self.code, test_type=self.test_type, engine=self.engine,
                              imports=tuple(self.imports), helpers=tuple(self.helpers),
-                             details={"carried_over": True})
+                             carried_over=True)
 
 
 @dataclass
@@ -150,6 +167,43 @@ class State:
         self.entries[key] = Entry(definition_key, file, hash_, test_type, engine, model, outcome,
                                   [KeptTest.of(c) for c in kept])
         self._by_file.setdefault(file, set()).add(key)
+
+    def record_run(self, files: Iterable["RunFile"], test_types: Iterable[str], engine: str,
+                   model: str | None, *, retry_errors: bool) -> None:
+        """Remember how each finished file of a run ended: per pending definition and test
+        type, what was kept (or that nothing was); for unchanged definitions, only the carried
+        tests that survived their re-run. ``retry_errors``: an ``error`` outcome (provider
+        trouble) is not remembered, so the next run tries again."""
+        entries_of: dict[str, list[Entry]] = {}  # one pass over the state, not one per definition
+        for entry in self.entries.values():
+            entries_of.setdefault(entry.definition, []).append(entry)
+        for work in files:
+            kept_of: dict[str, list[TestCandidate]] = {}
+            if not work.written.startswith("refused"):
+                for c in work.kept():
+                    kept_of.setdefault(c.definition, []).append(c)
+            pending = {d.key for d in work.pending}
+            for definition in work.inventory.definitions:
+                if definition.key in pending:
+                    continue
+                for entry in entries_of.get(definition.key, []):
+                    if entry.hash == definition.content_hash:
+                        survivors = {c.id for c in kept_of.get(definition.key, [])
+                                     if c.test_type == entry.test_type
+                                     and c.engine == entry.engine}
+                        entry.kept = [k for k in entry.kept if k.id in survivors]
+            for definition in work.pending:
+                mine = kept_of.get(definition.key, [])
+                for test_type in test_types:
+                    kept = [c for c in mine if c.test_type == test_type]
+                    statuses = {c.status for c in work.candidates
+                                if c.definition == definition.key and c.test_type == test_type}
+                    outcome = "kept" if kept else ("error" if statuses <= {"error"}
+                                                   else "none-kept")
+                    if outcome == "error" and retry_errors:
+                        continue
+                    self.record(definition.key, work.source.rel_path, definition.content_hash,
+                                test_type, engine, model, kept, outcome)
 
     def forget_missing(self, file: str, present: set[str]) -> None:
         """Drop entries of definitions that no longer exist in ``file``."""

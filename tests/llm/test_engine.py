@@ -27,7 +27,7 @@ def test_small_definitions_of_one_file_share_one_request(make_engine, stub_llm, 
                                           "toy/mod.toy::halve::test_halve"]
     assert statuses(candidates) == ["pending"] * 3
     assert candidates[0].imports == ("from toy.mod import double",)
-    assert candidates[0].details["model"] == toy.model
+    assert candidates[0].model == toy.model
     assert candidates[0].details["edge_cases_covered"] == ["typical"]
     assert candidates[0].details["coverage_lines"] == [1, 2]
     assert candidates[0].engine == "llm"
@@ -78,7 +78,7 @@ def test_simple_definitions_go_to_the_small_model(make_engine, stub_llm, toy):
 
     models = sorted(r.body["model"] for r in stub_llm.requests)
     assert models == ["gpt-4o-mini", "gpt-4o-mini-small"]
-    assert {c.definition.split("::")[1]: c.details["model"] for c in candidates} == {
+    assert {c.definition.split("::")[1]: c.model for c in candidates} == {
         "simple": "openai/gpt-4o-mini-small", "involved": "openai/gpt-4o-mini"}
 
 
@@ -125,7 +125,7 @@ def test_identical_definitions_are_generated_once_and_the_tests_reused(
     [reused] = result[copy.id]
     assert reused.id == "vendor/mod.toy::double::test_double"
     assert reused.imports == ("from vendor.mod import double",)
-    assert reused.details["reused_from"] == "toy/mod.toy::double"
+    assert reused.reused_from == "toy/mod.toy::double"
     assert original.imports == ("from toy.mod import double",)
 
 

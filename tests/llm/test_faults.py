@@ -90,7 +90,7 @@ def test_a_retry_after_longer_than_the_policy_allows_moves_on_to_the_fallback(
 
     assert candidate.status == "pending"
     assert [r.body["model"] for r in stub_llm.requests] == ["gpt-4o-mini", "gpt-4o"]
-    assert candidate.details["model"] == "openai/gpt-4o"
+    assert candidate.model == "openai/gpt-4o"
 
 
 def test_the_fallback_model_answers_when_the_primary_keeps_failing(make_engine, stub_llm, toy):
@@ -164,7 +164,7 @@ def test_broken_tests_go_back_to_the_model_with_the_error_and_come_back_fixed(
     fixed = repaired[candidate.id]
     assert fixed.status == "pending"
     assert fixed.code == "def test_double():\n    assert double(2) == 4\n"
-    assert fixed.details["repaired_from"] == candidate.id
+    assert fixed.repaired_from == candidate.id
     repair_prompt = stub_llm.requests[-1].text
     assert feedback in repair_prompt and bad_code.strip() in repair_prompt
     assert "possible_bug" in repair_prompt

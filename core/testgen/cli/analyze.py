@@ -32,8 +32,8 @@ from .environment import interpreter_flags, interpreter_options
 def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
             include: tuple[str, ...], exclude: tuple[str, ...], detail: str, coverage: bool,
             cost_estimate: bool, model: str | None, shard: str | None,
-            python_interpreter: Path | None, changed_since: str | None, fmt: str | None,
-            report_file: Path | None) -> None:
+            changed_since: str | None, fmt: str | None,
+            report_file: Path | None, **interpreters: Path | None) -> None:
     """Show the definitions of a project, which have tests, and what to generate first.
 
     \b
@@ -48,8 +48,8 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
     from ..suite import run_existing
 
     paths_checked = check_paths(paths)
-    config = load_config(paths_checked[0], {"llm.model": model, **interpreter_flags(
-        {"python_interpreter": python_interpreter})})
+    config = load_config(paths_checked[0], {"llm.model": model,
+                                            **interpreter_flags(interpreters)})
     plugins = load_plugins()
     reports = []
     for _root, group, skip in project_groups(paths_checked, plugins, scanner_for(

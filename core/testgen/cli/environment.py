@@ -1,24 +1,33 @@
-"""``--python PATH``: name the environment that runs the project's code.
+"""``--<language> PATH``: name the environment that runs the project's code.
 
-The option only fills the generic ``languages.<lang>.interpreter`` key; what an interpreter is
-and how it is used belongs to the language plugin.
+A language whose ``LanguageInfo.interpreter`` is set gets an option named after it (the
+Python plugin's gives ``--python``); the option only fills the generic
+``languages.<lang>.interpreter`` key. What an interpreter is and how it is used belongs to the
+language plugin.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-INTERPRETER_OPTIONS = (("python", "python"),)
-"""(option name, language) pairs: ``--python`` sets ``languages.python.interpreter``."""
+
+@lru_cache(maxsize=1)
+def interpreter_languages() -> tuple[str, ...]:
+    """The installed languages that run the project's code with an interpreter of its own."""
+    from ..plugins import Plugins
+
+    return tuple(sorted(name for name, info in Plugins.load().languages().items()
+                        if info.interpreter))
 
 
 def interpreter_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    for option, language in INTERPRETER_OPTIONS:
+    for language in reversed(interpreter_languages()):
         func = click.option(
-            f"--{option}", f"{option}_interpreter", default=None, metavar="PATH",
+            f"--{language}", f"{language}_interpreter", default=None, metavar="PATH",
             type=click.Path(path_type=Path),
             help=f"Interpreter or environment directory that runs the project's code "
                  f"[default: languages.{language}.interpreter, else the one the plugin "
@@ -29,8 +38,8 @@ def interpreter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def interpreter_flags(values: dict[str, Any]) -> dict[str, Any]:
     """Config flags for the given option values (relative paths are from the current dir)."""
     flags: dict[str, Any] = {}
-    for option, language in INTERPRETER_OPTIONS:
-        value = values.get(f"{option}_interpreter")
+    for language in interpreter_languages():
+        value = values.get(f"{language}_interpreter")
         if value is not None:
             flags[f"languages.{language}.interpreter"] = str(Path(value).absolute())
     return flags

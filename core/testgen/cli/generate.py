@@ -28,8 +28,7 @@ log = logging.getLogger("testgen.cli")
               help="Directory for generated test files (default: the plugin's convention, "
                    "beside the code).")
 @click.option("--framework", default=None,
-              help="Test framework (pytest, unittest, jest, vitest, mocha, node:test, testing, "
-                   "testify, cargo-test).")
+              help="Test framework; `testgen plugins` lists each language's.")
 @click.option("--engine", type=click.Choice(["offline", "llm"]), default=None,
               help="offline: execute the code and pin what it does; llm: ask a model. "
                    "[default: llm when a model is configured, else offline]")
@@ -67,8 +66,8 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
              keep_no_gain: bool | None, force: bool, max_repairs: int | None,
              max_rounds: int | None,
              budget_usd: float | None, timeout: float | None, shard: str | None,
-             python_interpreter: Path | None, changed_since: str | None, fmt: str | None,
-             report_file: Path | None) -> None:
+             changed_since: str | None, fmt: str | None,
+             report_file: Path | None, **interpreters: Path | None) -> None:
     """Generate tests for the code under --path and keep only those that compile, pass
     every run and add coverage. Your files are never edited: tests go into dedicated
     generated files.
@@ -96,7 +95,7 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
         "generation.max_repairs": max_repairs,
         "generation.max_rounds": max_rounds, "generation.budget_usd": budget_usd,
         "generation.timeout": timeout, "output.dir": output_dir,
-        **interpreter_flags({"python_interpreter": python_interpreter}),
+        **interpreter_flags(interpreters),
     })
     obj = context_obj(ctx)
     plugins = load_plugins()
@@ -175,7 +174,7 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
         engine_obj.close()
     emit("generate", merged("generate", reports), fmt, report_file, config, plugins,
          verbose=bool(obj.get("verbose")))
-    fatal = getattr(engine_obj, "fatal_error", None)
+    fatal = engine_obj.fatal_error
     if fatal is not None:  # no request of the run succeeded: auth or connectivity (exit 3)
         raise fatal
     if any(r.interrupted for r in results):
@@ -216,10 +215,9 @@ def _dry_run_llm(engine, pipeline, result) -> dict:
     todo = [w for w in result.files if w.pending]
     jobs = pipeline.dry_run_jobs if pipeline.dry_run_jobs is not None else \
         pipeline.jobs_for(todo)
-    if hasattr(engine, "render"):
-        from ..secrets import redact
+    from ..secrets import redact
 
-        for job_id, prompt in engine.render(jobs):
-            click.echo(f"--- prompt for {job_id} ({prompt.template}) ---", err=True)
-            click.echo(redact(prompt.system + "\n\n" + prompt.user), err=True)
-    return engine.estimate(jobs) if hasattr(engine, "estimate") else {}
+    for job_id, prompt in engine.render(jobs):
+        click.echo(f"--- prompt for {job_id} ({prompt.template}) ---", err=True)
+        click.echo(redact(prompt.system + "\n\n" + prompt.user), err=True)
+    return engine.estimate(jobs)

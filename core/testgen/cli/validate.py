@@ -30,9 +30,9 @@ from .environment import interpreter_flags, interpreter_options
 def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
              exclude: tuple[str, ...],
              min_coverage: float | None, fail_on_missing_tests: bool, report_gaps: bool,
-             timeout: float | None, python_interpreter: Path | None,
+             timeout: float | None,
              changed_since: str | None, diff_coverage: float | None, fmt: str | None,
-             report_file: Path | None) -> None:
+             report_file: Path | None, **interpreters: Path | None) -> None:
     """Run the project's existing tests with coverage; report per file and per function.
 
     The suite runs in a shadow copy of the project: nothing it writes lands in your tree.
@@ -49,7 +49,7 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
 
     paths_checked = check_paths(paths)
     config = load_config(paths_checked[0],
-                         interpreter_flags({"python_interpreter": python_interpreter}))
+                         interpreter_flags(interpreters))
     plugins = load_plugins()
     if diff_coverage is not None and not changed_since:
         changed_since = "auto"

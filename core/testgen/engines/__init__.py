@@ -8,9 +8,12 @@ validating, running, keeping, is shared.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from ..model import Definition, Framework, Probe, SourceFile, TestCandidate
+from ..model import Definition, Framework, Probe, Prompt, SourceFile, TestCandidate
+
+if TYPE_CHECKING:
+    from ..errors import TestgenError
 
 
 @dataclass
@@ -106,23 +109,50 @@ Progress = Callable[[str, int], None]
 """``progress(event, amount)``: engines report ``"request"``, ``"tokens"``, ``"cost"``."""
 
 
-class Engine(Protocol):
-    """What the pipeline needs from an engine."""
+class Engine:
+    """What the pipeline needs from an engine, and what it may do beyond candidates.
 
-    name: str
+    Subclass it: the defaults describe an engine that only generates (no repairs, no
+    coverage-guided rounds, nothing to prepare, render or estimate). The pipeline and the CLI
+    read these capabilities instead of asking which engine they have.
+    """
+
+    name: str = ""
     stats: EngineStats
-    coverage_rounds: bool
+    coverage_rounds: bool = False
     """Whether asking again with the uncovered lines named can give other tests (a model
     can; a deterministic engine would repeat itself)."""
+    repairs: bool = False
+    """Whether a failing candidate can be repaired from its compiler/test output; the
+    pipeline then evaluates in rounds (repairs, follow-ups) instead of once."""
+    errors_are_transient: bool = False
+    """Whether an ``error`` outcome may go away by itself (a provider failure): the state then
+    does not remember it, and the next run asks again."""
+    fatal_error: "TestgenError | None" = None
+    """Set when nothing the engine was asked could be served (auth, unreachable provider):
+    the run changes no file and the CLI exits with the error's status."""
+
+    def prepare(self) -> None:
+        """Load what the first request needs (a client library), while the probes run."""
 
     def generate(self, jobs: list[GenerationJob],
                  progress: Progress | None = None) -> dict[str, list[TestCandidate]]:
         """Candidates per ``job.id``. A job the engine could not serve maps to candidates with
         status ``error`` or ``skipped`` and a reason, never to an exception."""
+        raise NotImplementedError
 
     def repair(self, requests: list[RepairRequest],
                progress: Progress | None = None) -> dict[str, TestCandidate]:
         """Repaired candidates by the original candidate id; missing ids were not repaired."""
+        return {}
+
+    def render(self, jobs: list[GenerationJob]) -> list[tuple[str, Prompt]]:
+        """What would be sent for ``jobs`` (``--dry-run``): (job id, prompt) pairs."""
+        return []
+
+    def estimate(self, jobs: list[GenerationJob]) -> dict[str, Any]:
+        """Predicted requests, tokens and cost for ``jobs`` (``--dry-run``, ``analyze``)."""
+        return {}
 
     def close(self) -> None:
         """Release connections, flush caches."""

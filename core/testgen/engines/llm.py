@@ -38,7 +38,7 @@ from ..llm.structured import (
     CodeReader, GeneratedTest, OutputError, ParsedOutput, one_line, parse_output,
 )
 from ..secrets import get_api_key, provider_of, redact
-from . import EngineStats, GenerationJob, Progress, RepairRequest
+from . import Engine, EngineStats, GenerationJob, Progress, RepairRequest
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +75,13 @@ class _Request:
     duplicates: list[_Duplicate] = field(default_factory=list)
 
 
-class LLMEngine:
+class LLMEngine(Engine):
     """Generates and repairs candidates with a model (see the module docstring)."""
 
     name = "llm"
     coverage_rounds = True
+    repairs = True
+    errors_are_transient = True
 
     def __init__(self, settings: Mapping[str, Any], plugins: Any, *, cache_dir: Path,
                  parallel: int = 4, budget_usd: float | None = None, dry_run: bool = False,
@@ -479,9 +481,8 @@ class LLMEngine:
         return TestCandidate(
             id=f"{definition.key}::{test.test_name}", definition=definition.key,
             test_name=test.test_name, code=test.test_code, test_type=test_type, engine="llm",
-            imports=tuple(test.imports),
-            details={"model": completion.model,
-                     "edge_cases_covered": list(test.edge_cases_covered),
+            imports=tuple(test.imports), model=completion.model,
+            details={"edge_cases_covered": list(test.edge_cases_covered),
                      "mocked_dependencies": list(test.mocked_dependencies),
                      "coverage_lines": list(test.coverage_lines),
                      "cached": completion.cached, "output_format": parsed.method})
@@ -557,7 +558,7 @@ class LLMEngine:
             return _unrepaired(candidate, f"no repair prompt: {exc.message}")
         prompt = prompts.with_notes(prompts.with_shared_rules(prompt), prompts.REPAIR_NOTE,
                                     prompts.output_note(prompt))
-        first = candidate.details.get("model") or self.model
+        first = candidate.model or self.model
         chain_models = tuple(dict.fromkeys([m for m in (first, self.model, *self.fallbacks)
                                             if m]))
         chain = [self._target(m) for m in chain_models]
@@ -578,7 +579,8 @@ class LLMEngine:
             return _unrepaired(candidate, f"unusable repair answer: {exc.reason}")
         if parsed.possible_bug:
             return replace(candidate, status="possible-bug", reason=parsed.possible_bug,
-                           details={**candidate.details, "model": completion.model,
+                           model=completion.model,
+                           details={**candidate.details,
                                     "possible_bug_evidence": parsed.possible_bug})
         if not parsed.tests:
             return _unrepaired(candidate, "unusable repair answer: no test in it")
@@ -589,7 +591,7 @@ class LLMEngine:
             log.info("repair of %s returned the same test", candidate.id)
             return None  # nothing new to evaluate: the failure stands as it is
         fixed = self._candidate(definition, candidate.test_type, test, completion, parsed)
-        fixed.details["repaired_from"] = candidate.id
+        fixed.repaired_from = candidate.id
         return fixed
 
     # ================================================================= results
@@ -852,7 +854,7 @@ def _repoint(originals: list[TestCandidate], original: Definition, duplicate: De
     ``None`` when no module reference could be found to replace."""
     if original.file == duplicate.file:
         return [replace(c, id=f"{duplicate.key}::{c.test_name}", definition=duplicate.key,
-                        details={**c.details, "reused_from": original.key}) for c in originals]
+                        reused_from=original.key) for c in originals]
     # Names of equal length pair up: shortest first, then the longest pair is tried first.
     pairs = list(zip(reversed(language.module_names(original.file)),
                      reversed(language.module_names(duplicate.file))))[::-1]
@@ -871,5 +873,5 @@ def _repoint(originals: list[TestCandidate], original: Definition, duplicate: De
         copies.append(replace(
             candidate, id=f"{duplicate.key}::{candidate.test_name}", definition=duplicate.key,
             imports=tuple(line for line in imports.split("\n") if line), code=code,
-            details={**candidate.details, "reused_from": original.key}))
+            reused_from=original.key))
     return copies

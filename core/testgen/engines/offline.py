@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import OfflineRequest, TestCandidate
-from . import EngineStats, GenerationJob, Progress, RepairRequest
+from . import Engine, EngineStats, GenerationJob, Progress
 
 
-class OfflineEngine:
+class OfflineEngine(Engine):
+    """Pins the behaviour the probes observed; deterministic, so no repairs or rounds."""
+
     name = "offline"
 
     def __init__(self, settings: Any = None, plugins: Any = None, **_: Any) -> None:
@@ -42,13 +44,6 @@ class OfflineEngine:
             if progress:
                 progress("job", 1)
         return out
-
-    def repair(self, requests: list[RepairRequest],
-               progress: Progress | None = None) -> dict[str, TestCandidate]:
-        return {}  # observed behaviour is the oracle: a failing pin is dropped, not rewritten
-
-    def close(self) -> None:
-        pass
 
 
 def _skipped(definition: str, test_type: str, probes: list, reason: str = "") -> TestCandidate:
