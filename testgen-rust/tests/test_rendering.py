@@ -14,6 +14,7 @@ from rust_helpers import FRAMEWORK, RUST, source, write_crate
 from testgen_rust.cargo import parse_build_output, parse_libtest
 from testgen_rust.coverage import parse_lcov
 from testgen_rust.literals import LiteralRenderer, learn_constructor
+from testgen_rust.payload import RustCall
 from testgen_rust.types import parse_type
 
 
@@ -61,15 +62,14 @@ def _definition(name="parse", params=(("text", "&str"),), **details) -> Definiti
         parameters=tuple(Parameter(n, a) for n, a in params), details=base)
 
 
-def _probe(args, value=None, debug=None, outcome="return", category="typical", **details):
+def _probe(args, value=None, debug=None, outcome="return", category="typical", message=None,
+           **recorded):
     d = _definition()
-    info = {"imports": [], "debug": debug, "eq": value is not None}
-    info.update(details)
     call = f"demo::parse({', '.join(args)})"
     return Probe(definition=d.key, args=tuple(args), outcome=outcome, value=value,
-                 category=category, call=call, details=info,
-                 message=details.get("message"), exception="panic" if outcome == "raise"
-                 else None)
+                 category=category, call=call,
+                 payload=RustCall(debug=debug, eq=value is not None, **recorded),
+                 message=message, exception="panic" if outcome == "raise" else None)
 
 
 def _candidates(test_type, probes, framework=FRAMEWORK, definition=None):

@@ -5,33 +5,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 from testgen.kit.header import generated_header
 from testgen.model import Framework, SourceFile, TestCandidate, TestFile
 
-from . import syntax
+from . import nodes
 from .features import cfg_gate
-from .manifest import crate_for, module_name
+from .manifest import crate_for
 
 HEADER_NOTE = ": integration tests of its public API."
-
-
-def test_path(source: SourceFile) -> str:
-    """``<crate>/tests/testgen_<module>.rs`` (project-relative)."""
-    crate = crate_for(source.path, stop=source.project_root)
-    if crate is None:
-        return f"tests/testgen_{_safe(Path(source.rel_path).stem)}.rs"
-    try:
-        crate_rel = crate.root.resolve().relative_to(source.project_root.resolve()).as_posix()
-    except ValueError:
-        crate_rel = ""
-    prefix = "" if crate_rel in ("", ".") else crate_rel + "/"
-    return f"{prefix}tests/testgen_{module_name(crate, source.path.resolve())}.rs"
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^0-9a-z_]+", "_", name.lower()).strip("_") or "lib"
 
 
 def merge_imports(lines: list[str]) -> list[str]:
@@ -115,7 +97,7 @@ def assemble(candidates: list[TestCandidate], framework: Framework, source: Sour
 
 def feature_gates(candidates: list[TestCandidate], source: SourceFile) -> dict[str, str]:
     """Candidate id → the ``cfg`` gate of the non-default features its target needs."""
-    from .extract import extract_definitions, parse_source
+    from .syntax import extract_definitions, parse_source
 
     wanted = {c.definition for c in candidates}
     needs = {}
@@ -146,17 +128,17 @@ def _unique_name(candidate: TestCandidate, used: set[str]) -> None:
 
 def candidate_ranges(content: str, test_ids: dict[str, str]) -> dict[str, tuple[int, int]]:
     """Line range (1-based, inclusive) of each test function, attributes included."""
-    tree = syntax.parse(content)
+    tree = nodes.parse(content)
     ranges: dict[str, tuple[int, int]] = {}
     for item in tree.root_node.named_children:
         if item.type == "function_item":
-            name = syntax.text_of(item.child_by_field_name("name"))
+            name = nodes.text_of(item.child_by_field_name("name"))
             if name in test_ids:
-                trivia = [n for n in syntax.leading_trivia(item) if n.type == "attribute_item"]
+                trivia = [n for n in nodes.leading_trivia(item) if n.type == "attribute_item"]
                 start = (trivia[0] if trivia else item).start_point[0] + 1
                 ranges[name] = (start, item.end_point[0] + 1)
         elif item.type in ("macro_invocation", "expression_statement"):
-            text = syntax.text_of(item)
+            text = nodes.text_of(item)
             for name in re.findall(r"\bfn\s+(\w+)", text):
                 if name in test_ids:
                     ranges[name] = (item.start_point[0] + 1, item.end_point[0] + 1)

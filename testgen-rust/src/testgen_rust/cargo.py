@@ -21,6 +21,7 @@ from testgen.errors import InputError
 from testgen.model import ProcessResult, TestOutcome, Workspace
 
 from .coverage import find_tools
+from .manifest import crate_for
 
 BUILD_TIMEOUT = 600.0
 OFFLINE_MISS = re.compile(r"--offline|net\.offline|failed to download|no matching package|"
@@ -234,3 +235,16 @@ def crate_dir_of(test_path: str) -> str:
         index = len(parts) - 1 - list(reversed(parts)).index("tests")
         return Path(*parts[:index]).as_posix() if index else ""
     return Path(test_path).parent.as_posix() if len(parts) > 1 else ""
+
+
+def cargo_root(workspace: Workspace, crate_rel: str) -> tuple[Path, str]:
+    """(package dir in the shadow copy, project-relative dir of its Cargo workspace)."""
+    crate_dir = workspace.path(crate_rel or ".")
+    crate = crate_for(crate_dir / "Cargo.toml", stop=workspace.root)
+    if crate is None:
+        return crate_dir, crate_rel
+    try:
+        ws_rel = crate.target_root.resolve().relative_to(workspace.root.resolve()).as_posix()
+    except ValueError:
+        ws_rel = crate_rel
+    return crate_dir, "" if ws_rel == "." else ws_rel

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import syntax
+from . import nodes
 from .manifest import Crate
 from .types import Ty, from_node, generics_of
 
@@ -215,11 +215,11 @@ class _Builder:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return
-        tree = syntax.parse(text)
-        inner = syntax.inner_attributes(tree.root_node)
+        tree = nodes.parse(text)
+        inner = nodes.inner_attributes(tree.root_node)
         module = Module(path=path, file=rel_file, public=public,
-                        test_only=test_only or syntax.is_cfg_test(inner),
-                        cfgs=cfgs + tuple(syntax.cfg_predicates(inner)))
+                        test_only=test_only or nodes.is_cfg_test(inner),
+                        cfgs=cfgs + tuple(nodes.cfg_predicates(inner)))
         self._register(module)
         self.index.by_file[rel_file] = path
         child_dir = Path(rel_file).parent if root or Path(rel_file).name == "mod.rs" else (
@@ -237,16 +237,16 @@ class _Builder:
             kind = item.type
             if kind in ("line_comment", "block_comment", "attribute_item"):
                 continue
-            attrs = syntax.attributes(item)
-            cfg_test = syntax.is_cfg_test(attrs) or module.test_only
-            vis = syntax.visibility(item)
+            attrs = nodes.attributes(item)
+            cfg_test = nodes.is_cfg_test(attrs) or module.test_only
+            vis = nodes.visibility(item)
             if kind == "mod_item":
                 self._module(item, module, child_dir, attrs, cfg_test, vis)
             elif kind in ("struct_item", "enum_item", "union_item", "type_item"):
                 if not cfg_test:
                     self._type(item, module, attrs, vis)
             elif kind == "trait_item":
-                name = syntax.text_of(item.child_by_field_name("name"))
+                name = nodes.text_of(item.child_by_field_name("name"))
                 if not cfg_test:
                     self.index.traits[name] = (module.path, vis == "pub")
             elif kind == "impl_item":
@@ -260,10 +260,10 @@ class _Builder:
                 self.pending_uses.append((module.path, item.child_by_field_name("argument")))
 
     def _module(self, item, parent: Module, child_dir: Path, attrs, cfg_test, vis) -> None:
-        name = syntax.text_of(item.child_by_field_name("name"))
+        name = nodes.text_of(item.child_by_field_name("name"))
         path = (*parent.path, name)
         public = parent.public and vis == "pub"
-        cfgs = parent.cfgs + tuple(syntax.cfg_predicates(attrs))
+        cfgs = parent.cfgs + tuple(nodes.cfg_predicates(attrs))
         body = item.child_by_field_name("body")
         if body is not None:
             module = Module(path=path, file=parent.file, public=public, test_only=cfg_test,
@@ -287,29 +287,29 @@ class _Builder:
                               cfgs=cfgs))
 
     def _type(self, item, module: Module, attrs: list[str], vis: str) -> None:
-        name = syntax.text_of(item.child_by_field_name("name"))
+        name = nodes.text_of(item.child_by_field_name("name"))
         kind = item.type.split("_")[0]
         if kind == "type":
             kind = "alias"
         generics = generics_of(item)
         info = TypeInfo(name=name, module=module.path, kind=kind, public=vis == "pub",
                         file=module.file, line=item.start_point[0] + 1,
-                        derives=syntax.derives(attrs), generics=tuple(generics),
+                        derives=nodes.derives(attrs), generics=tuple(generics),
                         non_exhaustive=any(a.startswith("non_exhaustive") for a in attrs))
         body = item.child_by_field_name("body")
         if item.type == "struct_item":
             if body is None:
                 info.unit = True
             elif body.type == "field_declaration_list":
-                for fld in syntax.children_of_type(body, "field_declaration"):
-                    info.fields.append((syntax.text_of(fld.child_by_field_name("name")),
+                for fld in nodes.children_of_type(body, "field_declaration"):
+                    info.fields.append((nodes.text_of(fld.child_by_field_name("name")),
                                         from_node(fld.child_by_field_name("type"), generics),
-                                        syntax.visibility(fld) == "pub"))
+                                        nodes.visibility(fld) == "pub"))
             elif body.type == "ordered_field_declaration_list":
                 info.tuple_fields = _ordered_fields(body, generics)
         elif item.type == "enum_item" and body is not None:
-            for variant in syntax.children_of_type(body, "enum_variant"):
-                vname = syntax.text_of(variant.child_by_field_name("name"))
+            for variant in nodes.children_of_type(body, "enum_variant"):
+                vname = nodes.text_of(variant.child_by_field_name("name"))
                 vbody = variant.child_by_field_name("body")
                 if vbody is None:
                     info.variants.append((vname, "unit", []))
@@ -318,17 +318,17 @@ class _Builder:
                         ("", ty) for ty, _ in _ordered_fields(vbody, generics)]))
                 else:
                     info.variants.append((vname, "struct", [
-                        (syntax.text_of(f.child_by_field_name("name")),
+                        (nodes.text_of(f.child_by_field_name("name")),
                          from_node(f.child_by_field_name("type"), generics))
-                        for f in syntax.children_of_type(vbody, "field_declaration")]))
+                        for f in nodes.children_of_type(vbody, "field_declaration")]))
         self.index.types.setdefault(name, []).append(info)
 
     def _constant(self, item, module: Module) -> None:
         type_node = item.child_by_field_name("type")
-        name = syntax.text_of(item.child_by_field_name("name"))
+        name = nodes.text_of(item.child_by_field_name("name"))
         if type_node is None or not name:
             return
-        text = syntax.text_of(type_node).strip()
+        text = nodes.text_of(type_node).strip()
         by_ref = text.startswith("&") and not re.match(r"^&('\w+\s+)?mut\b", text)
         base = _base_name(text)
         if base and re.fullmatch(r"[A-Z]\w*", base) and "<" not in text:
@@ -344,18 +344,18 @@ class _Builder:
         returns = from_node(ret, {})
         if returns.kind != "path" or not re.fullmatch(r"[A-Z]\w*", returns.name or ""):
             return
-        plist = tuple((syntax.text_of(p.child_by_field_name("pattern")),
+        plist = tuple((nodes.text_of(p.child_by_field_name("pattern")),
                        from_node(p.child_by_field_name("type"), {}))
-                      for p in syntax.children_of_type(params, "parameter"))
+                      for p in nodes.children_of_type(params, "parameter"))
         self.index.producers.setdefault(returns.name, []).append((module.path, Constructor(
-            name=syntax.text_of(fn.child_by_field_name("name")), params=plist,
+            name=nodes.text_of(fn.child_by_field_name("name")), params=plist,
             returns=returns)))
 
     def _impl(self, item, module: Module) -> None:
         self_type = item.child_by_field_name("type")
-        type_name = _base_name(syntax.text_of(self_type))
+        type_name = _base_name(nodes.text_of(self_type))
         trait = item.child_by_field_name("trait")
-        trait_name = _base_name(syntax.text_of(trait)) if trait is not None else ""
+        trait_name = _base_name(nodes.text_of(trait)) if trait is not None else ""
         record = self.impls.setdefault(type_name, {"traits": set(), "constructors": [],
                                                    "consts": []})
         if trait_name:
@@ -365,19 +365,19 @@ class _Builder:
             return
         generics = generics_of(item)
         if not trait_name:
-            for const in syntax.children_of_type(body, "const_item"):
-                ty = _base_name(syntax.text_of(const.child_by_field_name("type")))
-                if syntax.visibility(const) == "pub" and ty in ("Self", type_name):
-                    record["consts"].append(syntax.text_of(const.child_by_field_name("name")))
-        for fn in syntax.children_of_type(body, "function_item"):
+            for const in nodes.children_of_type(body, "const_item"):
+                ty = _base_name(nodes.text_of(const.child_by_field_name("type")))
+                if nodes.visibility(const) == "pub" and ty in ("Self", type_name):
+                    record["consts"].append(nodes.text_of(const.child_by_field_name("name")))
+        for fn in nodes.children_of_type(body, "function_item"):
             if trait_name and trait_name != "Default":
                 continue
             params = fn.child_by_field_name("parameters")
-            if params is None or syntax.first_child(params, "self_parameter") is not None:
+            if params is None or nodes.first_child(params, "self_parameter") is not None:
                 continue
-            if not trait_name and syntax.visibility(fn) != "pub":
+            if not trait_name and nodes.visibility(fn) != "pub":
                 continue
-            if syntax.is_cfg_test(syntax.attributes(fn)):
+            if nodes.is_cfg_test(nodes.attributes(fn)):
                 continue
             fn_generics = generics_of(fn, generics)
             ret = fn.child_by_field_name("return_type")
@@ -391,11 +391,11 @@ class _Builder:
             if not (target.kind == "path" and target.name in ("Self", type_name)):
                 continue
             plist = []
-            for p in syntax.children_of_type(params, "parameter"):
-                plist.append((syntax.text_of(p.child_by_field_name("pattern")),
+            for p in nodes.children_of_type(params, "parameter"):
+                plist.append((nodes.text_of(p.child_by_field_name("pattern")),
                               from_node(p.child_by_field_name("type"), fn_generics)))
             record["constructors"].append(Constructor(
-                name=syntax.text_of(fn.child_by_field_name("name")), params=tuple(plist),
+                name=nodes.text_of(fn.child_by_field_name("name")), params=tuple(plist),
                 returns=returns, wraps=wraps))
 
     def resolve_reexports(self) -> None:
@@ -442,7 +442,7 @@ def _ordered_fields(body, generics) -> list[tuple[Ty, bool]]:
     pending_pub = False
     for child in body.named_children:
         if child.type == "visibility_modifier":
-            pending_pub = syntax.text_of(child) == "pub"
+            pending_pub = nodes.text_of(child) == "pub"
             continue
         if child.type in ("attribute_item", "line_comment", "block_comment"):
             continue
@@ -480,7 +480,7 @@ def _flatten_use(node: Any, prefix: list[str] | None = None) -> list[tuple[list[
         return [(segments, segments[-1])] if segments else []
     if kind == "use_as_clause":
         path = prefix + _segments(node.child_by_field_name("path"))
-        alias = syntax.text_of(node.child_by_field_name("alias"))
+        alias = nodes.text_of(node.child_by_field_name("alias"))
         return [(path, alias)] if alias != "_" else []
     if kind == "use_wildcard":
         inner = node.named_children[0] if node.named_children else None
@@ -502,5 +502,5 @@ def _flatten_use(node: Any, prefix: list[str] | None = None) -> list[tuple[list[
 def _segments(node: Any) -> list[str]:
     if node is None:
         return []
-    text = re.sub(r"\s+", "", syntax.text_of(node))
+    text = re.sub(r"\s+", "", nodes.text_of(node))
     return text.split("::") if text else []

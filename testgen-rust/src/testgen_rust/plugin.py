@@ -42,12 +42,12 @@ class Rust(Language):
                        "LLVM_PROFDATA", "LLVM_COV")
 
     def detect(self, project: Project) -> list[Detection]:
-        from .detect import detect
+        from .project import detect
 
         return detect(project.root)
 
     def select_framework(self, project: Project, requested: str | None) -> Framework:
-        from .detect import select_framework
+        from .project import select_framework
 
         return select_framework(project, requested or project.language_settings(
             LANGUAGE).get("framework"))
@@ -58,17 +58,17 @@ class Rust(Language):
         return checks(project)
 
     def parse(self, source: SourceFile) -> ParsedFile:
-        from .extract import parse_source
+        from .syntax import parse_source
 
         return parse_source(source)
 
     def extract(self, parsed: ParsedFile) -> list[Definition]:
-        from .extract import extract_definitions
+        from .syntax import extract_definitions
 
         return extract_definitions(parsed)
 
     def test_path(self, source: SourceFile, framework: Framework) -> str:
-        from .assemble import test_path
+        from .layout import test_path
 
         return test_path(source)
 
@@ -79,7 +79,7 @@ class Rust(Language):
         return probe_definitions(definitions, workspace)
 
     def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
-        from .candidates import offline_candidates
+        from .offline import offline_candidates
 
         return offline_candidates(request)
 
@@ -104,13 +104,13 @@ class Rust(Language):
         return assemble(candidates, framework, source, path)
 
     def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
-        from .runner import validate
+        from .validate import validate
 
         return validate(test_file, workspace)
 
     def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
             coverage: bool) -> RunResult:
-        from .runner import run
+        from .run import run
 
         return run(framework, test_files, workspace, coverage)
 

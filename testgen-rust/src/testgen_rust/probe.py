@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from testgen.model import Definition, Probe, Workspace
 
-from . import syntax
+from . import nodes
 from .cargo import build_tests, cargo_env, require_cargo
 from .crate_index import CrateIndex, index_crate
 from .inputs import Unsupported, Value, ValueFactory
@@ -28,6 +28,7 @@ from .literals import (
     DebugSyntaxError, LiteralRenderer, learn_constructor, parse_debug, to_debug,
 )
 from .manifest import Crate, crate_for, module_name
+from .payload import RustCall
 from .types import Ty, UNIT, from_node, generics_of, parse_type, substitute
 
 HARNESS_PREFIX = "zz_testgen_probe"
@@ -101,7 +102,7 @@ RUST_KEYWORDS = {"as", "break", "const", "continue", "crate", "else", "enum", "e
 
 def _find_function(tree: Any, line: int) -> tuple[Any | None, Any | None]:
     """The ``function_item`` starting at ``line`` and its enclosing impl/trait item."""
-    for node in syntax.walk(tree.root_node):
+    for node in nodes.walk(tree.root_node):
         if node.type == "function_item" and node.start_point[0] + 1 == line:
             owner = node.parent.parent if node.parent is not None and node.parent.type == \
                 "declaration_list" else None
@@ -125,7 +126,7 @@ class Planner:
     def _tree(self, rel_file: str) -> Any:
         if rel_file not in self.trees:
             text = self.workspace.path(rel_file).read_text(encoding="utf-8")
-            self.trees[rel_file] = syntax.parse(text)
+            self.trees[rel_file] = nodes.parse(text)
         return self.trees[rel_file]
 
     def plan(self, definitions: list[Definition], start: int = 0) -> Planned:
@@ -214,10 +215,10 @@ class Planner:
         for param in (fn.child_by_field_name("parameters").named_children
                       if fn.child_by_field_name("parameters") is not None else ()):
             if param.type == "self_parameter":
-                receiver = re.sub(r"\s+", " ", syntax.text_of(param))
+                receiver = re.sub(r"\s+", " ", nodes.text_of(param))
             elif param.type == "parameter":
                 ty = substitute(from_node(param.child_by_field_name("type"), generics), mapping)
-                params.append((syntax.text_of(param.child_by_field_name("pattern")), ty))
+                params.append((nodes.text_of(param.child_by_field_name("pattern")), ty))
             else:
                 raise Unsupported("variadic parameters")
         ret_node = fn.child_by_field_name("return_type")
@@ -885,22 +886,20 @@ def _probe(plan: CallPlan, record: dict, renderer: LiteralRenderer) -> Probe:
         "definition": d.key, "args": plan.args, "setup": plan.setup, "call": plan.call,
         "category": plan.category,
     }
-    details: dict[str, Any] = {"imports": list(plan.imports), "returns": str(plan.returns),
-                               "id": plan.id}
+    call = RustCall(id=plan.id, imports=plan.imports, returns=str(plan.returns))
     outcome = record.get("outcome")
     if outcome == "return":
         obs = record.get("obs") or {}
         ret = obs.get("ret") or {}
         debug, display, eq = ret.get("debug"), ret.get("display"), bool(ret.get("eq"))
         value = None
+        value_imports: list[str] = []
         if debug is not None and eq:
             own = f"{d.details.get('type')}::{d.name}(" if d.details.get("type") else ""
             rendered = renderer.render(debug, plan.returns, avoid=own)
             if rendered is not None:
                 value = rendered.expr
-                details["value_imports"] = list(rendered.imports)
-        details.update(debug=debug, display=display, eq=eq,
-                       unit=plan.returns.kind == "unit")
+                value_imports.extend(rendered.imports)
         after, after_values = {}, {}
         for var, observed in (obs.get("after") or {}).items():
             after[var] = (observed or {}).get("debug")
@@ -909,27 +908,29 @@ def _probe(plan: CallPlan, record: dict, renderer: LiteralRenderer) -> Probe:
                 rendered = renderer.render(after[var], ty)
                 if rendered is not None:
                     after_values[var] = rendered.expr
-                    details.setdefault("value_imports", []).extend(rendered.imports)
-        if after:
-            details["after"] = after
-            details["after_values"] = after_values
-        if plan.returns.kind == "path" and plan.returns.name == "Result":
-            details["err_is_error"] = _is_error_type(plan.returns, renderer.index)
-        variant = re.match(r"^(Ok|Err|Some|None)\b", debug or "")
-        if variant and plan.returns.kind == "path" and plan.returns.name in ("Result", "Option"):
-            details["variant"] = variant.group(1)
-            inner_ty = plan.returns.args[1] if variant.group(1) == "Err" and len(
+                    value_imports.extend(rendered.imports)
+        err_is_error = plan.returns.kind == "path" and plan.returns.name == "Result" and \
+            _is_error_type(plan.returns, renderer.index)
+        variant, payload_type = None, ""
+        match = re.match(r"^(Ok|Err|Some|None)\b", debug or "")
+        if match and plan.returns.kind == "path" and plan.returns.name in ("Result", "Option"):
+            variant = match.group(1)
+            inner_ty = plan.returns.args[1] if variant == "Err" and len(
                 plan.returns.args) > 1 else (plan.returns.args[0] if plan.returns.args else None)
-            details["payload_type"] = str(inner_ty) if inner_ty is not None else ""
+            payload_type = str(inner_ty) if inner_ty is not None else ""
+        call = replace(call, value_imports=tuple(value_imports), debug=debug, display=display,
+                       eq=eq, unit=plan.returns.kind == "unit", after=after,
+                       after_values=after_values, err_is_error=err_is_error, variant=variant,
+                       payload_type=payload_type)
         return Probe(**common, outcome="return", value=value,
-                     deterministic=bool(record.get("det", True)), details=details)
+                     deterministic=bool(record.get("det", True)), payload=call)
     if outcome == "panic":
         message = record.get("message") or ""
         return Probe(**common, outcome="raise", exception="panic", message=message,
-                     deterministic=bool(record.get("det", True)), details=details)
+                     deterministic=bool(record.get("det", True)), payload=call)
     if outcome == "timeout":
         return Probe(**common, outcome="timeout", reason=record.get("reason") or
-                     f"did not return within {CALL_TIMEOUT_MS / 1000:g}s", details=details)
+                     f"did not return within {CALL_TIMEOUT_MS / 1000:g}s", payload=call)
     if outcome == "crash":
-        return Probe(**common, outcome="crash", reason=record.get("reason", ""), details=details)
-    return Probe(**common, outcome="skipped", reason=record.get("reason", ""), details=details)
+        return Probe(**common, outcome="crash", reason=record.get("reason", ""), payload=call)
+    return Probe(**common, outcome="skipped", reason=record.get("reason", ""), payload=call)

@@ -1,4 +1,4 @@
-"""Validate (compile) and run generated tests with cargo; collect coverage."""
+"""Run generated tests (or the existing suite) with cargo; collect coverage."""
 
 from __future__ import annotations
 
@@ -10,110 +10,21 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from testgen.model import (
-    Diagnostic, FileCoverage, Framework, RunResult, TestFile, TestOutcome, ValidationResult,
-    Workspace,
-)
+from testgen.model import FileCoverage, Framework, RunResult, TestFile, TestOutcome, Workspace
 
-from .assemble import candidate_ranges
 from .cargo import (
-    BuildResult, build_tests, cargo_env, crate_dir_of, feature_args, parse_libtest,
+    BuildResult, build_tests, cargo_env, cargo_root, crate_dir_of, feature_args, parse_libtest,
     require_cargo, test_target_name,
 )
 from .features import gated_features
 from .coverage import collect, collect_profiles, find_tools
-from .manifest import crate_for, find_manifests, load_crate
+from .manifest import find_manifests, load_crate
 
 MAX_PER_TEST = 300
 """Up to this many tests, a measuring run gives each test its own profile (per-test
 coverage lets the keep rule drop tests that add nothing over the others)."""
 PER_TEST_TIMEOUT = 60
 HUNG = re.compile(r"^test (\S+) has been running for over \d+ seconds", re.M)
-
-
-def _cargo_root(workspace: Workspace, crate_rel: str) -> tuple[Path, str]:
-    """(package dir in the shadow copy, project-relative dir of its Cargo workspace)."""
-    crate_dir = workspace.path(crate_rel or ".")
-    crate = crate_for(crate_dir / "Cargo.toml", stop=workspace.root)
-    if crate is None:
-        return crate_dir, crate_rel
-    try:
-        ws_rel = crate.target_root.resolve().relative_to(workspace.root.resolve()).as_posix()
-    except ValueError:
-        ws_rel = crate_rel
-    return crate_dir, "" if ws_rel == "." else ws_rel
-
-
-# --------------------------------------------------------------------------- validate
-
-
-def validate(test_file: TestFile, workspace: Workspace) -> ValidationResult:
-    require_cargo()
-    crate_rel = crate_dir_of(test_file.path)
-    crate_dir, ws_rel = _cargo_root(workspace, crate_rel)
-    if not (crate_dir / "Cargo.toml").is_file():
-        return ValidationResult(False, [Diagnostic(
-            f"no Cargo.toml in {crate_rel or 'the project root'}: cannot compile "
-            f"{test_file.path}")], "")
-    target = test_target_name(test_file.path)
-    crate = load_crate(crate_dir)
-    if crate is not None and not crate.autotests and target not in crate.declared_tests:
-        return ValidationResult(False, [Diagnostic(
-            f"Cargo.toml sets `autotests = false`, so cargo does not build {test_file.path}; "
-            f"declare it with [[test]] name = \"{target}\" or remove `autotests = false`",
-            file=f"{crate_rel + '/' if crate_rel else ''}Cargo.toml")], "")
-    features = gated_features(test_file.content, crate.feature_table) if crate else []
-    build = build_tests(workspace, crate_dir, ws_rel, tests=[target], features=features)
-    if build.ok:
-        return ValidationResult(True, [], "")
-    return ValidationResult(False, attribute(build, test_file), build.output)
-
-
-def attribute(build: BuildResult, test_file: TestFile) -> list[Diagnostic]:
-    """Compiler errors as diagnostics, each tied to the candidate whose lines it hits."""
-    target_suffix = "tests/" + Path(test_file.path).name
-    ranges = candidate_ranges(test_file.content, test_file.test_ids)
-    lines = test_file.content.splitlines()
-    diagnostics: list[Diagnostic] = []
-    errors = build.errors
-    if not errors and not build.ok:
-        return [Diagnostic(build.output or "cargo failed without a compiler message")]
-    for error in errors:
-        if error.message.startswith(("aborting due to", "could not compile")):
-            continue
-        in_file = bool(error.file and error.file.replace("\\", "/").endswith(target_suffix))
-        if not in_file:
-            diagnostics.append(Diagnostic(
-                f"the crate does not compile: {error.message}", file=error.file,
-                line=error.line))
-            continue
-        owners = [name for name, (start, end) in ranges.items()
-                  if error.line is not None and start <= error.line <= end]
-        if not owners and error.line is not None and 0 < error.line <= len(lines):
-            # An import line: blame the candidates that asked for it.
-            text = lines[error.line - 1].strip()
-            owners = [c.test_name for c in test_file.candidates
-                      if any(_import_matches(text, imp) for imp in c.imports)]
-        message = error.rendered.strip() or error.message
-        if not owners:
-            diagnostics.append(Diagnostic(message, file=test_file.path, line=error.line))
-        for owner in owners:
-            diagnostics.append(Diagnostic(message, file=test_file.path, line=error.line,
-                                          candidate=test_file.test_ids.get(owner)))
-    return diagnostics
-
-
-def _import_matches(line: str, imported: str) -> bool:
-    if line == imported:
-        return True
-    match = re.fullmatch(r"use ((?:\w+::)*)(\w+);", imported.strip())
-    if not match:
-        return False
-    prefix, leaf = match.group(1), match.group(2)
-    return line.startswith("use " + prefix) and re.search(rf"\b{leaf}\b", line) is not None
-
-
-# --------------------------------------------------------------------------- run
 
 
 def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
@@ -149,7 +60,7 @@ def _suite_roots(workspace: Workspace) -> list[str]:
 
 def _run_crate(workspace: Workspace, crate_rel: str, files: list[TestFile],
                coverage: bool) -> RunResult:
-    crate_dir, ws_rel = _cargo_root(workspace, crate_rel)
+    crate_dir, ws_rel = cargo_root(workspace, crate_rel)
     if not (crate_dir / "Cargo.toml").is_file():
         return RunResult(False, error=f"no Cargo.toml in {crate_rel or 'the project root'}")
     targets = [test_target_name(f.path) for f in files]

@@ -14,6 +14,8 @@ from typing import Iterable
 
 from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 
+from .payload import call_of
+
 MAX_DEBUG = 240
 MAX_PER_TEST_TYPE = {"unit": 4, "edge-cases": 5, "negative": 5, "integration": 1,
                      "table-driven": 1, "regression": 1}
@@ -64,22 +66,22 @@ class Behaviour:
     @property
     def key(self) -> tuple:
         p = self.probe
-        state = tuple(sorted((p.details.get("after") or {}).items())) if self.kind == "state" \
+        state = tuple(sorted(call_of(p).after.items())) if self.kind == "state" \
             else ()
-        return (self.kind, p.details.get("debug") if p.outcome == "return" else p.message,
+        return (self.kind, call_of(p).debug if p.outcome == "return" else p.message,
                 state)
 
     @property
     def order(self) -> tuple:
         p = self.probe
-        size = len(p.details.get("debug") or p.message or "") + len(p.call)
+        size = len(call_of(p).debug or p.message or "") + len(p.call)
         return (CATEGORY_ORDER.get(p.category, 9), size)
 
 
 def classify(probe: Probe) -> Behaviour | None:
     if not probe.deterministic:
         return None
-    details = probe.details
+    record = call_of(probe)
     if probe.outcome == "raise":
         message = (probe.message or "").strip()
         if not message or message.startswith("Box<dyn") or len(message) > 300:
@@ -87,20 +89,20 @@ def classify(probe: Probe) -> Behaviour | None:
         return Behaviour(probe, "panic")
     if probe.outcome != "return":
         return None
-    debug = details.get("debug")
+    debug = record.debug
     if debug is not None and len(debug) > MAX_DEBUG and probe.value is None:
         return None
-    if details.get("unit"):
-        after = details.get("after") or {}
+    if record.unit:
+        after = record.after
         if not any(v is not None and len(v) <= MAX_DEBUG for v in after.values()):
             return None
         return Behaviour(probe, "state")
-    variant = details.get("variant")
+    variant = record.variant
     if variant == "Err":
         return Behaviour(probe, "err")
     if variant == "None":
         return Behaviour(probe, "none")
-    if debug is None and details.get("display") is None:
+    if debug is None and record.display is None:
         return None
     return Behaviour(probe, "value")
 
@@ -125,7 +127,7 @@ def _distinct(behaviours: Iterable[Behaviour], limit: int, by_shape: bool = Fals
     chosen, seen, shapes = [], set(), set()
     if by_shape:
         for behaviour in ordered:
-            outline = (behaviour.kind, shape(behaviour.probe.details.get("debug")
+            outline = (behaviour.kind, shape(call_of(behaviour.probe).debug
                                              or behaviour.probe.message))
             if outline in shapes or behaviour.key in seen:
                 continue
@@ -223,9 +225,10 @@ class Names:
 def _imports(probes: Iterable[Probe]) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for probe in probes:
-        for line in probe.details.get("imports", []):
+        record = call_of(probe)
+        for line in record.imports:
             found[line] = None
-        for line in probe.details.get("value_imports", []):
+        for line in record.value_imports:
             found[line] = None
     return tuple(found)
 
@@ -240,10 +243,10 @@ def _message(probe: Probe) -> str:
 def _check_lines(b: Behaviour, with_message: bool = True) -> list[str] | None:
     """Statements (after the setup) that check one behaviour."""
     p = b.probe
-    d = p.details
+    d = call_of(p)
     msg = f", {_message(p)}" if with_message else ""
     call = p.call
-    debug = d.get("debug")
+    debug = d.debug
     if b.kind == "state":
         lines = [f"{call};"]
         lines.extend(_state_lines(p, msg))
@@ -270,7 +273,7 @@ def _check_lines(b: Behaviour, with_message: bool = True) -> list[str] | None:
     if debug is not None:
         return [f"assert_eq!(format!(\"{{:?}}\", {call}), {rust_string(debug)}{msg});"] + \
             _state_lines(p, msg)
-    display = d.get("display")
+    display = d.display
     if display is not None:
         return [f"assert_eq!({call}.to_string(), {rust_string(display)}{msg});"]
     return None
@@ -278,8 +281,9 @@ def _check_lines(b: Behaviour, with_message: bool = True) -> list[str] | None:
 
 def _state_lines(p: Probe, msg: str) -> list[str]:
     lines = []
-    values = p.details.get("after_values") or {}
-    for var, debug in (p.details.get("after") or {}).items():
+    record = call_of(p)
+    values = record.after_values
+    for var, debug in record.after.items():
         if var in values:
             lines.append(f"assert_eq!({var}, {values[var]}{msg});")
         elif debug is not None and len(debug) <= MAX_DEBUG:
@@ -316,11 +320,12 @@ def _question_mark(b: Behaviour, name: str) -> str | None:
     """``Result``-returning test: unwrap the ``Ok`` with ``?`` and check the value."""
     p = b.probe
     value = p.value or ""
-    if b.kind != "value" or p.details.get("variant") != "Ok" or not p.details.get(
-            "err_is_error") or not value.startswith("Ok(") or p.details.get("after"):
+    record = call_of(p)
+    if b.kind != "value" or record.variant != "Ok" or not record.err_is_error or \
+            not value.startswith("Ok(") or record.after:
         return None
     inner = value[3:-1]
-    payload = re.sub(r"<.*", "", p.details.get("payload_type") or "").split("::")[-1]
+    payload = re.sub(r"<.*", "", record.payload_type).split("::")[-1]
     var = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", payload).lower()
     if not re.fullmatch(r"[a-z][a-z0-9_]*", var) or var in ("str", "string", "self", "u8",
                                                               "bool", "char", "vec"):
@@ -378,7 +383,7 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
             code=code, test_type=kind, engine="offline",
             imports=_imports(used) + (("use proptest::prelude::*;",) if "proptest!" in code
                                       else ()),
-            details={"probes": [p.details.get("id") for p in used],
+            details={"probes": [call_of(p).id or None for p in used],
                      "needs": ["proptest"] if "proptest!" in code else []}))
     return candidates
 
@@ -443,7 +448,7 @@ def _table_driven(behaviours: list[Behaviour], base: str, names: Names,
     table = _table(exact[:MAX_TABLE_ROWS], base, names, exact_values=True,
                    definition=definition)
     if table is None:
-        debug_rows = [b for b in rows if b.probe.details.get("debug") is not None]
+        debug_rows = [b for b in rows if call_of(b.probe).debug is not None]
         table = _table(debug_rows[:MAX_TABLE_ROWS], base, names, exact_values=False,
                        definition=definition)
     if table is not None:
@@ -479,7 +484,7 @@ def _table(rows: list[Behaviour], base: str, names: Names, exact_values: bool,
         if recv_var:
             cells.append(re.match(r"let (?:mut )?\w+ = (.*);$", p.setup[0]).group(1))
         cells.extend(p.args)
-        expected = p.value if exact_values else rust_string(p.details.get("debug") or "")
+        expected = p.value if exact_values else rust_string(call_of(p).debug or "")
         cells.append(expected)
         lines.append(f"    ({', '.join(cells)}),")
     name = names.make(base, "table")
