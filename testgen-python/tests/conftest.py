@@ -1,4 +1,4 @@
-"""Fixtures for the Python plugin's tests: real projects in temp dirs, the real hooks.
+"""Fixtures for the Python plugin's tests: real projects in temp dirs, the real Language object.
 
 ``project`` writes files into a temp project; ``generate`` runs the hook chain the pipeline
 runs (probe → offline candidates → assemble → write → validate → run) inside a shadow
@@ -21,7 +21,9 @@ from testgen.model import (
     ValidationResult,
 )
 from testgen.sandbox import shadow_workspace
-from testgen_python import plugin
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "python"
 
@@ -44,14 +46,13 @@ class ProjectDir:
                           text=path.read_text(encoding="utf-8"), project_root=self.root)
 
     def definitions(self, rel: str) -> list[Definition]:
-        return plugin.testgen_extract(parsed=plugin.testgen_parse(source=self.source(rel)))
+        return PYTHON.extract(parsed=PYTHON.parse(source=self.source(rel)))
 
     def definition(self, rel: str, qualname: str) -> Definition:
         return next(d for d in self.definitions(rel) if d.qualname == qualname)
 
     def framework(self, requested: str | None = None) -> Framework:
-        return plugin.testgen_select_framework(project=Project(self.root), language="python",
-                                               requested=requested)
+        return PYTHON.select_framework(project=Project(self.root), requested=requested)
 
     def pytest(self, *args: str) -> subprocess.CompletedProcess:
         """Plain ``pytest`` from the project root, as a user runs it."""
@@ -100,24 +101,22 @@ def generate(proj: ProjectDir, rel: str, test_type: str = "unit",
     source = proj.source(rel)
     definitions = proj.definitions(rel)
     fw = proj.framework(framework)
-    path = plugin.testgen_test_path(source=source, framework=fw)
+    path = PYTHON.test_path(source=source, framework=fw)
     with shadow_workspace(proj.root) as ws:
-        probes = plugin.testgen_probe(language="python", definitions=definitions, workspace=ws,
-                                      test_type=test_type)
+        probes = PYTHON.probe(definitions=definitions, workspace=ws, test_type=test_type)
         candidates = []
         by_definition = {}
         for d in definitions:
-            mine = plugin.testgen_offline_candidates(request=OfflineRequest(
+            mine = PYTHON.offline_candidates(request=OfflineRequest(
                 definition=d, framework=fw, test_type=test_type,
                 probes=[p for p in probes if p.definition == d.key]))
             by_definition[d.qualname] = mine
             candidates += mine
-        test_file = plugin.testgen_assemble(candidates=candidates, framework=fw, source=source,
-                                            path=path)
+        test_file = PYTHON.assemble(candidates=candidates, framework=fw, source=source,
+                                    path=path)
         ws.write(test_file.path, test_file.content)
-        validation = plugin.testgen_validate(test_file=test_file, workspace=ws)
-        result = plugin.testgen_run(language="python", framework=fw, test_files=[test_file],
-                                    workspace=ws, coverage=True)
+        validation = PYTHON.validate(test_file=test_file, workspace=ws)
+        result = PYTHON.run(framework=fw, test_files=[test_file], workspace=ws, coverage=True)
         launches = ws.launches
     if write_back:
         (proj.root / test_file.path).parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,10 @@
-"""testgen_assemble and testgen_validate."""
+"""Python.assemble and Python.validate."""
 
 from testgen.model import TestCandidate
 from testgen.sandbox import shadow_workspace
-from testgen_python import plugin
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 
 def candidate(name, code, imports=(), class_name=None):
@@ -13,8 +15,8 @@ def candidate(name, code, imports=(), class_name=None):
 
 def assemble(project, candidates, framework="pytest", path="test_m_testgen.py"):
     project.write("m.py", "def f(x):\n    return x\n\ndef g(x):\n    return x + 1\n")
-    return plugin.testgen_assemble(candidates=candidates, framework=project.framework(framework),
-                                   source=project.source("m.py"), path=path)
+    return PYTHON.assemble(candidates=candidates, framework=project.framework(framework),
+                           source=project.source("m.py"), path=path)
 
 
 def test_header_marks_the_file_as_generated(project):
@@ -68,7 +70,7 @@ def test_duplicate_names_are_renamed_so_both_run(project):
 def validate(project, tf):
     with shadow_workspace(project.root) as ws:
         ws.write(tf.path, tf.content)
-        return plugin.testgen_validate(test_file=tf, workspace=ws), ws.launches
+        return PYTHON.validate(test_file=tf, workspace=ws), ws.launches
 
 
 def test_a_syntax_error_is_blamed_on_its_candidate(project):

@@ -1,4 +1,5 @@
-"""The whole hook chain on real projects: what `testgen generate` gets from this plugin."""
+"""The whole chain of Language methods on real projects: what `testgen generate` gets
+from this plugin."""
 
 import json
 import subprocess
@@ -7,7 +8,9 @@ import sys
 import pytest
 
 from testgen.sandbox import shadow_workspace
-from testgen_python import plugin
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 pytestmark = pytest.mark.slow
 
@@ -110,8 +113,8 @@ def test_hostile_module_does_not_stop_the_others(project, chain):
 def test_coverage_of_validate_matches_coverage_report_on_the_example(example_copy):
     """`testgen validate` numbers for the example equal `coverage report`'s."""
     with shadow_workspace(example_copy.root) as ws:
-        result = plugin.testgen_run(language="python", framework=example_copy.framework(),
-                                    test_files=[], workspace=ws, coverage=True)
+        result = PYTHON.run(framework=example_copy.framework(), test_files=[], workspace=ws,
+                            coverage=True)
     subprocess.run([sys.executable, "-m", "coverage", "run", "--branch", "--source=.", "-m",
                     "pytest", "-q", "-p", "no:cacheprovider"], cwd=example_copy.root,
                    check=True, capture_output=True)

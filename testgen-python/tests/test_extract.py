@@ -1,6 +1,8 @@
-"""testgen_parse and testgen_extract: definitions, signatures, complexity, errors."""
+"""Python.parse and Python.extract: definitions, signatures, complexity, errors."""
 
-from testgen_python import plugin
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 SAMPLE = '''
 """Module doc."""
@@ -164,7 +166,7 @@ def test_content_hash_changes_with_the_body_only(project):
 
 def test_syntax_errors_are_reported_with_line_and_column(project):
     project.write("bad.py", "def f(:\n    return (1\nx = = 2\n")
-    parsed = plugin.testgen_parse(source=project.source("bad.py"))
+    parsed = PYTHON.parse(source=project.source("bad.py"))
     assert parsed.errors
     first = parsed.errors[0]
     assert (first.line, first.column) == (1, 7)
@@ -173,11 +175,5 @@ def test_syntax_errors_are_reported_with_line_and_column(project):
 
 def test_clean_files_have_no_errors(project):
     project.write("ok.py", "def f(x):\n    return x\n")
-    assert plugin.testgen_parse(source=project.source("ok.py")).errors == []
+    assert PYTHON.parse(source=project.source("ok.py")).errors == []
 
-
-def test_other_languages_are_not_answered(project):
-    project.write("x.py", "x = 1\n")
-    source = project.source("x.py")
-    other = type(source)(source.path, source.rel_path, "go", source.text, source.project_root)
-    assert plugin.testgen_parse(source=other) is None

@@ -1,14 +1,16 @@
-"""testgen_languages, testgen_detect and testgen_select_framework."""
+"""Python.info, Python.detect and Python.select_framework."""
 
 import pytest
 
 from testgen.errors import PluginError
 from testgen.model import Project
-from testgen_python import plugin
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 
 def test_language_info_declares_python_extensions_frameworks_and_manifests():
-    (info,) = plugin.testgen_languages()
+    info = Python.info
     assert info.name == "python"
     assert info.extensions == (".py",)
     assert info.frameworks == ("pytest", "unittest")
@@ -20,19 +22,19 @@ def test_language_info_declares_python_extensions_frameworks_and_manifests():
 
 
 def test_detect_reports_python_from_pyproject(project):
-    (found,) = plugin.testgen_detect(project=Project(project.root))
+    (found,) = PYTHON.detect(project=Project(project.root))
     assert found.language == "python"
     assert "pyproject.toml present" in found.evidence
 
 
 def test_detect_finds_nothing_in_a_directory_without_python(tmp_path):
     (tmp_path / "README.md").write_text("hello")
-    assert plugin.testgen_detect(project=Project(tmp_path)) == []
+    assert PYTHON.detect(project=Project(tmp_path)) == []
 
 
 def test_detect_reads_setup_cfg_pytest_section(tmp_path):
     (tmp_path / "setup.cfg").write_text("[metadata]\nname = x\n\n[tool:pytest]\naddopts = -q\n")
-    (found,) = plugin.testgen_detect(project=Project(tmp_path))
+    (found,) = PYTHON.detect(project=Project(tmp_path))
     assert found.framework == "pytest"
     assert any("setup.cfg: [tool:pytest]" in e for e in found.evidence)
 
@@ -84,9 +86,9 @@ def test_requested_framework_wins(project):
 
 
 def test_configured_framework_is_used(project):
-    framework = plugin.testgen_select_framework(
+    framework = PYTHON.select_framework(
         project=Project(project.root, settings={"python": {"framework": "unittest"}}),
-        language="python", requested=None)
+        requested=None)
     assert framework.name == "unittest"
 
 
@@ -95,7 +97,3 @@ def test_unknown_requested_framework_is_a_tg504_error(project):
         project.framework("jest")
     assert error.value.code == "TG504"
 
-
-def test_other_languages_are_not_answered(project):
-    assert plugin.testgen_select_framework(project=Project(project.root), language="go",
-                                           requested=None) is None

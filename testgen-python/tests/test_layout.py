@@ -1,12 +1,14 @@
-"""testgen_test_path and how generated tests import the code under test."""
+"""Python.test_path and how generated tests import the code under test."""
 
-from testgen_python import plugin
 from testgen_python.layout import module_location, needs_bootstrap
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 
 def generated_path(project, rel):
     source = project.source(rel)
-    return plugin.testgen_test_path(source=source, framework=project.framework())
+    return PYTHON.test_path(source=source, framework=project.framework())
 
 
 def test_tests_dir_gets_the_generated_file(project):

@@ -1,4 +1,4 @@
-"""testgen_offline_candidates: probes become readable tests of each type."""
+"""Python.offline_candidates: probes become readable tests of each type."""
 
 import ast
 import re
@@ -6,7 +6,9 @@ import re
 import pytest
 
 from testgen.model import OfflineRequest, Probe
-from testgen_python import plugin
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 PRICING = '''
 from decimal import Decimal
@@ -93,19 +95,17 @@ def generated(tmp_path_factory):
     (root / "pricing.py").write_text(PRICING.lstrip("\n"))
     source = SourceFile(root / "pricing.py", "pricing.py", "python",
                         (root / "pricing.py").read_text(), root)
-    definitions = plugin.testgen_extract(parsed=plugin.testgen_parse(source=source))
+    definitions = PYTHON.extract(parsed=PYTHON.parse(source=source))
     with shadow_workspace(root) as ws:
-        probes = plugin.testgen_probe(language="python", definitions=definitions, workspace=ws,
-                                      test_type="integration")
+        probes = PYTHON.probe(definitions=definitions, workspace=ws, test_type="integration")
     out = {}
     for framework_name in ("pytest", "unittest"):
-        framework = plugin.testgen_select_framework(project=Project(root), language="python",
-                                                    requested=framework_name)
+        framework = PYTHON.select_framework(project=Project(root), requested=framework_name)
         for test_type in ("unit", "edge-cases", "negative", "table-driven", "integration",
                           "regression"):
             for d in definitions:
                 out[(framework_name, test_type, d.qualname)] = \
-                    plugin.testgen_offline_candidates(request=OfflineRequest(
+                    PYTHON.offline_candidates(request=OfflineRequest(
                         definition=d, framework=framework, test_type=test_type,
                         probes=[p for p in probes if p.definition == d.key]))
     return out
@@ -236,11 +236,11 @@ def test_nondeterministic_and_skipped_probes_make_no_tests(project):
                     details={"module": "m"})]
     request = OfflineRequest(definition=d, framework=project.framework(), test_type="unit",
                              probes=probes)
-    assert plugin.testgen_offline_candidates(request=request) == []
+    assert PYTHON.offline_candidates(request=request) == []
 
 
 def test_project_templates_override_the_packaged_ones(project, tmp_path):
-    overrides = tmp_path / "templates" / "pytest"
+    overrides = tmp_path / "templates" / "tests" / "pytest"
     overrides.mkdir(parents=True)
     (overrides / "unit.j2").write_text("def {{ case.name }}():\n    # house style\n"
                                        "    assert {{ case.call }} == {{ case.expected }}\n")
@@ -248,7 +248,7 @@ def test_project_templates_override_the_packaged_ones(project, tmp_path):
     d = project.definitions("m.py")[0]
     probe = Probe(definition=d.key, args=("1",), value="1", call="f(1)",
                   covered_lines=frozenset({2}), details={"module": "m"})
-    (candidate,) = plugin.testgen_offline_candidates(request=OfflineRequest(
+    (candidate,) = PYTHON.offline_candidates(request=OfflineRequest(
         definition=d, framework=project.framework(), test_type="unit", probes=[probe],
         template_dirs=(tmp_path / "templates",)))
     assert "# house style" in candidate.code

@@ -1,4 +1,4 @@
-"""testgen_probe: real executions, in one sandboxed launch per file, whatever the code does."""
+"""Python.probe: real executions, in one sandboxed launch per file, whatever the code does."""
 
 import shutil
 from pathlib import Path
@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from testgen.sandbox import shadow_workspace
-from testgen_python import plugin
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 BEHAVIOUR = '''
 import asyncio
@@ -146,10 +148,9 @@ def behaviour(tmp_path_factory):
     from testgen.model import SourceFile
     source = SourceFile(root / "behaviour.py", "behaviour.py", "python",
                         (root / "behaviour.py").read_text(), root)
-    definitions = plugin.testgen_extract(parsed=plugin.testgen_parse(source=source))
+    definitions = PYTHON.extract(parsed=PYTHON.parse(source=source))
     with shadow_workspace(root) as ws:
-        probes = plugin.testgen_probe(language="python", definitions=definitions, workspace=ws,
-                                      test_type="unit")
+        probes = PYTHON.probe(definitions=definitions, workspace=ws, test_type="unit")
         launches = ws.launches
     by_name: dict[str, list] = {}
     for p in probes:
@@ -262,8 +263,7 @@ def probe_module(project, rel, text):
     project.write(rel, text)
     definitions = project.definitions(rel)
     with shadow_workspace(project.root) as ws:
-        return plugin.testgen_probe(language="python", definitions=definitions, workspace=ws,
-                                    test_type="unit")
+        return PYTHON.probe(definitions=definitions, workspace=ws, test_type="unit")
 
 
 @pytest.mark.parametrize("text, outcome, reason", [

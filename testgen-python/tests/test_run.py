@@ -1,4 +1,4 @@
-"""testgen_run: one pytest launch, per-test outcomes, coverage equal to coverage.py's own."""
+"""Python.run: one pytest launch, per-test outcomes, coverage equal to coverage.py's own."""
 
 import json
 import subprocess
@@ -8,7 +8,9 @@ import pytest
 
 from testgen.model import TestCandidate, TestFile
 from testgen.sandbox import shadow_workspace
-from testgen_python import plugin
+from testgen_python.plugin import Python
+
+PYTHON = Python()
 
 CALC = """
 def sign(x):
@@ -29,9 +31,8 @@ def run(project, test_files=(), coverage=True):
     with shadow_workspace(project.root) as ws:
         for tf in test_files:
             ws.write(tf.path, tf.content)
-        result = plugin.testgen_run(language="python", framework=framework,
-                                    test_files=list(test_files), workspace=ws,
-                                    coverage=coverage)
+        result = PYTHON.run(framework=framework, test_files=list(test_files), workspace=ws,
+                            coverage=coverage)
         return result, ws.launches
 
 

@@ -1,10 +1,10 @@
-"""``testgen_offline_candidates`` for Python: observed behaviour → tests a person would keep.
+"""``Python.offline_candidates``: observed behaviour → tests a person would keep.
 
 From the probes of one definition we pick a *small* set that together runs the most distinct
 lines (greedy set cover on each probe's covered lines, preferring typical inputs and clear
 outcomes), describe each pick as a *case* (setup, call, expected outcome, extra checks), name it
 after what it shows (``test_parse_price_rejects_empty_text``), and render it with the Jinja2
-template of the requested test type: ``templates/<framework>/<test_type>.j2``.
+template of the requested test type: ``templates/tests/<framework>/<test_type>.j2``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from testgen.kit.templates import environment, test_template
 from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 
-from .templates_loader import environment
 
 MAX_TESTS = {"unit": 6, "edge-cases": 6, "negative": 6, "regression": 10, "integration": 4}
 TABLE_ROWS = 10
@@ -72,8 +72,8 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
         cases = builder.regression(usable)
     else:
         cases = [builder.case(p) for p in select(usable, definition, test_type)]
-    env = environment(request.template_dirs)
-    template = env.get_template(f"{framework}/{test_type}.j2")
+    env = environment("testgen_python", request.template_dirs)
+    template = env.get_template(test_template(framework, test_type))
     candidates = []
     for case in cases:
         if case is None:

@@ -32,6 +32,7 @@ LANGUAGE_INFO = LanguageInfo(
     ignore_dirs=(".eggs", "site-packages", "htmlcov"),
     package_markers=("__init__.py",),
     line_comments=("#",),
+    interpreter=True,
 )
 
 _TEST_NAMES = (re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(test\w*)", re.MULTILINE),

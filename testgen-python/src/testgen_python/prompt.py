@@ -1,7 +1,7 @@
-"""``testgen_render_prompt`` for Python: the LLM prompt from the template pack.
+"""``Python.render_prompt``: the LLM prompt from the template pack.
 
-Templates live in ``templates/<framework>/prompt/<test_type>.j2`` and extend
-``templates/<framework>/prompt/_framework.j2``, which extends ``templates/prompt/_base.j2``.
+Templates live in ``templates/prompts/<framework>/<test_type>.j2`` and extend
+``templates/prompts/<framework>/_framework.j2``, which extends ``templates/prompts/_base.j2``.
 Any of them can be overridden from ``request.template_dirs`` (same relative path). The base is
 rendered twice: the ``system`` part depends only on framework and test type (cacheable), the
 ``user`` part carries the definition, its observed behaviour and the project's context.
@@ -9,10 +9,10 @@ rendered twice: the ``system`` part depends only on framework and test type (cac
 
 from __future__ import annotations
 
+from testgen.kit.templates import environment, prompt_template
 from testgen.model import Probe, Prompt, PromptRequest
 
 from .context import declarations_used
-from .templates_loader import environment
 from .offline import module_of
 
 MAX_PROBES_IN_PROMPT = 12
@@ -20,8 +20,8 @@ MAX_PROBES_IN_PROMPT = 12
 
 def render_prompt(request: PromptRequest) -> Prompt:
     framework = request.framework.name
-    name = f"{framework}/prompt/{request.test_type}.j2"
-    template = environment(request.template_dirs).get_template(name)
+    name = prompt_template(framework, request.test_type)
+    template = environment("testgen_python", request.template_dirs).get_template(name)
     first = request.definitions[0] if request.definitions else None
     # The probes imported the module, so they know its dotted name when the caller does not.
     module = request.module_path or module_of(p for probes in request.probes.values()
@@ -30,7 +30,7 @@ def render_prompt(request: PromptRequest) -> Prompt:
     import_hint = (f"from {module} import {', '.join(names)}" if module and names
                    else "as the project does")
     context = {
-        "framework": framework, "framework_template": f"{framework}/prompt/_framework.j2",
+        "framework": framework, "framework_template": f"prompts/{framework}/_framework.j2",
         "test_type": request.test_type, "definitions": request.definitions,
         "module_path": module or (first.file if first else ""),
         "import_hint": import_hint, "callees": request.callees, "imports": request.imports,
