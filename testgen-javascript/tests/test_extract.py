@@ -8,7 +8,7 @@ from testgen.model import SourceFile
 from testgen_javascript.plugin import JavaScript
 
 javascript = JavaScript()
-from testgen_javascript.extract import NOT_EXPORTED
+from testgen_javascript.definitions import NOT_EXPORTED
 
 
 def extract(tmp_path: Path, name: str, text: str, package: str | None = None):

@@ -9,11 +9,10 @@ from pathlib import Path
 from testgen.kit.header import generated_header
 from testgen.model import Definition, Framework, SourceFile, TestCandidate, TestFile
 
-from .extract import extract
 from .frameworks import style_for
 from .modules import binding, export_kind, exported_name, import_line, specifier
-from .project import find_node_package, is_typescript, module_kind, find_package
-from .syntax import parse_source
+from .package import find_node_package, is_typescript, module_kind, find_package
+from .syntax import extract, parse_source
 
 PRETTIER_TIMEOUT = 30
 

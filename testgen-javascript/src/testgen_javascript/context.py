@@ -7,7 +7,7 @@ from functools import lru_cache
 from testgen.llm.context import Declaration, referenced
 from testgen.model import Definition
 
-from .project import is_typescript
+from .package import is_typescript
 
 _KINDS = ("lexical_declaration", "variable_declaration", "type_alias_declaration",
           "interface_declaration", "enum_declaration", "class_declaration")

@@ -7,7 +7,7 @@ import subprocess
 
 from testgen.model import DoctorCheck, Project
 
-from .detect import select_framework
+from .project import select_framework
 
 LANGUAGE = "javascript"
 

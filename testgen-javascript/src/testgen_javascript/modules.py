@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from testgen.model import Definition
 
-from .project import is_typescript
+from .package import is_typescript
 
 RESERVED = {"default", "class", "function", "new", "delete", "in", "import", "export",
             "return", "this", "test", "it", "describe", "expect", "assert", "mock"}

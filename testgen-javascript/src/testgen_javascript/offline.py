@@ -15,7 +15,7 @@ from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 from .frameworks import Style, quote, style_for
 from .modules import binding, instance_name
 from .payload import observed
-from .project import is_typescript
+from .package import is_typescript
 
 CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "boundary": 4,
                   "invalid": 5, "sequence": 6}

@@ -19,8 +19,8 @@ from testgen.model import (
     ValidationResult, Workspace,
 )
 
-from . import project as proj
-from .project import LANGUAGE
+from . import package as pkg
+from .package import LANGUAGE
 
 EXTENSIONS = ("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx")
 # `x.test.js`, and the names node --test, nyc and c8 also take for tests: `test.js`,
@@ -31,8 +31,8 @@ TEST_FILE_PATTERNS = tuple(
 ) + ("__tests__/", "test/", "tests/")
 
 JAVASCRIPT = LanguageInfo(
-    name=LANGUAGE, extensions=proj.SUFFIXES, frameworks=proj.FRAMEWORKS,
-    default_framework=proj.DEFAULT_FRAMEWORK, test_file_patterns=TEST_FILE_PATTERNS,
+    name=LANGUAGE, extensions=pkg.SUFFIXES, frameworks=pkg.FRAMEWORKS,
+    default_framework=pkg.DEFAULT_FRAMEWORK, test_file_patterns=TEST_FILE_PATTERNS,
     grammar="javascript, typescript, tsx", toolchain=("node",),
     manifests=("package.json",), ignore_dirs=("coverage",),
     shipped_dirs=("dist", "build"), line_comments=("//", "/*", "*/", "* "),
@@ -48,12 +48,12 @@ class JavaScript(Language):
     env_passthrough = ("NODE_PATH", "NPM_CONFIG_CACHE")
 
     def detect(self, project: Project) -> list[Detection]:
-        from .detect import detect
+        from .project import detect
 
         return detect(project)
 
     def select_framework(self, project: Project, requested: str | None) -> Framework:
-        from .detect import select_framework
+        from .project import select_framework
 
         return select_framework(project, requested)
 
@@ -68,12 +68,12 @@ class JavaScript(Language):
         return parse_source(source)
 
     def extract(self, parsed: ParsedFile) -> list[Definition]:
-        from .extract import extract
+        from .syntax import extract
 
         return extract(parsed)
 
     def test_path(self, source: SourceFile, framework: Framework) -> str:
-        from .paths import test_path
+        from .layout import test_path
 
         return test_path(source, framework)
 

@@ -23,7 +23,7 @@ from . import inputs
 from .coverage import covered_by_ranges
 from .modules import binding, export_kind, exported_name, instance_name
 from .payload import Observed
-from .project import find_package, package_manager, require_node
+from .package import find_package, package_manager, require_node
 from .runtime import harness_file, node_argv_prefix, typescript_env
 
 PROBE_TIMEOUT = 20.0

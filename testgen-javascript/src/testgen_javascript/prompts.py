@@ -17,7 +17,7 @@ from .assemble import _import_entry
 from .context import declarations_used
 from .modules import import_line, specifier
 from .payload import observed
-from .project import is_typescript
+from .package import is_typescript
 
 MAX_PROBES = 24
 

@@ -37,8 +37,8 @@ from testgen.model import FileCoverage, Framework, ProcessResult, RunResult, Tes
 
 from .coverage import coverage_from_istanbul, coverage_from_v8, merge, \
     read_jest_per_test, read_per_test, read_vitest_per_test
-from .paths import TEST_SUFFIXES
-from .project import SUFFIXES, find_node_package, find_package, require_node
+from .layout import TEST_SUFFIXES
+from .package import SUFFIXES, find_node_package, find_package, require_node
 from .runtime import harness_file, node_options, typescript_env
 
 RUN_TIMEOUT = 300.0

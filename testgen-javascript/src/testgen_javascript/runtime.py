@@ -18,7 +18,7 @@ from typing import Mapping
 
 from testgen.model import Workspace
 
-from .project import TS_SUFFIXES, find_node_package, is_declaration_file
+from .package import TS_SUFFIXES, find_node_package, is_declaration_file
 from .typestrip import strip_types
 
 SKIP_DIRS = {"node_modules", ".git", "dist", "build", "coverage", ".testgen", ".next", "out"}

@@ -1,13 +1,14 @@
-"""Parsing JavaScript and TypeScript with tree-sitter, and the small tree helpers the rest uses."""
+"""Parsing JavaScript and TypeScript with tree-sitter, the definitions of a parsed file, and the
+small tree helpers the rest uses (:mod:`.definitions` reads exports, parameters and JSDoc)."""
 
 from __future__ import annotations
 
 from typing import Any, Iterator
 
 from testgen import grammars
-from testgen.model import ParsedFile, SourceFile, SyntaxIssue
+from testgen.model import Definition, ParsedFile, SourceFile, SyntaxIssue
 
-from .project import is_typescript
+from .package import is_typescript
 
 
 def grammar_for(path: str) -> tuple[str, str | None]:
@@ -27,6 +28,13 @@ def parse_text(text: str, path: str) -> Any:
 def parse_source(source: SourceFile) -> ParsedFile:
     tree = parse_text(source.text, source.rel_path)
     return ParsedFile(source=source, tree=tree, errors=syntax_errors(tree))
+
+
+def extract(parsed: ParsedFile) -> list[Definition]:
+    """The functions, classes and methods of ``parsed``, each testable or not with the reason."""
+    from .definitions import extract as definitions  # it uses the tree helpers below
+
+    return definitions(parsed)
 
 
 def syntax_errors(tree: Any, limit: int = 20) -> list[SyntaxIssue]:

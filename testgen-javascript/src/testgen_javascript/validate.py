@@ -14,7 +14,7 @@ from typing import Any
 
 from testgen.model import Diagnostic, TestFile, ValidationResult, Workspace
 
-from .project import find_node_package, is_typescript, require_node
+from .package import find_node_package, is_typescript, require_node
 from .syntax import parse_text, text_of
 from .typestrip import strip_types
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from testgen.model import Definition, Parameter, ParsedFile
 
-from .project import find_package, is_declaration_file, is_typescript, module_kind
+from .package import find_package, is_declaration_file, is_typescript, module_kind
 from .syntax import end_line_of, line_of, text_of, walk
 
 NOT_EXPORTED = "not exported; tests cannot reach it without editing the file"
