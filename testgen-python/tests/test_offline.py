@@ -6,6 +6,7 @@ import re
 import pytest
 
 from testgen.model import OfflineRequest, Probe
+from testgen_python.payload import PythonProbe
 from testgen_python.plugin import Python
 
 PYTHON = Python()
@@ -231,9 +232,9 @@ def test_nondeterministic_and_skipped_probes_make_no_tests(project):
     project.write("m.py", "def f(x: int) -> int:\n    return x\n")
     d = project.definitions("m.py")[0]
     probes = [Probe(definition=d.key, args=("1",), value="1", deterministic=False, call="f(1)",
-                    details={"module": "m"}),
+                    payload=PythonProbe(module="m")),
               Probe(definition=d.key, outcome="skipped", reason="reads the clock",
-                    details={"module": "m"})]
+                    payload=PythonProbe(module="m"))]
     request = OfflineRequest(definition=d, framework=project.framework(), test_type="unit",
                              probes=probes)
     assert PYTHON.offline_candidates(request=request) == []
@@ -247,7 +248,7 @@ def test_project_templates_override_the_packaged_ones(project, tmp_path):
     project.write("m.py", "def f(x: int) -> int:\n    return x\n")
     d = project.definitions("m.py")[0]
     probe = Probe(definition=d.key, args=("1",), value="1", call="f(1)",
-                  covered_lines=frozenset({2}), details={"module": "m"})
+                  covered_lines=frozenset({2}), payload=PythonProbe(module="m"))
     (candidate,) = PYTHON.offline_candidates(request=OfflineRequest(
         definition=d, framework=project.framework(), test_type="unit", probes=[probe],
         template_dirs=(tmp_path / "templates",)))

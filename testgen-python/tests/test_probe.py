@@ -182,14 +182,14 @@ def test_exceptions_keep_their_exact_type_and_message(behaviour):
               and p.exception == "NegativeError"]
     assert raised
     assert raised[0].message.startswith("negative amount: -")
-    assert "from behaviour import NegativeError" in raised[0].details["imports"]
+    assert "from behaviour import NegativeError" in raised[0].payload.imports
 
 
 def test_doctest_examples_are_run_exactly(behaviour):
     (doc,) = [p for p in outcomes(behaviour, "price") if p.category == "doc-example"]
     assert doc.call == 'price(Decimal("10"))'
     assert doc.value == "Decimal('5.0')"
-    assert "from decimal import Decimal" in doc.details["imports"]
+    assert "from decimal import Decimal" in doc.payload.imports
 
 
 def test_enum_arguments_are_written_as_members(behaviour):
@@ -205,26 +205,26 @@ def test_dataclass_arguments_are_built_from_their_hints(behaviour):
 
 
 def test_mutated_arguments_are_recorded(behaviour):
-    mutated = [p for p in outcomes(behaviour, "sort_in_place") if p.details.get("mutated")]
-    assert any(p.args == ("[3, 1, 2]",) and p.details["mutated"] == {"0": "[1, 2, 3]"}
+    mutated = [p for p in outcomes(behaviour, "sort_in_place") if p.payload.mutated]
+    assert any(p.args == ("[3, 1, 2]",) and p.payload.mutated == {"0": "[1, 2, 3]"}
                for p in mutated)
 
 
 def test_generators_are_listed(behaviour):
     probe = next(p for p in outcomes(behaviour, "countdown") if p.call == "countdown(2)")
     assert probe.value == "[2, 1]"
-    assert probe.details["wrap"] == "list"
+    assert probe.payload.wrap == "list"
 
 
 def test_coroutines_are_awaited(behaviour):
     probe = next(p for p in outcomes(behaviour, "later") if p.call == "later(1)")
     assert probe.value == "2"
-    assert probe.details["wrap"] == "await"
+    assert probe.payload.wrap == "await"
 
 
 def test_floats_are_marked_for_approximate_comparison(behaviour):
     probe = next(p for p in outcomes(behaviour, "ratio") if p.outcome == "return")
-    assert probe.details.get("approx")
+    assert probe.payload.approx
 
 
 def test_covered_lines_differ_between_branches(behaviour):
@@ -308,15 +308,15 @@ def test_untestable_definitions_are_skipped_with_their_reason(project):
 
 def test_printed_output_is_recorded(behaviour):
     probe = next(p for p in outcomes(behaviour, "shout") if p.call == "shout('hello')")
-    assert probe.details["stdout"] == "HELLO\n"
+    assert probe.payload.stdout == "HELLO\n"
 
 
 def test_command_line_entry_points_run_with_their_own_argv(behaviour):
     probes = [p for p in outcomes(behaviour, "cli") if p.outcome == "return"]
-    by_argv = {tuple(p.details["argv"]): p for p in probes}
+    by_argv = {p.payload.argv: p for p in probes}
     assert by_argv[("behaviour",)].value == "2"
-    assert by_argv[("behaviour",)].details["stdout"] == "usage: cli NAME\n"
-    assert any(p.value == "0" and p.details["stdout"].startswith("hello ") for p in probes)
+    assert by_argv[("behaviour",)].payload.stdout == "usage: cli NAME\n"
+    assert any(p.value == "0" and p.payload.stdout.startswith("hello ") for p in probes)
 
 
 def test_what_names_the_probe_process_is_not_pinned(project, chain):

@@ -17,6 +17,8 @@ from typing import Any, Iterable
 from testgen.kit.templates import environment, test_template
 from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 
+from .payload import payload_of
+
 
 MAX_TESTS = {"unit": 6, "edge-cases": 6, "negative": 6, "regression": 10, "integration": 4}
 TABLE_ROWS = 10
@@ -99,9 +101,8 @@ def _usable(p: Probe) -> bool:
     if p.outcome == "raise":
         return bool(p.exception) and p.exception not in ("MemoryError", "KeyboardInterrupt",
                                                          "RecursionError")
-    details = p.details or {}
-    return p.value is not None or bool(details.get("state") or details.get("mutated") or
-                                       details.get("attributes") or details.get("stdout"))
+    payload = payload_of(p)
+    return p.value is not None or payload.has_effects or bool(payload.attributes)
 
 
 def select(probes: list[Probe], definition: Definition, test_type: str) -> list[Probe]:
@@ -180,14 +181,12 @@ def _informative(d: Definition, probes: list[Probe]) -> bool:
 
 
 def _is_bare_none(p: Probe) -> bool:
-    details = p.details or {}
-    return p.outcome == "return" and p.value == "None" and not (
-        details.get("state") or details.get("mutated") or details.get("stdout"))
+    return p.outcome == "return" and p.value == "None" and not payload_of(p).has_effects
 
 
 def module_of(probes: Iterable[Probe]) -> str:
     for p in probes:
-        module = (p.details or {}).get("module")
+        module = payload_of(p).module
         if module:
             return module
     return ""
@@ -219,7 +218,7 @@ class _Builder:
 
     def name_for(self, p: Probe, hint: str = "") -> str:
         desc = self.describe_inputs(p)
-        argv = (p.details or {}).get("argv")
+        argv = payload_of(p).argv
         if hint:
             stem = f"{self.base}_{hint}"
         elif argv is not None:
@@ -227,7 +226,7 @@ class _Builder:
             words = _snake(" ".join("minus_" + a[1:] if re.fullmatch(r"-\d[\d.]*", a)
                                     else a.lstrip("-") for a in args))[:30]
             desc = "without_arguments" if not args else (
-                "with_help_option" if args == ["--help"] else f"with_arguments_{words}")
+                "with_help_option" if args == ("--help",) else f"with_arguments_{words}")
             if p.outcome == "raise":
                 stem = f"{self.base}_{desc}_" + ("exits" if p.exception == "SystemExit" else
                                                  f"raises_{_snake(p.exception or 'error')}")
@@ -248,7 +247,7 @@ class _Builder:
                 stem = f"{self.base}_raises_{_snake(p.exception or 'error')}" + (
                     f"_{words}" if words else "")
         else:
-            details = p.details or {}
+            payload = payload_of(p)
             value_desc = _value_words(p.value)
             literal = self.describe_literal(p)
             if desc:
@@ -258,10 +257,10 @@ class _Builder:
             elif p.value is not None and any(text == p.value for _, text in self.arg_pairs(p)):
                 same = next(name for name, text in self.arg_pairs(p) if text == p.value)
                 stem = f"{self.base}_returns_{_snake(same)}_unchanged"
-            elif details.get("mutated"):
+            elif payload.mutated:
                 stem = f"{self.base}_updates_{_snake(self._mutated_names(p)[0])}"
-            elif p.value in (None, "None") and details.get("state"):
-                stem = f"{self.base}_updates_{_snake(sorted(details['state'])[0])}"
+            elif p.value in (None, "None") and payload.state:
+                stem = f"{self.base}_updates_{_snake(sorted(payload.state)[0])}"
             elif value_desc:
                 stem = f"{self.base}_returns_{value_desc}"
             else:
@@ -310,7 +309,7 @@ class _Builder:
     def describe_literal(self, p: Probe) -> str:
         """A string argument taken from the code's own constants says what the test is about:
         ``format_price(..., 'JPY')`` → ``jpy_currency``."""
-        categories = (p.details or {}).get("arg_categories") or []
+        categories = payload_of(p).arg_categories
         for (name, text), category in zip(self.arg_pairs(p), categories):
             if category == "literal" and text.startswith(("'", '"')):
                 words = _value_words(text)
@@ -328,7 +327,7 @@ class _Builder:
 
     def _mutated_names(self, p: Probe) -> list[str]:
         out = []
-        for index in sorted((p.details or {}).get("mutated", {}), key=int):
+        for index in sorted(payload_of(p).mutated, key=int):
             i = int(index)
             out.append(self.positional[i] if i < len(self.positional) else f"arg{i}")
         return out
@@ -336,13 +335,13 @@ class _Builder:
     # ------------------------------------------------------------------ one case
 
     def case(self, p: Probe, name: str | None = None) -> Case | None:
-        details = p.details or {}
+        payload = payload_of(p)
         setup = [self._rename(line) for line in p.setup]
         call = self._rename(p.call)
-        imports = set(details.get("imports") or ())
-        wrap = details.get("wrap")
+        imports = set(payload.imports)
+        wrap = payload.wrap
         checks: list[tuple[str, str]] = []
-        mutated = details.get("mutated") or {}
+        mutated = payload.mutated
         if mutated and p.args:
             args = list(p.args)
             names = self._mutated_names(p)
@@ -360,7 +359,7 @@ class _Builder:
             call = f"list({call})"
         case = Case(name=name or self.name_for(p), kind="value", call=call, setup=setup,
                     imports=imports, probe=p)
-        argv = details.get("argv")
+        argv = list(payload.argv) if payload.argv is not None else None
         if argv is not None:
             imports.add("import sys")
             if self.framework == "pytest":
@@ -370,7 +369,7 @@ class _Builder:
                 imports.add("from unittest import mock")
                 setup[0:0] = [f"patcher = mock.patch.object(sys, \"argv\", {argv!r})",
                               "patcher.start()", "self.addCleanup(patcher.stop)"]
-        stdout = details.get("stdout")
+        stdout = payload.stdout
         if stdout and (argv is not None or p.outcome == "raise" or p.value in (None, "None")):
             if self.framework == "pytest":
                 case.fixtures.append("capsys")
@@ -391,17 +390,17 @@ class _Builder:
             if output_check:
                 case.checks = [output_check]
             return case
-        state = details.get("state") or {}
+        state = payload.state
         for attribute, value in sorted(state.items()):
             checks.append((f"{self.instance}.{attribute}", value))
         if output_check:
             checks.append(output_check)
-        attributes = details.get("attributes") or {}
+        attributes = payload.attributes
         if attributes and (self.d.kind == "class" or p.value is None):
             var = self.instance if self.d.kind == "class" else "result"
             case.kind = "effects"
             case.call = f"{var} = {call}"
-            result_type = details.get("result_type")
+            result_type = payload.result_type
             if p.value is None and self.d.kind != "class" and result_type and \
                     result_type[:1].isupper():
                 checks.insert(0, ("__isinstance__", result_type))
@@ -411,7 +410,7 @@ class _Builder:
             return None
         elif p.value == "None":
             case.kind = "none" if not checks else "effects"
-        elif details.get("approx"):
+        elif payload.approx:
             case.kind = "approx"
             case.expected = p.value
             if self.framework == "pytest":
@@ -448,7 +447,7 @@ class _Builder:
         """A parametrised table of returns, and one of errors, for the same call shape."""
         out: list[Case | None] = []
         returns = [p for p in probes if p.outcome == "return" and p.value is not None and
-                   not p.details.get("wrap") == "await" and not p.details.get("mutated")]
+                   not payload_of(p).wrap == "await" and not payload_of(p).mutated]
         raises = [p for p in probes if p.outcome == "raise"]
         for group, kind in ((returns, "value"), (raises, "raises")):
             rows = self._table_rows(group)
@@ -495,19 +494,19 @@ class _Builder:
                                            zip(first.kwargs, columns[arg_count:])]
         head = self._rename(first.call).split("(", 1)[0]
         call = f"{head}({', '.join(call_args)})"
-        if first.details.get("wrap") == "list":
+        if payload_of(first).wrap == "list":
             call = f"list({call})"
         imports: set[str] = set()
         table = []
         approx = False
         for p in rows:
-            imports |= set(p.details.get("imports") or ())
+            imports |= set(payload_of(p).imports)
             values = [text for _, text in self.arg_pairs(p)]
             if kind == "raises":
                 exception = p.exception or "Exception"
                 table.append((values, exception))
             else:
-                approx = approx or bool(p.details.get("approx"))
+                approx = approx or payload_of(p).approx
                 table.append((values, p.value))
         if kind == "raises":
             name = self.unique(f"{self.base}_rejects_invalid_input")
@@ -539,11 +538,11 @@ class _Builder:
             checks = []
             imports: set[str] = set()
             for p in group:
-                imports |= set(p.details.get("imports") or ())
-                if p.details.get("state_only"):
+                imports |= set(payload_of(p).imports)
+                if payload_of(p).state_only:
                     continue
                 checks.append((self._rename(p.call), p.value))
-            state = next((p for p in group if p.details.get("state_only")), None)
+            state = next((p for p in group if payload_of(p).state_only), None)
             if not checks and state is not None:
                 checks.append((f"vars({self.instance})", state.value))
             if not checks:

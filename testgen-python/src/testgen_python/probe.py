@@ -15,6 +15,7 @@ from testgen.model import Definition, Probe, Workspace
 
 from . import interpreter
 from .layout import module_location
+from .payload import PythonProbe
 
 # Seconds per definition and per file; most definitions finish far earlier, because the search
 # stops once every line of the definition has run.
@@ -110,11 +111,6 @@ def to_probes(records: list[dict], definitions: list[Definition], proc, module: 
 
 
 def _probe(record: dict, module: str) -> Probe:
-    details = dict(record.get("details") or {})
-    details["module"] = module
-    for key in ("new_lines", "exception_module"):
-        if key in record:
-            details[key] = record[key]
     return Probe(
         definition=record["definition"],
         args=tuple(record.get("args") or ()),
@@ -129,7 +125,7 @@ def _probe(record: dict, module: str) -> Probe:
         call=record.get("call", ""),
         covered_lines=frozenset(record.get("covered_lines") or ()),
         reason=record.get("reason", ""),
-        details=details,
+        payload=PythonProbe.from_record(record, module),
     )
 
 

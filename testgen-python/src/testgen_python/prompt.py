@@ -14,6 +14,7 @@ from testgen.model import Probe, Prompt, PromptRequest
 
 from .context import declarations_used
 from .offline import module_of
+from .payload import payload_of
 
 MAX_PROBES_IN_PROMPT = 12
 
@@ -57,7 +58,7 @@ def describe(p: Probe) -> str:
         value = p.value if p.value is not None else "an object that cannot be written as a " \
             "literal"
         text = f"`{call}` returned `{value}`"
-        state = (p.details or {}).get("state")
+        state = payload_of(p).state
         if state:
             text += " and set " + ", ".join(f"`{k} = {v}`" for k, v in sorted(state.items()))
     elif p.outcome == "raise":
