@@ -60,12 +60,12 @@ class Python(Language):
         return checks(project)
 
     def parse(self, source: SourceFile) -> ParsedFile:
-        from .extract import parse
+        from .syntax import parse
 
         return parse(source)
 
     def extract(self, parsed: ParsedFile) -> list[Definition]:
-        from .extract import extract
+        from .syntax import extract
 
         return extract(parsed)
 
@@ -86,7 +86,7 @@ class Python(Language):
         return offline_candidates(request)
 
     def render_prompt(self, request: PromptRequest) -> Prompt:
-        from .prompt import render_prompt
+        from .prompts import render_prompt
 
         return render_prompt(request)
 

@@ -1,4 +1,4 @@
-"""``testgen_probe`` for Python: one sandboxed launch of ``_probe`` per source file.
+"""``Python.probe``, host side: one sandboxed launch of ``_probe`` per source file.
 
 The host side builds the request (which module, which definitions, the budget), launches the
 probe with the project's interpreter inside the shadow workspace, and turns the JSON lines it

@@ -1,4 +1,4 @@
-"""``testgen_run`` for Python: one pytest launch with coverage, results as a ``RunResult``."""
+"""``Python.run``: one pytest launch with coverage, results as a ``RunResult``."""
 
 from __future__ import annotations
 

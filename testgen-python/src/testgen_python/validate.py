@@ -1,4 +1,4 @@
-"""``testgen_validate`` for Python: does the test file compile, and do its imports exist?
+"""``Python.validate``: does the test file compile, and do its imports exist?
 
 * Each candidate is compiled on its own, so a syntax error is blamed on the candidate that has
   it (and the others stay in the running); then the whole file is compiled, and an error there
