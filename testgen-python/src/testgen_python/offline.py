@@ -1,10 +1,12 @@
 """``Python.offline_candidates``: observed behaviour → tests a person would keep.
 
 From the probes of one definition we pick a *small* set that together runs the most distinct
-lines (greedy set cover on each probe's covered lines, preferring typical inputs and clear
-outcomes), describe each pick as a *case* (setup, call, expected outcome, extra checks), name it
-after what it shows (``test_parse_price_rejects_empty_text``), and render it with the Jinja2
-template of the requested test type: ``templates/tests/<framework>/<test_type>.j2``.
+lines (:func:`testgen.kit.selection.select`: greedy set cover on each probe's covered lines,
+preferring typical inputs and clear outcomes), describe each pick as a *case* (setup, call,
+expected outcome, extra checks), name it after what it shows
+(``test_parse_price_rejects_empty_text``, unique by :class:`testgen.kit.selection.TestNames`),
+and render it with the Jinja2 template of the requested test type:
+``templates/tests/<framework>/<test_type>.j2``.
 """
 
 from __future__ import annotations
@@ -14,17 +16,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from testgen.kit import selection
+from testgen.kit.selection import MAX_TESTS, TestNames, behaviour, camel, preference, snake
 from testgen.kit.templates import environment, test_template
 from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 
 from .payload import payload_of
 
 
-MAX_TESTS = {"unit": 6, "edge-cases": 6, "negative": 6, "regression": 10, "integration": 4}
 TABLE_ROWS = 10
 LINE_WIDTH = 96
-CATEGORY_RANK = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "sequence": 3,
-                 "boundary": 4, "invalid": 5}
+BOOLEANS = ("True", "False")
 # Interpreter-made messages change between Python versions: check the type only.
 NO_MATCH_EXCEPTIONS = {"TypeError", "AttributeError", "RecursionError", "UnboundLocalError",
                        "NameError", "IndexError", "ZeroDivisionError", "OverflowError",
@@ -106,73 +108,17 @@ def _usable(p: Probe) -> bool:
 
 
 def select(probes: list[Probe], definition: Definition, test_type: str) -> list[Probe]:
-    """Few probes that together run the most lines of the definition (greedy set cover)."""
-    if test_type == "edge-cases":
-        pool = [p for p in probes if p.category in ("boundary", "literal", "default")] or []
-    elif test_type == "negative":
-        pool = [p for p in probes if p.outcome == "raise"]
-    else:
-        pool = list(probes)
-    if definition.kind == "class":  # method sequences belong to integration tests
+    """Few probes that together run the most lines of the definition
+    (:func:`testgen.kit.selection.select`), leaving out what says nothing here: a class's
+    method sequences (integration tests have them), and a bare ``None`` when the definition
+    returns other values too."""
+    pool = list(probes)
+    if definition.kind == "class":
         pool = [p for p in pool if p.category != "sequence"]
-    if not pool:
-        return []
     if not _informative(definition, probes):
         pool = [p for p in pool if not _is_bare_none(p)]
-    lines_of = {id(p): _lines_in(p, definition) for p in pool}
-    chosen: list[Probe] = []
-    covered: set[int] = set()
-    limit = MAX_TESTS.get(test_type, 6)
-    if test_type in ("unit", "regression"):
-        # The docstring's own examples make the most readable tests: take them first.
-        for p in [p for p in pool if p.category == "doc-example"][:2]:
-            chosen.append(p)
-            covered |= lines_of[id(p)]
-    remaining = sorted((p for p in pool if p not in chosen), key=_preference)
-    while remaining and len(chosen) < limit:
-        best = max(remaining, key=lambda p: (len(lines_of[id(p)] - covered), -_preference(p)[0]))
-        gain = lines_of[id(best)] - covered
-        if not gain and chosen:
-            break
-        chosen.append(best)
-        covered |= lines_of[id(best)]
-        remaining.remove(best)
-    # Distinct behaviours the line count cannot see: another exception, True vs False…
-    seen = {_behaviour(p) for p in chosen}
-    for p in remaining:
-        if len(chosen) >= limit:
-            break
-        if _behaviour(p) in seen or p.category == "invalid":
-            continue
-        if test_type == "unit" and p.category == "boundary" or test_type == "unit" and \
-                p.outcome == "return" and p.value not in ("True", "False"):
-            continue
-        chosen.append(p)
-        seen.add(_behaviour(p))
-    if test_type == "edge-cases":
-        for p in remaining:
-            if len(chosen) >= limit:
-                break
-            if p not in chosen and _behaviour(p) not in seen:
-                chosen.append(p)
-                seen.add(_behaviour(p))
-    return chosen
-
-
-def _preference(p: Probe) -> tuple:
-    return (CATEGORY_RANK.get(p.category, 3), p.outcome != "return",
-            len(p.call) + sum(len(s) for s in p.setup))
-
-
-def _behaviour(p: Probe) -> tuple:
-    if p.outcome == "raise":
-        return ("raise", p.exception, (p.message or "")[:30])
-    return ("return", p.value if p.value is None or len(p.value) < 40 else p.value[:40])
-
-
-def _lines_in(p: Probe, d: Definition) -> set[int]:
-    return {line for line in p.covered_lines if d.start_line <= line <= d.end_line} or \
-        set(p.covered_lines)
+    return selection.select(pool, test_type, span=(definition.start_line, definition.end_line),
+                            booleans=BOOLEANS)
 
 
 def _informative(d: Definition, probes: list[Probe]) -> bool:
@@ -201,11 +147,11 @@ class _Builder:
         self.module = module
         self.framework = framework
         # unittest methods live in a TestCase named for the target: no need to repeat it.
-        self.base = "" if framework == "unittest" else _snake(definition.qualname.replace(".", "_"))
-        self.names: set[str] = set()
-        self.class_name = "Test" + "".join(_camel(part) for part in definition.qualname.split("."))
+        self.base = "" if framework == "unittest" else snake(definition.qualname.replace(".", "_"))
+        self.names = TestNames("test_")
+        self.class_name = "Test" + "".join(camel(part) for part in definition.qualname.split("."))
         owner = definition.parent.split(".")[0] if definition.parent else None
-        self.instance = _snake(owner or definition.name).split("_")[-1] if owner or \
+        self.instance = snake(owner or definition.name).split("_")[-1] if owner or \
             definition.kind == "class" else "obj"
         if keyword.iskeyword(self.instance) or self.instance in ("result", "pytest", "self"):
             self.instance = "obj"
@@ -223,20 +169,20 @@ class _Builder:
             stem = f"{self.base}_{hint}"
         elif argv is not None:
             args = argv[1:]
-            words = _snake(" ".join("minus_" + a[1:] if re.fullmatch(r"-\d[\d.]*", a)
-                                    else a.lstrip("-") for a in args))[:30]
+            words = snake(" ".join("minus_" + a[1:] if re.fullmatch(r"-\d[\d.]*", a)
+                                   else a.lstrip("-") for a in args))[:30]
             desc = "without_arguments" if not args else (
                 "with_help_option" if args == ("--help",) else f"with_arguments_{words}")
             if p.outcome == "raise":
                 stem = f"{self.base}_{desc}_" + ("exits" if p.exception == "SystemExit" else
-                                                 f"raises_{_snake(p.exception or 'error')}")
+                                                 f"raises_{snake(p.exception or 'error')}")
             else:
                 stem = f"{self.base}_{desc}"
         elif self.d.kind == "class" and p.outcome == "return" and p.category != "sequence":
             names = [name for name, _ in self.arg_pairs(p)] or re.findall(
                 r"[(,]\s*(\w+)=", p.call)
             stem = f"{self.base}_default_state" if not names else \
-                f"{self.base}_created_with_" + "_and_".join(_snake(n) for n in names[:3])
+                f"{self.base}_created_with_" + "_and_".join(snake(n) for n in names[:3])
         elif p.category == "doc-example":
             stem = f"{self.base}_matches_docstring_example"
         elif p.outcome == "raise":
@@ -244,7 +190,7 @@ class _Builder:
                 stem = f"{self.base}_rejects_{desc}"
             else:
                 words = _message_words(p.message or "")
-                stem = f"{self.base}_raises_{_snake(p.exception or 'error')}" + (
+                stem = f"{self.base}_raises_{snake(p.exception or 'error')}" + (
                     f"_{words}" if words else "")
         else:
             payload = payload_of(p)
@@ -256,11 +202,11 @@ class _Builder:
                 stem = f"{self.base}_with_{literal}"
             elif p.value is not None and any(text == p.value for _, text in self.arg_pairs(p)):
                 same = next(name for name, text in self.arg_pairs(p) if text == p.value)
-                stem = f"{self.base}_returns_{_snake(same)}_unchanged"
+                stem = f"{self.base}_returns_{snake(same)}_unchanged"
             elif payload.mutated:
-                stem = f"{self.base}_updates_{_snake(self._mutated_names(p)[0])}"
+                stem = f"{self.base}_updates_{snake(self._mutated_names(p)[0])}"
             elif p.value in (None, "None") and payload.state:
-                stem = f"{self.base}_updates_{_snake(sorted(payload.state)[0])}"
+                stem = f"{self.base}_updates_{snake(sorted(payload.state)[0])}"
             elif value_desc:
                 stem = f"{self.base}_returns_{value_desc}"
             else:
@@ -268,19 +214,8 @@ class _Builder:
         return self.unique(stem, p)
 
     def unique(self, stem: str, p: Probe | None = None) -> str:
-        stem = re.sub(r"_+", "_", stem).strip("_")[:80].rstrip("_")
-        name = f"test_{stem}"
-        if name in self.names and p is not None:
-            extra = self.describe_typical(p)
-            if extra and f"{name}_{extra}"[:90] not in self.names:
-                name = f"{name}_{extra}"[:90].rstrip("_")
-        counter = 2
-        base = name
-        while name in self.names:
-            name = f"{base}_{counter}"
-            counter += 1
-        self.names.add(name)
-        return name
+        """A name not yet taken in this file; a taken one gets ``p``'s argument values."""
+        return self.names.make(stem, extra=self.describe_typical(p) if p is not None else "")
 
     def arg_pairs(self, p: Probe) -> list[tuple[str, str]]:
         pairs = []
@@ -304,7 +239,7 @@ class _Builder:
                     phrase = f"{word}_{name}"
                 if best is None or rank < best[0]:
                     best = (rank, phrase)
-        return _snake(best[1]) if best else ""
+        return snake(best[1]) if best else ""
 
     def describe_literal(self, p: Probe) -> str:
         """A string argument taken from the code's own constants says what the test is about:
@@ -314,7 +249,7 @@ class _Builder:
             if category == "literal" and text.startswith(("'", '"')):
                 words = _value_words(text)
                 if words:
-                    return f"{words}_{_snake(name)}"
+                    return f"{words}_{snake(name)}"
         return ""
 
     def describe_typical(self, p: Probe) -> str:
@@ -467,12 +402,12 @@ class _Builder:
             shapes.setdefault(shape, []).append(p)
         if not shapes:
             return []
-        group = max(shapes.values(), key=lambda g: (len({_behaviour(p) for p in g}), len(g)))
-        ordered = select(group, self.d, "unit") + sorted(group, key=_preference)
+        group = max(shapes.values(), key=lambda g: (len({behaviour(p) for p in g}), len(g)))
+        ordered = select(group, self.d, "unit") + sorted(group, key=preference)
         rows, seen, per_outcome = [], set(), {}
         for p in ordered:
             key = (p.args, p.kwargs)
-            outcome = _behaviour(p)
+            outcome = behaviour(p)
             if key in seen or per_outcome.get(outcome, 0) >= 2:
                 continue  # a table of ten rows with one answer teaches nothing
             seen.add(key)
@@ -651,15 +586,6 @@ def _match(p: Probe) -> str:
 def _escape(text: str) -> str:
     """``re.escape`` without escaping spaces and other harmless characters (reads better)."""
     return re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text)
-
-
-def _snake(text: str) -> str:
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    return re.sub(r"[^a-zA-Z0-9]+", "_", text).strip("_").lower()
-
-
-def _camel(text: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"_+", text) if part)
 
 
 def _short(text: str | None, limit: int = 40) -> str:
