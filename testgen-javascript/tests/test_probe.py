@@ -98,6 +98,19 @@ export function after(a) { return 'still here'; }
     assert any(p.value == "'still here'" for p in found["after"])
 
 
+def test_a_call_that_kills_node_is_a_crash_and_the_other_functions_are_still_probed(tmp_path,
+                                                                                   kit):
+    found, launches = probe(tmp_path, kit, "kill.js", """
+export function die(n) { process.kill(process.pid, 'SIGSEGV'); }
+export function ok(a) { return 'fine'; }
+""")
+    first, *rest = found["die"]
+    assert first.outcome == "crash" and "probe harness stopped" in first.reason
+    assert all(p.outcome == "skipped" for p in rest)
+    assert any(p.outcome == "return" and p.value == "'fine'" for p in found["ok"])
+    assert launches == 2
+
+
 def test_a_module_that_fails_to_import_gives_crash_probes_with_the_reason(tmp_path, kit):
     found, _ = probe(tmp_path, kit, "boom.js", """
 throw new Error('no config file');

@@ -3,9 +3,10 @@
 The harness (``js/probe-harness.mjs``) imports the module (ESM ``import()`` or CommonJS
 ``require``; TypeScript through the type-stripping loader), calls every planned input twice
 (determinism), and records returns, thrown errors, promise outcomes and the lines each call
-ran. A call that never returns is caught by the sandbox's wall timeout: the harness has already
-written which call started, so that call becomes ``timeout`` and the others are run again in
-one more launch.
+ran. It speaks the protocol of :mod:`testgen.kit.probehost`, which runs the launches: a call
+that never returns is caught by the sandbox's wall timeout, the harness has already written
+which call started, so that call becomes ``timeout`` and the other definitions are run again
+in one more launch.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from testgen.errors import InputError
+from testgen.kit.probehost import Batch, Launched, Limits, Outcome, plan, run_calls
 from testgen.model import Definition, Probe, Workspace
 
 from . import inputs
 from .coverage import covered_by_ranges
 from .modules import binding, export_kind, exported_name, instance_name
-from .payload import Observed
 from .package import find_package, package_manager, require_node
+from .payload import Observed
 from .runtime import harness_file, node_argv_prefix, typescript_env
 
 PROBE_TIMEOUT = 20.0
@@ -38,9 +40,14 @@ class _Planned:
     id: int
     definition: Definition
     call: inputs.Call
-    payload: dict[str, Any]
+    spec: dict[str, Any]
+    """The call as the harness reads it (how to reach the target, the argument literals)."""
     setup: tuple[str, ...]
     expression: str
+
+    @property
+    def group(self) -> str:
+        return self.definition.key
 
 
 def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -> list[Probe]:
@@ -53,52 +60,15 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     node = require_node("probe JavaScript definitions")
     module = workspace.path(rel)
     kind = str(targets[0].details.get("module_kind") or "esm")
-    planned = _plan(targets)
-    probes: list[Probe] = []
-    pending = planned
     text = module.read_text(encoding="utf-8") if module.is_file() else ""
-    for attempt in range(MAX_RELAUNCHES + 1):
-        if not pending:
-            break
-        records, result = _launch(node, workspace, module, kind, pending, attempt)
-        done, hung, load_error = _collect(records, pending, text, rel)
-        probes.extend(done)
-        if load_error is not None:
-            _raise_if_dependency_missing(load_error, workspace, rel)
-            probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="crash",
-                                reason=load_error, category=p.call.category, setup=p.setup,
-                                call=p.expression) for p in pending if p.id not in
-                          {int(r.get("id", -1)) for r in records if r.get("event") == "result"})
-            break
-        finished = {int(r["id"]) for r in records if r.get("event") == "result"}
-        if hung is None and not result.timed_out:
-            missing = [p for p in pending if p.id not in finished]
-            reason = _crash_reason(result)
-            probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="crash",
-                                reason=reason, category=p.call.category, setup=p.setup,
-                                call=p.expression) for p in missing)
-            break
-        hung_call = next((p for p in pending if p.id == hung), None)
-        if hung_call is None:
-            reason = _crash_reason(result)
-            probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="crash",
-                                reason=reason, category=p.call.category)
-                          for p in pending if p.id not in finished)
-            break
-        probes.append(Probe(definition=hung_call.definition.key, args=hung_call.call.args,
-                            outcome="timeout", category=hung_call.call.category,
-                            setup=hung_call.setup, call=hung_call.expression,
-                            reason=f"did not return within {result.killed_reason or 'the limit'}"
-                            " (infinite loop?)"))
-        # The definition that hung is not called again; the others get another launch.
-        rest = [p for p in pending if p.id not in finished and p.id != hung]
-        skipped = [p for p in rest if p.definition.key == hung_call.definition.key]
-        probes.extend(Probe(definition=p.definition.key, args=p.call.args, outcome="skipped",
-                            category=p.call.category,
-                            reason="an earlier call of this definition did not return")
-                      for p in skipped)
-        pending = [p for p in rest if p.definition.key != hung_call.definition.key]
-    return probes
+    limits = Limits(call_seconds=ASYNC_TIMEOUT_MS / 1000,
+                    launch_seconds=min(workspace.timeout, PROBE_TIMEOUT))
+    session = run_calls(_plan(targets),
+                        lambda batch: _launch(node, workspace, module, kind, batch),
+                        limits=limits, max_launches=MAX_RELAUNCHES + 1)
+    if session.fatal is not None:
+        _raise_if_dependency_missing(str(session.fatal.get("reason") or ""), workspace, rel)
+    return [_to_probe(outcome, text, rel) for outcome in session.outcomes]
 
 
 # An npm package name (not a relative path, a `#subpath` import or an `@/alias`).
@@ -124,12 +94,6 @@ def _raise_if_dependency_missing(load_error: str, workspace: Workspace, rel: str
                 f"or `{manager} install` if the project's dependencies were never installed")
     raise InputError(f"{rel} imports the package '{name}', which is not installed in "
                      f"node_modules", code=MISSING_DEPENDENCY, hint=hint)
-
-
-def _crash_reason(result: Any) -> str:
-    tail = (result.stderr or result.stdout or "").strip().splitlines()[-3:]
-    detail = " / ".join(tail) if tail else f"exit status {result.returncode}"
-    return f"the probe harness stopped: {detail}"[:400]
 
 
 def _plan(definitions: list[Definition]) -> list[_Planned]:
@@ -165,21 +129,19 @@ def _plan(definitions: list[Definition]) -> list[_Planned]:
                     setup = (new_line, *(f"{obj}.{name}({step_args});"
                                          for name, step_args in steps))
                     expression = f"{obj}.{definition.name}({args})"
-                payload = {"access": access, "method": definition.name, "static": static,
+                spec = {"access": access, "method": definition.name, "static": static,
                            "ctor_args": ", ".join(ctor_args), "args": args,
                            "steps": [{"method": n, "args": a} for n, a in steps],
                            "generator": bool(details.get("generator"))}
-                planned.append(_Planned(len(planned), definition, call, payload, setup,
-                                        expression))
+                planned.append(_Planned(len(planned), definition, call, spec, setup, expression))
         else:
             construct = definition.kind == "class"
             for call in inputs.plan_calls(definition):
                 args = ", ".join(call.args)
                 expression = f"{'new ' if construct else ''}{local}({args})"
-                payload = {"access": access, "args": args, "construct": construct,
+                spec = {"access": access, "args": args, "construct": construct,
                            "generator": bool(details.get("generator"))}
-                planned.append(_Planned(len(planned), definition, call, payload, (),
-                                        expression))
+                planned.append(_Planned(len(planned), definition, call, spec, (), expression))
     return planned
 
 
@@ -208,58 +170,38 @@ def _typical_args(definition: Definition, params: list[Any]) -> list[str]:
 
 
 def _launch(node: str, workspace: Workspace, module: Path, kind: str,
-            planned: list[_Planned], attempt: int) -> tuple[list[dict[str, Any]], Any]:
+            batch: Batch[_Planned]) -> Launched:
     scratch = workspace.scratch / "probe"
     scratch.mkdir(parents=True, exist_ok=True)
-    stem = f"{module.stem}-{abs(hash(str(module))) % 10**8}-{attempt}"
+    stem = f"{module.stem}-{abs(hash(str(module))) % 10**8}-{batch.attempt}"
     output = scratch / f"{stem}.jsonl"
     output.unlink(missing_ok=True)
-    plan = {
-        "module": str(module.resolve()), "kind": kind, "output": str(output),
-        "async_timeout_ms": ASYNC_TIMEOUT_MS,
-        "calls": [{"id": p.id, **p.payload} for p in planned],
-    }
+    harness_plan = plan(batch, [{"id": p.id, **p.spec} for p in batch.calls],
+                        module=str(module.resolve()), kind=kind, output=str(output))
     plan_file = scratch / f"{stem}.plan.json"
-    plan_file.write_text(json.dumps(plan), encoding="utf-8")
+    plan_file.write_text(json.dumps(harness_plan), encoding="utf-8")
     env = typescript_env(workspace)
-    argv = [node, *node_argv_prefix(env), str(harness_file("probe-harness.mjs")),
+    heap = ([f"--max-old-space-size={batch.limits.memory_mb}"]
+            if batch.limits.memory_mb else [])
+    argv = [node, *node_argv_prefix(env), *heap, str(harness_file("probe-harness.mjs")),
             str(plan_file)]
-    timeout = min(workspace.timeout, PROBE_TIMEOUT)
-    result = workspace.run(argv, cwd=workspace.root, timeout=timeout, env=env, memory_mb=None)
-    records = []
-    if output.is_file():
-        for line in output.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                records.append(json.loads(line))
-            except ValueError:
-                continue
-    return records, result
+    result = workspace.run(argv, cwd=workspace.root, timeout=batch.limits.launch_seconds,
+                           env=env, memory_mb=None)
+    records = output.read_text(encoding="utf-8", errors="replace") if output.is_file() else ""
+    return Launched(result, records)
 
 
-def _collect(records: list[dict[str, Any]], planned: list[_Planned], text: str,
-             rel: str) -> tuple[list[Probe], int | None, str | None]:
-    by_id = {p.id: p for p in planned}
-    probes: list[Probe] = []
-    started: int | None = None
-    finished: set[int] = set()
-    for record in records:
-        event = record.get("event")
-        if event == "load-error":
-            error = record.get("error") or {}
-            return probes, None, (f"importing the module failed: {error.get('name')}: "
-                                  f"{error.get('message')}")[:400]
-        if event == "start":
-            started = int(record["id"])
-        elif event == "result":
-            finished.add(int(record["id"]))
-            planned_call = by_id.get(int(record["id"]))
-            if planned_call is not None:
-                probes.append(_to_probe(record, planned_call, text, rel))
-    hung = started if started is not None and started not in finished else None
-    return probes, hung, None
+def _to_probe(outcome: Outcome[_Planned], text: str, rel: str) -> Probe:
+    planned = outcome.call
+    if outcome.record is None:  # timed out, crashed or not run: no record of its own
+        return Probe(definition=planned.definition.key, args=planned.call.args,
+                     outcome=outcome.kind, reason=outcome.reason,  # type: ignore[arg-type]
+                     category=planned.call.category, setup=planned.setup,
+                     call=planned.expression)
+    return _record_probe(outcome.record, planned, text, rel)
 
 
-def _to_probe(record: dict[str, Any], planned: _Planned, text: str, rel: str) -> Probe:
+def _record_probe(record: Any, planned: _Planned, text: str, rel: str) -> Probe:
     definition = planned.definition
     outcome = record.get("outcome", "crash")
     covered = frozenset(covered_by_ranges(text, rel, [tuple(r) for r in record.get("ranges")
@@ -268,8 +210,8 @@ def _to_probe(record: dict[str, Any], planned: _Planned, text: str, rel: str) ->
         "is_async": bool(record.get("async")), "renderable": bool(record.get("renderable")),
         "value_type": record.get("type"), "instance": record.get("instance"),
         "nested_instance": bool(record.get("nested_instance")),
-        "generator": bool(planned.payload.get("generator")),
-        "construct": bool(planned.payload.get("construct")),
+        "generator": bool(planned.spec.get("generator")),
+        "construct": bool(planned.spec.get("construct")),
         "binding": binding(definition),
     }
     value = None

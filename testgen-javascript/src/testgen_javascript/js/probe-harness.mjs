@@ -1,10 +1,12 @@
 // Calls the exported functions of one module on planned inputs and records what happens.
 //
 // Usage: node probe-harness.mjs PLAN.json
-// The plan names the module, how to load it (ESM import or CommonJS require) and the calls.
-// Every record is appended to plan.output as one JSON line the moment it is known, so a call
-// that never returns (an infinite loop, killed by the sandbox) still leaves the records of
-// the calls before it, and a "start" record naming the call that hung.
+// The plan names the module, how to load it (ESM import or CommonJS require), the limits and
+// the calls. It speaks the protocol of testgen.kit.probehost: every record is appended to
+// plan.output as one JSON line the moment it is known ("start" before a call, "result" after
+// it, "fatal" when the module does not load), so a call that never returns (an infinite loop,
+// killed by the sandbox) still leaves the records of the calls before it, and a "start"
+// record naming the call that hung.
 import { openSync, readFileSync, writeSync } from 'node:fs';
 import inspector from 'node:inspector';
 import { createRequire } from 'node:module';
@@ -230,14 +232,14 @@ async function perform(mod, call) {
     let value = call.construct ? new target(...args) : target.apply(self, args);
     if (value && typeof value.then === 'function') {
       isAsync = true;
-      value = await settle(value, plan.async_timeout_ms);
+      value = await settle(value, plan.limits.call_ms);
     }
     if (call.generator) value = await collect(value);
     const record = { outcome: 'return', async: isAsync, ...render(value) };
     if (call.method && !call.static) record.state = render({ ...self });
     return record;
   } catch (error) {
-    if (error === TIMEOUT) return { outcome: 'timeout', async: true, reason: `the promise did not settle within ${plan.async_timeout_ms} ms` };
+    if (error === TIMEOUT) return { outcome: 'timeout', async: true, reason: `the promise did not settle within ${plan.limits.call_ms} ms` };
     if (error instanceof ProcessExit) return { outcome: 'crash', reason: error.message };
     if (error instanceof Unrenderable) return { outcome: 'return', async: isAsync, value: null, renderable: false, why: `returns ${error.message}` };
     return { outcome: 'raise', async: isAsync, error: describeError(error) };
@@ -254,7 +256,8 @@ async function main() {
   try {
     mod = plan.kind === 'cjs' ? createRequire(import.meta.url)(plan.module) : await import(targetUrl);
   } catch (error) {
-    emit({ event: 'load-error', error: describeError(error) });
+    const { name, message } = describeError(error);
+    emit({ event: 'fatal', reason: `importing the module failed: ${name}: ${message}`.slice(0, 400) });
     return;
   }
   emit({ event: 'loaded', ranges: takeCoverage() });
