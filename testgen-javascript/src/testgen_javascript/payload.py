@@ -1,4 +1,4 @@
-"""What the probe tells the offline writer about one JavaScript call, beyond the ``Probe`` fields."""
+"""What the probe tells the offline writer about one JavaScript call, beyond ``Probe``'s fields."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """LLM prompts from the template pack ``templates/prompts/<framework>/<test_type>.j2``.
 
 ``node:test`` lives in ``templates/prompts/node-test/`` (a colon is no good in a file name).
-Every template extends ``templates/prompts/_base.j2`` and fills two blocks: the goal of its test type and a
-short example in its framework's style. A project or user overrides any one template by putting
-a file with the same relative name in one of ``PromptRequest.template_dirs``.
+Every template extends ``templates/prompts/_base.j2`` and fills two blocks: the goal of its test
+type and a short example in its framework's style. A project or user overrides any one template
+by putting a file with the same relative name (``prompts/jest/unit.j2``) in one of
+``PromptRequest.template_dirs``.
 """
 
 from __future__ import annotations
