@@ -51,8 +51,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Hashable, Literal, Mapping, Protocol, Sequence, TypeVar
 
-__all__ = ["Batch", "Call", "Launched", "Limits", "Outcome", "Session", "crash_reason",
-           "plan", "read_records", "run_calls"]
+__all__ = ["Batch", "Call", "Launch", "Launched", "Limits", "Outcome", "ProcessLike", "Session",
+           "crash_reason", "plan", "read_records", "run_calls"]
 
 OutcomeKind = Literal["result", "timeout", "crash", "skipped"]
 
