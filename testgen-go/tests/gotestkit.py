@@ -10,7 +10,9 @@ import pytest
 
 from testgen.model import Framework, OfflineRequest, SourceFile, TestFile
 
-from testgen_go import plugin
+from testgen_go.plugin import Go
+
+GO = Go()
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "go"
 
@@ -37,8 +39,8 @@ def source(root: Path, rel: str) -> SourceFile:
 
 
 def definitions(root: Path, rel: str):
-    parsed = plugin.testgen_parse(source=source(root, rel))
-    return plugin.testgen_extract(parsed=parsed)
+    parsed = GO.parse(source=source(root, rel))
+    return GO.extract(parsed=parsed)
 
 
 def generate(root: Path, rel: str, workspace, test_type: str = "unit",
@@ -47,16 +49,16 @@ def generate(root: Path, rel: str, workspace, test_type: str = "unit",
     fw = Framework(name=framework, language="go")
     src = source(root, rel)
     defs = definitions(root, rel)
-    probes = plugin.testgen_probe(language="go", definitions=defs, workspace=workspace,
-                                  test_type=test_type)
+    probes = GO.probe(definitions=defs, workspace=workspace,
+       test_type=test_type)
     candidates = []
     for d in defs:
         request = OfflineRequest(definition=d, framework=fw, test_type=test_type,
                                  probes=[p for p in probes if p.definition == d.key])
-        candidates += [c for c in plugin.testgen_offline_candidates(request=request)
+        candidates += [c for c in GO.offline_candidates(request=request)
                        if c.status != "skipped"]
-    path = plugin.testgen_test_path(source=src, framework=fw)
-    test_file = plugin.testgen_assemble(candidates=candidates, framework=fw, source=src,
-                                        path=path)
+    path = GO.test_path(source=src, framework=fw)
+    test_file = GO.assemble(candidates=candidates, framework=fw, source=src,
+                            path=path)
     workspace.write(test_file.path, test_file.content)
     return test_file, probes

@@ -9,9 +9,11 @@ import pytest
 from testgen.errors import TestgenError
 from testgen.model import Framework
 
-from testgen_go import plugin
+from testgen_go.plugin import Go
 
 from gotestkit import definitions, generate, needs_go, write_module
+
+GO = Go()
 
 TESTING = Framework(name="testing", language="go")
 
@@ -77,8 +79,8 @@ def _by_name(probes):
 def test_hangs_panics_and_exits_become_probe_outcomes(bad, workspace_of):
     ws = workspace_of(bad, timeout=60)
     start = time.monotonic()
-    probes = plugin.testgen_probe(language="go", definitions=definitions(bad, "bad.go"),
-                                  workspace=ws, test_type="unit")
+    probes = GO.probe(definitions=definitions(bad, "bad.go"),
+       workspace=ws, test_type="unit")
     assert time.monotonic() - start < 45
     by = _by_name(probes)
     assert any(p.outcome == "timeout" for p in by["Spin"])
@@ -100,9 +102,9 @@ def test_recovered_panics_become_passing_panic_tests(bad, workspace_of):
     assert "TestAt_Panics" in test_file.test_ids
     assert "TestMust_Panics" in test_file.test_ids
     assert 'wantPanic: "empty name"' in test_file.content
-    assert plugin.testgen_validate(test_file=test_file, workspace=ws).ok
-    run = plugin.testgen_run(language="go", framework=TESTING, test_files=[test_file],
-                             workspace=ws, coverage=True)
+    assert GO.validate(test_file=test_file, workspace=ws).ok
+    run = GO.run(framework=TESTING, test_files=[test_file],
+  workspace=ws, coverage=True)
     assert run.ok, [t.message for t in run.tests]
 
 
@@ -114,8 +116,8 @@ def test_a_package_that_does_not_compile_gives_skipped_probes_with_the_error(tmp
         "bad.go": "package broken\n\nfunc Broken() int { return undefinedThing }\n",
     })
     ws = workspace_of(root)
-    probes = plugin.testgen_probe(language="go", definitions=definitions(root, "ok.go"),
-                                  workspace=ws, test_type="unit")
+    probes = GO.probe(definitions=definitions(root, "ok.go"),
+       workspace=ws, test_type="unit")
     assert probes and all(p.outcome == "skipped" for p in probes)
     assert "does not compile" in probes[0].reason
     assert "bad.go:3" in probes[0].reason and "undefinedThing" in probes[0].reason
@@ -128,8 +130,8 @@ def test_broken_existing_tests_do_not_stop_probing(tmp_path, workspace_of):
         "calc_test.go": "package calc\n\nfunc TestBroken(t *testing.T) { nope() }\n",
     })
     ws = workspace_of(root)
-    probes = plugin.testgen_probe(language="go", definitions=definitions(root, "calc.go"),
-                                  workspace=ws, test_type="unit")
+    probes = GO.probe(definitions=definitions(root, "calc.go"),
+       workspace=ws, test_type="unit")
     assert {p.value for p in probes} >= {"-1", "0", "1"}
     assert (ws.root / "calc_test.go").exists()
 
@@ -149,8 +151,8 @@ def test_a_cgo_package_is_probed_or_reported_never_raises(tmp_path, workspace_of
     (twice,) = definitions(root, "cg.go")
     assert twice.details["cgo"] is True
     ws = workspace_of(root)
-    probes = plugin.testgen_probe(language="go", definitions=[twice], workspace=ws,
-                                  test_type="unit")
+    probes = GO.probe(definitions=[twice], workspace=ws,
+       test_type="unit")
     assert probes
     if shutil.which("gcc") or shutil.which("cc"):
         assert any(p.outcome == "return" and p.value == "84" for p in probes)
@@ -190,11 +192,10 @@ def test_missing_go_is_a_TG205_error_naming_what_to_install(tmp_path, monkeypatc
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     with pytest.raises(TestgenError) as err:
-        plugin.testgen_probe(language="go", definitions=defs, workspace=ws, test_type="unit")
+        GO.probe(definitions=defs, workspace=ws, test_type="unit")
     assert err.value.code == "TG205"
     assert "go is not installed" in err.value.message
     assert "go.dev/dl" in err.value.hint
     with pytest.raises(TestgenError) as err:
-        plugin.testgen_run(language="go", framework=TESTING, test_files=[], workspace=ws,
-                           coverage=True)
+        GO.run(framework=TESTING, test_files=[], workspace=ws, coverage=True)
     assert err.value.code == "TG205"

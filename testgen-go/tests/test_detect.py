@@ -5,11 +5,13 @@ import pytest
 from testgen.errors import TestgenError
 from testgen.model import Project
 
-from testgen_go import plugin
+from testgen_go.plugin import Go
 from testgen_go.buildtags import evaluate, excluded_reason, filename_constraint
 from testgen_go.gomod import parse_go_mod, parse_go_work
 
 from gotestkit import write_module
+
+GO = Go()
 
 
 def test_go_mod_gives_module_path_version_and_requirements():
@@ -36,7 +38,7 @@ def test_detect_reports_module_tests_tags_and_workspace(tmp_path: Path):
         "a_test.go": "package svc\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n",
     }, module="example.com/svc")
     (tmp_path / "go.work").write_text("go 1.22\n\nuse ./svc\n")
-    (found,) = plugin.testgen_detect(project=Project(root=tmp_path))
+    (found,) = GO.detect(project=Project(root=tmp_path))
     assert found.language == "go"
     assert found.root == tmp_path / "svc"
     assert found.framework == "testing"
@@ -48,32 +50,29 @@ def test_detect_reports_module_tests_tags_and_workspace(tmp_path: Path):
 
 def test_detect_finds_nothing_without_go(tmp_path: Path):
     (tmp_path / "main.py").write_text("print(1)\n")
-    assert plugin.testgen_detect(project=Project(root=tmp_path)) == []
+    assert GO.detect(project=Project(root=tmp_path)) == []
 
 
 def test_testify_is_selected_when_go_mod_requires_it(tmp_path: Path):
     (tmp_path / "go.mod").write_text("module m\n\ngo 1.22\n\nrequire github.com/stretchr/testify "
                                      "v1.9.0\n")
-    framework = plugin.testgen_select_framework(project=Project(root=tmp_path), language="go",
-                                                requested=None)
+    framework = GO.select_framework(project=Project(root=tmp_path),                      requested=None)
     assert framework.name == "testify"
     assert "testify" in framework.reason
 
 
 def test_standard_testing_is_the_default(tmp_path: Path):
     write_module(tmp_path, {})
-    framework = plugin.testgen_select_framework(project=Project(root=tmp_path), language="go",
-                                                requested=None)
+    framework = GO.select_framework(project=Project(root=tmp_path),                      requested=None)
     assert framework.name == "testing"
 
 
 def test_requested_framework_wins_and_unknown_one_is_an_error(tmp_path: Path):
     write_module(tmp_path, {})
     project = Project(root=tmp_path)
-    assert plugin.testgen_select_framework(project=project, language="go",
-                                           requested="testify").name == "testify"
+    assert GO.select_framework(project=project,                 requested="testify").name == "testify"
     with pytest.raises(TestgenError) as err:
-        plugin.testgen_select_framework(project=project, language="go", requested="ginkgo")
+        GO.select_framework(project=project, requested="ginkgo")
     assert err.value.code == "TG504"
 
 

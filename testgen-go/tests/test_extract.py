@@ -1,8 +1,10 @@
 from pathlib import Path
 
-from testgen_go import plugin
+from testgen_go.plugin import Go
 
 from gotestkit import EXAMPLE, definitions, source, write_module
+
+GO = Go()
 
 SHAPES = '''
 package shapes
@@ -132,7 +134,7 @@ def test_doc_examples_become_argument_lists():
 
 def test_syntax_errors_have_line_and_column(tmp_path: Path):
     write_module(tmp_path, {"broken.go": "package b\n\nfunc F( int {\n\treturn 1\n}\n"})
-    parsed = plugin.testgen_parse(source=source(tmp_path, "broken.go"))
+    parsed = GO.parse(source=source(tmp_path, "broken.go"))
     assert parsed.errors
     first = parsed.errors[0]
     assert first.line == 3 and first.column >= 1

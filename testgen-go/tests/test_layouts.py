@@ -11,9 +11,11 @@ from pathlib import Path
 
 from testgen.model import Framework, TestCandidate
 
-from testgen_go import plugin
+from testgen_go.plugin import Go
 
 from gotestkit import needs_go, source, write_module
+
+GO = Go()
 
 pytestmark = needs_go
 TESTING = Framework(name="testing", language="go")
@@ -210,12 +212,12 @@ def test_each_candidate_is_credited_with_the_lines_it_alone_covers(tmp_path, wor
                          code="func TestHigh(t *testing.T) {\n\tif Clamp(9, 0, 5) != 5 {\n"
                               "\t\tt.Fatal()\n\t}\n}\n")
     ws = workspace_of(root)
-    test_file = plugin.testgen_assemble(candidates=[low, high], framework=TESTING,
-                                        source=source(root, "a.go"), path="a_testgen_test.go")
+    test_file = GO.assemble(candidates=[low, high], framework=TESTING,
+                            source=source(root, "a.go"), path="a_testgen_test.go")
     ws.write(test_file.path, test_file.content)
     launches = ws.launches
-    run = plugin.testgen_run(language="go", framework=TESTING, test_files=[test_file],
-                             workspace=ws, coverage=True)
+    run = GO.run(framework=TESTING, test_files=[test_file],
+  workspace=ws, coverage=True)
     assert run.ok, run.error or run.output
     assert ws.launches == launches + 1
     covered = {t.test_id: t.covered["a.go"] for t in run.tests}

@@ -6,9 +6,11 @@ import pytest
 
 from testgen.model import Framework, TestCandidate
 
-from testgen_go import plugin
+from testgen_go.plugin import Go
 
 from gotestkit import generate, needs_go, source, write_module
+
+GO = Go()
 
 pytestmark = needs_go
 TESTING = Framework(name="testing", language="go")
@@ -20,11 +22,11 @@ def test_generated_unit_tests_compile_pass_and_cover_the_example(example, worksp
     files = []
     for rel in SOURCES:
         test_file, _ = generate(example, rel, ws)
-        result = plugin.testgen_validate(test_file=test_file, workspace=ws)
+        result = GO.validate(test_file=test_file, workspace=ws)
         assert result.ok, result.output
         files.append(test_file)
-    run = plugin.testgen_run(language="go", framework=TESTING, test_files=files, workspace=ws,
-                             coverage=True)
+    run = GO.run(framework=TESTING, test_files=files, workspace=ws,
+  coverage=True)
     assert run.ok, run.error or run.output
     expected = {tid for f in files for tid in f.test_ids}
     assert {t.test_id for t in run.tests} == expected
@@ -42,9 +44,9 @@ def test_every_test_type_gives_tests_that_pass(example, workspace_of, test_type)
                                                                           "cart.go")]
     assert all(f.candidates for f in files)
     for f in files:
-        assert plugin.testgen_validate(test_file=f, workspace=ws).ok
-    run = plugin.testgen_run(language="go", framework=TESTING, test_files=files, workspace=ws,
-                             coverage=True)
+        assert GO.validate(test_file=f, workspace=ws).ok
+    run = GO.run(framework=TESTING, test_files=files, workspace=ws,
+  coverage=True)
     assert run.ok, run.error or [t.message for t in run.tests if t.outcome != "passed"]
 
 
@@ -78,8 +80,8 @@ def test_generated_file_is_gofmt_clean_and_marked(example, workspace_of):
 
 def test_run_without_files_runs_the_existing_suite(example, workspace_of):
     ws = workspace_of(example)
-    run = plugin.testgen_run(language="go", framework=TESTING, test_files=[], workspace=ws,
-                             coverage=True)
+    run = GO.run(framework=TESTING, test_files=[], workspace=ws,
+  coverage=True)
     assert run.ok
     assert {t.test_id for t in run.tests} == {"TestParsePrice", "TestCentsString"}
     assert 0 < run.coverage["money.go"].percent < 100
@@ -102,8 +104,8 @@ def test_coverage_is_keyed_by_project_relative_path_of_nested_modules(tmp_path, 
     ws = workspace_of(tmp_path)
     test_file, _ = generate(tmp_path, "services/calc/calc.go", ws)
     assert test_file.path == "services/calc/calc_testgen_test.go"
-    run = plugin.testgen_run(language="go", framework=TESTING, test_files=[test_file],
-                             workspace=ws, coverage=True)
+    run = GO.run(framework=TESTING, test_files=[test_file],
+  workspace=ws, coverage=True)
     assert run.ok
     cov = run.coverage["services/calc/calc.go"]
     assert cov.statements == frozenset({3, 4, 5, 6, 7})
@@ -121,12 +123,12 @@ def test_a_failing_test_is_reported_with_its_message(example, workspace_of):
                                 test_name="TestPercentIsWrong", code=code),
                   TestCandidate(id="money.go::Percent::good", definition="money.go::Percent",
                                 test_name="TestPercentOfZero", code=good)]
-    test_file = plugin.testgen_assemble(candidates=candidates, framework=TESTING,
-                                        source=source(example, "money.go"),
-                                        path="money_testgen_test.go")
+    test_file = GO.assemble(candidates=candidates, framework=TESTING,
+                            source=source(example, "money.go"),
+                            path="money_testgen_test.go")
     ws.write(test_file.path, test_file.content)
-    run = plugin.testgen_run(language="go", framework=TESTING, test_files=[test_file],
-                             workspace=ws, coverage=True)
+    run = GO.run(framework=TESTING, test_files=[test_file],
+  workspace=ws, coverage=True)
     assert not run.ok
     outcomes = {t.test_id: t for t in run.tests}
     assert outcomes["TestPercentOfZero"].outcome == "passed"
@@ -145,17 +147,17 @@ def test_build_errors_are_attributed_to_the_candidate_that_caused_them(example, 
                         code="func TestParsePriceTyped(t *testing.T) {\n"
                              "\tvar n int = ParsePrice(\"1\")\n\t_ = n\n}\n")
     src = source(example, "money.go")
-    test_file = plugin.testgen_assemble(candidates=[good, bad], framework=TESTING, source=src,
-                                        path="money_testgen_test.go")
+    test_file = GO.assemble(candidates=[good, bad], framework=TESTING, source=src,
+                            path="money_testgen_test.go")
     ws.write(test_file.path, test_file.content)
-    result = plugin.testgen_validate(test_file=test_file, workspace=ws)
+    result = GO.validate(test_file=test_file, workspace=ws)
     assert not result.ok
     assert result.failing_candidates == {bad.id}
     assert any("money_testgen_test.go:" in d.message for d in result.diagnostics)
-    retry = plugin.testgen_assemble(candidates=[good], framework=TESTING, source=src,
-                                    path="money_testgen_test.go")
+    retry = GO.assemble(candidates=[good], framework=TESTING, source=src,
+                        path="money_testgen_test.go")
     ws.write(retry.path, retry.content)
-    assert plugin.testgen_validate(test_file=retry, workspace=ws).ok
+    assert GO.validate(test_file=retry, workspace=ws).ok
 
 
 def test_assembled_tests_avoid_names_the_package_already_uses(example, workspace_of):

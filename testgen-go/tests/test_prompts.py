@@ -4,9 +4,11 @@ import pytest
 
 from testgen.model import Framework, Probe, PromptRequest
 
-from testgen_go import plugin
+from testgen_go.plugin import Go
 
 from gotestkit import EXAMPLE, definitions
+
+GO = Go()
 
 TYPES = ["unit", "edge-cases", "negative", "table-driven", "integration", "regression"]
 
@@ -26,8 +28,8 @@ def _request(framework: str, test_type: str, **extra) -> PromptRequest:
 @pytest.mark.parametrize("framework", ["testing", "testify"])
 @pytest.mark.parametrize("test_type", TYPES)
 def test_every_framework_and_type_has_a_template(framework, test_type):
-    prompt = plugin.testgen_render_prompt(request=_request(framework, test_type))
-    assert prompt.template == f"{framework}/{test_type}.j2"
+    prompt = GO.render_prompt(request=_request(framework, test_type))
+    assert prompt.template == f"prompts/{framework}/{test_type}.j2"
     assert "package inventory" in prompt.user and "inventory" not in prompt.system
     assert '"tests"' in prompt.system and "test_code" in prompt.system
     assert "func ParsePrice(s string) (Cents, error)" in prompt.user
@@ -38,21 +40,21 @@ def test_every_framework_and_type_has_a_template(framework, test_type):
 
 
 def test_a_project_template_overrides_the_packaged_one(tmp_path: Path):
-    (tmp_path / "testing").mkdir()
-    (tmp_path / "testing" / "unit.j2").write_text(
+    (tmp_path / "prompts" / "testing").mkdir(parents=True)
+    (tmp_path / "prompts" / "testing" / "unit.j2").write_text(
         "{% block system %}custom system for {{ package }}{% endblock %}"
         "{% block user %}custom user: {{ definitions[0].name }}{% endblock %}")
-    prompt = plugin.testgen_render_prompt(request=_request("testing", "unit",
-                                                           template_dirs=(tmp_path,)))
+    prompt = GO.render_prompt(request=_request("testing", "unit",
+                                               template_dirs=(tmp_path,)))
     assert prompt.system.strip() == "custom system for inventory"
     assert prompt.user.strip() == "custom user: ParsePrice"
-    other = plugin.testgen_render_prompt(request=_request("testing", "negative",
-                                                          template_dirs=(tmp_path,)))
+    other = GO.render_prompt(request=_request("testing", "negative",
+                                              template_dirs=(tmp_path,)))
     assert "Negative tests" in other.system
 
 
 def test_repair_rounds_show_the_failed_code_and_the_error():
-    prompt = plugin.testgen_render_prompt(request=_request(
+    prompt = GO.render_prompt(request=_request(
         "testing", "unit", repair={"test_code": "func TestX(t *testing.T) {}",
                                    "error": "undefined: Foo"}))
     assert "func TestX(t *testing.T) {}" in prompt.user

@@ -8,9 +8,11 @@ import pytest
 
 from testgen.model import Framework, Project
 
-from testgen_go import plugin
+from testgen_go.plugin import Go
 
 from gotestkit import EXAMPLE, generate, needs_go
+
+GO = Go()
 
 pytestmark = needs_go
 TESTIFY = Framework(name="testify", language="go")
@@ -35,8 +37,8 @@ def testify_module(tmp_path_factory) -> Path:
 
 
 def test_testify_is_chosen_for_a_module_that_requires_it(testify_module):
-    framework = plugin.testgen_select_framework(project=Project(root=testify_module),
-                                                language="go", requested=None)
+    framework = GO.select_framework(project=Project(root=testify_module),
+                                    requested=None)
     assert framework.name == "testify"
 
 
@@ -47,13 +49,13 @@ def test_testify_tests_use_assert_and_require_and_pass(testify_module, workspace
                            ("sku.go", "negative")):
         test_file, _ = generate(testify_module, rel, ws, test_type=test_type,
                                 framework="testify")
-        assert plugin.testgen_validate(test_file=test_file, workspace=ws).ok
+        assert GO.validate(test_file=test_file, workspace=ws).ok
         files.append(test_file)
     content = "\n".join(f.content for f in files)
     assert '"github.com/stretchr/testify/assert"' in content
     assert "require.ErrorIs(t, err, tt.wantErr)" in content
     assert "assert.Equal(t, tt.want" in content
     assert "reflect.DeepEqual" not in content
-    run = plugin.testgen_run(language="go", framework=TESTIFY, test_files=files, workspace=ws,
-                             coverage=True)
+    run = GO.run(framework=TESTIFY, test_files=files, workspace=ws,
+  coverage=True)
     assert run.ok, run.error or [t.message for t in run.tests if t.outcome != "passed"]

@@ -22,6 +22,7 @@ from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 from .gotypes import GoType, parse_type
 from .harness import FORMAT_SIGNATURE, MUTATOR_WORDS, signature_of
 from .imports import spec_for
+from .payload import Failure, Observed, Value
 
 MAX_ROWS = {"unit": 8, "edge-cases": 10, "negative": 10, "table-driven": 14,
             "regression": 20, "integration": 6}
@@ -89,6 +90,17 @@ class Row:
     probe: Probe | None = None
 
 
+def _seen(p: Probe | None) -> Observed:
+    """What the probe recorded of the call (nothing, for a probe of another origin)."""
+    payload = p.payload if p is not None else None
+    return payload if isinstance(payload, Observed) else Observed()
+
+
+def _result(p: Probe, i: int) -> Value:
+    results = _seen(p).results
+    return results[i] if i < len(results) else Value()
+
+
 def _is_basic(gt: GoType) -> bool:
     return gt.kind == "name" and not gt.package and gt.name in {
         "bool", "string", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
@@ -140,7 +152,7 @@ class Writer:
     # ----------------------------------------------------------------- selection
 
     def write(self, probes: list[Probe]) -> list[TestCandidate]:
-        if probes and all(p.details.get("call_style") == "sprintf" for p in probes
+        if probes and all(_seen(p).call_style == "sprintf" for p in probes
                           if p.outcome != "skipped"):
             # a Format method is tested the way it is used: through fmt.Sprintf
             self.sig = FORMAT_SIGNATURE
@@ -156,7 +168,7 @@ class Writer:
                   and (allowed is None or p.category in allowed or
                        # a unit test is about typical use, but not at the price of
                        # leaving a branch that another input reached untested
-                       (self.test_type == "unit" and p.details.get("gain")))]
+                       (self.test_type == "unit" and _seen(p).gain))]
         if self.receiver and self.test_type != "integration":
             usable = [p for p in usable if p.category != "sequence"]
         panics = [p for p in usable if p.exception == "panic" and p.deterministic]
@@ -170,7 +182,7 @@ class Writer:
             # nothing repeatable to pin: check what was the same in both calls instead
             # (no error, the length of a result, what its accessors say)
             table = self._table([p for p in values if not p.deterministic and
-                                 p.details.get("stable")], name)
+                                 _seen(p).stable is not None], name)
         if table is not None:
             out.append(table)
         if panics and self.test_type in PANIC_SUFFIX:
@@ -202,14 +214,14 @@ class Writer:
 
         def shape(row: Row) -> str:
             p = row.probe
-            err = (p.details.get("error") or {}) if p else {}
-            message = re.sub(r'"[^"]*"|\'[^\']*\'|\d+', "", err.get("msg", ""))
-            return f"{p.outcome if p else ''}|{err.get('sentinel') or message}|" \
+            err = _seen(p).error or Failure()
+            message = re.sub(r'"[^"]*"|\'[^\']*\'|\d+', "", err.msg)
+            return f"{p.outcome if p else ''}|{err.sentinel or message}|" \
                    + "|".join(_value_shape(v) for k, v in sorted(row.values.items())
                               if k.startswith("want"))
 
         for row in rows:
-            if row.probe is not None and row.probe.details.get("gain") and len(chosen) < limit:
+            if row.probe is not None and _seen(row.probe).gain and len(chosen) < limit:
                 chosen.append(row)
                 shapes.add(shape(row))
         for row in rows:
@@ -234,7 +246,7 @@ class Writer:
 
     def _type_args(self, probes: list[Probe]) -> dict[str, GoType]:
         for p in probes:
-            args = p.details.get("type_args") or {}
+            args = _seen(p).type_args
             if args:
                 return {k: parse_type(v) for k, v in args.items()}
         return {}
@@ -282,11 +294,11 @@ class Writer:
             if len(setups) == 1:
                 setup_lines = probes[0].setup
             else:
-                with_expr = [p for p in probes if p.details.get("receiver_expr")
-                             and p.details.get("receiver_type")]
+                with_expr = [p for p in probes if _seen(p).receiver_expr
+                             and _seen(p).receiver_type]
                 declared = ("*" if self.receiver.get("pointer") else "") + self._recv_type(
                     type_args)
-                typed = [p for p in with_expr if p.details["receiver_type"] == declared]
+                typed = [p for p in with_expr if _seen(p).receiver_type == declared]
                 if len(typed) >= 2:
                     probes = typed
                     recv_col = Column(recv_var, declared, "recv")
@@ -300,19 +312,17 @@ class Writer:
         names = ["want"] + [f"want{i + 1}" for i in range(1, len(value_results))]
         ok_rows = [p for p in probes if p.outcome == "return"]
         for i, rt in enumerate(value_results):
-            lits = [(p.details.get("results") or [{}] * (i + 1))[i] if
-                    len(p.details.get("results") or []) > i else {} for p in ok_rows]
+            lits = [_result(p, i) for p in ok_rows]
             stable = all(_stable(p, "values", i) for p in ok_rows)
             pinned = False
-            if ok_rows and stable and all(lit.get("ok") for lit in lits):
+            if ok_rows and stable and all(lit.ok for lit in lits):
                 pinned = True
                 want_cols.append(Column(names[i], rt.render(), "want", index=i,
                                         deep=not (_is_basic(rt) or all(
-                                            lit.get("basic") for lit in lits)) or
+                                            lit.basic for lit in lits)) or
                                         rt.kind == "name" and rt.name == "error",
                                         quote=_is_basic(rt) and rt.name == "string"))
-            elif ok_rows and stable and all(lit.get("ok") or lit.get("str") is not None
-                                            for lit in lits):
+            elif ok_rows and stable and all(lit.ok or lit.text is not None for lit in lits):
                 pinned = True
                 want_cols.append(Column(names[i] + "Text", "string", "wantText", index=i,
                                         quote=True))
@@ -321,47 +331,41 @@ class Writer:
             if pinned or not ok_rows:
                 continue
             # accessors of the result (got.Version()) when the value itself cannot be pinned
-            keys = [k for k in (ok_rows[0].details.get("result_observers") or {})
-                    if k.startswith(f"{i}.")]
+            keys = [k for k in _seen(ok_rows[0]).result_observers if k.startswith(f"{i}.")]
             for key in keys:
-                olits = [(p.details.get("result_observers") or {}).get(key) or {}
-                         for p in ok_rows]
-                types = {lit.get("type") for lit in olits}
-                if all(lit.get("ok") for lit in olits) and len(types) == 1 and \
-                        None not in types and "" not in types and \
+                olits = [_seen(p).result_observers.get(key) or Value() for p in ok_rows]
+                types = {lit.type for lit in olits}
+                if all(lit.ok for lit in olits) and len(types) == 1 and "" not in types and \
                         all(_stable(p, "result_observers", key) for p in ok_rows):
                     method = key.split(".", 1)[1]
                     want_cols.append(Column(f"{names[i]}{method[:1].upper()}{method[1:]}",
                                             types.pop(), "resultObserver", index=i, key=key,
-                                            deep=not all(l.get("basic") for l in olits)))
+                                            deep=not all(v.basic for v in olits)))
         # observers (methods that change their receiver)
         observer_cols: list[Column] = []
         if self.receiver and self.receiver.get("pointer") and (
                 not value_results or MUTATOR_WORDS.match(self.d.name)):
-            candidates_ = probes[0].details.get("observer_names") or []
-            for obs in candidates_[:2]:
-                lits = [(p.details.get("observers") or {}).get(obs) or {} for p in probes]
-                types = {lit.get("type") for lit in lits}
-                if all(lit.get("ok") for lit in lits) and len(types) == 1 and None not in types \
-                        and "" not in types:
+            for obs in _seen(probes[0]).observer_names[:2]:
+                lits = [_seen(p).observers.get(obs) or Value() for p in probes]
+                types = {lit.type for lit in lits}
+                if all(lit.ok for lit in lits) and len(types) == 1 and "" not in types:
                     typ = types.pop()
                     observer_cols.append(Column(f"want{obs[:1].upper()}{obs[1:]}", typ,
                                                 "observer", key=obs,
-                                                deep=not all(l.get("basic") for l in lits)))
+                                                deep=not all(v.basic for v in lits)))
         # arguments or receiver changed in place (functions/methods with no results)
         after_cols: list[Column] = []
         if not value_results and not observer_cols:
-            for j, arg_index in enumerate(probes[0].details.get("mutable_args") or []):
-                lits = [(p.details.get("args_after") or [{}] * (j + 1))[j]
-                        if len(p.details.get("args_after") or []) > j else {} for p in probes]
+            for j, arg_index in enumerate(_seen(probes[0]).mutable_args):
+                lits = [_seen(p).args_after[j] if len(_seen(p).args_after) > j else Value()
+                        for p in probes]
                 col = arg_cols[arg_index]
-                if all(l.get("ok") for l in lits) and any(
-                        l.get("lit") != p.args[arg_index] for l, p in zip(lits, probes)):
+                if all(v.ok for v in lits) and any(
+                        v.lit != p.args[arg_index] for v, p in zip(lits, probes)):
                     after_cols.append(Column(f"want{col.name[:1].upper()}{col.name[1:]}",
                                              col.type, "argAfter", index=arg_index, deep=True))
             if self.receiver and self.receiver.get("pointer") and not after_cols:
-                lits = [p.details.get("recv") or {} for p in probes]
-                if all(l.get("ok") for l in lits):
+                if all((_seen(p).recv or Value()).ok for p in probes):
                     declared = "*" + self._recv_type(type_args)
                     after_cols.append(Column(f"want{_camel(recv_var)}", declared, "recvAfter",
                                              deep=True))
@@ -373,13 +377,12 @@ class Writer:
             if not all(_stable(p, "err_nil") for p in probes):
                 probes = [p for p in probes if _stable(p, "err_nil")]
                 err_rows = [p for p in err_rows if p in probes]
-            errs = [p.details.get("error") or {} for p in err_rows]
+            errs = [_seen(p).error or Failure() for p in err_rows]
             exact = all(_stable(p, "err") for p in err_rows)
-            if err_rows and exact and all(e.get("sentinel") for e in errs):
+            if err_rows and exact and all(e.sentinel for e in errs):
                 err_mode = "sentinel"
                 err_col = Column("wantErr", "error", "wantErr")
-            elif err_rows and exact and all(e.get("msg") and "0x" not in e.get("msg", "")
-                                            for e in errs):
+            elif err_rows and exact and all(e.msg and "0x" not in e.msg for e in errs):
                 err_mode = "message"
                 err_col = Column("wantErr", "string", "wantErr", quote=True)
             else:
@@ -390,40 +393,40 @@ class Writer:
         for p in probes:
             row = Row(name="", probe=p)
             if recv_col is not None:
-                row.values[recv_col.name] = p.details["receiver_expr"]
+                row.values[recv_col.name] = _seen(p).receiver_expr
             for col in arg_cols:
                 row.values[col.name] = p.args[col.index] if col.index < len(p.args) else "nil"
             asserted = False
             if p.outcome == "raise":
-                err = p.details.get("error") or {}
+                err = _seen(p).error or Failure()
                 if err_col is None:
                     continue
-                row.values["wantErr"] = {"sentinel": err.get("sentinel", ""),
-                                         "message": _go_string(err.get("msg", "")),
+                row.values["wantErr"] = {"sentinel": err.sentinel,
+                                         "message": _go_string(err.msg),
                                          "bool": "true"}[err_mode]
                 asserted = True
             else:
                 for col in want_cols:
-                    lit = (p.details.get("results") or [])[col.index]
+                    lit = _seen(p).results[col.index]
                     if col.role == "want":
-                        row.values[col.name] = lit["lit"]
+                        row.values[col.name] = lit.lit
                     elif col.role == "wantLen":
-                        row.values[col.name] = str(lit.get("len", 0))
+                        row.values[col.name] = str(lit.length)
                     elif col.role == "resultObserver":
-                        row.values[col.name] = p.details["result_observers"][col.key]["lit"]
+                        row.values[col.name] = _seen(p).result_observers[col.key].lit
                     else:
-                        row.values[col.name] = _go_string(lit.get("str") if lit.get("str")
-                                                          is not None else "")
+                        row.values[col.name] = _go_string(lit.text if lit.text is not None
+                                                          else "")
                     asserted = True
             for col in observer_cols:
-                row.values[col.name] = (p.details.get("observers") or {})[col.key]["lit"]
+                row.values[col.name] = _seen(p).observers[col.key].lit
                 asserted = True
             for col in after_cols:
                 if col.role == "argAfter":
-                    j = (p.details.get("mutable_args") or []).index(col.index)
-                    row.values[col.name] = p.details["args_after"][j]["lit"]
+                    j = _seen(p).mutable_args.index(col.index)
+                    row.values[col.name] = _seen(p).args_after[j].lit
                 else:
-                    row.values[col.name] = p.details["recv"]["lit"]
+                    row.values[col.name] = _seen(p).recv.lit
                 asserted = True
             if p.outcome == "return" and err_col is not None and err_mode == "sentinel":
                 asserted = True  # the row pins "no error" as well
@@ -685,8 +688,8 @@ class Writer:
         invoke = call if n_results == 0 else ", ".join(["_"] * n_results) + " = " + call
         if self.framework == "testify":
             self.imports.add('"github.com/stretchr/testify/assert"')
-            is_error = all(r.probe.details.get("panic_is_error") for r in rows)
-            is_string = all(r.probe.details.get("panic_type") == "string" for r in rows)
+            is_error = all(_seen(r.probe).panic_is_error for r in rows)
+            is_string = all(_seen(r.probe).panic_type == "string" for r in rows)
             if is_error:
                 body += ["assert.PanicsWithError(t, tt.wantPanic, func() {", f"\t{invoke}", "})"]
             elif is_string:
@@ -720,7 +723,7 @@ class Writer:
                       p.category in ("typical", "default") and p.setup))]
         sequences = [p for p in usable if p.category == "sequence"]
         others = [p for p in usable if p.category != "sequence"]
-        chosen = sequences[:4] + [p for p in others if p.details.get("gain")][:2]
+        chosen = sequences[:4] + [p for p in others if _seen(p).gain][:2]
         if not chosen:
             return None
         test_name = self.test_name(TYPE_SUFFIX["integration"])
@@ -730,9 +733,9 @@ class Writer:
         used_names: set[str] = set()
         rows = []
         for p in chosen:
-            label = p.details.get("label") or p.details.get("receiver_label") or "sequence"
+            label = _seen(p).label or _seen(p).receiver_label or "sequence"
             if p.category != "sequence":
-                label = f"{p.details.get('receiver_label') or 'new value'}"
+                label = _seen(p).receiver_label or "new value"
             name = label
             n = 2
             while name in used_names:
@@ -755,14 +758,13 @@ class Writer:
 
     def _sequence_assertions(self, p: Probe, recv_var: str, testify: bool) -> list[str]:
         out: list[str] = []
-        results = p.details.get("results") or []
         n_values = len(self.sig.results) - (1 if self.sig.returns_error else 0)
         targets = []
         pinned = []
         for i in range(n_values):
-            lit = results[i] if i < len(results) else {}
+            lit = _result(p, i)
             var = "got" if i == 0 else f"got{i + 1}"
-            if lit.get("ok"):
+            if lit.ok:
                 targets.append(var)
                 pinned.append((var, lit))
             else:
@@ -778,18 +780,18 @@ class Writer:
             out.append(call)
         short = call.split("(", 1)[0].split(".", 1)[-1] + "()"
         if self.sig.returns_error:
-            err = p.details.get("error") or {}
+            err = _seen(p).error or Failure()
             if p.outcome == "raise":
-                if err.get("sentinel"):
+                if err.sentinel:
                     if testify:
                         self.imports.add('"github.com/stretchr/testify/require"')
-                        out.append(f"require.ErrorIs(t, err, {err['sentinel']})")
+                        out.append(f"require.ErrorIs(t, err, {err.sentinel})")
                     else:
-                        out += [f"if !errors.Is(err, {err['sentinel']}) {{",
-                                f'\tt.Fatalf("{short} error = %v, want {err["sentinel"]}", err)',
+                        out += [f"if !errors.Is(err, {err.sentinel}) {{",
+                                f'\tt.Fatalf("{short} error = %v, want {err.sentinel}", err)',
                                 "}"]
                 else:
-                    msg = _go_string(err.get("msg", ""))
+                    msg = _go_string(err.msg)
                     if testify:
                         self.imports.add('"github.com/stretchr/testify/require"')
                         out.append(f"require.EqualError(t, err, {msg})")
@@ -803,23 +805,22 @@ class Writer:
                 out += ["if err != nil {", f'\tt.Fatalf("{short} error = %v", err)', "}"]
         if p.outcome == "return":
             for var, lit in pinned:
-                out += self._compare(var, lit["lit"], not lit.get("basic"), testify,
+                out += self._compare(var, lit.lit, not lit.basic, testify,
                                      f"{short} = %v, want %v", "")
-        for name, lit in sorted((p.details.get("observers") or {}).items()):
-            if not lit.get("ok") or call.startswith(f"{recv_var}.{name}("):
+        for name, lit in sorted(_seen(p).observers.items()):
+            if not lit.ok or call.startswith(f"{recv_var}.{name}("):
                 continue
             getter = f"{recv_var}.{name}()"
             if testify:
                 self.imports.add('"github.com/stretchr/testify/assert"')
-                out.append(f"assert.Equal(t, {lit['lit']}, {getter})")
+                out.append(f"assert.Equal(t, {lit.lit}, {getter})")
             else:
-                deep = not lit.get("basic")
+                deep = not lit.basic
                 if deep:
                     self.imports.add('"reflect"')
-                cond = f"!reflect.DeepEqual(got, {lit['lit']})" if deep else \
-                    f"got != {lit['lit']}"
+                cond = f"!reflect.DeepEqual(got, {lit.lit})" if deep else f"got != {lit.lit}"
                 out += [f"if got := {getter}; {cond} {{",
-                        f'\tt.Errorf("{name}() = %v, want %v", got, {lit["lit"]})', "}"]
+                        f'\tt.Errorf("{name}() = %v, want %v", got, {lit.lit})', "}"]
         has_assertion = any(line.startswith(("if ", "assert.", "require.")) for line in out)
         return out if has_assertion else []
 
@@ -845,11 +846,13 @@ def _stable(p: Probe, part: str, key=None) -> bool:
     """Whether ``part`` of the probe's result was the same in both calls."""
     if p.deterministic:
         return True
-    stable = p.details.get("stable") or {}
-    value = stable.get(part)
+    stable = _seen(p).stable
+    if stable is None:
+        return False
+    value = getattr(stable, part)
     if key is None:
         return bool(value)
-    if isinstance(value, list):
+    if isinstance(value, tuple):
         return key < len(value) and bool(value[key])
     return bool((value or {}).get(key))
 
@@ -865,10 +868,10 @@ def _literal_imports(p: Probe | None) -> set[str]:
     if p is None:
         return set()
     specs: set[str] = set()
-    for lit in list(p.details.get("results") or []) + list(
-            (p.details.get("observers") or {}).values()) + [p.details.get("recv") or {}] + list(
-            p.details.get("args_after") or []):
-        for entry in lit.get("imports") or []:
+    seen = _seen(p)
+    for lit in [*seen.results, *seen.observers.values(), seen.recv or Value(),
+                *seen.args_after]:
+        for entry in lit.imports:
             qualifier, _, path = entry.partition(" ")
             if path:
                 specs.add(spec_for(qualifier, path))
@@ -905,10 +908,10 @@ def _name_rows(rows: list[Row], with_receiver: bool) -> None:
     used: dict[str, int] = {}
     for i, row in enumerate(rows):
         p = row.probe
-        label = (p.details.get("label") if p else "") or ""
+        label = _seen(p).label
         if p is not None and p.category == "doc-example":
             label = "doc example"
-        receiver_label = p.details.get("receiver_label") if p is not None else ""
+        receiver_label = _seen(p).receiver_label
         if with_receiver and receiver_label and label != receiver_label:
             label = f"{receiver_label}, {label}" if label else receiver_label
         if not label:

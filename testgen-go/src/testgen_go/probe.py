@@ -17,6 +17,7 @@ from testgen.model import Definition, Probe, Workspace
 
 from . import harness
 from .imports import spec_name
+from .payload import observed
 from .pkgindex import package_index
 from .toolchain import (COMPILE_TIMEOUT, go_env, no_module_error, package_in_workspace,
                         parse_diagnostics, require_go, resolve_path)
@@ -262,49 +263,35 @@ def _to_probes(cases, records, crashes: dict[int, str], result) -> list[Probe]:
     return probes
 
 
-def _case_probe(case, *, outcome: str, reason: str = "", **extra) -> Probe:
-    details = {
-        "label": case.label, "receiver": case.receiver, "receiver_label": case.receiver_label,
-        "receiver_expr": case.receiver_expr, "receiver_type": case.receiver_type,
-        "type_args": dict(case.type_args), "observer_names": list(case.observers),
-        "mutable_args": list(case.mutable_args), "input_imports": sorted(case.imports),
-        "call_style": case.call_style,
-    }
-    details.update(extra.pop("details", {}))
+def _case_probe(case, *, outcome: str, reason: str = "", record: dict | None = None,
+                **extra) -> Probe:
     return Probe(definition=case.key, args=case.args, outcome=outcome, category=case.category,
-                 setup=case.setup, call=case.call, reason=reason, details=details, **extra)
+                 setup=case.setup, call=case.call, reason=reason,
+                 payload=observed(case, record), **extra)
 
 
 def _record_probe(case, rec: dict) -> Probe:
     kind = rec.get("kind")
-    base = {"results": rec.get("values") or [], "error": rec.get("err"),
-            "recv": rec.get("recv"), "observers": rec.get("observers") or {},
-            "args_after": rec.get("args") or [], "gain": bool(rec.get("gain")),
-            "result_observers": rec.get("result_observers") or {},
-            "stable": rec.get("stable"),
-            "ms": rec.get("ms", 0.0)}
     same = bool(rec.get("same"))
     if kind == "timeout":
-        return _case_probe(case, outcome="timeout", deterministic=False,
+        return _case_probe(case, outcome="timeout", deterministic=False, record=rec,
                            reason=f"no result within {CASE_TIMEOUT_MS} ms (infinite loop or "
-                                  "blocking call)", details=base)
+                                  "blocking call)")
     if kind == "setup":
-        return _case_probe(case, outcome="skipped", details=base,
+        return _case_probe(case, outcome="skipped", record=rec,
                            reason=f"receiver setup failed: {rec.get('panic', '')}"[:300])
     if kind == "panic":
-        base.update(panic=rec.get("panic", ""), panic_type=rec.get("panic_type", ""),
-                    panic_is_error=bool(rec.get("panic_is_error")))
         return _case_probe(case, outcome="raise", exception="panic",
-                           message=rec.get("panic", ""), deterministic=same, details=base)
-    values = base["results"]
+                           message=rec.get("panic", ""), deterministic=same, record=rec)
+    values = rec.get("values") or []
     value = ", ".join(v["lit"] for v in values) if values and all(
         v.get("ok") for v in values) else None
     err = rec.get("err")
     if err:
         return _case_probe(case, outcome="raise", exception=err.get("sentinel") or
                            err.get("type") or "error", message=err.get("msg", ""),
-                           value=value, deterministic=same, details=base)
-    return _case_probe(case, outcome="return", value=value, deterministic=same, details=base)
+                           value=value, deterministic=same, record=rec)
+    return _case_probe(case, outcome="return", value=value, deterministic=same, record=rec)
 
 
 def _skipped(definition: Definition, reason: str) -> Probe:

@@ -1,4 +1,4 @@
-"""Render LLM prompts from the Jinja2 template pack ``templates/<framework>/<test_type>.j2``.
+"""Render LLM prompts from the Jinja2 template pack ``templates/prompts/<framework>/<type>.j2``.
 
 Each template has two blocks, ``system`` (stable for a file, so providers can cache it) and
 ``user``. Project or user directories in ``request.template_dirs`` are searched first, so one
@@ -12,44 +12,19 @@ from pathlib import PurePosixPath
 
 import re
 
+from testgen.kit.templates import TEST_TYPES, environment, prompt_template
 from testgen.model import Definition, Probe, Prompt, PromptRequest
 
 from .context import declarations_used
-
-TEST_TYPES = ("unit", "edge-cases", "negative", "table-driven", "integration", "regression")
-
-
-def _environment(template_dirs):
-    import jinja2  # imported here: `testgen --help` must not pay for it
-
-    from importlib import resources
-
-    package_root = resources.files("testgen_go") / "templates"
-    loaders: list = [jinja2.FileSystemLoader([str(d) for d in template_dirs])] \
-        if template_dirs else []
-    loaders.append(jinja2.FunctionLoader(lambda name: _packaged(package_root, name)))
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=False,
-                              keep_trailing_newline=True, trim_blocks=True,
-                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-
-
-def _packaged(root, name: str):
-    target = root
-    for part in PurePosixPath(name).parts:
-        target = target / part
-    try:
-        text = target.read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError):
-        return None
-    return text, None, lambda: True
+from .payload import Observed
 
 
 def render(request: PromptRequest) -> Prompt:
     framework = request.framework.name if request.framework.name in ("testing", "testify") \
         else "testing"
     test_type = request.test_type if request.test_type in TEST_TYPES else "unit"
-    name = f"{framework}/{test_type}.j2"
-    env = _environment(request.template_dirs)
+    name = prompt_template(framework, test_type)
+    env = environment("testgen_go", request.template_dirs)
     template = env.get_template(name)
     first = request.definitions[0] if request.definitions else None
     source_file = first.file if first else ""
@@ -75,7 +50,7 @@ def render(request: PromptRequest) -> Prompt:
     system, user = _render_parts(template, context)
     if system is None:
         # an override without blocks replaces the user part; the packaged system part stays
-        packaged = _environment(()).get_template(name)
+        packaged = environment("testgen_go").get_template(name)
         system, _ = _render_parts(packaged, context)
     return Prompt(system=_squeeze(system or ""), user=_squeeze(user), template=name)
 
@@ -87,12 +62,11 @@ def describe(probe: Probe, definition: Definition | None = None) -> str:
 
     setup = f"setup `{'; '.join(probe.setup)}` then " if probe.setup else ""
     text = f"{setup}`{probe.call}` → "
-    details = probe.details or {}
+    observed = probe.payload if isinstance(probe.payload, Observed) else Observed()
     returns_error = bool(definition and re.search(r"\berror\)?\s*$", definition.returns or ""))
     if probe.outcome == "return":
-        results = [v.get("lit") if v.get("ok") and v.get("lit") is not None
-                   else f"a {v.get('type') or 'value'} with no Go literal"
-                   for v in details.get("results") or []]
+        results = [v.lit if v.ok else f"a {v.type or 'value'} with no Go literal"
+                   for v in observed.results]
         if not results and probe.value is not None:
             results = [probe.value]
         if returns_error and len(results) < _result_count(definition):

@@ -1,0 +1,24 @@
+"""What the probe records of a call reaches the offline writer as a typed payload."""
+
+from testgen_go.payload import Failure, Observed, Value
+from testgen_go.plugin import Go
+
+from gotestkit import definitions, needs_go
+
+GO = Go()
+
+pytestmark = needs_go
+
+
+def test_each_probe_carries_what_the_call_did_as_a_typed_payload(example, workspace_of):
+    ws = workspace_of(example)
+    probes = GO.probe(definitions(example, "money.go"), ws, "unit")
+    parse = [p for p in probes if p.definition.endswith("::ParsePrice")]
+    assert parse and all(isinstance(p.payload, Observed) for p in parse)
+    assert all(not p.details for p in probes)
+    ok = next(p for p in parse if p.outcome == "return")
+    assert isinstance(ok.payload.results[0], Value) and ok.payload.results[0].ok
+    assert ok.payload.results[0].lit == ok.value.split(", ")[0]
+    failed = [p for p in parse if p.outcome == "raise"]
+    assert failed and all(isinstance(p.payload.error, Failure) for p in failed)
+    assert {p.payload.error.sentinel for p in failed} == {"ErrInvalidPrice"}
