@@ -98,7 +98,7 @@ def test_custom_build_tags_are_the_fewest_that_build_the_file():
 
 
 def test_module_paths_of_go_mod_and_go_work_are_rewritten_but_module_versions_are_not():
-    from testgen_go.layout import rewrite_paths
+    from testgen_go.shadow import rewrite_paths
 
     go_mod = ("module example.com/app\n\nreplace example.com/lib => ../lib // sibling\n"
               "replace example.com/x v1.0.0 => example.com/y v1.2.0\n"

@@ -44,12 +44,12 @@ class Go(Language):
                        "GOSUMDB", "GOTOOLCHAIN")
 
     def detect(self, project: Project) -> list[Detection]:
-        from .detect import detect
+        from .project import detect
 
         return detect(project)
 
     def select_framework(self, project: Project, requested: str | None) -> Framework:
-        from .detect import select_framework
+        from .project import select_framework
 
         return select_framework(project, requested)
 
@@ -111,7 +111,7 @@ class Go(Language):
 
     def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
             coverage: bool) -> RunResult:
-        from .runner import run
+        from .run import run
 
         return run(test_files, workspace, coverage)
 

@@ -13,7 +13,7 @@ from testgen.errors import InputError
 from testgen.model import Workspace
 
 from .gomod import Module, find_module
-from .layout import module_env
+from .shadow import module_env
 
 GO_HINT = "install Go 1.21+ from https://go.dev/dl and make sure `go` is on PATH"
 COMPILE_TIMEOUT = 240.0
@@ -88,7 +88,7 @@ def package_in_workspace(workspace: Workspace, rel_file: str) -> PackageRef | No
 def go_env(workspace: Workspace, tags: tuple[str, ...] = ()) -> dict[str, str]:
     """Environment for ``go`` inside the sandbox: shared build cache, no VCS stamping, the
     custom build ``tags`` a file needs, and module references that lead out of the project
-    resolved (see :mod:`.layout`)."""
+    resolved (see :mod:`.shadow`)."""
     flags = os.environ.get("GOFLAGS", "").split()
     if not any(f.startswith("-buildvcs") for f in flags):
         flags.append("-buildvcs=false")
