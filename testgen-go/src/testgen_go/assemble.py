@@ -25,12 +25,6 @@ HEADER_NOTE = ": tests pin the behaviour observed when they were written."
 TEST_FUNC = re.compile(r"^func\s+(Test\w*)\s*\(\s*\w+\s+\*testing\.T\s*\)", re.M)
 
 
-def test_path(source: SourceFile) -> str:
-    """``pkg/money.go`` → ``pkg/money_testgen_test.go`` (same directory, same package)."""
-    path = PurePosixPath(source.rel_path)
-    return str(path.with_name(f"{path.stem}_testgen_test.go"))
-
-
 def package_name(source: SourceFile) -> str:
     match = re.search(r"^package\s+(\w+)", source.text, re.M)
     return match.group(1) if match else "main"

@@ -69,7 +69,7 @@ class Go(Language):
         return extract(parsed)
 
     def test_path(self, source: SourceFile, framework: Framework) -> str:
-        from .assemble import test_path
+        from .layout import test_path
 
         return test_path(source)
 

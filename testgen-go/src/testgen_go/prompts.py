@@ -8,14 +8,13 @@ the user part.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 import re
 
 from testgen.kit.templates import TEST_TYPES, environment, prompt_template
 from testgen.model import Definition, Probe, Prompt, PromptRequest
 
 from .context import declarations_used
+from .layout import test_path_of
 from .payload import Observed
 
 
@@ -28,8 +27,7 @@ def render(request: PromptRequest) -> Prompt:
     template = env.get_template(name)
     first = request.definitions[0] if request.definitions else None
     source_file = first.file if first else ""
-    stem = PurePosixPath(source_file)
-    test_path = str(stem.with_name(f"{stem.stem}_testgen_test.go")) if source_file else ""
+    test_path = test_path_of(source_file) if source_file else ""
     details = first.details if first else {}
     existing = sorted({n for d in request.definitions
                        for n in (d.details.get("existing_tests") or [])})
