@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
 
@@ -56,6 +57,35 @@ def test_a_crashing_call_is_recorded_and_the_others_still_run(plugins, extracted
     assert by_call["ratio_percent(2, 0)"].outcome == "crash"
     assert by_call["ratio_percent(2, 0)"].exception == "SIGFPE"
     assert by_call["ratio_percent(2, 5)"].value == "40"
+
+
+def test_a_call_that_exits_is_a_crash_named_for_its_status(plugins, workspace, source_file):
+    source = source_file(workspace.root, "src/leave.c", "#include <stdlib.h>\n"
+                         "int leave(int a) { exit(3); return a; }\n")
+    probes = plugins.probe("c", plugins.extract(plugins.parse(source)), workspace, "unit")
+    assert {(p.outcome, p.exception, p.message) for p in probes} == {
+        ("crash", "exit", "called exit(3)")}
+
+
+def test_a_call_that_hangs_the_whole_probe_is_a_timeout_and_the_others_run_again(
+        plugins, workspace, source_file):
+    source = source_file(workspace.root, "src/hang.c", """#include <signal.h>
+int hang(int a)
+{
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, 0); /* not even the per-call alarm stops it */
+    for (;;) {}
+    return a;
+}
+int twice(int a) { return 2 * a; }
+""")
+    quick = replace(workspace, timeout=3)
+    probes = plugins.probe("c", plugins.extract(plugins.parse(source)), quick, "unit")
+    hang = [p.outcome for p in probes if p.definition.endswith("::hang")]
+    assert hang[0] == "timeout" and set(hang[1:]) == {"skipped"}
+    assert {p.outcome for p in probes if p.definition.endswith("::twice")} == {"return"}
+    assert quick.launches == 2
 
 
 def test_functions_without_generated_inputs_are_skipped_with_a_reason(plugins, extracted,

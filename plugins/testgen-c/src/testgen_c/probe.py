@@ -1,19 +1,20 @@
 """Call each function on generated inputs, in one sandboxed launch, and record what happens.
 
-The probe is a C program written next to the project in the scratch directory: it
-``#include``s the source file, and for every planned call forks a child that calls the
-function twice (to see whether it is deterministic) and writes one JSON line to a results
-file. A crash (signal), an ``exit()`` or a call running past the per-call alarm is recorded by
-the parent for that call only, so one bad input never hides the others.
+The probe is a C program written in the scratch directory: it ``#include``s the source file
+and runs the planned calls named on its command line, each in a forked child, writing the
+records of ``testgen.kit.probehost`` (see ``harness/testgen_probe.h``). A crash (signal), an
+``exit()`` or a call past the per-call alarm is recorded for that call only, so one bad input
+never hides the others; ``probehost.run_calls`` reads the records and, should the whole launch
+hang or die on a call, launches again without it.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
+from testgen.kit.probehost import Batch, Launched, Limits, Outcome, run_calls
 from testgen.model import Definition, Probe, Workspace
 
 from .build import compile_program, first_error
@@ -42,6 +43,12 @@ class Call:
     args: tuple[str, ...]
     category: str
     kind: str
+    id: int = 0
+    """Its index in the probe program's call table (``probehost.Call``)."""
+
+    @property
+    def group(self) -> str:
+        return self.definition.key
 
     @property
     def expression(self) -> str:
@@ -85,17 +92,16 @@ def harness_source(target: Path, target_text: str, calls: list[Call]) -> str:
     lines = ["/* TestGen probe harness (temporary; never written into the project) */"]
     if defines_main(target_text):
         lines.append("#define main testgen_target_main")
-    lines += [f'#include "{target}"', "#undef main", f"#define TESTGEN_CALL_TIMEOUT "
-              f"{CALL_TIMEOUT}",
+    lines += [f'#include "{target}"', "#undef main",
               resources.files("testgen_c").joinpath(RUNTIME).read_text(encoding="utf-8")]
-    for i, call in enumerate(calls):
+    for call in calls:
         ctype = _EMITTERS[call.kind]
         emitter = "testgen_emit_" + ctype.replace(" *", "_p").replace(" ", "_")
-        lines += [f"static void testgen_call_{i}(void)", "{",
+        lines += [f"static void testgen_call_{call.id}(void)", "{",
                   f"    {ctype} first = ({ctype})({call.expression});",
                   f"    {ctype} second = ({ctype})({call.expression});",
-                  f"    {emitter}({i}, first, second);", "}", ""]
-    table = ", ".join(f"testgen_call_{i}" for i in range(len(calls))) or "0"
+                  f"    {emitter}({call.id}, first, second);", "}", ""]
+    table = ", ".join(f"testgen_call_{call.id}" for call in calls) or "0"
     lines += [f"static const testgen_call testgen_calls[] = {{{table}}};", "",
               "int main(int argc, char **argv)", "{",
               f"    return testgen_probe_main(testgen_calls, {len(calls)}, argc, argv);", "}",
@@ -117,6 +123,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
             probes.append(Probe(definition=definition.key, outcome="skipped", reason=reason))
     if not calls:
         return probes
+    calls = [replace(call, id=i) for i, call in enumerate(calls)]
     rel = definitions[0].file
     target = workspace.path(rel)
     work = workspace.scratch / "c-probe" / rel.replace("/", "_")
@@ -130,39 +137,26 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
         reason = f"{rel} does not compile: {first_error(built.output)}"
         return probes + [Probe(definition=d.key, outcome="skipped", reason=reason)
                          for d in {c.definition.key: c.definition for c in calls}.values()]
-    results = work / "results.jsonl"
-    results.unlink(missing_ok=True)
-    finished = workspace.run([str(binary), str(results)], cwd=workspace.root,
-                             timeout=workspace.timeout)
-    observed = _read_results(results)
-    for i, call in enumerate(calls):
-        probes.append(_to_probe(call, observed.get(i), finished.timed_out))
-    return probes
+    limits = Limits(call_seconds=CALL_TIMEOUT, launch_seconds=workspace.timeout)
+
+    def launch(batch: Batch[Call]) -> Launched:
+        records = work / f"records-{batch.attempt}.jsonl"
+        records.unlink(missing_ok=True)
+        argv = [str(binary), str(records), str(limits.as_plan()["call_ms"]),
+                *(str(call.id) for call in batch.calls)]
+        finished = workspace.run(argv, cwd=workspace.root, timeout=limits.launch_seconds)
+        text = records.read_text(encoding="utf-8", errors="replace") if records.exists() else ""
+        return Launched(finished, records=text)
+
+    return probes + [_to_probe(o) for o in run_calls(calls, launch, limits=limits).outcomes]
 
 
-def _read_results(path: Path) -> dict[int, dict]:
-    observed: dict[int, dict] = {}
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return observed
-    for line in text.splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        observed[int(record["i"])] = record
-    return observed
-
-
-def _to_probe(call: Call, record: dict | None, launch_timed_out: bool) -> Probe:
+def _to_probe(done: Outcome[Call]) -> Probe:
+    call, record = done.call, done.record or {}
     common = dict(definition=call.definition.key, args=call.args, category=call.category,
                   call=call.expression, payload=Returned(call.kind))
-    if record is None:
-        if launch_timed_out:
-            return Probe(outcome="timeout", reason="the probe run hit its time limit", **common)
-        return Probe(outcome="crash", exception="exit", reason="the call ended the process "
-                     "(exit(0) or abort of the harness)", **common)
+    if done.kind != "result":  # the launch hung or died on this call, or it was not run
+        return Probe(outcome=done.kind, reason=done.reason, **common)
     outcome = record.get("outcome")
     if outcome == "timeout":
         return Probe(outcome="timeout", reason=f"still running after {CALL_TIMEOUT}s",
