@@ -5,8 +5,8 @@ active ``VIRTUAL_ENV`` (unless it is TestGen's own); the project's ``.venv``/``v
 ``UV_PROJECT_ENVIRONMENT``; Poetry's environment (``poetry env info -p``) for a Poetry project;
 the version named by ``.python-version`` (pyenv); and last the interpreter running TestGen.
 
-The helper modules that run inside the sandbox (``_runner``, ``_probe``, ``_redirect``) are
-copied into a private boot directory reached through ``PYTHONPATH``; its ``sitecustomize``
+The helpers that run inside the sandbox (``_runner``, ``_redirect`` and the ``harness``
+package) are copied into a private boot directory reached through ``PYTHONPATH``; its ``sitecustomize``
 moves the project's imports to the shadow copy (see ``_redirect``). TestGen's own
 site-packages are never put on the project's path: when the environment lacks pytest or
 coverage, a private overlay holding only those distributions and their dependencies is
@@ -33,7 +33,8 @@ from ._redirect import ENV as REDIRECT_ENV
 
 LANGUAGE = "python"
 VENV_DIRS = (".venv", "venv", "env")
-BOOT_MODULES = ("_runner.py", "_probe.py", "_redirect.py")
+BOOT_MODULES = ("_runner.py", "_redirect.py")
+BOOT_PACKAGES = ("harness",)
 TOOLS = ("pytest", "coverage")
 
 
@@ -304,8 +305,8 @@ def _cache_dir(workspace: Workspace) -> Path:
 
 
 def boot_dir(workspace: Workspace) -> Path:
-    """``testgen_python/{_runner,_probe,_redirect}.py`` and the ``sitecustomize`` that
-    redirects the project's imports, for PYTHONPATH."""
+    """``testgen_python/{_runner,_redirect}.py``, the ``testgen_python/harness/`` package and
+    the ``sitecustomize`` that redirects the project's imports, for PYTHONPATH."""
     boot = workspace.scratch / "boot"
     package = boot / "testgen_python"
     if not (boot / "sitecustomize.py").exists():
@@ -314,6 +315,9 @@ def boot_dir(workspace: Workspace) -> Path:
         here = Path(__file__).resolve().parent
         for name in BOOT_MODULES:
             shutil.copyfile(here / name, package / name)
+        for name in BOOT_PACKAGES:
+            shutil.copytree(here / name, package / name, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copyfile(here / "_sitecustomize.py", boot / "sitecustomize.py")
     return boot
 

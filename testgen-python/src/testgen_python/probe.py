@@ -1,4 +1,4 @@
-"""``Python.probe``, host side: one sandboxed launch of ``_probe`` per source file.
+"""``Python.probe``, host side: one sandboxed launch of the ``harness`` per source file.
 
 The host side builds the request (which module, which definitions, the budget), launches the
 probe with the project's interpreter inside the shadow workspace, and turns the JSON lines it
@@ -54,7 +54,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
                    "import_timeout": 10},
     }
     chosen = interpreter.choose(workspace, needs_pytest=False)
-    proc = workspace.run([chosen.executable, "-m", "testgen_python._probe"],
+    proc = workspace.run([chosen.executable, "-m", "testgen_python.harness"],
                          cwd=workspace.root, timeout=total + 20, stdin=json.dumps(request),
                          env=interpreter.environment(workspace, chosen))
     records = _records(proc.stdout)

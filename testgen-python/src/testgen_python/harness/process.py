@@ -1,0 +1,174 @@
+"""The harness process: import the target once, fork one child per definition, give each its
+share of the time budget (killed when it overruns), and relay the children's records; a child
+that hangs or dies becomes a ``timeout`` or ``crash`` probe, never the end of the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import sys
+import tempfile
+import time
+
+from .context import Context
+from .explorer import Explorer
+from .guards import GUARDS, CallTimeout, Guards, Unsafe, audit, install_flags, real_exit, \
+    watch_clock_in
+from .protocol import emit, open_channel, safe_str, use_channel
+
+
+def _on_alarm(signum, frame):
+    raise CallTimeout()
+
+
+def run_definition(ctx: Context, definition: dict) -> None:
+    """In a forked child: explore one definition and stream its probes."""
+    explorer = Explorer(ctx, definition)
+    try:
+        explorer.explore()
+    except BaseException as exc:  # noqa: BLE001 - report, never crash the probe
+        explorer.skip(f"the probe itself failed: {type(exc).__name__}: {exc}")
+    for record in explorer.records:
+        record.setdefault("type", "probe")
+        record.setdefault("definition", definition["key"])
+        emit(record)
+
+
+def supervise(ctx: Context, definitions: list) -> None:
+    """Fork one child per definition; a child that hangs or dies is reported, not fatal."""
+    total_deadline = time.monotonic() + float(ctx.budget.get("total_seconds", 60))
+    per_definition = float(ctx.budget["seconds"])
+    for definition in definitions:
+        remaining = total_deadline - time.monotonic()
+        if remaining <= 0.5:
+            emit({"type": "probe", "definition": definition["key"], "outcome": "skipped",
+                  "reason": "probe time budget for this file used up"})
+            continue
+        read_fd, write_fd = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # child
+            os.close(read_fd)
+            use_channel(write_fd)
+            try:
+                signal.signal(signal.SIGALRM, _on_alarm)
+                ctx.budget = dict(ctx.budget, seconds=min(per_definition, remaining - 0.3))
+                run_definition(ctx, definition)
+            finally:
+                real_exit(0)
+        os.close(write_fd)
+        limit = time.monotonic() + min(per_definition + 2 * ctx.call_timeout + 2, remaining)
+        buffer = b""
+        last_call = ""
+        killed = False
+        while True:
+            timeout = limit - time.monotonic()
+            if timeout <= 0:
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+                break
+            ready, _, _ = select.select([read_fd], [], [], timeout)
+            if not ready:
+                continue
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                record = json.loads(line)
+                if record.get("type") == "calling":
+                    last_call = record.get("call", "")
+                    continue
+                emit(record)
+        os.close(read_fd)
+        _, status = os.waitpid(pid, 0)
+        if killed:
+            emit({"type": "probe", "definition": definition["key"], "outcome": "timeout",
+                  "call": last_call, "reason": "did not return in time (killed the probe after "
+                  f"{per_definition:g}s)" + (f" while running {last_call}" if last_call else "")})
+        elif os.WIFSIGNALED(status):
+            emit({"type": "probe", "definition": definition["key"], "outcome": "crash",
+                  "call": last_call, "reason": f"the process died with signal "
+                  f"{signal.Signals(os.WTERMSIG(status)).name}" +
+                  (f" while running {last_call}" if last_call else "")})
+        elif os.WEXITSTATUS(status) != 0:
+            emit({"type": "probe", "definition": definition["key"], "outcome": "crash",
+                  "call": last_call, "reason": f"the process exited with status "
+                  f"{os.WEXITSTATUS(status)}" + (f" while running {last_call}"
+                                                 if last_call else "")})
+
+
+def import_target(request: dict):
+    """Import the module under test, turning every way it can fail into a reason."""
+    module_name = request["module"]
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, float(request["budget"].get("import_timeout", 10)))
+    Guards.importing = True
+    try:
+        import importlib
+        module = importlib.import_module(module_name)
+        return module, None
+    except CallTimeout:
+        return None, {"kind": "timeout", "message": "importing the module did not finish "
+                      f"within {request['budget'].get('import_timeout', 10)}s"}
+    except SyntaxError as exc:
+        return None, {"kind": "syntax", "message": f"syntax error at line {exc.lineno}: "
+                      f"{exc.msg}"}
+    except SystemExit as exc:
+        return None, {"kind": "exit", "message": f"the module calls sys.exit({exc.code!r}) "
+                      "when imported"}
+    except Unsafe as exc:
+        return None, {"kind": "unsafe", "message": f"the module {exc} when imported"}
+    except MemoryError:
+        return None, {"kind": "memory", "message": "importing the module ran out of memory"}
+    except ImportError as exc:
+        return None, {"kind": "import", "message": f"{type(exc).__name__}: {exc}"}
+    except BaseException as exc:  # noqa: BLE001
+        return None, {"kind": "error", "message": f"importing the module raised "
+                      f"{type(exc).__name__}: {safe_str(exc)[:300]}"}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        Guards.importing = False
+
+
+def main() -> int:
+    request = json.loads(sys.stdin.read())
+    # Our channel is the original stdout; the code under test writes to stderr instead.
+    open_channel()
+    root = request["root"]
+    import_root = os.path.join(root, request["import_root"]) if request["import_root"] else root
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", os.getcwd())]
+    sys.path.insert(0, import_root)
+    os.chdir(root)
+    tmp = request.get("tmpdir") or tempfile.mkdtemp()
+    os.makedirs(tmp, exist_ok=True)
+    # Bytecode the interpreter caches while the code imports lazily is not the code's doing.
+    bytecode = (os.path.realpath(sys.pycache_prefix),) if sys.pycache_prefix else ()
+    GUARDS.temp_roots = tuple({os.path.realpath(tmp), os.path.realpath(tempfile.gettempdir()),
+                               *bytecode})
+    GUARDS.protected = os.path.realpath(root)
+    install_flags()
+    sys.addaudithook(audit)
+
+    module, error = import_target(request)
+    if error is not None:
+        emit({"type": "import", "ok": False, **error})
+        emit({"type": "done"})
+        return 0
+    target_file = os.path.realpath(getattr(module, "__file__", "") or "")
+    if not target_file.endswith(".py"):
+        emit({"type": "import", "ok": False, "kind": "extension",
+              "message": f"{request['module']} resolves to {target_file or 'a built-in module'}"
+                         ", not the Python source file (a compiled extension shadows it)"})
+        emit({"type": "done"})
+        return 0
+    emit({"type": "import", "ok": True, "file": target_file})
+    watch_clock_in(module)
+    ctx = Context(request, module, request["module"])
+    supervise(ctx, request["definitions"])
+    emit({"type": "done"})
+    return 0
