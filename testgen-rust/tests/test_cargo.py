@@ -237,6 +237,41 @@ def test_a_test_that_loops_forever_is_stopped_and_reported(quirky_probes, cargo_
     assert result.outcome("loops").outcome == "error"
 
 
+CRASHY = {
+    "src/lib.rs": """
+        pub fn bail(code: i32) -> i32 {
+            if code > 0 {
+                std::process::abort();
+            }
+            code
+        }
+
+        pub fn twice(n: u32) -> u32 {
+            n.wrapping_mul(2)
+        }
+    """,
+}
+
+
+def test_a_call_that_kills_the_process_is_a_crash_and_the_rest_run_again(tmp_path,
+                                                                         cargo_cache):
+    root = write_crate(tmp_path / "crashy", CRASHY, name="crashy")
+    definitions = RUST.extract(parsed=RUST.parse(source=source(root, "src/lib.rs")))
+    with shadow_workspace(root, cache_dir=cargo_cache, timeout=60) as ws:
+        probes = RUST.probe(definitions=definitions, workspace=ws, test_type="unit")
+        launches = ws.launches
+    bail = [p for p in probes if p.definition.endswith("::bail")]
+    crashes = [p for p in bail if p.outcome == "crash"]
+    assert len(crashes) == 1 and "probe process died" in crashes[0].reason
+    assert int(crashes[0].args[0]) > 0
+    after = bail[bail.index(crashes[0]) + 1:]
+    assert after and all(p.outcome == "skipped" and "same definition" in p.reason
+                         for p in after)
+    twice = [p for p in probes if p.definition.endswith("::twice")]
+    assert twice and all(p.outcome == "return" for p in twice)
+    assert launches == 2
+
+
 BROKEN = {"src/lib.rs": "pub fn answer() -> u8 {\n    \"forty-two\"\n}\n"}
 
 

@@ -1,6 +1,8 @@
-"""Rendering the probe harness: one generated integration test of the crate that calls
-every planned input in its own thread with a time limit, catches panics, and writes one JSON
-line per call (its runtime is ``templates/probe/support.rs``)."""
+"""Rendering the probe harness: one generated integration test of the crate that runs the
+planned calls it is handed (the plan of :mod:`testgen.kit.probehost`, in the file named by
+``TESTGEN_PROBE_PLAN``), each in its own thread with the plan's ``call_ms`` limit, catches
+panics, and writes the protocol's ``start``/``result``/``done`` records (its runtime is
+``templates/probe/support.rs``)."""
 
 from __future__ import annotations
 

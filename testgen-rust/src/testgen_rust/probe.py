@@ -3,8 +3,11 @@ into :class:`~testgen.model.Probe` values.
 
 The harness (``tests/zz_testgen_probe_<module>.rs`` in the shadow copy, see :mod:`.harness`)
 runs the calls that :mod:`.plan` wrote. Calls that do not compile are dropped (the compiler's
-line numbers say which) and the rest is rebuilt; a call that kills the whole process (abort,
-stack overflow, ``exit``) is recorded as a crash and the rest is run again without it.
+line numbers say which) and the rest is rebuilt. The built harness speaks the protocol of
+:mod:`testgen.kit.probehost`, which runs the launches: a call that kills the whole process
+(abort, stack overflow, ``exit``) is a crash, the other calls of its definition are skipped,
+and the rest run again without them. A call that outlives ``call_ms`` is timed out by the
+harness itself (its thread is abandoned), and the later calls of its definition are skipped.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from testgen.model import Definition, Probe, Workspace
+from testgen.kit.probehost import Batch, Launched, Limits, run_calls
+from testgen.kit.probehost import plan as host_plan
+from testgen.model import Definition, ProcessResult, Probe, Workspace
 
 from .cargo import build_tests, cargo_env, require_cargo
 from .crate_index import CrateIndex, index_crate
@@ -30,7 +35,7 @@ from .plan import CallPlan, Planner, skipped_probe, split_args
 from .types import Ty
 
 MAX_BUILDS = 4
-MAX_RESTARTS = 2
+MAX_LAUNCHES = 3
 CALL_TIMEOUT_MS = 2000
 
 
@@ -175,53 +180,39 @@ def _dropped_probes(definitions: list[Definition], dropped: dict[str, str],
 
 def _run_harness(workspace: Workspace, executable: str, crate_rel: str, ws_rel: str,
                  plans: list[CallPlan]) -> dict[str, dict]:
-    records: dict[str, dict] = {}
-    skip: list[str] = []
-    out_file = workspace.scratch / f"probe-{uuid.uuid4().hex[:12]}.jsonl"
+    """Run the harness through the kit's probe host; the record (or the host's verdict) of
+    each call, by id."""
+    stem = f"probe-{uuid.uuid4().hex[:12]}"
     crate_dir = workspace.path(crate_rel or ".")
-    for _restart in range(MAX_RESTARTS + 1):
+
+    def launch(batch: Batch[CallPlan]) -> Launched:
+        # Files per launch: a launch that dies early must not leave an earlier one's records.
+        out_file = workspace.scratch / f"{stem}-{batch.attempt}.jsonl"
+        plan_file = workspace.scratch / f"{stem}-{batch.attempt}.plan.json"
+        plan_file.write_text(json.dumps(host_plan(batch, [{"id": p.id} for p in batch.calls],
+                                                  out=str(out_file))), encoding="utf-8")
         env = cargo_env(workspace, ws_rel)
-        env.update({"TESTGEN_PROBE_OUT": str(out_file), "TESTGEN_PROBE_SKIP": ",".join(skip),
-                    "TESTGEN_PROBE_CALL_MS": str(CALL_TIMEOUT_MS),
-                    "CARGO_MANIFEST_DIR": str(crate_dir)})
+        env.update({"TESTGEN_PROBE_PLAN": str(plan_file), "CARGO_MANIFEST_DIR": str(crate_dir)})
         result = workspace.run([executable, "testgen_probe", "--exact", "--nocapture"],
-                               cwd=crate_dir, env=env, memory_mb=None)
-        started: str | None = None
-        finished = False
+                               cwd=crate_dir, env=env, timeout=batch.limits.launch_seconds,
+                               memory_mb=batch.limits.memory_mb)
         try:
-            lines = out_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            records = out_file.read_text(encoding="utf-8", errors="replace")
         except OSError:
-            lines = []
-        for line in lines:
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if data.get("done"):
-                finished = True
-            elif data.get("start"):
-                started = data["id"]
-            elif "id" in data:
-                records[data["id"]] = data
-                started = None
-        if finished:
-            break
-        culprit = started
-        reason = result.killed_reason or f"exit status {result.returncode}"
-        if culprit is None:
-            # Died between calls or before the first one: nothing more to learn.
-            for plan in plans:
-                records.setdefault(plan.id, {"id": plan.id, "outcome": "crash",
-                                             "reason": f"probe process failed ({reason})"})
-            break
-        records[culprit] = {"id": culprit, "outcome": "crash" if not result.timed_out else
-                            "timeout", "reason": f"the process died during this call ({reason})"
-                            + _stderr_hint(result.stderr)}
-        skip = [p.id for p in plans if p.id in records]
-    for plan in plans:
-        records.setdefault(plan.id, {"id": plan.id, "outcome": "skipped",
-                                     "reason": "not run: the probe process stopped early"})
-    return records
+            records = ""
+        return Launched(result, records=records)
+
+    limits = Limits(call_seconds=CALL_TIMEOUT_MS / 1000, launch_seconds=workspace.timeout)
+    session = run_calls(plans, launch, limits=limits, max_launches=MAX_LAUNCHES,
+                        reason_for_crash=_crash_reason)
+    return {o.call.id: dict(o.record) if o.kind == "result" and o.record is not None
+            else {"id": o.call.id, "outcome": o.kind, "reason": o.reason}
+            for o in session.outcomes}
+
+
+def _crash_reason(process: ProcessResult) -> str:
+    detail = process.killed_reason or f"exit status {process.returncode}"
+    return f"the probe process died ({detail}){_stderr_hint(process.stderr or '')}"
 
 
 def _stderr_hint(stderr: str) -> str:

@@ -1,11 +1,15 @@
-/// Probe support: runs each call in its own thread with a time limit, catches panics,
-/// and writes one JSON line per observation to the file named by TESTGEN_PROBE_OUT.
+/// Probe support: reads the plan (JSON, in the file named by TESTGEN_PROBE_PLAN: the output
+/// file, `limits.call_ms` and the ids of the calls to run), runs each planned call in its own
+/// thread with that time limit, catches panics, and writes the records of the probe host's
+/// protocol (testgen.kit.probehost) to the output file, one JSON line each, flushed at once:
+/// `{"event":"start","id":..}` before a call, `{"event":"result","id":..,"outcome":..}` after
+/// it, `{"event":"done"}` at the end.
 #[macro_use]
 mod tg {
     use std::collections::HashSet;
     use std::fmt::{Debug, Display};
     use std::fs::File;
-    use std::io::Write;
+    use std::io::{Read, Write};
     use std::sync::mpsc;
     use std::time::Duration;
 
@@ -78,10 +82,156 @@ mod tg {
         }};
     }
 
+    /// The plan's JSON: just enough of a reader for the objects the host writes.
+    pub enum J {
+        Null,
+        Bool(bool),
+        Num(f64),
+        Str(String),
+        Arr(Vec<J>),
+        Obj(Vec<(String, J)>),
+    }
+
+    impl J {
+        pub fn get(&self, key: &str) -> Option<&J> {
+            match self {
+                J::Obj(items) => items.iter().find(|kv| kv.0 == key).map(|kv| &kv.1),
+                _ => None,
+            }
+        }
+    }
+
+    struct Reader<'a> {
+        s: &'a [u8],
+        i: usize,
+    }
+
+    impl<'a> Reader<'a> {
+        fn ws(&mut self) {
+            while self.i < self.s.len() && (self.s[self.i] as char).is_ascii_whitespace() {
+                self.i += 1;
+            }
+        }
+
+        fn eat(&mut self, c: u8) -> bool {
+            self.ws();
+            if self.s.get(self.i) == Some(&c) {
+                self.i += 1;
+                true
+            } else {
+                false
+            }
+        }
+
+        fn word(&mut self, w: &str, v: J) -> Option<J> {
+            if self.s[self.i..].starts_with(w.as_bytes()) {
+                self.i += w.len();
+                Some(v)
+            } else {
+                None
+            }
+        }
+
+        fn value(&mut self) -> Option<J> {
+            self.ws();
+            match *self.s.get(self.i)? {
+                b'{' => {
+                    self.i += 1;
+                    let mut items = Vec::new();
+                    if self.eat(b'}') {
+                        return Some(J::Obj(items));
+                    }
+                    loop {
+                        self.ws();
+                        let key = match self.value()? {
+                            J::Str(k) => k,
+                            _ => return None,
+                        };
+                        if !self.eat(b':') {
+                            return None;
+                        }
+                        let v = self.value()?;
+                        items.push((key, v));
+                        if self.eat(b'}') {
+                            return Some(J::Obj(items));
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                b'[' => {
+                    self.i += 1;
+                    let mut items = Vec::new();
+                    if self.eat(b']') {
+                        return Some(J::Arr(items));
+                    }
+                    loop {
+                        items.push(self.value()?);
+                        if self.eat(b']') {
+                            return Some(J::Arr(items));
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                b'"' => self.string().map(J::Str),
+                b't' => self.word("true", J::Bool(true)),
+                b'f' => self.word("false", J::Bool(false)),
+                b'n' => self.word("null", J::Null),
+                _ => {
+                    let start = self.i;
+                    while self.i < self.s.len() && b"+-.eE0123456789".contains(&self.s[self.i]) {
+                        self.i += 1;
+                    }
+                    std::str::from_utf8(&self.s[start..self.i]).ok()?.parse().ok().map(J::Num)
+                }
+            }
+        }
+
+        fn string(&mut self) -> Option<String> {
+            self.i += 1;
+            let mut out: Vec<u8> = Vec::new();
+            loop {
+                let c = *self.s.get(self.i)?;
+                self.i += 1;
+                match c {
+                    b'"' => return Some(String::from_utf8_lossy(&out).into_owned()),
+                    b'\\' => {
+                        let e = *self.s.get(self.i)?;
+                        self.i += 1;
+                        let ch = match e {
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            b'u' => {
+                                let hex = std::str::from_utf8(self.s.get(self.i..self.i + 4)?).ok()?;
+                                self.i += 4;
+                                std::char::from_u32(u32::from_str_radix(hex, 16).ok()?)
+                                    .unwrap_or('\u{fffd}')
+                            }
+                            other => other as char,
+                        };
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    }
+                    c => out.push(c),
+                }
+            }
+        }
+    }
+
+    pub fn parse_json(text: &str) -> Option<J> {
+        Reader { s: text.as_bytes(), i: 0 }.value()
+    }
+
     pub struct Harness {
         out: File,
         timeout: Duration,
-        skip: HashSet<String>,
+        planned: HashSet<String>,
         stuck: HashSet<String>,
     }
 
@@ -125,15 +275,31 @@ mod tg {
     impl Harness {
         pub fn from_env() -> Harness {
             std::panic::set_hook(Box::new(|_| {}));
-            let path = std::env::var("TESTGEN_PROBE_OUT").expect("TESTGEN_PROBE_OUT");
-            let ms = std::env::var("TESTGEN_PROBE_CALL_MS").ok()
-                .and_then(|v| v.parse().ok()).unwrap_or(2000);
-            let skip = std::env::var("TESTGEN_PROBE_SKIP").unwrap_or_default()
-                .split(',').filter(|s| !s.is_empty()).map(|s| s.to_string()).collect();
+            let plan_path = std::env::var("TESTGEN_PROBE_PLAN").expect("TESTGEN_PROBE_PLAN");
+            let mut text = String::new();
+            File::open(&plan_path).expect("probe plan file").read_to_string(&mut text)
+                .expect("probe plan file");
+            let plan = parse_json(&text).expect("probe plan: not JSON");
+            let path = match plan.get("out") {
+                Some(J::Str(p)) => p.clone(),
+                _ => panic!("probe plan: no output file"),
+            };
+            let ms = match plan.get("limits").and_then(|l| l.get("call_ms")) {
+                Some(J::Num(n)) if *n > 0.0 => *n as u64,
+                _ => 2000,
+            };
+            let mut planned = HashSet::new();
+            if let Some(J::Arr(calls)) = plan.get("calls") {
+                for call in calls {
+                    if let Some(J::Str(id)) = call.get("id") {
+                        planned.insert(id.clone());
+                    }
+                }
+            }
             Harness {
                 out: File::create(path).expect("probe output file"),
                 timeout: Duration::from_millis(ms),
-                skip,
+                planned,
                 stuck: HashSet::new(),
             }
         }
@@ -144,40 +310,40 @@ mod tg {
         }
 
         pub fn call(&mut self, group: &str, id: &str, f: fn() -> String) {
-            if self.skip.contains(id) {
+            if !self.planned.contains(id) {
                 return;
             }
             if self.stuck.contains(group) {
-                self.line(format!("{{\"id\":{},\"outcome\":\"skipped\",\"reason\":\"an earlier input of the same function timed out\"}}", q(id)));
+                self.line(format!("{{\"event\":\"result\",\"id\":{},\"outcome\":\"skipped\",\"reason\":\"an earlier input of the same function timed out\"}}", q(id)));
                 return;
             }
-            self.line(format!("{{\"id\":{},\"start\":true}}", q(id)));
+            self.line(format!("{{\"event\":\"start\",\"id\":{}}}", q(id)));
             let first = run(f, self.timeout);
             let record = match first {
                 Ran::TimedOut => {
                     self.stuck.insert(group.to_string());
-                    format!("{{\"id\":{},\"outcome\":\"timeout\"}}", q(id))
+                    format!("{{\"event\":\"result\",\"id\":{},\"outcome\":\"timeout\"}}", q(id))
                 }
                 Ran::Done(payload) => {
                     let det = match run(f, self.timeout) {
                         Ran::Done(again) => again == payload,
                         _ => false,
                     };
-                    format!("{{\"id\":{},\"outcome\":\"return\",\"det\":{},\"obs\":{}}}", q(id), det, payload)
+                    format!("{{\"event\":\"result\",\"id\":{},\"outcome\":\"return\",\"det\":{},\"obs\":{}}}", q(id), det, payload)
                 }
                 Ran::Panicked(message) => {
                     let det = match run(f, self.timeout) {
                         Ran::Panicked(again) => again == message,
                         _ => false,
                     };
-                    format!("{{\"id\":{},\"outcome\":\"panic\",\"det\":{},\"message\":{}}}", q(id), det, q(&message))
+                    format!("{{\"event\":\"result\",\"id\":{},\"outcome\":\"panic\",\"det\":{},\"message\":{}}}", q(id), det, q(&message))
                 }
             };
             self.line(record);
         }
 
         pub fn done(&mut self) {
-            self.line("{\"done\":true}".to_string());
+            self.line("{\"event\":\"done\"}".to_string());
         }
     }
 }
