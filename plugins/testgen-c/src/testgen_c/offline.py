@@ -11,12 +11,18 @@ Each test type picks the probes that suit it:
 
 Only deterministic ``return`` probes become tests. A crash is a finding, not a behaviour to
 pin: it stays in the probes (and in the LLM prompt), and the report shows it.
+
+From ``testgen.kit.selection`` this takes what a probe shows (``behaviour``: two calls with
+the same result show one thing) and the test names (``TestNames``: whole words, identifier
+characters only, unique). It does not take ``select``: that covers lines, and the C probe
+records none; C picks by input category instead.
 """
 
 from __future__ import annotations
 
 import re
 
+from testgen.kit.selection import TestNames, behaviour
 from testgen.model import OfflineRequest, Probe, TestCandidate
 
 from .payload import Returned
@@ -26,40 +32,43 @@ LIMITS = {"unit": 3, "edge-cases": 4, "negative": 3, "table-driven": 16, "regres
 CATEGORIES = {"unit": ("typical", "literal", "doc-example"), "edge-cases": ("boundary",),
               "negative": ("invalid",)}
 MAX_NAME = 72
+"""A longer name is made from the input's category instead of its arguments."""
 
 
 def candidates(request: OfflineRequest) -> list[TestCandidate]:
     test_type = request.test_type
     if test_type not in LIMITS:
         return []
+    names = TestNames("test_", max_length=MAX_NAME + 15)
+    function = request.definition.name
     usable = [p for p in request.probes if p.outcome == "return" and p.deterministic
               and p.value is not None and isinstance(p.payload, Returned)]
     if test_type in CATEGORIES:
         chosen = _distinct([p for p in usable if p.category in CATEGORIES[test_type]],
                            LIMITS[test_type])
-        return [_single(request, p) for p in chosen]
+        return [_single(request, p, _name(names, function, p)) for p in chosen]
     chosen = _distinct(usable, LIMITS[test_type], by_value=False)
     if len(chosen) < 2:
         return []
     if test_type == "table-driven":
-        return [_table(request, chosen)]
-    return [_sequence(request, chosen)]
+        return [_table(request, chosen, names.make(function, "table"))]
+    return [_sequence(request, chosen, names.make(function, "keeps_its_recorded_results"))]
 
 
 def _distinct(probes: list[Probe], limit: int, *, by_value: bool = True) -> list[Probe]:
     """Up to ``limit`` probes, preferring different results (different paths through the
     code) and skipping repeated calls."""
-    seen_values: set[str] = set()
+    seen_values: set[tuple] = set()
     seen_calls: set[tuple[str, ...]] = set()
     first, rest = [], []
     for probe in probes:
         if probe.args in seen_calls:
             continue
         seen_calls.add(probe.args)
-        if by_value and probe.value in seen_values:
+        if by_value and behaviour(probe) in seen_values:
             rest.append(probe)
         else:
-            seen_values.add(probe.value or "")
+            seen_values.add(behaviour(probe))
             first.append(probe)
     return (first + ([] if by_value else rest))[:limit]
 
@@ -80,32 +89,29 @@ def _check(probe: Probe, actual: str | None = None, expected: str | None = None)
     return f"{check_macro(kind)}({actual}, {expected});"
 
 
-def _single(request: OfflineRequest, probe: Probe) -> TestCandidate:
-    name = _name(request.definition.name, probe)
+def _single(request: OfflineRequest, probe: Probe, name: str) -> TestCandidate:
     code = f"TEST({name})\n{{\n    {_check(probe)}\n}}\n"
     return _candidate(request, name, code)
 
 
-def _name(function: str, probe: Probe) -> str:
-    kind = probe.payload.kind
+def _name(names: TestNames, function: str, probe: Probe) -> str:
+    """``test_clamp_returns_5_for_2_and_5_and_8``; ``test_is_even_is_true_for_4``."""
     value = identifier_part(probe.value or "")[:24]
-    verb = f"is_{value}" if kind == "bool" else f"returns_{value}"
+    verb = f"is_{value}" if probe.payload.kind == "bool" else f"returns_{value}"
     args = "_and_".join(identifier_part(a)[:16] for a in probe.args)
-    name = f"test_{function}_{verb}" + (f"_for_{args}" if args else "")
-    if len(name) > MAX_NAME:
-        name = f"test_{function}_{verb}_{probe.category}_input"
-    return re.sub(r"_+", "_", name)[:MAX_NAME + 20]
+    words = (function, verb, "for", args) if args else (function, verb)
+    if len("test_" + "_".join(words)) > MAX_NAME:
+        words = (function, verb, probe.category, "input")
+    return names.make(*words)
 
 
-def _sequence(request: OfflineRequest, probes: list[Probe]) -> TestCandidate:
-    name = f"test_{request.definition.name}_keeps_its_recorded_results"
+def _sequence(request: OfflineRequest, probes: list[Probe], name: str) -> TestCandidate:
     body = "\n".join(f"    {_check(p)}" for p in probes)
     return _candidate(request, name, f"TEST({name})\n{{\n{body}\n}}\n")
 
 
-def _table(request: OfflineRequest, probes: list[Probe]) -> TestCandidate:
+def _table(request: OfflineRequest, probes: list[Probe], name: str) -> TestCandidate:
     definition = request.definition
-    name = f"test_{definition.name}_table"
     params = [p.name for p in definition.parameters]
     want = "expected" if "expected" not in params else "expected_"
     fields = [f"        {_field_type(p.annotation or 'int')} {p.name};"
