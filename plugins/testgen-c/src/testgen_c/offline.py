@@ -12,10 +12,8 @@ Each test type picks the probes that suit it:
 Only deterministic ``return`` probes become tests. A crash is a finding, not a behaviour to
 pin: it stays in the probes (and in the LLM prompt), and the report shows it.
 
-From ``testgen.kit.selection`` this takes what a probe shows (``behaviour``: two calls with
-the same result show one thing) and the test names (``TestNames``: whole words, identifier
-characters only, unique). It does not take ``select``: that covers lines, and the C probe
-records none; C picks by input category instead.
+Names come from ``testgen.kit.selection.TestNames``; ``selection.select`` is not used: it
+covers lines, and the C probe records none, so C picks by input category instead.
 """
 
 from __future__ import annotations
@@ -56,21 +54,17 @@ def candidates(request: OfflineRequest) -> list[TestCandidate]:
 
 
 def _distinct(probes: list[Probe], limit: int, *, by_value: bool = True) -> list[Probe]:
-    """Up to ``limit`` probes, preferring different results (different paths through the
-    code) and skipping repeated calls."""
-    seen_values: set[tuple] = set()
-    seen_calls: set[tuple[str, ...]] = set()
-    first, rest = [], []
+    """Up to ``limit`` probes, skipping repeated calls and, ``by_value``, results already
+    shown (``selection.behaviour``): a different result is a different path through the code."""
+    calls: set[tuple[str, ...]] = set()
+    shown: set[tuple] = set()
+    chosen = []
     for probe in probes:
-        if probe.args in seen_calls:
-            continue
-        seen_calls.add(probe.args)
-        if by_value and behaviour(probe) in seen_values:
-            rest.append(probe)
-        else:
-            seen_values.add(behaviour(probe))
-            first.append(probe)
-    return (first + ([] if by_value else rest))[:limit]
+        if probe.args not in calls and not (by_value and behaviour(probe) in shown):
+            shown.add(behaviour(probe))
+            chosen.append(probe)
+        calls.add(probe.args)
+    return chosen[:limit]
 
 
 def _candidate(request: OfflineRequest, name: str, code: str) -> TestCandidate:
