@@ -23,6 +23,9 @@ from .project import is_test_path
 
 GCOV = "gcov"
 PER_TEST_DIR = "per-test"
+GCOV_BATCH = 32
+"""Data files per gcov launch: each document lists every line of the test program, and the
+sandbox keeps only the first 2 MB of a launch's output."""
 
 
 def available() -> bool:
@@ -52,16 +55,19 @@ def collect(workspace: Workspace, build_dirs: list[Path]) -> Measured:
             owners[str(data)] = test
         if not owners:
             continue
-        result = workspace.run([GCOV, "--json-format", "--stdout", *owners], cwd=directory,
-                               count_launch=False)
-        for document in result.stdout.splitlines():
-            if not document.strip().startswith("{"):
-                continue
-            parsed = json.loads(document)
-            test = owners.get(str(directory / parsed.get("data_file", "")))
-            hits = _merge(parsed, workspace.root, lines, branches)
-            if test is not None:
-                measured.per_test[(directory, test)] = hits
+        files = list(owners)
+        for start in range(0, len(files), GCOV_BATCH):
+            result = workspace.run([GCOV, "--json-format", "--stdout",
+                                    *files[start:start + GCOV_BATCH]], cwd=directory,
+                                   count_launch=False)
+            for document in result.stdout.splitlines():
+                if not document.strip().startswith("{"):
+                    continue
+                parsed = json.loads(document)
+                test = owners.get(str(directory / parsed.get("data_file", "")))
+                hits = _merge(parsed, workspace.root, lines, branches)
+                if test is not None:
+                    measured.per_test[(directory, test)] = hits
     measured.files = {rel: FileCoverage(
         file=rel,
         statements=frozenset(counts),
