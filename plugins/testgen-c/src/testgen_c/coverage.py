@@ -24,8 +24,7 @@ from .project import is_test_path
 GCOV = "gcov"
 PER_TEST_DIR = "per-test"
 GCOV_BATCH = 32
-"""Data files per gcov launch: each document lists every line of the test program, and the
-sandbox keeps only the first 2 MB of a launch's output."""
+"""Data files per gcov launch: the sandbox keeps the first 2 MB of a launch's output only."""
 
 
 def available() -> bool:

@@ -43,8 +43,7 @@ class Call:
     args: tuple[str, ...]
     category: str
     kind: str
-    id: int = 0
-    """Its index in the probe program's call table (``probehost.Call``)."""
+    id: int = 0  # its index in the program's call table, echoed in the records
 
     @property
     def group(self) -> str:
