@@ -56,21 +56,21 @@ def test_detect_finds_nothing_without_go(tmp_path: Path):
 def test_testify_is_selected_when_go_mod_requires_it(tmp_path: Path):
     (tmp_path / "go.mod").write_text("module m\n\ngo 1.22\n\nrequire github.com/stretchr/testify "
                                      "v1.9.0\n")
-    framework = GO.select_framework(project=Project(root=tmp_path),                      requested=None)
+    framework = GO.select_framework(project=Project(root=tmp_path), requested=None)
     assert framework.name == "testify"
     assert "testify" in framework.reason
 
 
 def test_standard_testing_is_the_default(tmp_path: Path):
     write_module(tmp_path, {})
-    framework = GO.select_framework(project=Project(root=tmp_path),                      requested=None)
+    framework = GO.select_framework(project=Project(root=tmp_path), requested=None)
     assert framework.name == "testing"
 
 
 def test_requested_framework_wins_and_unknown_one_is_an_error(tmp_path: Path):
     write_module(tmp_path, {})
     project = Project(root=tmp_path)
-    assert GO.select_framework(project=project,                 requested="testify").name == "testify"
+    assert GO.select_framework(project=project, requested="testify").name == "testify"
     with pytest.raises(TestgenError) as err:
         GO.select_framework(project=project, requested="ginkgo")
     assert err.value.code == "TG504"

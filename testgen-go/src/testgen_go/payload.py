@@ -136,3 +136,15 @@ def observed(case: Any, record: Mapping[str, Any] | None = None) -> Observed:
         stable=Stability.of(record.get("stable")), gain=bool(record.get("gain")),
         panic_type=record.get("panic_type") or "",
         panic_is_error=bool(record.get("panic_is_error")))
+
+
+def recorded(probe: Any) -> Observed:
+    """The payload of ``probe`` (an empty one for a probe of another origin, or none)."""
+    payload = getattr(probe, "payload", None)
+    return payload if isinstance(payload, Observed) else Observed()
+
+
+def result_of(probe: Any, index: int) -> Value:
+    """Result ``index`` of the call (an empty value when it has no such result)."""
+    results = recorded(probe).results
+    return results[index] if index < len(results) else Value()

@@ -15,7 +15,7 @@ from testgen.model import Definition, Probe, Prompt, PromptRequest
 
 from .context import declarations_used
 from .layout import test_path_of
-from .payload import Observed
+from .payload import recorded
 
 
 def render(request: PromptRequest) -> Prompt:
@@ -60,7 +60,7 @@ def describe(probe: Probe, definition: Definition | None = None) -> str:
 
     setup = f"setup `{'; '.join(probe.setup)}` then " if probe.setup else ""
     text = f"{setup}`{probe.call}` → "
-    observed = probe.payload if isinstance(probe.payload, Observed) else Observed()
+    observed = recorded(probe)
     returns_error = bool(definition and re.search(r"\berror\)?\s*$", definition.returns or ""))
     if probe.outcome == "return":
         results = [v.lit if v.ok else f"a {v.type or 'value'} with no Go literal"
