@@ -93,9 +93,14 @@ class Limits:
     memory_mb: int | None = None
     """Memory one launch may use (``None``: no cap beyond the sandbox's)."""
 
+    @property
+    def call_ms(self) -> int:
+        """``call_seconds`` in milliseconds, as the plan gives it to the harness."""
+        return int(self.call_seconds * 1000)
+
     def as_plan(self) -> dict[str, Any]:
         """The ``limits`` object of the plan: ``{"call_ms": ..., "memory_mb": ...}``."""
-        return {"call_ms": int(self.call_seconds * 1000), "memory_mb": self.memory_mb}
+        return {"call_ms": self.call_ms, "memory_mb": self.memory_mb}
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     def launch(batch: Batch[Call]) -> Launched:
         records = work / f"records-{batch.attempt}.jsonl"
         records.unlink(missing_ok=True)
-        argv = [str(binary), str(records), str(limits.as_plan()["call_ms"]),
+        argv = [str(binary), str(records), str(limits.call_ms),
                 *(str(call.id) for call in batch.calls)]
         finished = workspace.run(argv, cwd=workspace.root, timeout=limits.launch_seconds)
         text = records.read_text(encoding="utf-8", errors="replace") if records.exists() else ""
