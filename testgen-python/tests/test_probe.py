@@ -1,5 +1,6 @@
 """Python.probe: real executions, in one sandboxed launch per file, whatever the code does."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ BEHAVIOUR = '''
 import asyncio
 import os
 import random
+import json
 import shutil
 import socket
 import subprocess
@@ -354,3 +356,73 @@ def test_what_depends_on_the_copy_of_the_project_is_not_pinned(project, chain):
     for name in ("here", "entries"):
         assert not any(p.deterministic and p.outcome == "return"
                        for p in generated.probes_of(name)), generated.probes_of(name)
+
+
+KILLS_THE_HARNESS = '''
+import ctypes
+import os
+
+HARNESS = os.getpid()  # the harness process imports the module
+
+
+def before(x: int) -> int:
+    return x + 1
+
+
+def killer(x: int) -> int:
+    ctypes.CDLL(None).kill(HARNESS, 9)
+    return x
+
+
+def after(x: int) -> int:
+    return x * 2
+'''
+
+
+def test_a_definition_that_kills_the_harness_is_left_out_of_another_launch(project):
+    project.write("fatal.py", KILLS_THE_HARNESS)
+    definitions = project.definitions("fatal.py")
+    with shadow_workspace(project.root) as ws:
+        probes = PYTHON.probe(definitions=definitions, workspace=ws, test_type="unit")
+        launches = ws.launches
+    by_name: dict[str, list] = {}
+    for p in probes:
+        by_name.setdefault(p.definition.split("::")[1], []).append(p)
+    assert launches == 2
+    assert [p.outcome for p in by_name["killer"]] == ["crash"]
+    assert "the probe process died while running it" in by_name["killer"][0].reason, by_name["killer"]
+    assert "return" in {p.outcome for p in by_name["before"]}
+    assert "return" in {p.outcome for p in by_name["after"]}
+
+
+def _launched(*lines, timed_out=False):
+    from testgen.model import ProcessResult
+    return ProcessResult(argv=("python",), returncode=-9 if timed_out else 0,
+                         stdout="".join(json.dumps(line) + "\n" for line in lines), stderr="",
+                         duration=1.0, timed_out=timed_out,
+                         killed_reason="timeout after 60s" if timed_out else "")
+
+
+def test_a_launch_that_times_out_gives_the_running_definition_the_timeout(project):
+    from testgen.kit.probehost import Limits, run_calls
+    from testgen_python.probe import PlannedDefinition, to_probes
+
+    project.write("slow.py", "def a(x):\n    return x\ndef b(x):\n    return x\n"
+                  "def c(x):\n    return x\n")
+    calls = [PlannedDefinition(i, d) for i, d in enumerate(project.definitions("slow.py"))]
+    keys = [c.definition.key for c in calls]
+    answers = iter([
+        _launched({"event": "loaded"}, {"event": "start", "id": 0},
+                  {"event": "probe", "id": 0, "definition": keys[0], "outcome": "return",
+                   "call": "a(1)", "value": "1"},
+                  {"event": "result", "id": 0}, {"event": "start", "id": 1}, timed_out=True),
+        _launched({"event": "loaded"}, {"event": "start", "id": 2},
+                  {"event": "probe", "id": 2, "definition": keys[2], "outcome": "return",
+                   "call": "c(1)", "value": "1"},
+                  {"event": "result", "id": 2}, {"event": "done"}),
+    ])
+    session = run_calls(calls, lambda batch: next(answers), limits=Limits(launch_seconds=60))
+    probes = to_probes(session, "slow")
+    assert session.launches == 2
+    assert [(p.definition, p.outcome) for p in probes] == [
+        (keys[0], "return"), (keys[2], "return"), (keys[1], "timeout")]

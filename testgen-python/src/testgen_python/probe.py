@@ -1,17 +1,24 @@
-"""``Python.probe``, host side: one sandboxed launch of the ``harness`` per source file.
+"""``Python.probe``, host side: the ``harness`` run through :mod:`testgen.kit.probehost`.
 
-The host side builds the request (which module, which definitions, the budget), launches the
-probe with the project's interpreter inside the shadow workspace, and turns the JSON lines it
-prints into :class:`testgen.model.Probe` objects. Whatever the module does (fails to import,
-exits, hangs, crashes the interpreter) ends as probes with an outcome and a reason.
+The host plans one call per testable definition of the file (the module, the budget, the
+kit's ``limits``), launches the harness with the project's interpreter inside the shadow
+workspace, reads its records with the kit's reader and turns them into
+:class:`testgen.model.Probe` objects. One launch probes the whole file: the harness already
+runs each definition in a forked child it kills when it overruns, so a hang, a crash or an
+``exit`` inside a definition is one of its probes. What the harness cannot cover itself, the
+kit's :func:`~testgen.kit.probehost.run_calls` does: when the launch as a whole dies or times
+out in the middle of a definition, that definition gets the ``crash`` or ``timeout`` and the
+definitions after it another launch. Whatever the module does (fails to import, exits, hangs,
+crashes the interpreter) ends as probes with an outcome and a reason.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-
-from testgen.model import Definition, Probe, Workspace
+from testgen.kit.probehost import Batch, Limits, ProcessLike, Session, plan, run_calls
+from testgen.model import Definition, ProcessResult, Probe, Workspace
 
 from . import interpreter
 from .layout import module_location
@@ -23,6 +30,22 @@ SECONDS_PER_DEFINITION = 3.0
 SECONDS_PER_FILE = 40.0
 CALLS_PER_DEFINITION = 400
 CALL_TIMEOUT = 1.0
+MEMORY_MB = 2048
+# A launch only ends early when the harness process itself dies or overruns the whole file's
+# time; the second launch runs the definitions the first did not reach.
+MAX_LAUNCHES = 2
+
+
+@dataclass(frozen=True)
+class PlannedDefinition:
+    """One call of the plan: a definition, probed in one forked child of the harness."""
+
+    id: int
+    definition: Definition
+
+    @property
+    def group(self) -> str:
+        return self.definition.key
 
 
 def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -> list[Probe]:
@@ -48,17 +71,23 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
         "root": str(workspace.root), "module": location.module,
         "import_root": location.import_root, "file": rel_path, "test_type": test_type,
         "tmpdir": str(workspace.scratch / "probe-tmp"),
-        "definitions": [_describe(d) for d in runnable],
         "budget": {"seconds": SECONDS_PER_DEFINITION, "calls": CALLS_PER_DEFINITION,
-                   "call_timeout": CALL_TIMEOUT, "total_seconds": total,
-                   "import_timeout": 10},
+                   "total_seconds": total, "import_timeout": 10},
     }
     chosen = interpreter.choose(workspace, needs_pytest=False)
-    proc = workspace.run([chosen.executable, "-m", "testgen_python.harness"],
-                         cwd=workspace.root, timeout=total + 20, stdin=json.dumps(request),
-                         env=interpreter.environment(workspace, chosen))
-    records = _records(proc.stdout)
-    return probes + to_probes(records, runnable, proc, location.module)
+    env = interpreter.environment(workspace, chosen)
+
+    def launch(batch: Batch[PlannedDefinition]) -> ProcessResult:
+        calls = [{"id": c.id, **_describe(c.definition)} for c in batch.calls]
+        return workspace.run([chosen.executable, "-m", "testgen_python.harness"],
+                             cwd=workspace.root, timeout=batch.limits.launch_seconds,
+                             stdin=json.dumps(plan(batch, calls, **request)), env=env,
+                             memory_mb=batch.limits.memory_mb)
+
+    limits = Limits(call_seconds=CALL_TIMEOUT, launch_seconds=total + 20, memory_mb=MEMORY_MB)
+    session = run_calls([PlannedDefinition(i, d) for i, d in enumerate(runnable)], launch,
+                        limits=limits, max_launches=MAX_LAUNCHES, reason_for_crash=_last_line)
+    return probes + to_probes(session, location.module)
 
 
 def _describe(d: Definition) -> dict:
@@ -67,47 +96,49 @@ def _describe(d: Definition) -> dict:
             "is_async": d.is_async, "decorator_kind": d.details.get("decorator_kind")}
 
 
-def _records(stdout: str) -> list[dict]:
-    records = []
-    for line in stdout.splitlines():
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        try:
-            records.append(json.loads(line))
-        except ValueError:
-            continue
-    return records
-
-
-def to_probes(records: list[dict], definitions: list[Definition], proc, module: str) -> list[Probe]:
-    imported = next((r for r in records if r.get("type") == "import"), None)
-    if imported is None or not imported.get("ok"):
-        if imported is not None:
-            reason = f"{module} cannot be imported: {imported.get('message')}"
-            outcome = "timeout" if imported.get("kind") == "timeout" else "skipped"
-        elif proc.timed_out:
-            reason, outcome = f"{module}: the probe was stopped ({proc.killed_reason})", "timeout"
-        else:
-            reason = f"{module}: the probe process failed ({_last_line(proc)})"
-            outcome = "crash"
-        return [Probe(definition=d.key, outcome=outcome, reason=reason) for d in definitions]
-
-    probes: list[Probe] = []
-    answered = set()
-    for record in records:
-        if record.get("type") != "probe":
-            continue
-        answered.add(record["definition"])
-        probes.append(_probe(record, module))
-    done = any(r.get("type") == "done" for r in records)
-    for d in definitions:
-        if d.key not in answered:
-            reason = "no input could be generated" if done else (
-                f"the probe stopped before reaching it ({proc.killed_reason or _last_line(proc)})")
-            probes.append(Probe(definition=d.key, outcome="skipped" if done else "timeout",
-                                reason=reason))
+def to_probes(session: Session[PlannedDefinition], module: str) -> list[Probe]:
+    """The probes of a session: the harness's ``probe`` records, in the order it sent them,
+    then a probe for each definition the harness did not answer (the host's outcome)."""
+    records = session.records
+    if not any(r.get("event") == "loaded" for r in records):
+        outcome, reason = _not_loaded(session, module)
+        return [Probe(definition=o.call.definition.key, outcome=outcome, reason=reason)
+                for o in session.outcomes]
+    probes = [_probe(r, module) for r in records if r.get("event") == "probe"]
+    answered = {r.get("id") for r in records if r.get("event") == "probe"}
+    started = {r.get("id") for r in records if r.get("event") == "start"}
+    for o in session.outcomes:
+        key = o.call.definition.key
+        if o.kind == "result":
+            if o.call.id not in answered:
+                probes.append(Probe(definition=key, outcome="skipped",
+                                    reason="no input could be generated"))
+        elif o.kind == "crash" and session.fatal is not None:  # a later launch did not load
+            outcome, reason = _not_loaded(session, module)
+            probes.append(Probe(definition=key, outcome=outcome, reason=reason))
+        elif o.kind == "crash" and o.call.id not in started:
+            # the launch stopped before this definition (nothing says it was its doing)
+            outcome = "timeout" if session.last and session.last.timed_out else "crash"
+            probes.append(Probe(definition=key, outcome=outcome,
+                                reason=f"the probe stopped before reaching it ({o.reason})"))
+        elif o.kind == "crash":  # the harness process died while probing it
+            probes.append(Probe(definition=key, outcome="crash",
+                                reason=f"the probe process died while running it ({o.reason})"))
+        else:  # it kept the launch past its time, or was not run at all
+            probes.append(Probe(definition=key, outcome=o.kind, reason=o.reason))
     return probes
+
+
+def _not_loaded(session: Session[PlannedDefinition], module: str) -> tuple[str, str]:
+    """The outcome and reason of every definition of a module the harness did not load."""
+    if session.fatal is not None:
+        reason = f"{module} cannot be imported: {session.fatal.get('message')}"
+        return ("timeout" if session.fatal.get("kind") == "timeout" else "skipped"), reason
+    proc = session.last
+    if proc is not None and proc.timed_out:
+        return "timeout", f"{module}: the probe was stopped ({proc.killed_reason})"
+    detail = _last_line(proc) if proc is not None else "not launched"
+    return "crash", f"{module}: the probe process failed ({detail})"
 
 
 def _probe(record: dict, module: str) -> Probe:
@@ -129,7 +160,7 @@ def _probe(record: dict, module: str) -> Probe:
     )
 
 
-def _last_line(proc) -> str:
+def _last_line(proc: ProcessLike) -> str:
     text = (proc.stderr or "").strip().splitlines()
     detail = text[-1] if text else f"exit status {proc.returncode}"
     return proc.killed_reason or detail

@@ -1,13 +1,23 @@
 """The probe harness: execute the definitions of one module on generated inputs and report
 what happens.
 
-Launched inside the sandbox as ``python -m testgen_python.harness`` with a JSON request on
-stdin, by the project's interpreter, so it imports only the standard library. It writes one
-JSON object per line on its original stdout (the code under test gets a stdout of its own):
+Launched inside the sandbox as ``python -m testgen_python.harness`` by the project's
+interpreter, so it imports only the standard library. It reads the plan of
+:mod:`testgen.kit.probehost` on stdin: the module and the budget, ``limits`` (``call_ms``, the
+alarm on one call) and ``calls``, one per definition (``id`` and what locates it). It writes the
+kit's records, one JSON object per line, on its original stdout (the code under test gets a
+stdout of its own):
 
-    {"type": "import", "ok": false, "kind": "syntax", "message": "..."}
-    {"type": "probe", "definition": key, "args": [...], "outcome": "return", ...}
-    {"type": "done"}
+    {"event": "fatal", "reason": "...", "kind": "syntax", "message": "..."}
+    {"event": "loaded", "file": "/.../module.py"}
+    {"event": "start", "id": 0}
+    {"event": "probe", "id": 0, "definition": key, "args": [...], "outcome": "return", ...}
+    {"event": "result", "id": 0, "probes": 7}
+    {"event": "done"}
+
+``fatal`` means the module does not import (nothing else follows but ``done``); ``probe`` is
+one input tried (any number per call, the last one a ``timeout`` or ``crash`` when the child
+was killed or died); ``result`` closes the call.
 
 How it stays safe and useful:
 
@@ -38,7 +48,8 @@ One module per concept, each importing only the standard library and its sibling
 * :mod:`.context`, :mod:`.construction`, :mod:`.execution` — what the explorers of one module
   share: resolving a definition, building instances, and running one call under the guards;
 * :mod:`.process` — importing the target, one forked child per definition, per-definition
-  limits, and relaying the children's records (``__main__`` runs it).
+  limits, and relaying the children's records (``__main__`` runs it, and reports a failure of
+  the harness itself).
 
 The host copies this folder into the sandbox's boot directory (see
 :func:`testgen_python.interpreter.boot_dir`).

@@ -36,7 +36,8 @@ class Context(Construction, Execution):
         self.inputs = InputFactory(module, self.literals, self.rng)
         self.tracer = Tracer(self.filename)
         self.budget = request["budget"]
-        self.call_timeout = float(self.budget.get("call_timeout", 1.0))
+        # The plan's per-call limit (``limits.call_ms``, see testgen.kit.probehost).
+        self.call_timeout = float((request.get("limits") or {}).get("call_ms") or 1000) / 1000
         self.construct_error = ""
         self._constructions: dict = {}
         self.namespace = self._namespace()

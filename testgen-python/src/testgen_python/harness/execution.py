@@ -55,7 +55,7 @@ class Execution:
     def execute(self, d: dict, text: str, imports: set, *, receiver, call, setup=None,
                 construct: bool = False, doc: bool = False, argv=None):
         """Run ``text`` twice (fresh arguments each time) and describe what happened."""
-        emit({"type": "calling", "definition": d["key"], "call": text})
+        emit({"event": "calling", "definition": d["key"], "call": text})
         first = self._once(text, receiver, setup, call, argv)
         if argv is not None:
             first["argv"] = list(argv)
@@ -93,7 +93,7 @@ class Execution:
                     "approx", "stdout", "argv"):
             if key in result:
                 details[key] = result.pop(key)
-        record = {"type": "probe", "definition": d["key"], "call": text,
+        record = {"definition": d["key"], "call": text,
                   "setup": list(setup or []) + (list(receiver[0]) if receiver else []),
                   "details": details}
         if call is not None:

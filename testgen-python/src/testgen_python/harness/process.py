@@ -1,6 +1,14 @@
-"""The harness process: import the target once, fork one child per definition, give each its
-share of the time budget (killed when it overruns), and relay the children's records; a child
-that hangs or dies becomes a ``timeout`` or ``crash`` probe, never the end of the run."""
+"""The harness process: import the target once, then run the plan's calls (one per definition)
+in order, each in a forked child with its share of the time budget (killed when it overruns),
+relaying the children's records; a child that hangs or dies becomes a ``timeout`` or ``crash``
+probe, never the end of the run.
+
+The records follow :mod:`testgen.kit.probehost`: ``fatal`` when the module does not import,
+``loaded`` once it did, then per call ``start``, its ``probe`` records (one per input tried)
+and ``result`` once its child is gone; ``done`` at the end. Should the harness process itself
+die in the middle of a call, the host knows which one from ``start`` and launches again
+without it.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +26,9 @@ from .guards import GUARDS, CallTimeout, Guards, Unsafe, audit, install_flags, r
     watch_clock_in
 from .protocol import emit, open_channel, safe_str, use_channel
 
+LOADED = False
+"""Set once the module under test imported: a failure after that is no longer ``fatal``."""
+
 
 def _on_alarm(signum, frame):
     raise CallTimeout()
@@ -31,21 +42,24 @@ def run_definition(ctx: Context, definition: dict) -> None:
     except BaseException as exc:  # noqa: BLE001 - report, never crash the probe
         explorer.skip(f"the probe itself failed: {type(exc).__name__}: {exc}")
     for record in explorer.records:
-        record.setdefault("type", "probe")
         record.setdefault("definition", definition["key"])
-        emit(record)
+        emit({"event": "probe", "id": definition["id"], **record})
 
 
-def supervise(ctx: Context, definitions: list) -> None:
-    """Fork one child per definition; a child that hangs or dies is reported, not fatal."""
+def supervise(ctx: Context, calls: list) -> None:
+    """Fork one child per call (definition); a child that hangs or dies is reported, not
+    fatal."""
     total_deadline = time.monotonic() + float(ctx.budget.get("total_seconds", 60))
     per_definition = float(ctx.budget["seconds"])
-    for definition in definitions:
+    for definition in calls:
+        call_id = definition["id"]
         remaining = total_deadline - time.monotonic()
         if remaining <= 0.5:
-            emit({"type": "probe", "definition": definition["key"], "outcome": "skipped",
-                  "reason": "probe time budget for this file used up"})
+            emit({"event": "probe", "id": call_id, "definition": definition["key"],
+                  "outcome": "skipped", "reason": "probe time budget for this file used up"})
+            emit({"event": "result", "id": call_id, "probes": 1})
             continue
+        emit({"event": "start", "id": call_id})
         read_fd, write_fd = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -64,6 +78,7 @@ def supervise(ctx: Context, definitions: list) -> None:
         buffer = b""
         last_call = ""
         killed = False
+        relayed = 0
         while True:
             timeout = limit - time.monotonic()
             if timeout <= 0:
@@ -80,26 +95,30 @@ def supervise(ctx: Context, definitions: list) -> None:
             *lines, buffer = buffer.split(b"\n")
             for line in lines:
                 record = json.loads(line)
-                if record.get("type") == "calling":
+                if record.get("event") == "calling":
                     last_call = record.get("call", "")
                     continue
                 emit(record)
+                relayed += 1
         os.close(read_fd)
         _, status = os.waitpid(pid, 0)
+        while_running = f" while running {last_call}" if last_call else ""
         if killed:
-            emit({"type": "probe", "definition": definition["key"], "outcome": "timeout",
-                  "call": last_call, "reason": "did not return in time (killed the probe after "
-                  f"{per_definition:g}s)" + (f" while running {last_call}" if last_call else "")})
+            ended = ("timeout", "did not return in time (killed the probe after "
+                     f"{per_definition:g}s)" + while_running)
         elif os.WIFSIGNALED(status):
-            emit({"type": "probe", "definition": definition["key"], "outcome": "crash",
-                  "call": last_call, "reason": f"the process died with signal "
-                  f"{signal.Signals(os.WTERMSIG(status)).name}" +
-                  (f" while running {last_call}" if last_call else "")})
+            ended = ("crash", "the process died with signal "
+                     f"{signal.Signals(os.WTERMSIG(status)).name}" + while_running)
         elif os.WEXITSTATUS(status) != 0:
-            emit({"type": "probe", "definition": definition["key"], "outcome": "crash",
-                  "call": last_call, "reason": f"the process exited with status "
-                  f"{os.WEXITSTATUS(status)}" + (f" while running {last_call}"
-                                                 if last_call else "")})
+            ended = ("crash", f"the process exited with status {os.WEXITSTATUS(status)}"
+                     + while_running)
+        else:
+            ended = None
+        if ended is not None:
+            emit({"event": "probe", "id": call_id, "definition": definition["key"],
+                  "outcome": ended[0], "call": last_call, "reason": ended[1]})
+            relayed += 1
+        emit({"event": "result", "id": call_id, "probes": relayed})
 
 
 def import_target(request: dict):
@@ -136,6 +155,7 @@ def import_target(request: dict):
 
 
 def main() -> int:
+    global LOADED
     request = json.loads(sys.stdin.read())
     # Our channel is the original stdout; the code under test writes to stderr instead.
     open_channel()
@@ -156,19 +176,21 @@ def main() -> int:
 
     module, error = import_target(request)
     if error is not None:
-        emit({"type": "import", "ok": False, **error})
-        emit({"type": "done"})
+        emit({"event": "fatal", "reason": f"importing {request['module']} failed: "
+              f"{error['message']}", **error})
+        emit({"event": "done"})
         return 0
     target_file = os.path.realpath(getattr(module, "__file__", "") or "")
     if not target_file.endswith(".py"):
-        emit({"type": "import", "ok": False, "kind": "extension",
-              "message": f"{request['module']} resolves to {target_file or 'a built-in module'}"
-                         ", not the Python source file (a compiled extension shadows it)"})
-        emit({"type": "done"})
+        message = (f"{request['module']} resolves to {target_file or 'a built-in module'}, "
+                   "not the Python source file (a compiled extension shadows it)")
+        emit({"event": "fatal", "reason": message, "kind": "extension", "message": message})
+        emit({"event": "done"})
         return 0
-    emit({"type": "import", "ok": True, "file": target_file})
+    LOADED = True
+    emit({"event": "loaded", "file": target_file})
     watch_clock_in(module)
     ctx = Context(request, module, request["module"])
-    supervise(ctx, request["definitions"])
-    emit({"type": "done"})
+    supervise(ctx, request["calls"])
+    emit({"event": "done"})
     return 0

@@ -1,4 +1,6 @@
-"""The channel to the host: one JSON object per line on the harness's original stdout.
+"""The channel to the host: one JSON object per line on the harness's original stdout, each
+with an ``event`` (the records of :mod:`testgen.kit.probehost`, which the host reads with
+``read_records``).
 
 :func:`open_channel` keeps that stdout for the records and gives the code under test a stdout
 of its own; a forked child writes to its pipe instead (:func:`use_channel`).
