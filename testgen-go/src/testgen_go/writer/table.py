@@ -17,6 +17,10 @@ from .naming import name_rows
 from .rows import MAX_ROWS, Row, Written, dedupe, select
 from .target import Target, type_arguments
 
+WANTS_ERROR = {"sentinel": "if tt.wantErr != nil {", "message": 'if tt.wantErr != "" {',
+               "bool": "if tt.wantErr {"}
+"""The condition of a row that expects an error, by ``Columns.err_mode``."""
+
 
 def table(target: Target, probes: list[Probe], test_name: str,
           imports: set[str]) -> Written | None:
@@ -118,9 +122,7 @@ def render(target: Target, test_name: str, cols: Columns, rows: list[Row],
         body += error_checks(cols.err_mode, desc, prefix, testify, imports)
     body += _observer_checks(cols.observers, recv_var, desc, prefix, testify, imports)
     if cols.err is not None and (cols.wants or cols.afters):
-        body += [{"sentinel": "if tt.wantErr != nil {",
-                  "message": 'if tt.wantErr != "" {'}.get(cols.err_mode, "if tt.wantErr {"),
-                 "\treturn", "}"]
+        body += [WANTS_ERROR[cols.err_mode], "\treturn", "}"]
     body += _result_checks(cols.wants, desc, prefix, testify, imports)
     body += _after_checks(cols, recv_var, desc, prefix, testify, imports)
     lines += indent(body, 3)
