@@ -176,10 +176,12 @@ class Plugins:
 
     def _impl_in(self, hook: str, frames: Iterable[Any]) -> str | None:
         """The plugin whose implementation of ``hook`` runs in one of ``frames``."""
-        codes = {impl.function.__code__: impl.plugin_name
-                 for impl in getattr(self.pm.hook, hook).get_hookimpls()
-                 if hasattr(impl.function, "__code__")}
-        return next((codes[f.f_code] for f in frames if f.f_code in codes), None)
+        impls = getattr(self.pm.hook, hook).get_hookimpls()
+        for frame in frames:
+            for impl in impls:
+                if _runs_in(impl.function, frame):
+                    return impl.plugin_name
+        return None
 
     # ----------------------------------------------------------------- languages
 
@@ -318,6 +320,21 @@ class Plugins:
     def describe(self) -> list[PluginInfo]:
         self.languages()
         return sorted(self.infos.values(), key=lambda i: (not i.builtin, i.name))
+
+
+def _runs_in(function: Any, frame: Any) -> bool:
+    """Whether ``frame`` is a call of ``function``: the same code and, for the methods of two
+    instances or the closures of one factory (which share their code), the same ``self`` or
+    the same captured values."""
+    code = getattr(function, "__code__", None)
+    if code is None or frame.f_code is not code:
+        return False
+    owner = getattr(function, "__self__", None)
+    if owner is not None:
+        return frame.f_locals.get("self") is owner
+    cells = getattr(function, "__closure__", None) or ()
+    return all(frame.f_locals.get(name) is cell.cell_contents
+               for name, cell in zip(code.co_freevars, cells))
 
 
 def _frames(tb: Any) -> Iterator[Any]:
