@@ -3,8 +3,11 @@
 A case is one call of one definition on concrete inputs: for a method, a receiver built
 first (a constructor, a zero value or a populated literal) and, for integration sequences,
 other methods called before it. The harness is a ``_test.go`` file in the target package, so
-unexported code is reachable; its runtime (``harness/runtime.go.txt``) calls every case twice
-under ``recover`` with a per-case deadline and writes one JSON line per case.
+unexported code is reachable; its runtime (``harness/runtime.go.txt``) reads the plan of
+:mod:`testgen.kit.probehost` (the case ids to run, ``limits.call_ms``), calls every case twice
+under ``recover`` with that deadline, and writes the kit's records: ``start`` before a case,
+``result`` after it (Go's observations; kind ``skipped`` for a case it does not run), ``fatal``
+and ``done``. A :class:`Case` has the ``id`` and ``group`` the kit's ``Call`` asks for.
 """
 
 from __future__ import annotations

@@ -1,9 +1,16 @@
 """Run the definitions of one file on generated inputs and record what really happens.
 
 One compile (which runs no user code, so it is not a counted launch) and one counted launch
-of the compiled test binary per source file. The harness streams a JSON line per case to a
-file in the scratch directory, so a crash or a kill keeps everything observed before it: the
-case that was running becomes ``crash`` or ``timeout`` and the rest ``skipped``.
+of the compiled test binary per source file, normally. The harness speaks the protocol of
+:mod:`testgen.kit.probehost` (a plan file in, ``start``/``result``/``done`` records streamed to
+a file in the scratch directory) and the kit's ``run_calls`` runs the launches: a crash or a
+kill keeps everything observed before it, the case that was running becomes ``crash`` or
+``timeout``, the other cases of its definition ``skipped``, and the rest get another launch.
+A case that outlives ``limits.call_ms`` is given up by the harness itself (its goroutine is
+abandoned) and reported as a ``timeout`` result; the later cases of its definition are then
+reported ``skipped``. What is Go's own stays here: building the test binary, the second call
+of each case under another time zone (in the harness), and records → probes with the typed
+:class:`~testgen_go.payload.Observed` payload.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import os
 import re
 from pathlib import Path
 
+from testgen.kit.probehost import Batch, Launched, Limits, Session, run_calls
+from testgen.kit.probehost import plan as host_plan
 from testgen.model import Definition, Probe, Workspace
 
 from . import harness
@@ -23,7 +32,7 @@ from .toolchain import (COMPILE_TIMEOUT, go_env, no_module_error, package_in_wor
                         parse_diagnostics, require_go, resolve_path)
 
 CASE_TIMEOUT_MS = 2000
-MAX_RESUMES = 4
+MAX_LAUNCHES = 5
 MAX_COMPILE_ATTEMPTS = 4
 HIDDEN_SUFFIX = ".testgen-hidden"
 
@@ -58,11 +67,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
         done = {p.definition for p in probes}
         probes.extend(_skipped(d, failure) for d in definitions if d.key not in done)
         return probes
-    records, crashes, result = _observe(plan, binary, pkg, workspace)
-    markers = (str(workspace.root.parent), str(workspace.scratch))
-    for record in records:
-        _forget_paths(record, markers)
-    probes.extend(_to_probes(plan.cases, records, crashes, result))
+    probes.extend(_observe(plan, binary, pkg, workspace))
     return probes
 
 
@@ -145,62 +150,56 @@ def _rel(path: Path, workspace: Workspace) -> str:
 # --------------------------------------------------------------------------- run
 
 
-def _observe(plan, binary: Path, pkg, workspace: Workspace):
-    """Run the cases; after a call that kills the process (``os.Exit``, a fatal runtime
-    error) start again after it, so one bad call does not cost the observations of the rest."""
-    records: list[dict] = []
-    crashes: dict[int, str] = {}
-    skip: set[int] = set()
-    skip_groups: set[int] = set()
-    result = None
-    for _attempt in range(1 + MAX_RESUMES):
-        new, result = _run(binary, pkg, workspace, skip, skip_groups)
-        records.extend(new)
-        if result.timed_out or any(r.get("event") == "end" for r in new):
-            break
-        started = {r["id"] for r in records if r.get("event") == "start"}
-        done = {r["id"] for r in records if r.get("event") == "done"}
-        in_progress = started - done - set(crashes)
-        for case_id in in_progress:
-            crashes[case_id] = _crash_reason(result)
-        seen = started | done
-        if not in_progress or len(seen) >= len(plan.cases):
-            break
-        skip = seen
-        # the rest of a definition that crashed or hung would most likely do it again
-        bad = set(crashes) | {r["id"] for r in records if r.get("kind") == "timeout"}
-        skip_groups = {c.group for c in plan.cases if c.id in bad}
-    return records, crashes, result
+def _observe(plan, binary: Path, pkg, workspace: Workspace) -> list[Probe]:
+    """Run the cases through the kit's probe host and turn what became of each into a probe.
 
-
-def _run(binary: Path, pkg, workspace: Workspace, skip: set[int], skip_groups: set[int]):
-    out_file = binary.with_suffix(".jsonl")
-    try:
-        out_file.unlink()
-    except OSError:
-        pass
+    A call that kills the process (``os.Exit``, a fatal runtime error) is a crash, the other
+    calls of its definition are skipped, and the binary is started again for the rest, so one
+    bad call does not cost the observations of the others.
+    """
+    stem = binary.with_suffix("")
     budget_ms = int(max(5.0, min(workspace.timeout, 120.0) * 0.75) * 1000)
-    env = go_env(workspace)
-    env.update({"TESTGEN_PROBE_OUT": str(out_file), "TESTGEN_PROBE_CASE_MS": str(CASE_TIMEOUT_MS),
-                "TESTGEN_PROBE_BUDGET_MS": str(budget_ms), "GOTRACEBACK": "single",
-                "TESTGEN_PROBE_SKIP": ",".join(str(i) for i in sorted(skip)),
-                "TESTGEN_PROBE_SKIP_GROUPS": ",".join(str(g) for g in sorted(skip_groups))})
-    result = workspace.run(
-        [str(binary), "-test.run", f"^{harness.PROBE_TEST}$", "-test.count=1"],
-        cwd=pkg.directory, timeout=budget_ms / 1000 + 15, env=env, memory_mb=None)
-    records: list[dict] = []
-    try:
-        for line in out_file.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                records.append(json.loads(line))
-            except ValueError:
-                continue
-    except OSError:
-        pass
-    return records, result
+    killed: list[str] = []
+    """Why the sandbox stopped each launch that ran out of time."""
+
+    def launch(batch: Batch[harness.Case]) -> Launched:
+        # Files per launch: a launch that dies early must not leave an earlier one's records.
+        out_file = Path(f"{stem}-{batch.attempt}.jsonl")
+        plan_file = Path(f"{stem}-{batch.attempt}.plan.json")
+        try:
+            out_file.unlink()
+        except OSError:
+            pass
+        plan_file.write_text(json.dumps(host_plan(
+            batch, [{"id": case.id} for case in batch.calls], budget_ms=budget_ms)),
+            encoding="utf-8")
+        env = go_env(workspace)
+        env.update({"TESTGEN_PROBE_OUT": str(out_file), "TESTGEN_PROBE_PLAN": str(plan_file),
+                    "GOTRACEBACK": "single"})
+        result = workspace.run(
+            [str(binary), "-test.run", f"^{harness.PROBE_TEST}$", "-test.count=1"],
+            cwd=pkg.directory, timeout=batch.limits.launch_seconds, env=env,
+            memory_mb=batch.limits.memory_mb)
+        if result.timed_out:
+            killed.append(result.killed_reason)
+        try:
+            records = out_file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            records = ""
+        return Launched(result, records=records)
+
+    limits = Limits(call_seconds=CASE_TIMEOUT_MS / 1000, launch_seconds=budget_ms / 1000 + 15)
+    session = run_calls(plan.cases, launch, limits=limits, max_launches=MAX_LAUNCHES,
+                        reason_for_crash=_crash_reason)
+    markers = (str(workspace.root.parent), str(workspace.scratch))
+    for outcome in session.outcomes:
+        if outcome.record is not None:
+            _forget_paths(outcome.record, markers)
+    started = {r.get("id") for r in session.records if r.get("event") == "start"}
+    return _to_probes(session, started, killed)
 
 
-def _forget_paths(record: dict, markers: tuple[str, ...]) -> None:
+def _forget_paths(record, markers: tuple[str, ...]) -> None:
     """A value that names the temporary workspace would not hold in the user's tree."""
     def leaks(text) -> bool:
         return isinstance(text, str) and any(m in text for m in markers)
@@ -231,35 +230,43 @@ def _crash_reason(result) -> str:
     return "the process stopped"
 
 
-def _to_probes(cases, records, crashes: dict[int, str], result) -> list[Probe]:
-    started = {r["id"] for r in records if r.get("event") == "start"}
-    done = {r["id"]: r for r in records if r.get("event") == "done"}
-    finished = any(r.get("event") == "end" for r in records)
-    timed_out_groups = {c.group for c in cases if done.get(c.id, {}).get("kind") == "timeout"}
-    crashed_groups = {c.group for c in cases if c.id in crashes}
+NOT_RUN = {"budget": "not run: probe time budget used up",
+           "timeout": "not run: an earlier call timed out"}
+"""The harness's reasons (``why``) for a case it did not run."""
+
+
+def _to_probes(session: Session[harness.Case], started: set, killed: list[str]
+               ) -> list[Probe]:
+    outcomes = session.outcomes
+    timed_out = {o.call.group for o in outcomes if o.kind == "timeout" or (
+        o.record is not None and o.record.get("kind") == "timeout")}
+    crashed = {o.call.group for o in outcomes if o.kind == "crash" and o.call.id in started}
     probes = []
-    for case in cases:
-        rec = done.get(case.id)
-        if rec is not None:
-            probes.append(_record_probe(case, rec))
-        elif case.id in crashes:
-            probes.append(_case_probe(case, outcome="crash", reason=crashes[case.id]))
-        elif case.id in started:
-            if result.timed_out:
-                probes.append(_case_probe(case, outcome="timeout",
-                                          reason=f"probe stopped: {result.killed_reason}"))
+    for outcome in outcomes:
+        case, rec = outcome.call, outcome.record
+        if outcome.kind == "result" and rec is not None:
+            if rec.get("kind") == "skipped":
+                probes.append(_case_probe(case, outcome="skipped", reason=NOT_RUN.get(
+                    rec.get("why"), "not run")))
             else:
-                probes.append(_case_probe(case, outcome="crash", reason=_crash_reason(result)))
-        elif case.group in timed_out_groups:
+                probes.append(_record_probe(case, dict(rec)))
+        elif outcome.kind == "timeout" and case.id in started:
+            probes.append(_case_probe(case, outcome="timeout", reason=(
+                f"probe stopped: {killed.pop(0)}" if killed else outcome.reason)))
+        elif outcome.kind == "crash" and (case.id in started or session.fatal):
+            probes.append(_case_probe(case, outcome="crash", reason=outcome.reason))
+        elif case.group in timed_out:
             probes.append(_case_probe(case, outcome="skipped",
                                       reason="not run: an earlier call timed out"))
-        elif case.group in crashed_groups:
+        elif case.group in crashed:
             probes.append(_case_probe(case, outcome="skipped",
                                       reason="not run: an earlier call stopped the process"))
+        elif outcome.kind == "skipped":
+            probes.append(_case_probe(case, outcome="skipped", reason=outcome.reason))
         else:
-            why = "probe time budget used up" if finished or result.ok else \
-                "the probe process stopped before this call"
-            probes.append(_case_probe(case, outcome="skipped", reason=f"not run: {why}"))
+            # the process stopped with no call running: this one never started
+            probes.append(_case_probe(case, outcome="skipped", reason=(
+                "not run: the probe process stopped before this call")))
     return probes
 
 
