@@ -75,7 +75,7 @@ def measure(project: Path, report: dict) -> tuple[float, int, bool]:
     """Statement coverage of the package's sources by the kept tests, and 3/3 passes."""
     from testgen.model import Project, TestFile
     from testgen.sandbox import shadow_workspace
-    from testgen_javascript import plugin
+    from testgen_javascript.plugin import JavaScript
 
     written = [f for f in report.get("files", []) if f.get("written")]
     test_files = [TestFile(path=f["test_file"], language="javascript", framework="node:test",
@@ -83,16 +83,14 @@ def measure(project: Path, report: dict) -> tuple[float, int, bool]:
                   for f in written]
     if not test_files:
         return 0.0, 0, False
-    framework = plugin.testgen_select_framework(project=Project(project), language="javascript",
-                                                requested="node:test")
+    javascript = JavaScript()
+    framework = javascript.select_framework(Project(project), "node:test")
     statements = covered = 0
     passes = 0
     kept_ids = {t for f in written for t in [f["test_file"]]}
     with shadow_workspace(project) as workspace:
         for _ in range(3):
-            result = plugin.testgen_run(language="javascript", framework=framework,
-                                        test_files=test_files, workspace=workspace,
-                                        coverage=True)
+            result = javascript.run(framework, test_files, workspace, coverage=True)
             ours = [t for t in result.tests if t.test_id.split("::")[0] in kept_ids]
             if ours and all(t.outcome == "passed" for t in ours):
                 passes += 1

@@ -2,8 +2,8 @@
 
 For each language's example project (``examples/<language>``) in a temp copy:
 
-* **per launch**: a probe (``testgen_probe`` of the first file's definitions) and a test run
-  (the project's own suite with coverage, ``testgen_run``), each timed under both sandboxes,
+* **per launch**: a probe (``Language.probe`` of the first file's definitions) and a test run
+  (the project's own suite with coverage, ``Language.run``), each timed under both sandboxes,
   interleaved ``--repeat`` times (median taken), in the same shadow copy, caches warm;
 * **per file**: ``testgen generate --force --repeat 1`` on the example under each sandbox
   (``TESTGEN_SANDBOX=limited`` for the fallback), wall time divided by the files generated.

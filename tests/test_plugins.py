@@ -135,10 +135,10 @@ def test_hook_with_unknown_arguments_is_rejected():
     module = types.ModuleType("plugin_badargs")
 
     @hookimpl
-    def testgen_parse(source, colour):
-        return None
+    def testgen_engines(colour):
+        return {}
 
-    module.testgen_parse = testgen_parse
+    module.testgen_engines = testgen_engines
     plugins = Plugins.load(entry_points=False, extra=[module])
     assert plugins.problems and plugins.problems[0].code == "TG503"
 

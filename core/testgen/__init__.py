@@ -11,6 +11,6 @@ __version__ = "0.1.0"
 PROJECT_NAME = "testgen"
 
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
-"""Marker for hook implementations: ``@hookimpl def testgen_parse(source): ...``."""
+"""Marker for hook implementations: ``@hookimpl def testgen_languages(register): ...``."""
 
 __all__ = ["PROJECT_NAME", "__version__", "hookimpl"]

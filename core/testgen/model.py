@@ -262,8 +262,7 @@ class Probe:
     """Why the probe was skipped or crashed."""
     payload: Any = None
     """The language's own typed record of the call (a frozen dataclass of the plugin), for its
-    offline test writer; the core never reads it."""
-    details: Mapping[str, Any] = field(default_factory=dict)
+    offline test writer and prompts; the core never reads it."""
 
 
 # --------------------------------------------------------------------------- candidates
@@ -284,7 +283,7 @@ class TestCandidate:
     test_type: str = "unit"
     engine: str = "offline"
     imports: tuple[str, ...] = ()
-    """Import lines the test needs (merged and de-duplicated by ``testgen_assemble``)."""
+    """Import lines the test needs (merged and de-duplicated by ``Language.assemble``)."""
     helpers: tuple[str, ...] = ()
     """Shared snippets (fixtures, fakes) the test relies on; de-duplicated across candidates."""
     status: CandidateStatus = "pending"
@@ -556,7 +555,7 @@ class Prompt:
 
 @dataclass
 class OfflineRequest:
-    """Input of ``testgen_offline_candidates``: probes to turn into tests for one definition."""
+    """Input of ``Language.offline_candidates``: probes to turn into tests for one definition."""
 
     definition: Definition
     framework: Framework

@@ -16,7 +16,7 @@ def test_each_probe_carries_what_the_call_did_as_a_typed_payload(example, worksp
     probes = GO.probe(definitions(example, "money.go"), ws, "unit")
     parse = [p for p in probes if p.definition.endswith("::ParsePrice")]
     assert parse and all(isinstance(p.payload, Observed) for p in parse)
-    assert all(not p.details for p in probes)
+    assert all(isinstance(p.payload, Observed) for p in probes if p.outcome == "return")
     ok = next(p for p in parse if p.outcome == "return")
     assert isinstance(ok.payload.results[0], Value) and ok.payload.results[0].ok
     assert ok.payload.results[0].lit == ok.value.split(", ")[0]
