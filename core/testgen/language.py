@@ -23,7 +23,9 @@ Plugins import only ``testgen.hookimpl``, ``testgen.model``, ``testgen.language`
 
 from __future__ import annotations
 
-from typing import ClassVar
+import importlib
+import re
+from typing import Any, Callable, ClassVar
 
 from .model import (
     Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
@@ -31,7 +33,7 @@ from .model import (
     ValidationResult, Workspace,
 )
 
-__all__ = ["Language"]
+__all__ = ["Language", "implemented_by"]
 
 
 class Language:
@@ -43,6 +45,17 @@ class Language:
     env_passthrough: ClassVar[tuple[str, ...]] = ()
     """Environment variables the language's toolchain reads (``GOPATH``, ``CARGO_HOME``):
     passed into the sandbox, where every other variable but a few system ones is dropped."""
+
+    test_patterns: ClassVar[tuple[re.Pattern[str], ...]] = ()
+    """How test code names its tests, most specific first; the last group of the first
+    pattern that matches is the name (:meth:`test_name`)."""
+
+    import_pattern: ClassVar[re.Pattern[str] | None] = None
+    """What an import line of test code looks like (:meth:`is_import`)."""
+
+    module_separator: ClassVar[str] = ""
+    """What joins the parts of a module's name in test code (``"."``, ``"::"``); empty when
+    tests never name modules (:meth:`module_names`)."""
 
     @property
     def name(self) -> str:
@@ -100,19 +113,31 @@ class Language:
     def test_name(self, code: str) -> str | None:
         """The name of the first test a snippet of test code defines (``def test_x``,
         ``func TestX``), as the runner reports it; ``None`` when it defines none. The LLM
-        engine uses it on answers that come as bare code blocks."""
+        engine uses it on answers that come as bare code blocks. Default: from
+        :attr:`test_patterns`."""
+        for pattern in self.test_patterns:
+            match = pattern.search(code)
+            if match:
+                return match.group(match.lastindex or 0)
         return None
 
     def is_import(self, line: str) -> bool:
         """Whether one line of test code is an import the test file must hoist to its top
-        (``import x``, ``use crate::y;``). The LLM engine splits answers with it."""
-        return False
+        (``import x``, ``use crate::y;``). The LLM engine splits answers with it. Default: the
+        line matches :attr:`import_pattern` and opens no block (``import (`` goes on)."""
+        return bool(self.import_pattern and self.import_pattern.match(line)
+                    and not line.rstrip().endswith(("(", "{")))
 
     def module_names(self, rel_path: str) -> tuple[str, ...]:
         """How test code names the module of the source file at ``rel_path``, longest first
         (``("pkg.util.text", "util.text")``): a test made for one copy of a file is reused
-        for another copy by replacing the one name with the other. ``()``: never reused."""
-        return ()
+        for another copy by replacing the one name with the other. ``()``: never reused.
+        Default: the path's trailing parts joined by :attr:`module_separator`."""
+        if not self.module_separator:
+            return ()
+        parts = rel_path.rsplit(".", 1)[0].split("/")
+        return tuple(self.module_separator.join(parts[-length:])
+                     for length in range(len(parts), 1, -1))
 
     def assemble(self, candidates: list[TestCandidate], framework: Framework,
                  source: SourceFile, path: str) -> TestFile:
@@ -132,3 +157,31 @@ class Language:
         """Run ``test_files`` in one launch (an empty list runs the project's existing suite),
         with per-test outcomes and, if ``coverage``, per-file coverage of the sources."""
         raise NotImplementedError
+
+
+class implemented_by:
+    """A :class:`Language` method implemented by a function of the plugin, named
+    ``"package.module:function"`` and imported on its first call, so that loading a plugin
+    imports none of its stages::
+
+        class Go(Language):
+            parse = implemented_by("testgen_go.syntax:parse")
+
+    The function takes the method's arguments, without ``self``.
+    """
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self._function: Callable[..., Any] | None = None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        contract = getattr(Language, name, None)
+        self.__doc__ = getattr(contract, "__doc__", None)
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        if self._function is None:
+            module, _, name = self.target.partition(":")
+            self._function = getattr(importlib.import_module(module), name)
+        return self._function

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from testgen.engines import GenerationJob
-from testgen.kit.snippets import module_suffixes
 from testgen.language import Language
 from testgen.llm.provider import RetryPolicy
 from testgen.llm.stub import StubLLM, json_answer
@@ -98,15 +97,9 @@ class ToyPrompts(Language):
                         default_framework="toytest", test_file_patterns=(),
                         line_comments=("#",))
 
-    def test_name(self, code):
-        match = re.search(r"^\s*def\s+(test\w*)", code, re.MULTILINE)
-        return match.group(1) if match else None
-
-    def is_import(self, line):
-        return line.startswith(("import ", "from "))
-
-    def module_names(self, rel_path):
-        return module_suffixes(rel_path, ".")
+    test_patterns = (re.compile(r"^\s*def\s+(test\w*)", re.MULTILINE),)
+    import_pattern = re.compile(r"^(?:import |from )")
+    module_separator = "."
 
     def render_prompt(self, request):
         parts = [d.code for d in request.definitions]

@@ -46,12 +46,11 @@ def _definitions(language: str, rel: str):
 def _probes(definition) -> list[Probe]:
     name = definition.name
     return [
-        Probe(definition=definition.key, args=("1",), call=f"{name}(1)", value="11",
-              details={"results": [{"lit": "11", "ok": True}]}),
+        Probe(definition=definition.key, args=("1",), call=f"{name}(1)", value="11"),
         Probe(definition=definition.key, args=("2",), call=f"{name}(2)", outcome="raise",
               exception="ValueError", message="bad input: 2"),
         Probe(definition=definition.key, args=("3",), call=f"{name}(3)", value="33",
-              setup=("x = 3",), details={"results": [{"lit": "33", "ok": True}]}),
+              setup=("x = 3",)),
     ]
 
 
@@ -101,10 +100,13 @@ def test_the_system_part_is_the_same_for_every_file(language, framework, test_ty
 def test_a_go_nil_error_is_written_as_nil():
     if "go" not in PLUGINS.languages():
         pytest.skip("testgen-go is not installed")
+    from testgen_go.payload import Observed, Value
+
     source, definitions = _definitions("go", "money.go")
     parse = next(d for d in definitions if d.name == "ParsePrice")
     probe = Probe(definition=parse.key, args=('"1.50"',), call='ParsePrice("1.50")',
-                  value="Cents(150)", details={"results": [{"lit": "Cents(150)", "ok": True}]})
+                  value="Cents(150)",
+                  payload=Observed(results=(Value(ok=True, lit="Cents(150)"),)))
     prompt = PLUGINS.render_prompt(PromptRequest(
         definitions=[parse], framework=Framework("testing", "go"), test_type="unit",
         probes={parse.key: [probe]}))

@@ -5,8 +5,7 @@
   first, then the plugin's own pack);
 * :mod:`testgen.kit.selection` — which probes make a test of each test type, and test names;
 * :mod:`testgen.kit.probehost` — the host side of a probe harness: one JSON-lines protocol,
-  per-call limits, and a relaunch without the call that hung;
-* :mod:`testgen.kit.snippets` — small text helpers for reading test code a model wrote.
+  per-call limits, and a relaunch without the call that hung.
 
 Like ``testgen.model`` and ``testgen.language``, these modules are public and stable for
 plugins; nothing here knows any one language.

@@ -1,7 +1,7 @@
 """The Go language: one :class:`~testgen.language.Language` object, registered by the hook.
 
-Each method hands the work to the module named for the stage; modules are imported on first
-use so that loading the plugin stays cheap.
+Each method is implemented by the module named for its stage, imported on first use
+(``implemented_by``), so loading the plugin imports none of them.
 """
 
 from __future__ import annotations
@@ -9,13 +9,8 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.kit.snippets import first_match, module_suffixes
-from testgen.language import Language
-from testgen.model import (
-    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
-    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
-    ValidationResult, Workspace,
-)
+from testgen.language import Language, implemented_by
+from testgen.model import Framework, LanguageInfo, RunResult, SourceFile, TestFile, Workspace
 
 LANGUAGE = "go"
 GO = LanguageInfo(
@@ -31,10 +26,6 @@ GO = LanguageInfo(
     line_comments=("//", "/*", "*/", "* "),
 )
 
-_TEST_NAMES = (re.compile(r"^[ \t]*func[ \t]+(Test\w*)[ \t]*\(", re.MULTILINE),
-               re.compile(r"^[ \t]*func[ \t]+(\w+)", re.MULTILINE))
-_IMPORT = re.compile(r"^import[ \t]")
-
 
 class Go(Language):
     info = GO
@@ -42,78 +33,32 @@ class Go(Language):
     # without it go keeps its cache under XDG_CACHE_HOME, which TestGen provides.
     env_passthrough = ("GOPATH", "GOROOT", "GOMODCACHE", "GOFLAGS", "GOPROXY", "GONOSUMDB",
                        "GOSUMDB", "GOTOOLCHAIN")
+    test_patterns = (re.compile(r"^[ \t]*func[ \t]+(Test\w*)[ \t]*\(", re.MULTILINE),
+                     re.compile(r"^[ \t]*func[ \t]+(\w+)", re.MULTILINE))
+    import_pattern = re.compile(r"^import[ \t]")
+    module_separator = "/"
 
-    def detect(self, project: Project) -> list[Detection]:
-        from .project import detect
-
-        return detect(project)
-
-    def select_framework(self, project: Project, requested: str | None) -> Framework:
-        from .project import select_framework
-
-        return select_framework(project, requested)
-
-    def doctor(self, project: Project) -> list[DoctorCheck]:
-        from .doctor import checks
-
-        return checks(project)
-
-    def parse(self, source: SourceFile) -> ParsedFile:
-        from .syntax import parse
-
-        return parse(source)
-
-    def extract(self, parsed: ParsedFile) -> list[Definition]:
-        from .syntax import extract
-
-        return extract(parsed)
-
-    def test_path(self, source: SourceFile, framework: Framework) -> str:
-        from .layout import test_path
-
-        return test_path(source)
-
-    def probe(self, definitions: list[Definition], workspace: Workspace,
-              test_type: str) -> list[Probe]:
-        from .probe import probe
-
-        return probe(definitions, workspace, test_type)
-
-    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
-        from .offline import candidates
-
-        return candidates(request)
-
-    def render_prompt(self, request: PromptRequest) -> Prompt:
-        from .prompts import render
-
-        return render(request)
-
-    def test_name(self, code: str) -> str | None:
-        return first_match(_TEST_NAMES, code)
-
-    def is_import(self, line: str) -> bool:
-        return bool(_IMPORT.match(line)) and not line.rstrip().endswith("(")
-
-    def module_names(self, rel_path: str) -> tuple[str, ...]:
-        return module_suffixes(rel_path, "/")
-
-    def assemble(self, candidates: list[TestCandidate], framework: Framework,
-                 source: SourceFile, path: str) -> TestFile:
-        from .assemble import assemble
-
-        return assemble(candidates, framework, source, path)
-
-    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
-        from .validate import validate
-
-        return validate(test_file, workspace)
+    detect = implemented_by("testgen_go.project:detect")
+    select_framework = implemented_by("testgen_go.project:select_framework")
+    doctor = implemented_by("testgen_go.doctor:checks")
+    parse = implemented_by("testgen_go.syntax:parse")
+    extract = implemented_by("testgen_go.syntax:extract")
+    probe = implemented_by("testgen_go.probe:probe")
+    offline_candidates = implemented_by("testgen_go.offline:candidates")
+    render_prompt = implemented_by("testgen_go.prompts:render")
+    assemble = implemented_by("testgen_go.assemble:assemble")
+    validate = implemented_by("testgen_go.validate:validate")
 
     def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
             coverage: bool) -> RunResult:
         from .run import run
 
-        return run(test_files, workspace, coverage)
+        return run(test_files, workspace, coverage)  # one framework runner: go test
+
+    def test_path(self, source: SourceFile, framework: Framework) -> str:
+        from .layout import test_path
+
+        return test_path(source)  # beside the source, whatever the framework
 
 
 @hookimpl

@@ -1,9 +1,12 @@
-"""JavaScript and TypeScript: one :class:`~testgen.language.Language` object, registered by the hook.
+"""JavaScript and TypeScript: one :class:`~testgen.language.Language` object, registered by
+the hook.
 
 One language, ``javascript``, covers both dialects (``.js .mjs .cjs .jsx .ts .mts .cts .tsx``):
 a project has one package.json, one test runner and one module system, whichever dialect its
-files are written in. Each method hands the work to the module named for the stage; modules are imported on first
-use so that loading the plugin stays cheap.
+files are written in.
+
+Each method is implemented by the module named for its stage, imported on first use
+(``implemented_by``), so loading the plugin imports none of them.
 """
 
 from __future__ import annotations
@@ -11,13 +14,8 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.kit.snippets import first_match, module_suffixes
-from testgen.language import Language
-from testgen.model import (
-    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
-    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
-    ValidationResult, Workspace,
-)
+from testgen.language import Language, implemented_by
+from testgen.model import LanguageInfo
 
 from . import package as pkg
 from .package import LANGUAGE
@@ -38,86 +36,27 @@ JAVASCRIPT = LanguageInfo(
     shipped_dirs=("dist", "build"), line_comments=("//", "/*", "*/", "* "),
 )
 
-_TEST_NAMES = (re.compile(r"^[ \t]*(?:test|it)\(\s*(['\"`])(.+?)\1", re.MULTILINE),
-               re.compile(r"^[ \t]*(?:async[ \t]+)?function[ \t]+(\w+)", re.MULTILINE))
-_IMPORT = re.compile(r"^(?:import[ \t]|(?:const|let|var)[ \t]+.+=[ \t]*require\()")
-
 
 class JavaScript(Language):
     info = JAVASCRIPT
     env_passthrough = ("NODE_PATH", "NPM_CONFIG_CACHE")
+    test_patterns = (re.compile(r"^[ \t]*(?:test|it)\(\s*(['\"`])(.+?)\1", re.MULTILINE),
+                     re.compile(r"^[ \t]*(?:async[ \t]+)?function[ \t]+(\w+)", re.MULTILINE))
+    import_pattern = re.compile(r"^(?:import[ \t]|(?:const|let|var)[ \t]+.+=[ \t]*require\()")
+    module_separator = "/"
 
-    def detect(self, project: Project) -> list[Detection]:
-        from .project import detect
-
-        return detect(project)
-
-    def select_framework(self, project: Project, requested: str | None) -> Framework:
-        from .project import select_framework
-
-        return select_framework(project, requested)
-
-    def doctor(self, project: Project) -> list[DoctorCheck]:
-        from .doctor import checks
-
-        return checks(project)
-
-    def parse(self, source: SourceFile) -> ParsedFile:
-        from .syntax import parse_source
-
-        return parse_source(source)
-
-    def extract(self, parsed: ParsedFile) -> list[Definition]:
-        from .syntax import extract
-
-        return extract(parsed)
-
-    def test_path(self, source: SourceFile, framework: Framework) -> str:
-        from .layout import test_path
-
-        return test_path(source, framework)
-
-    def probe(self, definitions: list[Definition], workspace: Workspace,
-              test_type: str) -> list[Probe]:
-        from .probe import probe
-
-        return probe(definitions, workspace, test_type)
-
-    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
-        from .offline import candidates
-
-        return candidates(request)
-
-    def render_prompt(self, request: PromptRequest) -> Prompt:
-        from .prompts import render_prompt
-
-        return render_prompt(request)
-
-    def test_name(self, code: str) -> str | None:
-        return first_match(_TEST_NAMES, code)
-
-    def is_import(self, line: str) -> bool:
-        return bool(_IMPORT.match(line)) and not line.rstrip().endswith(("(", "{"))
-
-    def module_names(self, rel_path: str) -> tuple[str, ...]:
-        return module_suffixes(rel_path, "/")
-
-    def assemble(self, candidates: list[TestCandidate], framework: Framework,
-                 source: SourceFile, path: str) -> TestFile:
-        from .assemble import assemble
-
-        return assemble(candidates, framework, source, path)
-
-    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
-        from .validate import validate
-
-        return validate(test_file, workspace)
-
-    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
-            coverage: bool) -> RunResult:
-        from .run import run
-
-        return run(framework, test_files, workspace, coverage)
+    detect = implemented_by("testgen_javascript.project:detect")
+    select_framework = implemented_by("testgen_javascript.project:select_framework")
+    doctor = implemented_by("testgen_javascript.doctor:checks")
+    parse = implemented_by("testgen_javascript.syntax:parse_source")
+    extract = implemented_by("testgen_javascript.syntax:extract")
+    test_path = implemented_by("testgen_javascript.layout:test_path")
+    probe = implemented_by("testgen_javascript.probe:probe")
+    offline_candidates = implemented_by("testgen_javascript.offline:candidates")
+    render_prompt = implemented_by("testgen_javascript.prompts:render_prompt")
+    assemble = implemented_by("testgen_javascript.assemble:assemble")
+    validate = implemented_by("testgen_javascript.validate:validate")
+    run = implemented_by("testgen_javascript.run:run")
 
 
 @hookimpl

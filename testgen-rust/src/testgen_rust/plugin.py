@@ -1,7 +1,7 @@
 """The Rust language: one :class:`~testgen.language.Language` object, registered by the hook.
 
-Each method hands the work to the module named for the stage; modules are imported on first
-use so that loading the plugin stays cheap.
+Each method is implemented by the module named for its stage, imported on first use
+(``implemented_by``), so loading the plugin imports none of them.
 """
 
 from __future__ import annotations
@@ -9,12 +9,9 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.kit.snippets import first_match, module_suffixes
-from testgen.language import Language
+from testgen.language import Language, implemented_by
 from testgen.model import (
-    Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
-    Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
-    ValidationResult, Workspace,
+    Definition, Detection, Framework, LanguageInfo, Probe, Project, SourceFile, Workspace,
 )
 
 LANGUAGE = "rust"
@@ -31,15 +28,24 @@ RUST = LanguageInfo(
     line_comments=("//", "/*", "*/", "* "),
 )
 
-_TEST_NAMES = (re.compile(r"#\[(?:[\w:]+::)?test\][\s\S]*?fn[ \t]+(\w+)"),
-               re.compile(r"^[ \t]*(?:pub[ \t]+)?fn[ \t]+(\w+)", re.MULTILINE))
-_IMPORT = re.compile(r"^(?:use[ \t]+\S|extern[ \t]+crate[ \t])")
-
 
 class Rust(Language):
     info = RUST
     env_passthrough = ("CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "CARGO_TARGET_DIR",
                        "LLVM_PROFDATA", "LLVM_COV")
+    test_patterns = (re.compile(r"#\[(?:[\w:]+::)?test\][\s\S]*?fn[ \t]+(\w+)"),
+                     re.compile(r"^[ \t]*(?:pub[ \t]+)?fn[ \t]+(\w+)", re.MULTILINE))
+    import_pattern = re.compile(r"^(?:use[ \t]+\S|extern[ \t]+crate[ \t])")
+    module_separator = "::"
+
+    doctor = implemented_by("testgen_rust.doctor:checks")
+    parse = implemented_by("testgen_rust.syntax:parse_source")
+    extract = implemented_by("testgen_rust.syntax:extract_definitions")
+    offline_candidates = implemented_by("testgen_rust.offline:offline_candidates")
+    render_prompt = implemented_by("testgen_rust.prompts:render_prompt")
+    assemble = implemented_by("testgen_rust.assemble:assemble")
+    validate = implemented_by("testgen_rust.validate:validate")
+    run = implemented_by("testgen_rust.run:run")
 
     def detect(self, project: Project) -> list[Detection]:
         from .project import detect
@@ -52,67 +58,16 @@ class Rust(Language):
         return select_framework(project, requested or project.language_settings(
             LANGUAGE).get("framework"))
 
-    def doctor(self, project: Project) -> list[DoctorCheck]:
-        from .doctor import checks
-
-        return checks(project)
-
-    def parse(self, source: SourceFile) -> ParsedFile:
-        from .syntax import parse_source
-
-        return parse_source(source)
-
-    def extract(self, parsed: ParsedFile) -> list[Definition]:
-        from .syntax import extract_definitions
-
-        return extract_definitions(parsed)
-
-    def test_path(self, source: SourceFile, framework: Framework) -> str:
-        from .layout import test_path
-
-        return test_path(source)
-
     def probe(self, definitions: list[Definition], workspace: Workspace,
               test_type: str) -> list[Probe]:
         from .probe import probe_definitions
 
-        return probe_definitions(definitions, workspace)
+        return probe_definitions(definitions, workspace)  # every test type, one probe
 
-    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
-        from .offline import offline_candidates
+    def test_path(self, source: SourceFile, framework: Framework) -> str:
+        from .layout import test_path
 
-        return offline_candidates(request)
-
-    def render_prompt(self, request: PromptRequest) -> Prompt:
-        from .prompts import render_prompt
-
-        return render_prompt(request)
-
-    def test_name(self, code: str) -> str | None:
-        return first_match(_TEST_NAMES, code)
-
-    def is_import(self, line: str) -> bool:
-        return bool(_IMPORT.match(line)) and not line.rstrip().endswith("{")
-
-    def module_names(self, rel_path: str) -> tuple[str, ...]:
-        return module_suffixes(rel_path, "::")
-
-    def assemble(self, candidates: list[TestCandidate], framework: Framework,
-                 source: SourceFile, path: str) -> TestFile:
-        from .assemble import assemble
-
-        return assemble(candidates, framework, source, path)
-
-    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
-        from .validate import validate
-
-        return validate(test_file, workspace)
-
-    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
-            coverage: bool) -> RunResult:
-        from .run import run
-
-        return run(framework, test_files, workspace, coverage)
+        return test_path(source)  # the crate's tests/, whatever the framework
 
 
 @hookimpl

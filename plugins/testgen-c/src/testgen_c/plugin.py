@@ -1,9 +1,8 @@
 """The C language: one :class:`~testgen.language.Language` object, registered by the hook.
 
-Each method hands the work to the module named for its stage (``parse`` → ``syntax.py``,
-``probe`` → ``probe.py``, …). Those modules import only the standard library and the
-``testgen`` kit; the heavy libraries (tree-sitter, Jinja2) load on first use, so loading the
-plugin (``testgen --help``, ``testgen plugins``) stays cheap.
+Each method is implemented by the module named for its stage (``parse`` → ``syntax.py``,
+``probe`` → ``probe.py``, …), imported on its first call (``implemented_by``), so loading the
+plugin (``testgen --help``, ``testgen plugins``) imports none of them.
 """
 
 from __future__ import annotations
@@ -11,18 +10,10 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.kit.snippets import first_match, module_suffixes
-from testgen.language import Language
-from testgen.model import (
-    Definition, Detection, Framework, LanguageInfo, OfflineRequest, ParsedFile, Probe, Project,
-    Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile, ValidationResult,
-    Workspace,
-)
+from testgen.language import Language, implemented_by
+from testgen.model import LanguageInfo
 
-from . import assemble, layout, offline, probe, prompts, run, syntax, validate
 from . import project as proj
-
-_TEST_NAMES = (re.compile(r"^TEST\((\w+)\)", re.MULTILINE),)
 
 
 class C(Language):
@@ -32,51 +23,21 @@ class C(Language):
         grammar="c", toolchain=(proj.COMPILER,), manifests=proj.MANIFESTS,
         line_comments=("//", "/*", "*/", "* "),
     )
+    test_patterns = (re.compile(r"^TEST\((\w+)\)", re.MULTILINE),)
+    import_pattern = re.compile(r"^#include\b")
+    module_separator = "/"
 
-    def detect(self, project: Project) -> list[Detection]:
-        return proj.detect(project)
-
-    def select_framework(self, project: Project, requested: str | None) -> Framework:
-        return proj.select_framework(project, requested)
-
-    def parse(self, source: SourceFile) -> ParsedFile:
-        return syntax.parse(source)
-
-    def extract(self, parsed: ParsedFile) -> list[Definition]:
-        return syntax.extract(parsed)
-
-    def test_path(self, source: SourceFile, framework: Framework) -> str:
-        return layout.test_path(source)
-
-    def probe(self, definitions: list[Definition], workspace: Workspace,
-              test_type: str) -> list[Probe]:
-        return probe.probe(definitions, workspace, test_type)
-
-    def offline_candidates(self, request: OfflineRequest) -> list[TestCandidate]:
-        return offline.candidates(request)
-
-    def render_prompt(self, request: PromptRequest) -> Prompt:
-        return prompts.render_prompt(request)
-
-    def test_name(self, code: str) -> str | None:
-        return first_match(_TEST_NAMES, code)
-
-    def is_import(self, line: str) -> bool:
-        return line.startswith("#include")
-
-    def module_names(self, rel_path: str) -> tuple[str, ...]:
-        return module_suffixes(rel_path, "/")
-
-    def assemble(self, candidates: list[TestCandidate], framework: Framework,
-                 source: SourceFile, path: str) -> TestFile:
-        return assemble.assemble(candidates, framework, source, path)
-
-    def validate(self, test_file: TestFile, workspace: Workspace) -> ValidationResult:
-        return validate.validate(test_file, workspace)
-
-    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
-            coverage: bool) -> RunResult:
-        return run.run(framework, test_files, workspace, coverage)
+    detect = implemented_by("testgen_c.project:detect")
+    select_framework = implemented_by("testgen_c.project:select_framework")
+    parse = implemented_by("testgen_c.syntax:parse")
+    extract = implemented_by("testgen_c.syntax:extract")
+    test_path = implemented_by("testgen_c.layout:test_path")
+    probe = implemented_by("testgen_c.probe:probe")
+    offline_candidates = implemented_by("testgen_c.offline:candidates")
+    render_prompt = implemented_by("testgen_c.prompts:render_prompt")
+    assemble = implemented_by("testgen_c.assemble:assemble")
+    validate = implemented_by("testgen_c.validate:validate")
+    run = implemented_by("testgen_c.run:run")
 
 
 @hookimpl
