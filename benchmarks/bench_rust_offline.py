@@ -34,13 +34,11 @@ from pathlib import Path
 from testgen.model import Framework, OfflineRequest, SourceFile, TestFile
 from testgen.sandbox import shadow_workspace
 
-from testgen_rust import syntax
-from testgen_rust.assemble import assemble, test_path
+from testgen_rust import nodes
 from testgen_rust.cargo import build_tests
-from testgen_rust.candidates import offline_candidates
-from testgen_rust.extract import extract_definitions, parse_source
-from testgen_rust.probe import probe_definitions
-from testgen_rust.runner import run, validate
+from testgen_rust.plugin import Rust
+
+RUST = Rust()
 
 # Small, dependency-free crates written by other people (name, exact version).
 CRATES = [
@@ -111,15 +109,15 @@ def standalone_copy(source: Path, dest: Path) -> Path:
 
 def strip_test_modules(text: str) -> str:
     """Remove ``#[cfg(test)]`` items and ``#[test]`` functions (attributes included)."""
-    tree = syntax.parse(text)
+    tree = nodes.parse(text)
     data = text.encode("utf-8")
     cuts = []
     for item in tree.root_node.named_children:
         if item.type in ("attribute_item", "line_comment", "block_comment"):
             continue
-        attrs = syntax.attributes(item)
-        if syntax.is_cfg_test(attrs) or syntax.is_test_function(attrs):
-            trivia = syntax.leading_trivia(item)
+        attrs = nodes.attributes(item)
+        if nodes.is_cfg_test(attrs) or nodes.is_test_function(attrs):
+            trivia = nodes.leading_trivia(item)
             start = (trivia[0] if trivia else item).start_byte
             cuts.append((start, item.end_byte))
     for start, end in reversed(cuts):
@@ -146,29 +144,29 @@ def one_round(root: Path, cache: Path, write: bool) -> dict:
     with shadow_workspace(root, cache_dir=cache, timeout=120) as ws:
         kept_files = []
         for source in sources_of(root):
-            definitions = [d for d in extract_definitions(parse_source(source)) if d.testable]
+            definitions = [d for d in RUST.extract(RUST.parse(source)) if d.testable]
             for d in definitions:
                 report["public_lines"].setdefault(source.rel_path, set()).update(d.lines)
             if not definitions:
                 continue
             t = time.monotonic()
-            probes = probe_definitions(definitions, ws)
+            probes = RUST.probe(definitions, ws, "unit")
             report["timings"]["probe"] = report["timings"].get("probe", 0) + time.monotonic() - t
             candidates = []
             for d in definitions:
                 for test_type in TEST_TYPES:
-                    candidates += offline_candidates(OfflineRequest(
+                    candidates += RUST.offline_candidates(OfflineRequest(
                         definition=d, framework=FRAMEWORK, test_type=test_type, probes=probes))
             report["candidates"] += len(candidates)
             if not candidates:
                 continue
-            path = test_path(source)
+            path = RUST.test_path(source, FRAMEWORK)
             t = time.monotonic()
             test_file = None
             for _ in range(5):
-                test_file = assemble(candidates, FRAMEWORK, source, path)
+                test_file = RUST.assemble(candidates, FRAMEWORK, source, path)
                 ws.write(test_file.path, test_file.content)
-                result = validate(test_file, ws)
+                result = RUST.validate(test_file, ws)
                 if result.ok:
                     break
                 bad = result.failing_candidates
@@ -184,18 +182,18 @@ def one_round(root: Path, cache: Path, write: bool) -> dict:
             passing = set(test_file.test_ids)
             t = time.monotonic()
             for attempt in range(REPEAT):
-                outcome = run(FRAMEWORK, [test_file], ws, coverage=False)
+                outcome = RUST.run(FRAMEWORK, [test_file], ws, coverage=False)
                 passing &= {o.test_id for o in outcome.tests if o.outcome == "passed"}
             report["timings"]["run"] = report["timings"].get("run", 0) + time.monotonic() - t
             kept = [c for c in candidates if c.test_name in passing]
             if not kept:
                 ws.path(test_file.path).unlink()
                 continue
-            final = assemble(kept, FRAMEWORK, source, path)
+            final = RUST.assemble(kept, FRAMEWORK, source, path)
             ws.write(final.path, final.content)
             kept_files.append(final)
             report["kept"] += len(kept)
-        coverage_run = run(FRAMEWORK, kept_files, ws, coverage=True) if kept_files else None
+        coverage_run = RUST.run(FRAMEWORK, kept_files, ws, coverage=True) if kept_files else None
         report["coverage_available"] = bool(coverage_run and coverage_run.coverage_available)
         report["coverage"] = coverage_run.coverage if coverage_run else {}
         report["kept_files"] = kept_files
@@ -288,7 +286,7 @@ def measure_written(root: Path, cache: Path) -> dict:
     """Coverage of the public API by the tests the CLI wrote, measured with the plugin."""
     public: dict[str, set[int]] = {}
     for source in sources_of(root):
-        for d in extract_definitions(parse_source(source)):
+        for d in RUST.extract(RUST.parse(source)):
             if d.testable:
                 public.setdefault(source.rel_path, set()).update(d.lines)
     files = []
@@ -301,7 +299,7 @@ def measure_written(root: Path, cache: Path) -> dict:
     coverage, available = {}, False
     if files:
         with shadow_workspace(root, cache_dir=cache, timeout=300) as ws:
-            result = run(FRAMEWORK, files, ws, coverage=True)
+            result = RUST.run(FRAMEWORK, files, ws, coverage=True)
         coverage, available = result.coverage, result.coverage_available
     return {"public_lines": public, "coverage": coverage, "coverage_available": available,
             "kept_files": files}

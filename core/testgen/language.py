@@ -33,7 +33,16 @@ from .model import (
     ValidationResult, Workspace,
 )
 
-__all__ = ["Language", "implemented_by"]
+__all__ = ["LAYOUT", "Language", "implemented_by"]
+
+LAYOUT: dict[str, str] = {
+    "detect": "project", "select_framework": "project", "doctor": "doctor",
+    "parse": "syntax", "extract": "syntax", "test_path": "layout", "probe": "probe",
+    "offline_candidates": "offline", "render_prompt": "prompts", "assemble": "assemble",
+    "validate": "validate", "run": "run",
+}
+"""The module layout of a language plugin: which module of its package implements a method,
+in a function of the method's name (``parse`` → ``<package>.syntax.parse``)."""
 
 
 class Language:
@@ -56,6 +65,26 @@ class Language:
     module_separator: ClassVar[str] = ""
     """What joins the parts of a module's name in test code (``"."``, ``"::"``); empty when
     tests never name modules (:meth:`module_names`)."""
+
+    stages: ClassVar[str] = ""
+    """The plugin's package (``"testgen_go"``), laid out as :data:`LAYOUT` says: each method
+    the class does not write itself is the function of the same name in the module of its
+    stage, imported on the first call. A stage module the package does not have leaves the
+    method's default."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.stages:
+            return
+        from importlib.util import find_spec
+
+        for method, module in LAYOUT.items():
+            if getattr(cls, method) is not getattr(Language, method):
+                continue  # written in the class (or a base between it and Language)
+            if find_spec(f"{cls.stages}.{module}") is not None:
+                stage = implemented_by(f"{cls.stages}.{module}:{method}")
+                stage.__set_name__(cls, method)
+                setattr(cls, method, stage)
 
     @property
     def name(self) -> str:

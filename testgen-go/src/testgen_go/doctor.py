@@ -10,7 +10,7 @@ from testgen.model import DoctorCheck, Project
 LANGUAGE = "go"
 
 
-def checks(project: Project) -> list[DoctorCheck]:
+def doctor(project: Project) -> list[DoctorCheck]:
     go = shutil.which("go")
     version = ""
     if go:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from testgen.model import SourceFile
+from testgen.model import Framework, SourceFile
 
 
-def test_path(source: SourceFile) -> str:
+def test_path(source: SourceFile, framework: Framework) -> str:
     """``pkg/money.go`` → ``pkg/money_testgen_test.go`` (same directory, same package)."""
     return test_path_of(source.rel_path)
 

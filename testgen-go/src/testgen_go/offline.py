@@ -21,7 +21,7 @@ from .writer.table import table
 from .writer.target import Target
 
 
-def candidates(request: OfflineRequest) -> list[TestCandidate]:
+def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     definition = request.definition
     test_type = request.test_type if request.test_type in TYPE_SUFFIX else "unit"
     target = Target.of(definition, request.framework.name, test_type)

@@ -1,7 +1,8 @@
 """The Go language: one :class:`~testgen.language.Language` object, registered by the hook.
 
-Each method is implemented by the module named for its stage, imported on first use
-(``implemented_by``), so loading the plugin imports none of them.
+Each method is the function of its name in the module of its stage (``parse`` →
+``syntax.parse``; ``Language.stages``), imported on first use, so loading the plugin imports
+none of them.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.language import Language, implemented_by
-from testgen.model import Framework, LanguageInfo, RunResult, SourceFile, TestFile, Workspace
+from testgen.language import Language
+from testgen.model import LanguageInfo
 
 LANGUAGE = "go"
 GO = LanguageInfo(
@@ -37,28 +38,7 @@ class Go(Language):
                      re.compile(r"^[ \t]*func[ \t]+(\w+)", re.MULTILINE))
     import_pattern = re.compile(r"^import[ \t]")
     module_separator = "/"
-
-    detect = implemented_by("testgen_go.project:detect")
-    select_framework = implemented_by("testgen_go.project:select_framework")
-    doctor = implemented_by("testgen_go.doctor:checks")
-    parse = implemented_by("testgen_go.syntax:parse")
-    extract = implemented_by("testgen_go.syntax:extract")
-    probe = implemented_by("testgen_go.probe:probe")
-    offline_candidates = implemented_by("testgen_go.offline:candidates")
-    render_prompt = implemented_by("testgen_go.prompts:render")
-    assemble = implemented_by("testgen_go.assemble:assemble")
-    validate = implemented_by("testgen_go.validate:validate")
-
-    def run(self, framework: Framework, test_files: list[TestFile], workspace: Workspace,
-            coverage: bool) -> RunResult:
-        from .run import run
-
-        return run(test_files, workspace, coverage)  # one framework runner: go test
-
-    def test_path(self, source: SourceFile, framework: Framework) -> str:
-        from .layout import test_path
-
-        return test_path(source)  # beside the source, whatever the framework
+    stages = "testgen_go"
 
 
 @hookimpl

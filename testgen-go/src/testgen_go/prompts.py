@@ -18,7 +18,7 @@ from .layout import test_path_of
 from .payload import recorded
 
 
-def render(request: PromptRequest) -> Prompt:
+def render_prompt(request: PromptRequest) -> Prompt:
     framework = request.framework.name if request.framework.name in ("testing", "testify") \
         else "testing"
     test_type = request.test_type if request.test_type in TEST_TYPES else "unit"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from testgen.model import FileCoverage, RunResult, TestFile, TestOutcome, Workspace
+from testgen.model import FileCoverage, Framework, RunResult, TestFile, TestOutcome, Workspace
 
 from .coverage import parse_profile
 from .gomod import Module, read_module
@@ -46,7 +46,8 @@ class _Group:
     packages: dict[str, list[str]] = field(default_factory=dict)
 
 
-def run(test_files: list[TestFile], workspace: Workspace, coverage: bool) -> RunResult:
+def run(framework: Framework, test_files: list[TestFile], workspace: Workspace,
+        coverage: bool) -> RunResult:
     require_go("run Go tests")
     groups: dict[Path, _Group] = {}
     if test_files:

@@ -12,14 +12,14 @@ from testgen.model import Definition, Framework, SourceFile, TestCandidate, Test
 from .frameworks import style_for
 from .modules import binding, export_kind, exported_name, import_line, specifier
 from .package import find_node_package, is_typescript, module_kind, find_package
-from .syntax import extract, parse_source
+from .syntax import extract, parse
 
 PRETTIER_TIMEOUT = 30
 
 
 def assemble(candidates: list[TestCandidate], framework: Framework, source: SourceFile,
              path: str) -> TestFile:
-    definitions = {d.key: d for d in extract(parse_source(source))}
+    definitions = {d.key: d for d in extract(parse(source))}
     pkg = find_package(source.path, stop=source.project_root)
     commonjs = module_kind(Path(source.path), pkg, source.text) == "cjs" and \
         not is_typescript(path)

@@ -12,7 +12,7 @@ from .project import select_framework
 LANGUAGE = "javascript"
 
 
-def checks(project: Project) -> list[DoctorCheck]:
+def doctor(project: Project) -> list[DoctorCheck]:
     node = shutil.which("node")
     version = _version(node) if node else ""
     out = [DoctorCheck(LANGUAGE, "toolchain", bool(version),

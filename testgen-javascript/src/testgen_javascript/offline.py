@@ -24,7 +24,7 @@ LIMITS = {"unit": 8, "edge-cases": 6, "negative": 6, "table-driven": 14, "integr
 MAX_NAME = 90
 
 
-def candidates(request: OfflineRequest) -> list[TestCandidate]:
+def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     definition = request.definition
     commonjs = definition.details.get("module_kind") == "cjs"
     typescript = is_typescript(definition.file)

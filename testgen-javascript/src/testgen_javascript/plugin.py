@@ -5,8 +5,9 @@ One language, ``javascript``, covers both dialects (``.js .mjs .cjs .jsx .ts .mt
 a project has one package.json, one test runner and one module system, whichever dialect its
 files are written in.
 
-Each method is implemented by the module named for its stage, imported on first use
-(``implemented_by``), so loading the plugin imports none of them.
+Each method is the function of its name in the module of its stage (``parse`` →
+``syntax.parse``; ``Language.stages``), imported on first use, so loading the plugin imports
+none of them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.language import Language, implemented_by
+from testgen.language import Language
 from testgen.model import LanguageInfo
 
 from . import package as pkg
@@ -44,19 +45,7 @@ class JavaScript(Language):
                      re.compile(r"^[ \t]*(?:async[ \t]+)?function[ \t]+(\w+)", re.MULTILINE))
     import_pattern = re.compile(r"^(?:import[ \t]|(?:const|let|var)[ \t]+.+=[ \t]*require\()")
     module_separator = "/"
-
-    detect = implemented_by("testgen_javascript.project:detect")
-    select_framework = implemented_by("testgen_javascript.project:select_framework")
-    doctor = implemented_by("testgen_javascript.doctor:checks")
-    parse = implemented_by("testgen_javascript.syntax:parse_source")
-    extract = implemented_by("testgen_javascript.syntax:extract")
-    test_path = implemented_by("testgen_javascript.layout:test_path")
-    probe = implemented_by("testgen_javascript.probe:probe")
-    offline_candidates = implemented_by("testgen_javascript.offline:candidates")
-    render_prompt = implemented_by("testgen_javascript.prompts:render_prompt")
-    assemble = implemented_by("testgen_javascript.assemble:assemble")
-    validate = implemented_by("testgen_javascript.validate:validate")
-    run = implemented_by("testgen_javascript.run:run")
+    stages = "testgen_javascript"
 
 
 @hookimpl

@@ -25,7 +25,7 @@ def parse_text(text: str, path: str) -> Any:
     return grammars.parser(name, variant).parse(text.encode("utf-8"))
 
 
-def parse_source(source: SourceFile) -> ParsedFile:
+def parse(source: SourceFile) -> ParsedFile:
     tree = parse_text(source.text, source.rel_path)
     return ParsedFile(source=source, tree=tree, errors=syntax_errors(tree))
 

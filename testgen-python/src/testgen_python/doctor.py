@@ -8,7 +8,7 @@ from testgen.model import DoctorCheck, Project
 from .interpreter import LANGUAGE, locate
 
 
-def checks(project: Project) -> list[DoctorCheck]:
+def doctor(project: Project) -> list[DoctorCheck]:
     try:
         interpreter, _prefix = locate(project.root, project.language_settings(LANGUAGE))
     except TestgenError as exc:

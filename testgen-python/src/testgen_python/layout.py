@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from testgen.model import Framework, SourceFile
+
 from .project import SKIP_DIRS, project_facts
 
 GENERATED_SUFFIX = "_testgen"
@@ -56,8 +58,10 @@ def module_location(project_root: Path, rel_path: str, text: str | None = None) 
     return ModuleLocation(module=".".join(parts), import_root=import_root)
 
 
-def test_path(project_root: Path, rel_path: str) -> str:
-    """``tests/test_<module>_testgen.py`` when the project has a tests dir, else beside it."""
+def test_path(source: SourceFile, framework: Framework) -> str:
+    """``tests/test_<module>_testgen.py`` when the project has a tests dir, else beside it
+    (pytest and unittest alike)."""
+    project_root, rel_path = source.project_root, source.rel_path
     facts = project_facts(project_root)
     location = module_location(project_root, rel_path)
     stem = location.module.rsplit(".", 1)[-1]

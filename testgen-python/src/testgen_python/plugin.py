@@ -1,7 +1,8 @@
 """The Python language: one :class:`~testgen.language.Language` object, registered by the hook.
 
-Each method is implemented by the module named for its stage, imported on first use
-(``implemented_by``), so loading the plugin imports none of them.
+Each method is the function of its name in the module of its stage (``parse`` →
+``syntax.parse``; ``Language.stages``), imported on first use, so loading the plugin imports
+none of them.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.language import Language, implemented_by
-from testgen.model import Detection, Framework, LanguageInfo, Project, SourceFile
+from testgen.language import Language
+from testgen.model import LanguageInfo
 
 LANGUAGE = "python"
 FRAMEWORKS = ("pytest", "unittest")
@@ -38,27 +39,7 @@ class Python(Language):
                      re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE))
     import_pattern = re.compile(r"^(?:import[ \t]|from[ \t]+\S+[ \t]+import[ \t])")
     module_separator = "."
-
-    select_framework = implemented_by("testgen_python.project:select_framework")
-    doctor = implemented_by("testgen_python.doctor:checks")
-    parse = implemented_by("testgen_python.syntax:parse")
-    extract = implemented_by("testgen_python.syntax:extract")
-    probe = implemented_by("testgen_python.probe:probe")
-    offline_candidates = implemented_by("testgen_python.offline:offline_candidates")
-    render_prompt = implemented_by("testgen_python.prompts:render_prompt")
-    assemble = implemented_by("testgen_python.assemble:assemble")
-    validate = implemented_by("testgen_python.validate:validate")
-    run = implemented_by("testgen_python.run:run")
-
-    def detect(self, project: Project) -> list[Detection]:
-        from .project import detect
-
-        return detect(project.root)
-
-    def test_path(self, source: SourceFile, framework: Framework) -> str:
-        from .layout import test_path
-
-        return test_path(source.project_root, source.rel_path)
+    stages = "testgen_python"
 
 
 @hookimpl

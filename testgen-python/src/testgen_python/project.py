@@ -50,7 +50,8 @@ class ProjectFacts:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def detect(root: Path) -> list[Detection]:
+def detect(project: Project) -> list[Detection]:
+    root = project.root
     facts = project_facts(root)
     has_sources = bool(facts.manifests) or _has_python_files(root)
     if not has_sources:

@@ -97,13 +97,13 @@ def assemble(candidates: list[TestCandidate], framework: Framework, source: Sour
 
 def feature_gates(candidates: list[TestCandidate], source: SourceFile) -> dict[str, str]:
     """Candidate id → the ``cfg`` gate of the non-default features its target needs."""
-    from .syntax import extract_definitions, parse_source
+    from .syntax import extract, parse
 
     wanted = {c.definition for c in candidates}
     needs = {}
     if any(w.startswith(source.rel_path + "::") for w in wanted):
         try:
-            definitions = extract_definitions(parse_source(source))
+            definitions = extract(parse(source))
         except Exception:  # noqa: BLE001 - a file that no longer parses has no gates
             definitions = []
         needs = {d.key: d.details.get("features") or [] for d in definitions

@@ -11,7 +11,7 @@ from .coverage import find_tools
 LANGUAGE = "rust"
 
 
-def checks(project: Project) -> list[DoctorCheck]:
+def doctor(project: Project) -> list[DoctorCheck]:
     cargo = shutil.which("cargo")
     out = [DoctorCheck(LANGUAGE, "toolchain", cargo is not None,
                        f"cargo at {cargo}" if cargo else "cargo not found",

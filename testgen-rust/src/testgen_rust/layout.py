@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from testgen.model import SourceFile
+from testgen.model import Framework, SourceFile
 
 from .manifest import crate_for, module_name
 
 
-def test_path(source: SourceFile) -> str:
+def test_path(source: SourceFile, framework: Framework) -> str:
     """``<crate>/tests/testgen_<module>.rs`` (project-relative)."""
     crate = crate_for(source.path, stop=source.project_root)
     if crate is None:

@@ -39,7 +39,7 @@ MAX_LAUNCHES = 3
 CALL_TIMEOUT_MS = 2000
 
 
-def probe_definitions(definitions: list[Definition], workspace: Workspace) -> list[Probe]:
+def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -> list[Probe]:
     """Probe every definition of one source file; one build and (normally) one run."""
     if not definitions:
         return []

@@ -14,8 +14,9 @@ LANGUAGE = "rust"
 FRAMEWORKS = ("cargo-test", "proptest")
 
 
-def detect(root: Path) -> list[Detection]:
-    """One detection per Cargo package under ``root`` (workspace members included)."""
+def detect(project: Project) -> list[Detection]:
+    """One detection per Cargo package of ``project`` (workspace members included)."""
+    root = project.root
     found: list[Detection] = []
     for manifest in find_manifests(root):
         directory = manifest.parent
@@ -56,7 +57,8 @@ def detect(root: Path) -> list[Detection]:
 
 
 def select_framework(project: Project, requested: str | None) -> Framework:
-    detections = [d for d in detect(project.root) if d.details.get("package")]
+    requested = requested or project.language_settings(LANGUAGE).get("framework")
+    detections = [d for d in detect(project) if d.details.get("package")]
     uses_proptest = any("proptest" in d.details.get("test_styles", ()) for d in detections)
     details = {"test_styles": sorted({s for d in detections
                                       for s in d.details.get("test_styles", ())})}

@@ -20,7 +20,7 @@ DECISIONS = {"if_expression", "while_expression", "for_expression", "loop_expres
              "try_expression", "match_arm"}
 
 
-def parse_source(source: SourceFile) -> ParsedFile:
+def parse(source: SourceFile) -> ParsedFile:
     tree = nodes.parse(source.text)
     errors: list[SyntaxIssue] = []
     if tree.root_node.has_error:
@@ -87,7 +87,7 @@ class _Context:
         return ""
 
 
-def extract_definitions(parsed: ParsedFile) -> list[Definition]:
+def extract(parsed: ParsedFile) -> list[Definition]:
     ctx = _Context(parsed)
     definitions: list[Definition] = []
     module_path = ctx.module.path if ctx.module else ()
@@ -370,4 +370,4 @@ def project_relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-__all__ = ["extract_definitions", "parse_source", "STD_TRAITS_IN_SCOPE"]
+__all__ = ["extract", "parse", "STD_TRAITS_IN_SCOPE"]

@@ -33,7 +33,7 @@ MAX_NAME = 72
 """A longer name is made from the input's category instead of its arguments."""
 
 
-def candidates(request: OfflineRequest) -> list[TestCandidate]:
+def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     test_type = request.test_type
     if test_type not in LIMITS:
         return []
