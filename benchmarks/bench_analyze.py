@@ -87,7 +87,12 @@ def main() -> None:
         # analyze first: RUSAGE_CHILDREN's peak is then its own.
         total, rss_kb, data = analyze(tree)
         # The same files analyze parsed (its sources; test files are only tokenised).
-        parsed = [tree / f["path"] for f in data["files"]]
+        # Paths are relative to each file's project (a tree without a manifest at its top is
+        # split into the projects inside it): find each one under the roots analyze named.
+        roots = [Path(r) for r in data.get("projects") or [data["project_root"]]]
+        parsed = [next((r / f["path"] for r in roots if (r / f["path"]).is_file()),
+                       tree / f["path"])
+                  for f in data["files"] if f.get("language", "python") == "python"]
         raw_time, lines = raw_parse(parsed)
         raw_all, _ = raw_parse(files)
         half_time, _, half_data = analyze(half)

@@ -172,9 +172,16 @@ def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[Source
         return files, _identifiers(tests)
     _shared = (plugins, sources, tests, light)
     try:
-        slices = [(k, workers) for k in range(workers)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_extract_slice, slices)
+        pool = multiprocessing.get_context("fork").Pool(workers)
+        try:
+            # Many small chunks, handed out as workers free up: file sizes vary too much
+            # for an even split by count to keep every core busy to the end.
+            results = list(pool.imap_unordered(_extract_chunk,
+                                               _chunks(sources, tests, workers * 16)))
+            pool.close()  # workers end on their own, not by a signal while they wait
+        finally:
+            pool.terminate()
+            pool.join()
     finally:
         _shared = None
     found: list[tuple[int, list[Definition], list[SyntaxIssue]]] = []
@@ -194,14 +201,30 @@ def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[Source
     return files, identifiers
 
 
-def _extract_slice(slice_: tuple[int, int]):
-    """In a worker: every ``step``-th source and test file from ``start``."""
+def _chunks(sources: list[SourceFile], tests: list[SourceFile], count: int
+            ) -> list[tuple[list[int], list[int]]]:
+    """Indices of ``sources`` and ``tests`` in about ``count`` chunks of similar size, the
+    biggest files first (so no large file is left for the end)."""
+    def spread(files: list[SourceFile]) -> list[list[int]]:
+        bins: list[list[int]] = [[] for _ in range(count)]
+        loads = [0] * count
+        for index in sorted(range(len(files)), key=lambda i: -len(files[i].text)):
+            lightest = loads.index(min(loads))
+            bins[lightest].append(index)
+            loads[lightest] += len(files[index].text) + 1
+        return bins
+
+    return [(s, t) for s, t in zip(spread(sources), spread(tests)) if s or t]
+
+
+def _extract_chunk(chunk: tuple[list[int], list[int]]):
+    """In a worker: parse and extract the chunk's sources, tokenise its tests."""
     assert _shared is not None
     plugins, sources, tests, light = _shared
-    start, step = slice_
+    source_indices, test_indices = chunk
     before = len(plugins.problems)
     extracted = []
-    for index in range(start, len(sources), step):
+    for index in source_indices:
         parsed = plugins.parse(sources[index])
         definitions = plugins.extract(parsed)
         if light:
@@ -209,7 +232,8 @@ def _extract_slice(slice_: tuple[int, int]):
                 definition.code, definition.docstring, definition.imports = "", None, ()
                 definition.parameters, definition.calls, definition.decorators = (), (), ()
         extracted.append((index, definitions, list(parsed.errors)))
-    return extracted, _identifiers(tests[start::step]), plugins.problems[before:]
+    return (extracted, _identifiers([tests[i] for i in test_indices]),
+            plugins.problems[before:])
 
 
 def _identifiers(tests: list[SourceFile]) -> dict[str, set[str]]:
