@@ -16,46 +16,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from testgen.llm.stub import LineSeeker, StubLLM, named_uncovered_lines
+from testgen.llm.stub import StubLLM, grade_seeker, named_uncovered_lines, write_grade_project
 
-GRADE = '''\
-"""Letter grades."""
-
-
-def grade(score):
-    if score < 0:
-        raise ValueError("negative score")
-    if score >= 90:
-        return "A"
-    if score >= 80:
-        return "B"
-    if score >= 70:
-        return "C"
-    return "F"
-'''
-
-
-def _test(name: str, body: str, *imports: str) -> dict:
-    return {"test_name": name, "test_code": f"def {name}():\n{body}",
-            "imports": [*imports, "from grades.grade import grade"]}
-
-
-SEEKER = LineSeeker(
-    tests={"raise ValueError": _test("test_grade_rejects_a_negative_score",
-                                     "    with pytest.raises(ValueError):\n        grade(-1)\n",
-                                     "import pytest"),
-           'return "A"': _test("test_grade_gives_a", "    assert grade(95) == 'A'\n"),
-           'return "B"': _test("test_grade_gives_b", "    assert grade(85) == 'B'\n"),
-           'return "C"': _test("test_grade_gives_c", "    assert grade(75) == 'C'\n")},
-    default=_test("test_grade_fails_low_scores", "    assert grade(10) == 'F'\n"))
+SEEKER = grade_seeker()
 
 
 def run(root: Path, stub: StubLLM, rounds: int) -> dict:
-    project = root / f"rounds-{rounds}"
-    (project / "grades").mkdir(parents=True)
-    (project / "grades" / "__init__.py").write_text("")
-    (project / "grades" / "grade.py").write_text(GRADE)
-    (project / "pyproject.toml").write_text('[project]\nname = "grades"\nversion = "0"\n')
+    project = write_grade_project(root / f"rounds-{rounds}")
     report = root / f"report-{rounds}.json"
     env = {**os.environ, "TESTGEN_LLM_API_BASE": stub.api_base, "TESTGEN_CACHE_DIR": str(root / f"cache-{rounds}"),
            "OPENAI_API_KEY": "sk-stub", "TESTGEN_CONFIG_DIR": str(root / "cfg"), "NO_COLOR": "1"}

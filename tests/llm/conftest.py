@@ -15,7 +15,7 @@ import pytest
 from testgen.engines import GenerationJob
 from testgen.language import Language
 from testgen.llm.provider import RetryPolicy
-from testgen.llm.stub import StubLLM, json_answer
+from testgen.llm.stub import StubLLM, json_answer, write_grade_project
 from testgen.model import Definition, Framework, LanguageInfo, Probe, Prompt, SourceFile
 from testgen.secrets import PROVIDER_ENV_VARS
 
@@ -250,30 +250,7 @@ def fake_clock():
 # --------------------------------------------------------------------------- a real project
 
 
-GRADE = '''\
-"""Letter grades."""
-
-
-def grade(score):
-    if score < 0:
-        raise ValueError("negative score")
-    if score >= 90:
-        return "A"
-    if score >= 80:
-        return "B"
-    if score >= 70:
-        return "C"
-    return "F"
-'''
-
 @pytest.fixture(scope="session")
 def make_project():
     """``make_project(root)``: a Python project with one module, ``grades/grade.py``."""
-    def make(root: Path) -> Path:
-        (root / "grades").mkdir(parents=True)
-        (root / "grades" / "__init__.py").write_text("")
-        (root / "grades" / "grade.py").write_text(GRADE)
-        (root / "pyproject.toml").write_text('[project]\nname = "grades"\nversion = "0.1"\n')
-        return root
-
-    return make
+    return write_grade_project

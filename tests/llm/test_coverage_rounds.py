@@ -12,29 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from testgen.llm.stub import LineSeeker, StubLLM, json_answer, named_uncovered_lines
+from testgen.llm.stub import StubLLM, grade_seeker, json_answer, named_uncovered_lines
 
 pytestmark = pytest.mark.slow
-
-IMPORT = "from grades.grade import grade"
-
-
-def seeker() -> LineSeeker:
-    def test(name: str, body: str, *imports: str) -> dict:
-        return {"test_name": name, "test_code": f"def {name}():\n{body}",
-                "imports": [*imports, IMPORT]}
-
-    return LineSeeker(
-        tests={
-            "raise ValueError": test("test_grade_rejects_a_negative_score",
-                                     "    with pytest.raises(ValueError):\n        grade(-1)\n",
-                                     "import pytest"),
-            'return "A"': test("test_grade_gives_a_from_90", "    assert grade(95) == 'A'\n"),
-            'return "B"': test("test_grade_gives_b_from_80", "    assert grade(85) == 'B'\n"),
-            'return "C"': test("test_grade_gives_c_from_70", "    assert grade(75) == 'C'\n"),
-        },
-        default=test("test_grade_fails_low_scores", "    assert grade(10) == 'F'\n"))
-
 
 def generate(project: Path, tmp_path: Path, stub: StubLLM, rounds: int) -> dict:
     """One ``testgen generate`` run with a response cache of its own."""
@@ -63,7 +43,7 @@ def one_and_three_rounds(tmp_path_factory, make_project):
     """Reports and recorded requests of a 1-round and a 3-round run on fresh copies."""
     tmp_path = tmp_path_factory.mktemp("rounds")
     runs = {}
-    with StubLLM(responder=seeker()) as stub:
+    with StubLLM(responder=grade_seeker()) as stub:
         for rounds in (1, 3):
             stub.reset()
             report = generate(make_project(tmp_path / f"p{rounds}"), tmp_path, stub, rounds)
@@ -90,7 +70,7 @@ def test_three_rounds_cover_more_than_one(one_and_three_rounds):
 
 def test_a_follow_up_that_adds_nothing_ends_the_rounds(tmp_path, make_project):
     project = make_project(tmp_path / "stubborn")
-    same_test = json_answer([seeker().default])  # never reaches a named line
+    same_test = json_answer([grade_seeker().default])  # never reaches a named line
     with StubLLM(responder=lambda body: same_test) as stub:
         report = generate(project, tmp_path, stub, rounds=5)
         requests = stub.request_count

@@ -32,6 +32,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Callable, Iterable, Union
 
 Reply = Union[str, "Fault"]
@@ -518,3 +519,51 @@ class LineSeeker:
         if "Follow-up" in _content_text(body.get("messages", [{}])[-1].get("content")):
             return json_answer([])
         return json_answer([self.default])
+
+
+# --------------------------------------------------------------------------- a small project
+
+GRADE_MODULE = '''\
+"""Letter grades."""
+
+
+def grade(score):
+    if score < 0:
+        raise ValueError("negative score")
+    if score >= 90:
+        return "A"
+    if score >= 80:
+        return "B"
+    if score >= 70:
+        return "C"
+    return "F"
+'''
+"""``grades/grade.py``: one function whose branches a test reaches one at a time."""
+
+
+def write_grade_project(root: Path) -> Path:
+    """A Python project with one module, ``grades/grade.py`` (:data:`GRADE_MODULE`)."""
+    (root / "grades").mkdir(parents=True)
+    (root / "grades" / "__init__.py").write_text("")
+    (root / "grades" / "grade.py").write_text(GRADE_MODULE)
+    (root / "pyproject.toml").write_text('[project]\nname = "grades"\nversion = "0.1"\n')
+    return root
+
+
+def grade_seeker() -> LineSeeker:
+    """A :class:`LineSeeker` for :data:`GRADE_MODULE`: one test per branch, each written only
+    when a request names that branch's line as uncovered."""
+    def test(name: str, body: str, *imports: str) -> dict[str, Any]:
+        return {"test_name": name, "test_code": f"def {name}():\n{body}",
+                "imports": [*imports, "from grades.grade import grade"]}
+
+    return LineSeeker(
+        tests={
+            "raise ValueError": test("test_grade_rejects_a_negative_score",
+                                     "    with pytest.raises(ValueError):\n        grade(-1)\n",
+                                     "import pytest"),
+            'return "A"': test("test_grade_gives_a_from_90", "    assert grade(95) == 'A'\n"),
+            'return "B"': test("test_grade_gives_b_from_80", "    assert grade(85) == 'B'\n"),
+            'return "C"': test("test_grade_gives_c_from_70", "    assert grade(75) == 'C'\n"),
+        },
+        default=test("test_grade_fails_low_scores", "    assert grade(10) == 'F'\n"))
