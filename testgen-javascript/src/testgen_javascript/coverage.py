@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 
 from testgen.model import FileCoverage
 
-from .syntax import parse_text, walk
+from .syntax import parse_text
 
 STATEMENTS = {
     "expression_statement", "return_statement", "throw_statement", "lexical_declaration",
@@ -183,6 +183,16 @@ def merge(into: dict[str, FileCoverage], more: dict[str, FileCoverage]) -> None:
                                      covered=old.covered | cov.covered)
         else:
             into[rel] = cov
+
+
+def _records(report: Path) -> Iterator[dict[str, Any]]:
+    """The JSON records of a per-test report, one per line; a line cut short is skipped."""
+    for raw in report.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            continue
+        yield record
 
 
 def _relative(path: Path, root: Path) -> str | None:
@@ -384,11 +394,7 @@ def read_vitest_per_test(directory: Path, root: Path, wanted: Any
     for report in sorted(directory.glob("*.jsonl")):
         shared: dict[str, dict[str, set[int]]] = {}  # test file → lines outside its tests
         keys: set[tuple[str, str]] = set()
-        for raw in report.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                continue
+        for record in _records(report):
             if "source" in record:
                 path = url_to_path(record["source"])
                 rel = _relative(path, root) if path is not None else None
@@ -443,11 +449,7 @@ def read_jest_per_test(directory: Path, root: Path, wanted: Any
     for report in sorted(directory.glob("*.jsonl")):
         shared: dict[str, dict[str, set[int]]] = {}  # test file → lines outside its tests
         keys: set[tuple[str, str]] = set()
-        for raw in report.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                continue
+        for record in _records(report):
             if not record.get("file"):
                 continue
             rel_test = _relative(Path(record["file"]), root) or ""
