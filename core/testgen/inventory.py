@@ -225,13 +225,12 @@ def _extract_chunk(chunk: tuple[list[int], list[int]]):
     before = len(plugins.problems)
     extracted = []
     for index in source_indices:
-        parsed = plugins.parse(sources[index])
-        definitions = plugins.extract(parsed)
+        found = _extract(plugins, sources[index], warn=False)  # the parent warns, in order
         if light:
-            for definition in definitions:
+            for definition in found.definitions:
                 definition.code, definition.docstring, definition.imports = "", None, ()
                 definition.parameters, definition.calls, definition.decorators = (), (), ()
-        extracted.append((index, definitions, list(parsed.errors)))
+        extracted.append((index, found.definitions, found.syntax_errors))
     return (extracted, _identifiers([tests[i] for i in test_indices]),
             plugins.problems[before:])
 

@@ -36,7 +36,7 @@ import pytest
 from .errors import TestgenError
 from .kit.header import GENERATED_MARKER
 from .model import (TEST_TYPES, Definition, Detection, Framework, LanguageInfo, OfflineRequest,
-                    ParsedFile, Probe, ProcessResult, Project, Prompt, PromptRequest, RunResult,
+                    ParsedFile, Probe, Project, Prompt, PromptRequest, RunResult,
                     SourceFile, TestCandidate, TestFile, ValidationResult, Workspace)
 
 REQUIRED_METHODS = ("parse", "extract", "select_framework", "test_path", "assemble",
@@ -527,17 +527,3 @@ class ConformanceSuite:
                 _fail("Language.run", f"{source.rel_path}: line {max(measured.statements)} is "
                       f"past the end of the file ({source.line_count} lines)")
         return run
-
-
-def _refusing_workspace(tmp_path: Path) -> Workspace:
-    """A workspace whose every subprocess fails the test: nothing may run for a language
-    the plugin does not handle."""
-
-    def runner(argv, **_: Any) -> ProcessResult:
-        pytest.fail(f"a plugin ran {argv!r} for a language that is not its own",
-                    pytrace=False)
-
-    scratch = tmp_path / "scratch"
-    scratch.mkdir(exist_ok=True)
-    return Workspace(root=tmp_path, project_root=tmp_path, scratch=scratch, runner=runner)
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -186,10 +187,17 @@ def load_config(path: Path, flags: dict[str, Any] | None = None):
     return config.load(path, flags=flags or {})
 
 
-def load_plugins():
+@lru_cache(maxsize=1)
+def installed_plugins():
+    """The plugins of this process, loaded once: a command's options (``--python``) and the
+    command itself read the same ones."""
     from ..plugins import Plugins
 
-    plugins = Plugins.load()
+    return Plugins.load()
+
+
+def load_plugins():
+    plugins = installed_plugins()
     report_problems(plugins)
     return plugins
 

@@ -18,9 +18,9 @@ import click
 @lru_cache(maxsize=1)
 def interpreter_languages() -> tuple[str, ...]:
     """The installed languages that run the project's code with an interpreter of its own."""
-    from ..plugins import Plugins
+    from .common import installed_plugins
 
-    return tuple(sorted(name for name, info in Plugins.load().languages().items()
+    return tuple(sorted(name for name, info in installed_plugins().languages().items()
                         if info.interpreter))
 
 
