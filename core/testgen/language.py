@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from .model import (
     Definition, Detection, DoctorCheck, Framework, LanguageInfo, OfflineRequest, ParsedFile,
     Probe, Project, Prompt, PromptRequest, RunResult, SourceFile, TestCandidate, TestFile,
     ValidationResult, Workspace,
 )
+
+if TYPE_CHECKING:
+    from .kit.mutation import MutationGrammar
 
 __all__ = ["LAYOUT", "Language", "implemented_by"]
 
@@ -65,6 +68,12 @@ class Language:
     module_separator: ClassVar[str] = ""
     """What joins the parts of a module's name in test code (``"."``, ``"::"``); empty when
     tests never name modules (:meth:`module_names`)."""
+
+    mutation: ClassVar[MutationGrammar | None] = None
+    """What the language's tree-sitter grammar calls operators, literals, returns, raises and
+    call statements (:class:`testgen.kit.mutation.MutationGrammar`), from which the core lists
+    mutants and measures how many the suite kills (``validate --mutation``); ``None``: the
+    language has no mutation analysis."""
 
     stages: ClassVar[str] = ""
     """The plugin's package (``"testgen_go"``), laid out as :data:`LAYOUT` says: each method

@@ -16,6 +16,7 @@ from .sandbox import shadow_workspace
 
 if TYPE_CHECKING:
     from .changes import ChangeSet
+    from .mutation import MutationReport
 
 
 def line_ranges(lines: Iterable[int]) -> list[str]:
@@ -60,6 +61,10 @@ class ValidationReport:
     """``--changed-since``: files and functions are those the change touches."""
     diff_coverage: float | None = None
     """``--diff-coverage``: the share of changed executable lines the suite must cover."""
+    mutation: MutationReport | None = None
+    """``--mutation``: what the suite did with each mutant of the sources."""
+    min_mutation_score: float | None = None
+    """``--min-mutation-score``: the share of viable mutants the suite must detect."""
 
     @property
     def files(self) -> list[FileCoverage]:
@@ -129,6 +134,11 @@ class ValidationReport:
                 reasons.append(f"TG403: {diff_percent:.2f}% of the {statements} changed "
                                f"line(s) are covered, below --diff-coverage "
                                f"{self.diff_coverage:g}%")
+        if self.mutation is not None and self.min_mutation_score is not None:
+            mutation_score = self.mutation.summary()["score"]
+            if mutation_score is not None and mutation_score + 1e-9 < self.min_mutation_score:
+                reasons.append(f"TG404: mutation score {mutation_score:.2f}% is below "
+                               f"--min-mutation-score {self.min_mutation_score:g}%")
         failed = self.tests()
         if failed["failed"] or failed["error"]:
             reasons.append(f"{failed['failed'] + failed['error']} existing test(s) failed")
@@ -172,6 +182,9 @@ class ValidationReport:
                            "percent": round(f.percent, 2)} for f in self.functions],
             "missing_tests": [f"{f.file}::{f.name}" for f in self.missing_tests()],
         }
+        if self.mutation is not None:
+            out["mutation"] = {**self.mutation.to_dict(),
+                               "min_score": self.min_mutation_score}
         if self.changes is not None:
             statements, covered, diff_percent = self.diff_total()
             out["changes"] = {
@@ -201,7 +214,9 @@ def run_existing(inventory: Inventory, plugins: Plugins, *, timeout: float,
 def validation_report(inventory: Inventory, runs: dict[str, RunResult], *,
                       min_coverage: float | None = None, fail_on_missing: bool = False,
                       report_gaps: bool = False, changes: ChangeSet | None = None,
-                      diff_coverage: float | None = None) -> ValidationReport:
+                      diff_coverage: float | None = None,
+                      mutation: MutationReport | None = None,
+                      min_mutation_score: float | None = None) -> ValidationReport:
     coverage = {c.file: c for r in runs.values() for c in r.coverage.values()}
     functions = []
     for file in inventory.files:
@@ -220,4 +235,4 @@ def validation_report(inventory: Inventory, runs: dict[str, RunResult], *,
                                               len(lines & file_cov.covered),
                                               definition.testable))
     return ValidationReport(runs, inventory, functions, min_coverage, fail_on_missing,
-                            report_gaps, changes, diff_coverage)
+                            report_gaps, changes, diff_coverage, mutation, min_mutation_score)

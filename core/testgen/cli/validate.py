@@ -26,12 +26,22 @@ from .environment import interpreter_flags, interpreter_options
 @click.option("--diff-coverage", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
               help="Exit 1 when less than PERCENT of the changed executable lines are covered "
                    "(with --changed-since; `auto` when it is not given).")
+@click.option("--mutation", "mutation", type=click.Choice(["off", "sample", "full"]),
+              default="off", show_default=True,
+              help="Also run the suite against small changes of the code (mutants) and report "
+                   "the share it detects, per file and definition, with the survivors: "
+                   "`sample` takes 30 mutants per file, `full` all of them.")
+@click.option("--min-mutation-score", type=click.FloatRange(0, 100), default=None,
+              metavar="PERCENT",
+              help="Exit 1 when the suite detects less than PERCENT of the viable mutants "
+                   "(with --mutation; `sample` when it is not given).")
 @report_options
 def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
              exclude: tuple[str, ...],
              min_coverage: float | None, fail_on_missing_tests: bool, report_gaps: bool,
              timeout: float | None,
-             changed_since: str | None, diff_coverage: float | None, fmt: str | None,
+             changed_since: str | None, diff_coverage: float | None, mutation: str,
+             min_mutation_score: float | None, fmt: str | None,
              report_file: Path | None, **interpreters: Path | None) -> None:
     """Run the project's existing tests with coverage; report per file and per function.
 
@@ -42,6 +52,7 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
       testgen validate --path . --report-gaps
       testgen validate --path . --min-coverage 80 --fail-on-missing-tests --format json
       testgen validate --path . --changed-since origin/main --diff-coverage 80 --format sarif
+      testgen validate --path . --mutation sample --min-mutation-score 60
     """
     from ..inventory import collect, scanner_for
     from ..metrics import Metrics
@@ -53,6 +64,8 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
     plugins = load_plugins()
     if diff_coverage is not None and not changed_since:
         changed_since = "auto"
+    if min_mutation_score is not None and mutation == "off":
+        mutation = "sample"
     reports, failed = [], False
     for _root, group, skip in project_groups(paths_checked, plugins, scanner_for(
             plugins, config, recursive=recursive, include=include, exclude=exclude)):
@@ -67,13 +80,24 @@ def validate(paths: tuple[Path, ...], recursive: bool, include: tuple[str, ...],
             announce(lambda message: click.echo(message, err=True))
         with metrics.phase("run"):
             runs = run_existing(inventory, plugins, timeout=timeout or 600.0)
+        mutants = None
+        if mutation != "off":
+            from ..mutation import run_mutation
+
+            with metrics.phase("mutation"):
+                mutants = run_mutation(focused, plugins, runs, mode=mutation,
+                                       timeout=timeout or 600.0,
+                                       progress=lambda line: click.echo(line, err=True))
         report = validation_report(focused, runs, min_coverage=min_coverage,
                                    fail_on_missing=fail_on_missing_tests,
                                    report_gaps=report_gaps, changes=changes,
-                                   diff_coverage=diff_coverage)
+                                   diff_coverage=diff_coverage, mutation=mutants,
+                                   min_mutation_score=min_mutation_score)
         data = report.to_dict()
         metrics.count("tests", sum(data["summary"]["tests"].values()))
         metrics.extra["coverage_percent"] = data["summary"]["percent"]
+        if mutants is not None:
+            metrics.extra["mutation"] = data["mutation"]["summary"]
         if changes is not None:
             metrics.extra["changed_since"] = {k: data["changes"][k] for k in
                                               ("ref", "base", "statements", "covered",

@@ -138,11 +138,47 @@ def validate(data: dict[str, Any], out: Console) -> None:
         if info.get("coverage_note"):
             out.print(f"[yellow]{language}[/]: coverage could not be measured "
                       f"({info['coverage_note']}); the figures above do not count it")
+    if data.get("mutation") is not None:
+        mutation(data["mutation"], out)
     if data["failures"]:
         for reason in data["failures"]:
             out.print(f"[red]✗[/] {reason}")
     else:
         out.print("[green]✓ all thresholds met[/]")
+
+
+def mutation(m: dict[str, Any], out: Console) -> None:
+    """The ``mutation`` section of a validate report: scores per file, then every survivor as
+    a gap (``file:line: '<' → '<=' survives``)."""
+    table = _table("file", "mutants", "killed", "survived", "no cov", "errors", "score")
+    for f in m["files"]:
+        table.add_row(f["path"], str(f["mutants"]), str(f["killed"] + f["timeout"]),
+                      str(f["survived"]), str(f["no_coverage"]), str(f["error"]),
+                      "-" if f["score"] is None else _pct(f["score"]))
+    out.print(table)
+    s = m["summary"]
+    covered = "" if s["covered_score"] is None else \
+        f", {s['covered_score']:.2f}% of those on lines the tests run"
+    scored = "no viable mutant" if s["score"] is None else f"{s['score']:.2f}%"
+    out.print(f"[bold]MUTATION[/] ({m['mode']}) {scored} of {s['mutants'] - s['error']} "
+              f"viable mutant(s) detected{covered}"
+              + (f"; {s['error']} not viable (do not build or run)" if s["error"] else ""))
+    for r in m["survivors"]:
+        if r["status"] == "survived":
+            out.print(f"  {r['file']}:{r['line']}: {_mutant(r)} survives", soft_wrap=True,
+                      highlight=False, markup=False)
+    if s["no_coverage"]:
+        out.print(f"  and {s['no_coverage']} on lines no test runs (not run; listed in "
+                  "--format json)")
+    for language, note in m.get("notes", {}).items():
+        out.print(f"[yellow]{language}[/]: no mutation figures ({note})")
+
+
+def _mutant(r: dict[str, Any]) -> str:
+    def short(text: str) -> str:
+        one = " ".join(text.split())
+        return one if len(one) <= 40 else one[:39] + "…"
+    return f"{short(r['original'])!r} → {short(r['replacement'])!r}"
 
 
 # --------------------------------------------------------------------------- generate

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
+from testgen.kit.mutation import MutationGrammar
 from testgen.language import Language
 from testgen.model import LanguageInfo
 
@@ -38,6 +39,16 @@ class Go(Language):
                      re.compile(r"^[ \t]*func[ \t]+(\w+)", re.MULTILINE))
     import_pattern = re.compile(r"^import[ \t]")
     module_separator = "/"
+    # No `return` mutant (a typed result has no one null value) and no removed `return err`;
+    # a removed call leaves an empty line, which Go accepts as no statement.
+    mutation = MutationGrammar(
+        functions=frozenset({"function_declaration", "method_declaration", "func_literal"}),
+        binary=frozenset({"binary_expression"}), negations=frozenset({"unary_expression"}),
+        integers=frozenset({"int_literal"}), boolean_nodes=frozenset({"true", "false"}),
+        booleans={"true": "false", "false": "true"},
+        strings=frozenset({"interpreted_string_literal"}),
+        calls=frozenset({"call_expression"}), empty_statement="",
+    )
     stages = "testgen_go"
 
 

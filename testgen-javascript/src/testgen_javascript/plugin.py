@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
+from testgen.kit.mutation import MutationGrammar
 from testgen.language import Language
 from testgen.model import LanguageInfo
 
@@ -45,6 +46,18 @@ class JavaScript(Language):
                      re.compile(r"^[ \t]*(?:async[ \t]+)?function[ \t]+(\w+)", re.MULTILINE))
     import_pattern = re.compile(r"^(?:import[ \t]|(?:const|let|var)[ \t]+.+=[ \t]*require\()")
     module_separator = "/"
+    # One table for both dialects: the TypeScript grammars share these node types.
+    mutation = MutationGrammar(
+        functions=frozenset({"function_declaration", "function_expression", "function",
+                             "arrow_function", "method_definition",
+                             "generator_function_declaration", "generator_function"}),
+        binary=frozenset({"binary_expression"}), negations=frozenset({"unary_expression"}),
+        integers=frozenset({"number"}), boolean_nodes=frozenset({"true", "false"}),
+        booleans={"true": "false", "false": "true"},
+        strings=frozenset({"string", "template_string"}),
+        calls=frozenset({"call_expression"}), returns=frozenset({"return_statement"}),
+        null_value="undefined", raises=frozenset({"throw_statement"}), empty_statement=";",
+    )
     stages = "testgen_javascript"
 
 

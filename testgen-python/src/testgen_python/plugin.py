@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
+from testgen.kit.mutation import MutationGrammar
 from testgen.language import Language
 from testgen.model import LanguageInfo
 
@@ -39,6 +40,15 @@ class Python(Language):
                      re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE))
     import_pattern = re.compile(r"^(?:import[ \t]|from[ \t]+\S+[ \t]+import[ \t])")
     module_separator = "."
+    mutation = MutationGrammar(
+        functions=frozenset({"function_definition", "lambda"}),
+        binary=frozenset({"binary_operator", "comparison_operator", "boolean_operator"}),
+        negations=frozenset({"not_operator"}), integers=frozenset({"integer"}),
+        boolean_nodes=frozenset({"true", "false"}), booleans={"True": "False", "False": "True"},
+        strings=frozenset({"string"}), calls=frozenset({"call"}),
+        returns=frozenset({"return_statement"}), null_value="None",
+        raises=frozenset({"raise_statement"}), empty_statement="pass",
+    )
     stages = "testgen_python"
 
 

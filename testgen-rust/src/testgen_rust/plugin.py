@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
+from testgen.kit.mutation import MutationGrammar
 from testgen.language import Language
 from testgen.model import LanguageInfo
 
@@ -36,6 +37,17 @@ class Rust(Language):
                      re.compile(r"^[ \t]*(?:pub[ \t]+)?fn[ \t]+(\w+)", re.MULTILINE))
     import_pattern = re.compile(r"^(?:use[ \t]+\S|extern[ \t]+crate[ \t])")
     module_separator = "::"
+    # No `return` mutant (no null value of every type) and no removed `return Err(..)`;
+    # `panic!` and the other macros are call statements. Strings inside macros stay (an
+    # emptied format string does not compile).
+    mutation = MutationGrammar(
+        functions=frozenset({"function_item", "closure_expression"}),
+        binary=frozenset({"binary_expression"}), negations=frozenset({"unary_expression"}),
+        integers=frozenset({"integer_literal"}), boolean_nodes=frozenset({"boolean_literal"}),
+        booleans={"true": "false", "false": "true"}, strings=frozenset({"string_literal"}),
+        skip_strings_under=frozenset({"token_tree"}),
+        calls=frozenset({"call_expression", "macro_invocation"}), empty_statement="{}",
+    )
     stages = "testgen_rust"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
+from testgen.kit.mutation import MutationGrammar
 from testgen.language import Language
 from testgen.model import LanguageInfo
 
@@ -26,6 +27,14 @@ class C(Language):
     test_patterns = (re.compile(r"^TEST\((\w+)\)", re.MULTILINE),)
     import_pattern = re.compile(r"^#include\b")
     module_separator = "/"
+    # No `return` mutant: C has no null value of every type.
+    mutation = MutationGrammar(
+        functions=frozenset({"function_definition"}),
+        binary=frozenset({"binary_expression"}), negations=frozenset({"unary_expression"}),
+        integers=frozenset({"number_literal"}), boolean_nodes=frozenset({"true", "false"}),
+        booleans={"true": "false", "false": "true"}, strings=frozenset({"string_literal"}),
+        calls=frozenset({"call_expression"}), empty_statement=";",
+    )
     stages = "testgen_c"
 
 

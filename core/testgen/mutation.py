@@ -1,0 +1,269 @@
+"""Mutation analysis of the existing suite (``validate --mutation``): how many small changes of
+the code the tests notice.
+
+For each language that declares :attr:`Language.mutation <testgen.language.Language.mutation>`,
+the mutants of its source files (:mod:`testgen.kit.mutation`) are applied one at a time in a
+shadow copy — a byte splice of one file, restored afterwards — and the language's suite runs
+once per mutant, without coverage. Each mutant ends as
+
+* ``killed`` — a test that passes on the unchanged code fails;
+* ``survived`` — every test still passes;
+* ``timeout`` — the run took longer than the per-mutant limit (counted as detected);
+* ``error`` — the mutant does not build or the suite could not run: not viable, left out of
+  the score and listed;
+* ``no-coverage`` — its line is run by no test (coverage of the normal validate run), so it
+  was not run and counts as a survivor.
+
+A compiled language builds once per mutant in this version.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Literal
+
+from .kit.mutation import OPERATORS, Mutant, apply, mutants, sample
+from .sandbox import shadow_workspace
+
+if TYPE_CHECKING:
+    from .inventory import FileInventory, Inventory
+    from .model import Definition, RunResult, Workspace
+    from .plugins import Plugins
+
+Status = Literal["killed", "survived", "timeout", "error", "no-coverage"]
+STATUSES: tuple[Status, ...] = ("killed", "survived", "timeout", "error", "no-coverage")
+MODES = ("off", "sample", "full")
+SAMPLE_PER_FILE = 30
+"""Mutants per source file in ``sample`` mode."""
+
+
+@dataclass
+class MutantResult:
+    """What the suite did with one mutant."""
+
+    mutant: Mutant
+    status: Status
+    definition: str = ""
+    """The qualified name of the definition the mutant is in."""
+    detail: str = ""
+    """The killing test, or why the mutant is not viable."""
+    duration: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.mutant
+        return {"id": m.id, "file": m.file, "line": m.line, "column": m.column,
+                "operator": m.operator, "original": m.original, "replacement": m.replacement,
+                "definition": self.definition, "status": self.status, "detail": self.detail,
+                "duration_s": round(self.duration, 3)}
+
+
+def score(results: list[MutantResult]) -> dict[str, Any]:
+    """Counts by status and the two scores: over every viable mutant, and over those on lines
+    the suite runs (``None`` when there is nothing to divide)."""
+    counts = {status: 0 for status in STATUSES}
+    for result in results:
+        counts[result.status] += 1
+    detected = counts["killed"] + counts["timeout"]
+    viable = detected + counts["survived"] + counts["no-coverage"]
+    covered = detected + counts["survived"]
+    return {"mutants": len(results), **{k.replace("-", "_"): v for k, v in counts.items()},
+            "score": round(100.0 * detected / viable, 2) if viable else None,
+            "covered_score": round(100.0 * detected / covered, 2) if covered else None}
+
+
+@dataclass
+class MutationReport:
+    """Every mutant's result, per language, with the notes of languages left out."""
+
+    mode: str
+    sample_size: int | None
+    seed: int = 0
+    results: list[MutantResult] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+    """Language → why it has no mutation figures (no grammar table, no passing suite)."""
+    timeouts: dict[str, float] = field(default_factory=dict)
+    """Language → the per-mutant time limit used, in seconds."""
+    duration: float = 0.0
+
+    def survivors(self) -> list[MutantResult]:
+        return [r for r in self.results if r.status in ("survived", "no-coverage")]
+
+    def summary(self) -> dict[str, Any]:
+        return score(self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        by_file: dict[str, list[MutantResult]] = {}
+        by_definition: dict[tuple[str, str], list[MutantResult]] = {}
+        by_operator: dict[str, list[MutantResult]] = {}
+        for result in self.results:
+            by_file.setdefault(result.mutant.file, []).append(result)
+            by_definition.setdefault((result.mutant.file, result.definition), []).append(result)
+            by_operator.setdefault(result.mutant.operator, []).append(result)
+        return {
+            "mode": self.mode, "sample_size": self.sample_size, "seed": self.seed,
+            "duration_s": round(self.duration, 3),
+            "summary": self.summary(),
+            "languages": {lang: {"timeout_s": round(limit, 1)}
+                          for lang, limit in self.timeouts.items()},
+            "notes": dict(self.notes),
+            "operators": {op: score(by_operator[op]) for op in OPERATORS if op in by_operator},
+            "files": [{"path": path, **score(results)}
+                      for path, results in sorted(by_file.items())],
+            "definitions": [{"file": path, "name": name, **score(results)}
+                            for (path, name), results in sorted(by_definition.items())],
+            "survivors": [r.to_dict() for r in self.survivors()],
+            "errors": [r.to_dict() for r in self.results if r.status == "error"],
+        }
+
+
+def sites(inventory: Inventory, plugins: Plugins, *, mode: str = "sample",
+          sample_size: int | None = SAMPLE_PER_FILE, seed: int = 0
+          ) -> dict[str, list[tuple[FileInventory, list[Mutant]]]]:
+    """Language → its source files with the mutants chosen in each (all with ``full``)."""
+    out: dict[str, list[tuple[FileInventory, list[Mutant]]]] = {}
+    for file in inventory.files:
+        language = file.source.language
+        grammar = plugins.language(language).mutation
+        if grammar is None:
+            continue
+        parsed = plugins.parse(file.source)
+        found = mutants(parsed.tree, file.source.text.encode("utf-8"), grammar, file.rel_path)
+        if file.focus is not None:
+            found = [m for m in found
+                     if (d := _definition_at(file.definitions, m.line)) is not None
+                     and file.in_focus(d)]
+        chosen = sample(found, None if mode == "full" else sample_size, seed)
+        out.setdefault(language, []).append((file, chosen))
+    return out
+
+
+def run_mutation(inventory: Inventory, plugins: Plugins, runs: dict[str, RunResult], *,
+                 mode: str = "sample", sample_size: int | None = SAMPLE_PER_FILE,
+                 seed: int = 0, timeout: float = 600.0,
+                 progress: Callable[[str], None] | None = None) -> MutationReport:
+    """Run the suite of each language in ``runs`` against the mutants of its files.
+
+    ``runs`` are the normal validate runs (with coverage): they say which lines the suite runs
+    and which tests pass. ``timeout`` bounds the baseline run of each language; each mutant's
+    run is limited to 3× the baseline plus 5 s.
+    """
+    started = time.monotonic()
+    report = MutationReport(mode, None if mode == "full" else sample_size, seed)
+    say = progress or (lambda _message: None)
+    chosen = sites(inventory, plugins, mode=mode, sample_size=sample_size, seed=seed)
+    for language in sorted(runs):
+        if plugins.language(language).mutation is None:
+            report.notes[language] = "the language plugin declares no mutation operators"
+            continue
+        files = chosen.get(language, [])
+        run = runs[language]
+        passing = {t.test_id for t in run.tests if t.outcome == "passed"}
+        if not passing:
+            report.notes[language] = "the existing suite has no passing test to kill mutants"
+            continue
+        if not any(found for _file, found in files):
+            continue
+        _run_language(inventory, plugins, language, files, run, passing, report, timeout, say)
+    report.duration = time.monotonic() - started
+    return report
+
+
+def _run_language(inventory: Inventory, plugins: Plugins, language: str,
+                  files: list[tuple[FileInventory, list[Mutant]]], run: RunResult,
+                  passing: set[str], report: MutationReport, timeout: float,
+                  say: Callable[[str], None]) -> None:
+    framework = inventory.frameworks[language]
+    total = sum(len(found) for _file, found in files)
+    with shadow_workspace(inventory.project.root, timeout=timeout,
+                          passthrough=plugins.env_passthrough()) as workspace:
+        workspace.settings = inventory.project.settings
+        clock = _Clock()
+        # The baseline after touching a file the mutants change: the time of a rebuild where
+        # the language builds, of a plain run where it does not.
+        first = next(file for file, found in files if found)
+        clock.touch(workspace.path(first.rel_path))
+        began = time.monotonic()
+        baseline = plugins.run(language, framework, [], workspace, False)
+        elapsed = time.monotonic() - began
+        still = {t.test_id for t in baseline.tests if t.outcome == "passed"} & passing
+        if not still:
+            report.notes[language] = ("the existing suite does not pass in the mutation "
+                                      f"workspace: {baseline.error or 'no passing test'}")
+            return
+        limit = 3 * elapsed + 5.0
+        report.timeouts[language] = limit
+        workspace.timeout = limit
+        say(f"mutation: {language}: {total} mutant(s), baseline {elapsed:.1f}s, "
+            f"limit {limit:.0f}s per mutant")
+        done = 0
+        for file, found in files:
+            coverage = run.coverage.get(file.rel_path)
+            path = workspace.path(file.rel_path)
+            original = path.read_bytes()
+            for mutant in found:
+                done += 1
+                definition = _definition_at(file.definitions, mutant.line)
+                name = definition.qualname if definition is not None else ""
+                if run.coverage_available and (coverage is None
+                                               or mutant.line not in coverage.covered):
+                    result = MutantResult(mutant, "no-coverage", name)
+                else:
+                    result = _try(mutant, original, path, clock, plugins, language, framework,
+                                  workspace, still, limit, name)
+                report.results.append(result)
+                say(f"mutation: [{done}/{total}] {mutant.file}:{mutant.line}: "
+                    f"{mutant.description} {result.status}")
+
+
+def _try(mutant: Mutant, original: bytes, path: Any, clock: _Clock, plugins: Plugins,
+         language: str, framework: Any, workspace: Workspace, passing: set[str],
+         limit: float, definition: str) -> MutantResult:
+    clock.write(path, apply(original, mutant))
+    began = time.monotonic()
+    try:
+        outcome = plugins.run(language, framework, [], workspace, False)
+    finally:
+        clock.write(path, original)
+    elapsed = time.monotonic() - began
+    killers = [t.test_id for t in outcome.tests
+               if t.test_id in passing and t.outcome in ("failed", "error")]
+    if killers:
+        return MutantResult(mutant, "killed", definition, killers[0], elapsed)
+    if elapsed >= limit - 0.5:
+        return MutantResult(mutant, "timeout", definition, f"over {limit:.0f}s", elapsed)
+    ran = {t.test_id for t in outcome.tests if t.outcome == "passed"}
+    if not passing <= ran:  # tests that pass without the mutant did not run: no build
+        reason = outcome.error or "the suite did not run every test that passes without it"
+        return MutantResult(mutant, "error", definition, reason.splitlines()[0][:300],
+                            elapsed)
+    return MutantResult(mutant, "survived", definition, "", elapsed)
+
+
+def _definition_at(definitions: list[Definition], line: int) -> Definition | None:
+    """The innermost function or method whose lines hold ``line``."""
+    holding = [d for d in definitions
+               if d.kind != "class" and d.start_line <= line <= d.end_line]
+    return min(holding, key=lambda d: d.end_line - d.start_line, default=None)
+
+
+class _Clock:
+    """Writes a file with a modification time later than any before it, so that every tool
+    that compares times (bytecode caches, build systems) sees each version as new, even two
+    versions of the same size written within one second."""
+
+    def __init__(self) -> None:
+        self._last = time.time_ns()
+
+    def _next(self) -> int:
+        self._last = max(time.time_ns(), self._last + 1_000_000_000)
+        return self._last
+
+    def touch(self, path: Any) -> None:
+        stamp = self._next()
+        os.utime(path, ns=(stamp, stamp))
+
+    def write(self, path: Any, content: bytes) -> None:
+        path.write_bytes(content)
+        self.touch(path)

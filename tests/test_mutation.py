@@ -1,0 +1,243 @@
+"""`testgen validate --mutation`: the existing suite against mutants, on real temp projects
+with real toolchains."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from testgen import grammars
+from testgen.config import load as load_config
+from testgen.inventory import collect
+from testgen.kit.mutation import apply
+from testgen.mutation import sites
+from testgen.plugins import Plugins
+
+CALC = {
+    "pyproject.toml": """
+        [project]
+        name = "calc"
+        version = "0.1.0"
+
+        [tool.pytest.ini_options]
+        pythonpath = ["."]
+    """,
+    "calc.py": '''
+        def grade(score):
+            """'pass' from 50 points up."""
+            if score >= 50:
+                return "pass"
+            return "fail"
+
+
+        def add(a, b):
+            return a + b
+
+
+        def unused(x):
+            return x * 2
+    ''',
+    "tests/test_calc.py": """
+        from calc import add, grade
+
+
+        def test_grade():
+            assert grade(80) == "pass"
+            assert grade(10) == "fail"
+
+
+        def test_add():
+            assert add(2, 3) == 5
+    """,
+}
+
+
+def by_change(data: dict, *statuses: str) -> set[tuple[int, str, str]]:
+    rows = data["mutation"]["survivors"] + data["mutation"]["errors"]
+    return {(r["line"], r["original"], r["replacement"]) for r in rows
+            if r["status"] in statuses}
+
+
+@pytest.fixture
+def calc(make_project):
+    return make_project(CALC, name="calc")
+
+
+def test_python_suite_kills_mutants_and_misses_the_boundary(run_cli, calc):
+    result = run_cli("validate", "--path", str(calc), "--mutation", "full", "--format", "json")
+    assert result.returncode == 0, result.output
+    data = json.loads(result.stdout)
+    m = data["mutation"]
+    assert by_change(data, "survived") == {(3, ">=", ">"), (3, "50", "51")}
+    assert by_change(data, "no-coverage") == {(13, "x * 2", "None"), (13, "*", "/"),
+                                              (13, "2", "3")}
+    s = m["summary"]
+    # killed: "pass"/"fail" emptied, three returns → None, + → -
+    assert (s["killed"], s["survived"], s["no_coverage"], s["error"]) == (6, 2, 3, 0)
+    assert s["score"] == pytest.approx(54.55) and s["covered_score"] == 75.0
+    grade = next(d for d in m["definitions"] if d["name"] == "grade")
+    assert (grade["mutants"], grade["killed"], grade["survived"]) == (6, 4, 2)
+    assert m["files"] == [{"path": "calc.py", **s}]
+    assert "mutation:" in result.stderr  # progress
+
+
+def test_python_survivors_are_listed_as_gaps_in_the_text_report(run_cli, calc):
+    result = run_cli("validate", "--path", str(calc), "--mutation", "full")
+    assert result.returncode == 0, result.output
+    assert "calc.py:3: '>=' → '>' survives" in result.stdout
+    assert "calc.py:3: '50' → '51' survives" in result.stdout
+    assert "and 3 on lines no test runs" in result.stdout
+
+
+def test_min_mutation_score_makes_validate_exit_1(run_cli, calc):
+    result = run_cli("validate", "--path", str(calc), "--min-mutation-score", "80",
+                     "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["mutation"]["mode"] == "sample"
+    assert any(f.startswith("TG404") for f in data["failures"])
+    assert run_cli("validate", "--path", str(calc), "--min-mutation-score", "40").returncode == 0
+
+
+def test_validate_without_mutation_has_no_mutation_section(run_cli, calc):
+    data = json.loads(run_cli("validate", "--path", str(calc), "--format", "json").stdout)
+    assert "mutation" not in data
+
+
+def test_mutation_leaves_the_users_tree_unchanged(run_cli, calc):
+    def tree() -> dict:  # TestGen's own .testgen/metrics aside
+        return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in calc.rglob("*")
+                if p.is_file() and ".testgen" not in p.parts}
+    before = tree()
+    run_cli("validate", "--path", str(calc), "--mutation", "full")
+    assert tree() == before
+
+
+# --------------------------------------------------------------------------- go
+
+GO = {
+    "go.mod": "module example.com/shop\n\ngo 1.21\n",
+    "shop.go": """
+        package shop
+
+        // Free reports whether an order ships for free (from 100 up).
+        func Free(total int) bool {
+        \treturn total >= 100
+        }
+
+        // Double is twice n.
+        func Double(n int) int {
+        \treturn n * 2
+        }
+    """,
+    "shop_test.go": """
+        package shop
+
+        import "testing"
+
+        func TestFree(t *testing.T) {
+        \tif !Free(150) || Free(20) {
+        \t\tt.Fatal("free shipping")
+        \t}
+        }
+
+        func TestDouble(t *testing.T) {
+        \tif Double(4) != 8 {
+        \t\tt.Fatal("double")
+        \t}
+        }
+    """,
+}
+
+
+@pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
+def test_go_suite_kills_mutants_and_misses_the_boundary(run_cli, make_project):
+    project = make_project(GO, name="goshop")
+    result = run_cli("validate", "--path", str(project), "--mutation", "full",
+                     "--format", "json")
+    assert result.returncode == 0, result.output
+    data = json.loads(result.stdout)
+    assert by_change(data, "survived") == {(5, ">=", ">"), (5, "100", "101")}
+    s = data["mutation"]["summary"]
+    assert (s["killed"], s["survived"], s["error"]) == (2, 2, 0)  # * → /, 2 → 3
+
+
+# --------------------------------------------------------------------------- listing
+
+
+def listed(tmp_path, files: dict[str, str]) -> dict[str, list]:
+    root = tmp_path / "proj"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    plugins = Plugins.load()
+    inventory = collect(root, plugins, load_config(root), light=True)
+    return {lang: [(f.rel_path, m) for f, found in files_ for m in found]
+            for lang, files_ in sites(inventory, plugins, mode="full").items()}
+
+
+JS = {
+    "package.json": '{"name": "p", "version": "1.0.0", "type": "module"}\n',
+    "src/range.js": ("export const LIMIT = 3;\n"
+                     "export function inRange(x, low, high) {\n"
+                     "  if (x < low || x > high) { return false; }\n"
+                     "  return true;\n}\n"),
+    "test/range.test.js": "import { inRange } from '../src/range.js';\n",
+}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_javascript_mutants_are_listed_from_the_source_and_still_run(tmp_path):
+    found = listed(tmp_path, JS)["javascript"]
+    assert {(m.line, m.original, m.replacement) for _, m in found} == {
+        (3, "<", "<="), (3, "||", "&&"), (3, ">", ">="), (3, "false", "undefined"),
+        (3, "false", "true"), (4, "true", "undefined"), (4, "true", "false"),
+    }
+    source = (tmp_path / "proj" / "src" / "range.js").read_bytes()
+    for _, mutant in found:
+        mutated = tmp_path / "mutated.mjs"
+        mutated.write_bytes(apply(source, mutant))
+        check = subprocess.run(["node", "--check", str(mutated)], capture_output=True,
+                               text=True)
+        assert check.returncode == 0, (mutant, check.stderr)
+
+
+RUST = {
+    "Cargo.toml": '[package]\nname = "lim"\nversion = "0.1.0"\nedition = "2021"\n',
+    "src/lib.rs": ("pub fn over(x: u32, limit: u32) -> bool {\n"
+                   "    if x > limit && limit != 0 { return true; }\n"
+                   "    x * 2 > limit + 1\n}\n"),
+}
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_rust_mutants_are_listed_and_compile(tmp_path):
+    found = listed(tmp_path, RUST)["rust"]
+    assert {(m.line, m.original, m.replacement) for _, m in found} == {
+        (2, ">", ">="), (2, "&&", "||"), (2, "!=", "=="), (2, "0", "1"),
+        (2, "true", "false"), (3, "*", "/"), (3, "2", "3"), (3, ">", ">="), (3, "+", "-"),
+        (3, "1", "2"),
+    }
+    # Every mutant in one crate, each in its own copy of the function: one build.
+    source = (tmp_path / "proj" / "src" / "lib.rs").read_bytes()
+    bodies = [apply(source, m).decode().replace("pub fn over", f"pub fn over_{i}")
+              for i, (_, m) in enumerate(found)]
+    crate = tmp_path / "all"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text(RUST["Cargo.toml"])
+    (crate / "src" / "lib.rs").write_text("\n".join(bodies))
+    build = subprocess.run(["cargo", "build", "--offline", "--quiet"], cwd=crate,
+                           capture_output=True, text=True,
+                           env={**__import__("os").environ,
+                                "CARGO_TARGET_DIR": str(tmp_path / "target")})
+    assert build.returncode == 0, build.stderr
+
+
+def test_the_grammar_of_every_language_with_a_table_is_installed():
+    plugins = Plugins.load()
+    for name, info in plugins.languages().items():
+        if plugins.language(name).mutation is not None:
+            grammars.load(info.grammar.split(",")[0].strip())
