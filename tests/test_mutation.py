@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +84,37 @@ def test_python_suite_kills_mutants_and_misses_the_boundary(run_cli, calc):
     assert (grade["mutants"], grade["killed"], grade["survived"]) == (6, 4, 2)
     assert m["files"] == [{"path": "calc.py", **s}]
     assert "mutation:" in result.stderr  # progress
+
+
+def test_survivors_are_sarif_warnings_junit_failures_html_and_markdown_rows(run_cli, calc):
+    import jsonschema
+    import xmlschema
+
+    from testgen.report import html, junit, markdown, sarif
+
+    schemas = Path(__file__).parent / "schemas"
+    result = run_cli("validate", "--path", str(calc), "--mutation", "full", "--format", "json")
+    data = json.loads(result.stdout)
+
+    log = json.loads(sarif.render(data, kind="validate"))
+    jsonschema.Draft4Validator(json.loads(
+        (schemas / "sarif-schema-2.1.0.json").read_text())).validate(log)
+    found = [(r["locations"][0]["physicalLocation"]["region"]["startLine"], r["message"]["text"])
+             for r in log["runs"][0]["results"] if r["ruleId"] == "surviving-mutant"]
+    assert found == [(3, "'>=' → '>' survives: no test fails (grade)"),
+                     (3, "'50' → '51' survives: no test fails (grade)")]
+
+    xml = junit.render(data, kind="validate")
+    xmlschema.XMLSchema(str(schemas / "junit-10.xsd")).validate(xml)
+    suite = ET.fromstring(xml).find("testsuite[@name='mutation']")
+    outcomes = {c.get("name"): c.find("failure") is not None for c in suite}
+    assert outcomes == {"mutation: grade": True, "mutation: add": False,
+                        "mutation: unused": False}
+
+    page = html.render(data, kind="validate")
+    assert "Surviving mutant" in page and "calc.py:3" in page
+    summary = markdown.render(data, kind="validate")
+    assert "| `calc.py:3` | `>=` → `>` | comparison |" in summary
 
 
 def test_python_survivors_are_listed_as_gaps_in_the_text_report(run_cli, calc):

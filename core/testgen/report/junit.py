@@ -1,7 +1,8 @@
 """JUnit XML, the test-report format every CI system shows: one test case per definition.
 
-A gap (a definition no test executes fully, nothing kept for it, untested) and a
-``possible-bug`` verdict are failures, so a CI's test tab lists exactly what needs attention.
+A gap (a definition no test executes fully, nothing kept for it, untested, a mutant of it
+that survives the suite) and a ``possible-bug`` verdict are failures, so a CI's test tab lists
+exactly what needs attention.
 Validated in the suite against the JUnit schema CI systems use (Jenkins' ``junit-10.xsd``).
 """
 
@@ -43,7 +44,7 @@ def _cases(kind: str, data: dict[str, Any]) -> list[tuple[str, list[Case]]]:
                                            f"executes") if missed else ("passed", "")
             by_file.setdefault(fn["file"], []).append(
                 (fn["file"], fn["name"], outcome, message))
-        return sorted(by_file.items())
+        return sorted(by_file.items()) + _mutation_cases(data.get("mutation"))
     out = []
     for f in data.get("files", []):
         functions = f.get("functions")
@@ -55,6 +56,25 @@ def _cases(kind: str, data: dict[str, Any]) -> list[tuple[str, list[Case]]]:
             cases = [(f["path"], d["name"], *_analyze_outcome(d)) for d in functions]
         out.append((f["path"], cases))
     return out
+
+
+def _mutation_cases(mutation: dict[str, Any] | None) -> list[tuple[str, list[Case]]]:
+    """One suite ``mutation``: a case per definition, failing when a mutant of it survives
+    on a line the tests run."""
+    if not mutation:
+        return []
+    survivors: dict[tuple[str, str], list[str]] = {}
+    for r in mutation.get("survivors", []):
+        if r["status"] == "survived":
+            survivors.setdefault((r["file"], r["definition"]), []).append(
+                f"line {r['line']}: {r['original'][:40]!r} → {r['replacement'][:40]!r}")
+    cases = []
+    for d in mutation.get("definitions", []):
+        name = f"mutation: {d['name'] or d['file']}"
+        lines = survivors.get((d["file"], d["name"]), [])
+        cases.append((d["file"], name, "failure", f"{len(lines)} mutant(s) survive: "
+                      + "; ".join(lines)) if lines else (d["file"], name, "passed", ""))
+    return [("mutation", cases)] if cases else []
 
 
 def _generate_cases(entry: dict[str, Any]) -> list[Case]:

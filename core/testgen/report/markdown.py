@@ -53,6 +53,19 @@ def _validate(data: dict[str, Any]) -> list[str]:
         out += ["", *_table(["file", "lines", "cover", "uncovered"],
                             [[f"`{f['path']}`", f["statements"], f"{f['percent']:.1f}%",
                               ", ".join(f["uncovered"]) or "—"] for f in data["files"]])]
+    mutation = data.get("mutation")
+    if mutation is not None:
+        m = mutation["summary"]
+        score = "–" if m["score"] is None else f"{m['score']:.2f}%"
+        out.append(f"**Mutation** ({mutation['mode']}) **{score}** of "
+                   f"{m['mutants'] - m['error']} viable mutants detected · {m['survived']} "
+                   f"survive on lines the tests run, {m['no_coverage']} on lines they do not")
+        rows = [[f"`{r['file']}:{r['line']}`", f"`{r['original'][:40]}` → "
+                 f"`{r['replacement'][:40]}`", r["operator"]]
+                for r in mutation["survivors"] if r["status"] == "survived"][:LIMIT]
+        if rows:
+            out += ["", *_table(["where", "surviving mutant", "operator"], rows)]
+        out.append("")
     if data.get("missing_tests"):
         out.append("**No test executes:** " + ", ".join(f"`{m}`"
                                                        for m in data["missing_tests"][:LIMIT]))

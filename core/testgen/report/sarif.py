@@ -1,6 +1,7 @@
 """SARIF 2.1.0, the format code-scanning views read: results with file and line regions.
 
-``validate`` reports uncovered lines (only the changed ones with ``--changed-since``),
+``validate`` reports uncovered lines (only the changed ones with ``--changed-since``) and,
+with ``--mutation``, the mutants the suite lets survive on lines it runs,
 ``generate`` reports possible bugs and definitions no test could be kept for, ``analyze``
 reports untested definitions. Validated in the suite against the OASIS 2.1.0 JSON schema.
 """
@@ -19,6 +20,7 @@ RULES: dict[str, tuple[str, str]] = {
     # id: (short description, default level)
     "uncovered-changed-lines": ("Changed lines that no test executes", "warning"),
     "uncovered-lines": ("Lines that no test executes", "note"),
+    "surviving-mutant": ("A small change of the code that no test notices", "warning"),
     "possible-bug": ("The code under test looks wrong (model verdict with evidence)", "error"),
     "no-test-kept": ("No generated test could be kept for this definition", "note"),
     "untested-definition": ("No existing test references or executes this definition",
@@ -61,6 +63,13 @@ def _result(rule: str, message: str, file: str, start: int, end: int | None = No
                 "region": region}}]}
 
 
+def _change(mutant: dict[str, Any]) -> str:
+    def short(text: str) -> str:
+        one = " ".join(text.split())
+        return one if len(one) <= 60 else one[:59] + "…"
+    return f"{short(mutant['original'])!r} → {short(mutant['replacement'])!r}"
+
+
 def _ranges(ranges: Iterable[str]) -> Iterable[tuple[int, int]]:
     for item in ranges:
         first, _, last = item.partition("-")
@@ -69,6 +78,12 @@ def _ranges(ranges: Iterable[str]) -> Iterable[tuple[int, int]]:
 
 def _results(kind: str, data: dict[str, Any]) -> Iterable[dict[str, Any]]:
     if kind == "validate":
+        for r in (data.get("mutation") or {}).get("survivors", []):
+            if r["status"] == "survived":
+                yield _result("surviving-mutant",
+                              f"{_change(r)} survives: no test fails"
+                              + (f" ({r['definition']})" if r["definition"] else ""),
+                              r["file"], r["line"])
         changes = data.get("changes")
         if changes is not None:
             for f in changes["files"]:
