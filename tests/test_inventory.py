@@ -61,3 +61,18 @@ def test_chunks_hold_every_file_once_and_similar_amounts_of_text(tmp_path):
     assert indices == list(range(len(sources)))
     sizes = [sum(len(sources[i].text) for i in chunk) for chunk, _ in chunks]
     assert max(sizes) - min(sizes) <= max(len(s.text) for s in sources)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the tree is read serially")
+def test_an_error_while_the_workers_parse_stops_them(tmp_path):
+    import multiprocessing
+
+    from testgen.errors import PluginError
+
+    large_tree(tmp_path, inventory.PARALLEL_MIN_FILES + 10)
+    plugins = Plugins.load()
+
+    with pytest.raises(PluginError, match="not available for python"):
+        inventory.collect(tmp_path, plugins, load_config(tmp_path), framework="vitest")
+    assert multiprocessing.active_children() == []
+    assert inventory._shared is None  # nothing of the tree stays behind in this process

@@ -147,3 +147,12 @@ def test_a_shipped_directory_is_left_alone_beside_other_sources(tmp_path):
     files(tmp_path, {"toy.mod": "x", "src/a.toy": "a", "dist/a.toy": "compiled"})
     result = Scanner({"toy": SHIPPED}).scan(tmp_path)
     assert rels(result.sources) == ["src/a.toy"]
+
+
+def test_has_sources_looks_outside_the_excluded_directories_only(tmp_path):
+    files(tmp_path, {"api/toy.mod": "x", "api/a.toy": "a", "notes.txt": "n",
+                     "empty.toy": "", "test_b.toy": "t"})
+    assert not scanner().has_sources(tmp_path, ["/api/"])  # empty file and a test only
+    files(tmp_path, {"tools/c.toy": "c"})
+    assert scanner().has_sources(tmp_path, ["/api/"])
+    assert scanner().has_sources(tmp_path / "api")

@@ -7,12 +7,13 @@ complex, public code first.
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .inventory import Inventory, body_lines, is_referenced
+from .inventory import Inventory, body_lines, gc_paused, is_referenced
 from .model import Definition, FileCoverage
 
 
@@ -80,9 +81,12 @@ class AnalysisReport:
         return [d for f in self.files for d in f.definitions]
 
     def priorities(self, limit: int | None = None) -> list[DefinitionReport]:
-        ranked = sorted((d for d in self.all_definitions() if d.priority > 0),
-                        key=lambda d: (-d.priority, d.definition.key))
-        return ranked[:limit] if limit else ranked
+        """Definitions worth a test, highest priority first (the first ``limit``)."""
+        candidates = (d for f in self.files for d in f.definitions if d.priority > 0)
+        if limit:
+            # The top few of a whole tree's definitions: a heap, not a sort of all of them.
+            return heapq.nsmallest(limit, candidates, key=_rank)
+        return sorted(candidates, key=_rank)
 
     def summary(self) -> dict[str, Any]:
         defs = self.all_definitions()
@@ -96,6 +100,10 @@ class AnalysisReport:
         }
 
     def to_dict(self, detail: str = "per-file") -> dict[str, Any]:
+        with gc_paused():
+            return self._to_dict(detail)
+
+    def _to_dict(self, detail: str) -> dict[str, Any]:
         out: dict[str, Any] = {
             "schema": "testgen.analyze/1", "project_root": str(self.project_root),
             "detail": detail, "coverage_used": self.coverage_used,
@@ -113,6 +121,10 @@ class AnalysisReport:
         return out
 
 
+def _rank(report: DefinitionReport) -> tuple[float, str]:
+    return -report.priority, report.definition.key
+
+
 def priority(definition: Definition, tested: bool, coverage: float | None) -> float:
     """Untested, complex, long, public code first; untestable code never."""
     if not definition.testable or definition.kind == "class":
@@ -128,6 +140,12 @@ def priority(definition: Definition, tested: bool, coverage: float | None) -> fl
 
 def analyze(inventory: Inventory, coverage: dict[str, FileCoverage] | None = None
             ) -> AnalysisReport:
+    with gc_paused():  # one report per definition of a whole tree, none of them cyclic
+        return _analyze(inventory, coverage)
+
+
+def _analyze(inventory: Inventory, coverage: dict[str, FileCoverage] | None
+             ) -> AnalysisReport:
     files = []
     for item in inventory.files:
         identifiers = inventory.test_identifiers.get(item.source.language, set())

@@ -6,13 +6,15 @@ by the existing tests (to tell statically which definitions are referenced by a 
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from .config import Config
 from .errors import InputError
@@ -99,6 +101,15 @@ def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
     ``light`` drops what only prompts and tests need (each definition's code, docstring,
     imports, parameters, calls), which is most of the data workers hand back on a large tree.
     """
+    with gc_paused():  # tens of thousands of objects, none of them in a cycle
+        return _collect(paths, plugins, config, recursive=recursive, include=include,
+                        exclude=exclude, shard=shard, framework=framework, light=light)
+
+
+def _collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
+             recursive: bool, include: Iterable[str], exclude: Iterable[str],
+             shard: tuple[int, int] | None, framework: str | None,
+             light: bool) -> Inventory:
     if not plugins.languages():
         raise InputError("no language plugin is installed", code="TG504",
                          hint="install the plugin of your language: pip install testgen-<language> "
@@ -131,13 +142,29 @@ def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
                          hint=f"supported extensions: {known}; check --include-pattern, "
                               f".gitignore and .testgenignore")
     project = Project(root=scan.project_root, settings=config.languages())
-    files, identifiers = _extract_all(plugins, scan.sources, scan.tests, light,
-                                      warn=not single_file)
-    if single_file and files and files[0].syntax_errors:
+    extraction = Extraction(plugins, scan.sources, scan.tests, light)
+    try:
+        if single_file:
+            _refuse_syntax_errors(extraction.finish(warn=False)[0])
+        # On a big tree the workers parse while this process reads the project.
+        frameworks = _frameworks(plugins, project, scan, framework)
+        detections = plugins.detect(project)
+        files, identifiers = extraction.finish(warn=not single_file)
+    finally:
+        extraction.close()
+    return Inventory(project, scan, files, detections, frameworks, identifiers)
+
+
+def _refuse_syntax_errors(files: list[FileInventory]) -> None:
+    if files and files[0].syntax_errors:
         first = files[0].syntax_errors[0]
         raise InputError(f"syntax error: {first.message}", code="TG204",
                          location=f"{files[0].rel_path}:{first.line}:{first.column}",
                          hint="fix the syntax (TestGen only works on code that parses)")
+
+
+def _frameworks(plugins: Plugins, project: Project, scan: ScanResult,
+                framework: str | None) -> dict[str, Framework]:
     languages = sorted({s.language for s in scan.sources} | {t.language for t in scan.tests})
     frameworks = {}
     for language in languages:
@@ -149,56 +176,100 @@ def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
                               code="TG504", hint="choose one of " + ", ".join(info.frameworks))
         requested = requested or project.language_settings(language).get("framework")
         frameworks[language] = plugins.select_framework(project, language, requested)
-    return Inventory(project, scan, files, plugins.detect(project), frameworks, identifiers)
+    return frameworks
 
 
 PARALLEL_MIN_FILES = 200
 """Below this many files, worker start-up costs more than it saves."""
 
-# Set in the parent just before forking, so workers inherit the loaded plugins and the
-# scanned files instead of receiving them pickled.
+# What the workers of an Extraction inherit (see there).
 _shared: tuple[Plugins, list[SourceFile], list[SourceFile], bool] | None = None
 
 
-def _extract_all(plugins: Plugins, sources: list[SourceFile], tests: list[SourceFile],
-                 light: bool = False, warn: bool = True
-                 ) -> tuple[list[FileInventory], dict[str, set[str]]]:
-    """Parse and extract every source and tokenise every test, on all cores for big trees."""
-    global _shared
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(sources) + len(tests) < PARALLEL_MIN_FILES \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        files = [_extract(plugins, source, warn) for source in sources]
-        return files, _identifiers(tests)
-    _shared = (plugins, sources, tests, light)
-    try:
-        pool = multiprocessing.get_context("fork").Pool(workers)
+class Extraction:
+    """Parsing and extraction of every source and tokenising of every test: on all cores for
+    a big tree, started at once and collected by :meth:`finish`, so the caller can work
+    meanwhile; in this process, for a small one."""
+
+    def __init__(self, plugins: Plugins, sources: list[SourceFile], tests: list[SourceFile],
+                 light: bool = False) -> None:
+        global _shared
+        self.plugins, self.sources, self.tests, self.light = plugins, sources, tests, light
+        self._pool = None
+        self._results = None
+        self._done: tuple[list[FileInventory], dict[str, set[str]]] | None = None
+        workers = min(os.cpu_count() or 1, 8)
+        if workers < 2 or len(sources) + len(tests) < PARALLEL_MIN_FILES \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        # Set before forking (and kept until the end, for a worker the pool replaces), so
+        # workers inherit the loaded plugins and the scanned files instead of receiving
+        # them pickled.
+        _shared = (plugins, sources, tests, light)
+        # Workers leave what they inherit to the parent's collector (a collection there
+        # would walk it, and copy every page it shares with the parent).
+        gc.freeze()
         try:
-            # Many small chunks, handed out as workers free up: file sizes vary too much
-            # for an even split by count to keep every core busy to the end.
-            results = list(pool.imap_unordered(_extract_chunk,
-                                               _chunks(sources, tests, workers * 16)))
-            pool.close()  # workers end on their own, not by a signal while they wait
+            self._pool = multiprocessing.get_context("fork").Pool(workers)
         finally:
-            pool.terminate()
-            pool.join()
-    finally:
+            gc.unfreeze()
+        # Many small chunks, handed out as workers free up: file sizes vary too much for an
+        # even split by count to keep every core busy to the end.
+        self._results = self._pool.imap_unordered(_extract_chunk,
+                                                  _chunks(sources, tests, workers * 16))
+
+    def finish(self, warn: bool = True) -> tuple[list[FileInventory], dict[str, set[str]]]:
+        """The files in scan order and each language's test identifiers (warning once per
+        file with a syntax error when ``warn``)."""
+        if self._done is not None:
+            return self._done
+        if self._pool is None:
+            files = [_extract(self.plugins, source, warn, self.light) for source in self.sources]
+            self._done = files, _identifiers(self.tests)
+            return self._done
+        results = list(self._results)
+        self._pool.close()  # workers end on their own, not by a signal while they wait
+        self._pool.join()
+        self._pool = None
+        self.close()
+        found: list[tuple[int, list[Definition], list[SyntaxIssue]]] = []
+        identifiers: dict[str, set[str]] = {}
+        for extracted, words, problems in results:
+            found.extend(extracted)
+            for language, names in words.items():
+                identifiers.setdefault(language, set()).update(names)
+            self.plugins.problems.extend(problems)
+        found.sort(key=lambda item: item[0])
+        files = []
+        for index, definitions, errors in found:
+            source = self.sources[index]
+            if warn:
+                _warn_syntax(source, errors)
+            files.append(FileInventory(source, definitions, errors))
+        self._done = files, identifiers
+        return self._done
+
+    def close(self) -> None:
+        """Stop the workers of an extraction that will not be finished (an error meanwhile)."""
+        global _shared
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
         _shared = None
-    found: list[tuple[int, list[Definition], list[SyntaxIssue]]] = []
-    identifiers: dict[str, set[str]] = {}
-    for extracted, words, problems in results:
-        found.extend(extracted)
-        for language, names in words.items():
-            identifiers.setdefault(language, set()).update(names)
-        plugins.problems.extend(problems)
-    found.sort(key=lambda item: item[0])
-    files = []
-    for index, definitions, errors in found:
-        source = sources[index]
-        if warn:
-            _warn_syntax(source, errors)
-        files.append(FileInventory(source, definitions, errors))
-    return files, identifiers
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection inside: for building or reading large acyclic data (an
+    inventory, a report of it), where collections only cost time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _chunks(sources: list[SourceFile], tests: list[SourceFile], count: int
@@ -225,11 +296,7 @@ def _extract_chunk(chunk: tuple[list[int], list[int]]):
     before = len(plugins.problems)
     extracted = []
     for index in source_indices:
-        found = _extract(plugins, sources[index], warn=False)  # the parent warns, in order
-        if light:
-            for definition in found.definitions:
-                definition.code, definition.docstring, definition.imports = "", None, ()
-                definition.parameters, definition.calls, definition.decorators = (), (), ()
+        found = _extract(plugins, sources[index], warn=False, light=light)  # parent warns
         extracted.append((index, found.definitions, found.syntax_errors))
     return (extracted, _identifiers([tests[i] for i in test_indices]),
             plugins.problems[before:])
@@ -242,9 +309,16 @@ def _identifiers(tests: list[SourceFile]) -> dict[str, set[str]]:
     return identifiers
 
 
-def _extract(plugins: Plugins, source: SourceFile, warn: bool = True) -> FileInventory:
+def _extract(plugins: Plugins, source: SourceFile, warn: bool = True,
+             light: bool = False) -> FileInventory:
     parsed = plugins.parse(source)
-    definitions = plugins.extract(parsed)
+    if not light:
+        definitions = plugins.extract(parsed)
+    else:
+        definitions = plugins.outline(parsed)
+        for definition in definitions:  # what a language's outline still carries
+            definition.code, definition.docstring, definition.imports = "", None, ()
+            definition.parameters, definition.calls, definition.decorators = (), (), ()
     if warn:
         _warn_syntax(source, parsed.errors)
     return FileInventory(source, definitions, list(parsed.errors))

@@ -269,6 +269,9 @@ class Plugins:
     def extract(self, parsed: ParsedFile) -> list[Definition]:
         return self._ask(parsed.source.language, "extract", parsed)
 
+    def outline(self, parsed: ParsedFile) -> list[Definition]:
+        return self._ask(parsed.source.language, "outline", parsed)
+
     def select_framework(self, project: Project, language: str,
                          requested: str | None = None) -> Framework:
         return self._ask(language, "select_framework", project, requested)

@@ -170,6 +170,20 @@ class Scanner:
                               if shard_of(s.rel_path, total) == index]
         return result
 
+    def has_sources(self, path: Path, exclude: Iterable[str] = ()) -> bool:
+        """Whether scanning the directory ``path`` (its own project) finds a source file
+        outside ``exclude`` (gitignore patterns); stops at the first one."""
+        path = Path(os.path.abspath(path))
+        skip = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+        found = ScanResult(project_root=path)
+        for file_path in self._walk(path, path):
+            if skip.match_file(file_path.relative_to(path).as_posix()):
+                continue
+            self._classify(file_path, path, found)
+            if found.sources:
+                return True
+        return False
+
     def _scan_shipped(self, path: Path, root: Path, result: ScanResult) -> None:
         """A language's shipped directories (dist/) when the walk found none of its sources."""
         if not path.is_dir() or not self.recursive:

@@ -177,3 +177,20 @@ def test_clean_files_have_no_errors(project):
     project.write("ok.py", "def f(x):\n    return x\n")
     assert PYTHON.parse(source=project.source("ok.py")).errors == []
 
+
+
+def test_the_outline_finds_what_extract_finds_without_what_only_prompts_read(project):
+    project.write("mod.py", SAMPLE)
+    parsed = PYTHON.parse(source=project.source("mod.py"))
+    full = PYTHON.extract(parsed=parsed)
+    outline = PYTHON.outline(parsed=parsed)
+
+    def identity(d):
+        return (d.key, d.kind, d.start_line, d.end_line, d.signature, d.content_hash,
+                d.complexity, d.parent, d.is_async, d.is_public, d.testable,
+                d.untestable_reason)
+
+    assert [identity(d) for d in outline] == [identity(d) for d in full]
+    assert full[0].calls and full[0].code and full[0].docstring  # `total`, in full
+    assert all(not d.code and not d.calls and not d.parameters and d.docstring is None
+               and not d.imports and not d.decorators for d in outline)

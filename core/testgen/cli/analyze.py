@@ -45,7 +45,6 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
     from ..analyze import analyze as build
     from ..inventory import collect, scanner_for
     from ..metrics import Metrics
-    from ..suite import run_existing
 
     paths_checked = check_paths(paths)
     config = load_config(paths_checked[0], {"llm.model": model,
@@ -62,6 +61,8 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
         inventory, changes = focus_on_changes(inventory, changed_since)
         coverage_map = None
         if coverage:
+            from ..suite import run_existing
+
             with metrics.phase("coverage"):
                 runs = run_existing(inventory, plugins, timeout=max(
                     300.0, float(config.get("generation.timeout"))))

@@ -125,16 +125,9 @@ def project_groups(paths: list[Path], plugins, scanner=None
         for member in members:
             groups.setdefault(member, ([], []))[0].append(member)
         rest = [f"/{m.relative_to(root).as_posix()}/" for m in members]
-        if scanner is not None and _has_sources(scanner, root, rest):
+        if scanner is not None and scanner.has_sources(root, rest):
             groups.setdefault(root, ([], rest))[0].append(root)
     return [(root, found, exclude) for root, (found, exclude) in groups.items()]
-
-
-def _has_sources(scanner, root: Path, exclude: list[str]) -> bool:
-    import pathspec
-
-    spec = pathspec.GitIgnoreSpec.from_lines(exclude)
-    return any(not spec.match_file(s.rel_path) for s in scanner.scan(root).sources)
 
 
 def merged(kind: str, reports: list[dict[str, Any]]) -> dict[str, Any]:

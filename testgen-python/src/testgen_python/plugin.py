@@ -11,7 +11,7 @@ import re
 
 from testgen import hookimpl
 from testgen.kit.mutation import MutationGrammar
-from testgen.language import Language
+from testgen.language import Language, implemented_by
 from testgen.model import LanguageInfo
 
 LANGUAGE = "python"
@@ -50,6 +50,7 @@ class Python(Language):
         raises=frozenset({"raise_statement"}), empty_statement="pass",
     )
     stages = "testgen_python"
+    outline = implemented_by("testgen_python.syntax:outline")
 
 
 @hookimpl

@@ -158,20 +158,22 @@ def read_pytest_settings(root: Path) -> PytestSettings:
 
 def _test_style(root: Path) -> str | None:
     """``unittest`` when every existing test file is TestCase-based, else ``pytest``."""
-    seen = unittest_only = 0
+    seen = False
     for path in _test_files(root):
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            data = path.read_bytes()
         except OSError:
             continue
-        seen += 1
-        uses_unittest = "unittest" in text and "TestCase" in text
-        plain = re.search(r"^def test_\w*\(", text, re.M) or "import pytest" in text
-        if uses_unittest and not plain:
-            unittest_only += 1
-    if not seen:
-        return None
-    return "unittest" if unittest_only == seen else "pytest"
+        seen = True
+        if not (b"unittest" in data and b"TestCase" in data) or b"import pytest" in data:
+            return "pytest"  # one file that is not TestCase-only decides
+        if (data.startswith(b"def test_") or b"\ndef test_" in data) and \
+                _PLAIN_TEST.search(data):
+            return "pytest"
+    return "unittest" if seen else None
+
+
+_PLAIN_TEST = re.compile(rb"^def test_\w*\(", re.M)
 
 
 def _test_files(root: Path):

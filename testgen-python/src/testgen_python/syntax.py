@@ -30,19 +30,21 @@ DECISION_NODES = (
 _QUERY_SOURCE = f"""
 [(function_definition) (class_definition)] @def
 [{" ".join(f"({n})" for n in DECISION_NODES)}] @decision
-(call function: (_) @call)
 """
+# Calls are most of the captures, and only prompts read them: outline() goes without.
+_CALLS_QUERY = "(call function: (_) @call)"
 
 MAX_SYNTAX_ISSUES = 20
 _STRING_PREFIX_CHARS = "rRbBuUfF"
 _STRING_STARTS = frozenset(c.encode() for c in _STRING_PREFIX_CHARS + "'\"")
 
 
-@lru_cache(maxsize=1)
-def _query() -> Any:
+@lru_cache(maxsize=2)
+def _query(calls: bool) -> Any:
     import tree_sitter
 
-    return tree_sitter.Query(load_grammar(LANGUAGE), _QUERY_SOURCE)
+    return tree_sitter.Query(load_grammar(LANGUAGE),
+                             _QUERY_SOURCE + _CALLS_QUERY if calls else _QUERY_SOURCE)
 
 
 def parse(source: SourceFile) -> ParsedFile:
@@ -77,12 +79,22 @@ def _issue(node: Any, message: str) -> SyntaxIssue:
 
 def extract(parsed: ParsedFile) -> list[Definition]:
     """Functions, methods and classes of ``parsed``, outermost first, in file order."""
+    return _extract(parsed, detail=True)
+
+
+def outline(parsed: ParsedFile) -> list[Definition]:
+    """What :func:`extract` finds, without the code, docstrings, parameters, calls, imports
+    and decorators that only prompts and tests read (``analyze`` over a whole tree)."""
+    return _extract(parsed, detail=False)
+
+
+def _extract(parsed: ParsedFile, detail: bool) -> list[Definition]:
     import tree_sitter
 
     source = parsed.source
     data = source.text.encode("utf-8")
     root = parsed.tree.root_node
-    captures = tree_sitter.QueryCursor(_query()).captures(root)
+    captures = tree_sitter.QueryCursor(_query(detail)).captures(root)
     def_nodes = captures.get("def", [])
     decisions = [n.start_byte for n in captures.get("decision", ())]
     call_nodes = captures.get("call", [])
@@ -95,7 +107,7 @@ def extract(parsed: ParsedFile) -> list[Definition]:
         decisions.sort()
     clean = {text: _callee_name(text) for text in set(call_texts)}
     call_names = [clean[text] for text in call_texts]
-    imports = module_imports(root)
+    imports = module_imports(root) if detail else ()
     script_ranges = _main_guard_ranges(root)
 
     definitions: list[Definition] = []
@@ -109,11 +121,14 @@ def extract(parsed: ParsedFile) -> list[Definition]:
         parent = node.parent
         outer = parent if parent is not None and parent.type == "decorated_definition" else node
         lo, hi = outer.start_byte, outer.end_byte
-        definition = _definition(node, outer, lo, hi, data, source, enclosing, imports)
+        definition = _definition(node, outer, lo, hi, data, source, enclosing, imports,
+                                 detail)
         definition.complexity = 1 + bisect_left(decisions, hi) - bisect_left(decisions, lo)
-        names = set(call_names[bisect_left(call_offsets, lo):bisect_left(call_offsets, hi)])
-        names.discard(None)
-        definition.calls = tuple(sorted(names))
+        if detail:
+            names = set(call_names[bisect_left(call_offsets, lo):
+                                   bisect_left(call_offsets, hi)])
+            names.discard(None)
+            definition.calls = tuple(sorted(names))
         if script_ranges and definition.testable and any(a <= lo < b for a, b in script_ranges):
             definition.testable = False
             definition.untestable_reason = "defined only when the file runs as a script"
@@ -163,7 +178,8 @@ def _callee_name(text: bytes) -> str | None:
 
 
 def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: SourceFile,
-                enclosing: Definition | None, imports: tuple[str, ...]) -> Definition:
+                enclosing: Definition | None, imports: tuple[str, ...],
+                detail: bool = True) -> Definition:
     is_class = node.type == "class_definition"
     name = node.child_by_field_name("name").text.decode("utf-8", "replace")
     body = node.child_by_field_name("body")
@@ -188,7 +204,7 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
     if is_class:
         superclasses = node.child_by_field_name("superclasses")
         details["bases"] = _text(superclasses)[1:-1] if superclasses is not None else ""
-    else:
+    elif detail:
         receiver = parent_is_class and "staticmethod" not in decorators
         parameters = _parameters(node.child_by_field_name("parameters"), receiver)
         if "->" in header:
@@ -215,12 +231,13 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
     return Definition(
         name=name, qualname=qualname, kind=kind, language=LANGUAGE, file=source.rel_path,
         start_line=outer.start_point[0] + 1, end_line=outer.end_point[0] + 1,
-        signature=signature, code=code_bytes.decode("utf-8", "replace"),
+        signature=signature, code=code_bytes.decode("utf-8", "replace") if detail else "",
         content_hash=hashlib.sha256(code_bytes).hexdigest(),
-        docstring=_docstring(body, data), parameters=parameters, returns=returns,
-        parent=enclosing.qualname if enclosing else None, is_async=is_async,
+        docstring=_docstring(body, data) if detail else None, parameters=parameters,
+        returns=returns, parent=enclosing.qualname if enclosing else None, is_async=is_async,
         is_public=not private and (enclosing is None or enclosing.is_public),
-        testable=testable, untestable_reason=reason, decorators=decorators, imports=imports,
+        testable=testable, untestable_reason=reason,
+        decorators=decorators if detail else (), imports=imports,
         details=details,
     )
 
