@@ -135,6 +135,37 @@ def test_min_mutation_score_makes_validate_exit_1(run_cli, calc):
     assert run_cli("validate", "--path", str(calc), "--min-mutation-score", "40").returncode == 0
 
 
+def test_a_mutant_that_loops_forever_is_a_timeout_and_counts_as_detected(run_cli,
+                                                                          make_project):
+    project = make_project({
+        "pyproject.toml": CALC["pyproject.toml"],
+        "count.py": """
+            def countdown(n):
+                steps = 0
+                while n > 0:
+                    n = n - 1
+                    steps = steps + 1
+                return steps
+        """,
+        "tests/test_count.py": """
+            from count import countdown
+
+
+            def test_countdown():
+                assert countdown(3) == 3
+        """,
+    }, name="count")
+    result = run_cli("validate", "--path", str(project), "--mutation", "full",
+                     "--format", "json")
+    data = json.loads(result.stdout)
+    statuses = {(r["line"], r["original"], r["replacement"]): r["status"]
+                for r in data["mutation"]["survivors"] + data["mutation"]["errors"]}
+    assert statuses == {}
+    s = data["mutation"]["summary"]
+    assert s["timeout"] == 1  # n - 1 → n + 1 never ends
+    assert (s["mutants"], s["killed"], s["score"]) == (8, 7, 100.0)
+
+
 def test_validate_without_mutation_has_no_mutation_section(run_cli, calc):
     data = json.loads(run_cli("validate", "--path", str(calc), "--format", "json").stdout)
     assert "mutation" not in data
@@ -242,7 +273,9 @@ RUST = {
     "Cargo.toml": '[package]\nname = "lim"\nversion = "0.1.0"\nedition = "2021"\n',
     "src/lib.rs": ("pub fn over(x: u32, limit: u32) -> bool {\n"
                    "    if x > limit && limit != 0 { return true; }\n"
-                   "    x * 2 > limit + 1\n}\n"),
+                   "    x * 2 > limit + 1\n}\n\n"
+                   "#[cfg(test)]\nmod tests {\n    #[test]\n"
+                   "    fn over_two() {\n        assert!(super::over(3, 2));\n    }\n}\n"),
 }
 
 
@@ -254,9 +287,11 @@ def test_rust_mutants_are_listed_and_compile(tmp_path):
         (2, "true", "false"), (3, "*", "/"), (3, "2", "3"), (3, ">", ">="), (3, "+", "-"),
         (3, "1", "2"),
     }
-    # Every mutant in one crate, each in its own copy of the function: one build.
+    # Every mutant in one crate, each in its own copy of the function: one build. (The test
+    # module is no definition: nothing in it is mutated.)
     source = (tmp_path / "proj" / "src" / "lib.rs").read_bytes()
-    bodies = [apply(source, m).decode().replace("pub fn over", f"pub fn over_{i}")
+    function = source[:source.index(b"#[cfg(test)]")]
+    bodies = [apply(function, m).decode().replace("pub fn over", f"pub fn over_{i}")
               for i, (_, m) in enumerate(found)]
     crate = tmp_path / "all"
     (crate / "src").mkdir(parents=True)

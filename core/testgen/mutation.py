@@ -121,7 +121,9 @@ class MutationReport:
 def sites(inventory: Inventory, plugins: Plugins, *, mode: str = "sample",
           sample_size: int | None = SAMPLE_PER_FILE, seed: int = 0
           ) -> dict[str, list[tuple[FileInventory, list[Mutant]]]]:
-    """Language → its source files with the mutants chosen in each (all with ``full``)."""
+    """Language → its source files with the mutants chosen in each (all with ``full``): those
+    inside the bodies of the definitions the language extracts (in focus with
+    ``--changed-since``)."""
     out: dict[str, list[tuple[FileInventory, list[Mutant]]]] = {}
     for file in inventory.files:
         language = file.source.language
@@ -130,10 +132,11 @@ def sites(inventory: Inventory, plugins: Plugins, *, mode: str = "sample",
             continue
         parsed = plugins.parse(file.source)
         found = mutants(parsed.tree, file.source.text.encode("utf-8"), grammar, file.rel_path)
-        if file.focus is not None:
-            found = [m for m in found
-                     if (d := _definition_at(file.definitions, m.line)) is not None
-                     and file.in_focus(d)]
+        # Only inside the definitions the language extracts: test functions kept in a source
+        # file (a test module inside it) are no definition, so they are left alone.
+        found = [m for m in found
+                 if (d := _definition_at(file.definitions, m.line)) is not None
+                 and file.in_focus(d)]
         chosen = sample(found, None if mode == "full" else sample_size, seed)
         out.setdefault(language, []).append((file, chosen))
     return out
@@ -194,7 +197,8 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
             return
         limit = 3 * elapsed + 5.0
         report.timeouts[language] = limit
-        workspace.timeout = limit
+        deadline = _Deadline(workspace.runner)
+        workspace.runner = deadline
         say(f"mutation: {language}: {total} mutant(s), baseline {elapsed:.1f}s, "
             f"limit {limit:.0f}s per mutant")
         done = 0
@@ -211,7 +215,7 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
                     result = MutantResult(mutant, "no-coverage", name)
                 else:
                     result = _try(mutant, original, path, clock, plugins, language, framework,
-                                  workspace, still, limit, name)
+                                  workspace, still, deadline.start(limit), name)
                 report.results.append(result)
                 say(f"mutation: [{done}/{total}] {mutant.file}:{mutant.line}: "
                     f"{mutant.description} {result.status}")
@@ -219,7 +223,7 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
 
 def _try(mutant: Mutant, original: bytes, path: Any, clock: _Clock, plugins: Plugins,
          language: str, framework: Any, workspace: Workspace, passing: set[str],
-         limit: float, definition: str) -> MutantResult:
+         deadline: _Deadline, definition: str) -> MutantResult:
     clock.write(path, apply(original, mutant))
     began = time.monotonic()
     try:
@@ -229,10 +233,11 @@ def _try(mutant: Mutant, original: bytes, path: Any, clock: _Clock, plugins: Plu
     elapsed = time.monotonic() - began
     killers = [t.test_id for t in outcome.tests
                if t.test_id in passing and t.outcome in ("failed", "error")]
+    if deadline.expired:
+        return MutantResult(mutant, "timeout", definition, f"over {deadline.limit:.0f}s",
+                            elapsed)
     if killers:
         return MutantResult(mutant, "killed", definition, killers[0], elapsed)
-    if elapsed >= limit - 0.5:
-        return MutantResult(mutant, "timeout", definition, f"over {limit:.0f}s", elapsed)
     ran = {t.test_id for t in outcome.tests if t.outcome == "passed"}
     if not passing <= ran:  # tests that pass without the mutant did not run: no build
         reason = outcome.error or "the suite did not run every test that passes without it"
@@ -246,6 +251,30 @@ def _definition_at(definitions: list[Definition], line: int) -> Definition | Non
     holding = [d for d in definitions
                if d.kind != "class" and d.start_line <= line <= d.end_line]
     return min(holding, key=lambda d: d.end_line - d.start_line, default=None)
+
+
+class _Deadline:
+    """The workspace's runner with every launch cut at the current mutant's deadline: a
+    language may give its suite a long timeout of its own, and a mutant that loops forever
+    must still end at 3× the baseline."""
+
+    def __init__(self, runner: Any) -> None:
+        self.runner = runner
+        self.limit = 0.0
+        self.ends = float("inf")
+        self.expired = False
+
+    def start(self, limit: float) -> _Deadline:
+        self.limit, self.ends, self.expired = limit, time.monotonic() + limit, False
+        return self
+
+    def __call__(self, argv: Any, *, timeout: float, **kwargs: Any) -> Any:
+        remaining = self.ends - time.monotonic()
+        capped = remaining < timeout
+        result = self.runner(argv, timeout=max(1.0, min(timeout, remaining)), **kwargs)
+        if capped and result.timed_out:
+            self.expired = True
+        return result
 
 
 class _Clock:

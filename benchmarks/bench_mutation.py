@@ -1,0 +1,117 @@
+"""`testgen validate --mutation` on each examples/<language>: mutants, killed, survived,
+score and wall time; for Python, mutmut 3 on the same project when it is installed.
+
+    python benchmarks/bench_mutation.py [--mode full|sample] [--mutmut PATH] [LANGUAGE ...]
+
+Each example is copied to a temp dir first, so nothing is written into the repository. The
+score is detected (killed + timeout) over viable mutants; "covered" leaves out the mutants on
+lines no test runs. mutmut counts its own mutants (it mutates more kinds of things: keyword
+arguments, names, every string), so the two scores come from different mutant sets on the same
+code and the same tests. mutmut is looked for with --mutmut, then $MUTMUT, then on PATH (install
+it into a separate venv: `python -m venv /tmp/mutmut && /tmp/mutmut/bin/pip install
+'mutmut>=3,<4' pytest`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("python", "javascript", "go", "rust")
+TESTGEN = [sys.executable, "-m", "testgen"]
+
+
+def copy_example(language: str, into: Path) -> Path:
+    target = into / language
+    shutil.copytree(ROOT / "examples" / language, target, symlinks=True,
+                    ignore=shutil.ignore_patterns(".testgen", "target", "__pycache__",
+                                                  ".pytest_cache", "mutants"))
+    return target
+
+
+def testgen_mutation(project: Path, mode: str) -> dict:
+    started = time.perf_counter()
+    proc = subprocess.run([*TESTGEN, "validate", "--path", str(project), "--mutation", mode,
+                           "--format", "json"], capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"})
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 1) or not proc.stdout.strip():
+        raise SystemExit(f"testgen validate failed on {project}:\n{proc.stderr[-2000:]}")
+    mutation = json.loads(proc.stdout)["mutation"]
+    return {**mutation["summary"], "wall_s": wall, "notes": mutation["notes"]}
+
+
+def find_mutmut(explicit: str | None) -> str | None:
+    for candidate in (explicit, os.environ.get("MUTMUT"), shutil.which("mutmut")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def mutmut_score(project: Path, mutmut: str) -> dict:
+    """mutmut 3 on a copy of the project: its source paths are the package the pyproject
+    builds (examples/python: src/shop), its tests the project's tests/."""
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text() + '\n[tool.mutmut]\nsource_paths = ["src/shop/"]\n'
+                      'pytest_add_cli_args_test_selection = ["tests/"]\n')
+    started = time.perf_counter()
+    run = subprocess.run([mutmut, "run"], cwd=project, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    subprocess.run([mutmut, "export-cicd-stats"], cwd=project, capture_output=True, text=True)
+    stats_file = project / "mutants" / "mutmut-cicd-stats.json"
+    if not stats_file.exists():
+        raise SystemExit(f"mutmut run failed:\n{run.stdout[-1500:]}\n{run.stderr[-1500:]}")
+    stats = json.loads(stats_file.read_text())
+    detected = stats["killed"] + stats["timeout"] + stats.get("segfault", 0)
+    viable = stats["total"] - stats.get("skipped", 0) - stats.get("suspicious", 0)
+    covered = viable - stats["no_tests"]
+    return {"mutants": stats["total"], "killed": detected, "survived": stats["survived"],
+            "no_coverage": stats["no_tests"], "error": 0,
+            "score": round(100.0 * detected / viable, 2) if viable else None,
+            "covered_score": round(100.0 * detected / covered, 2) if covered else None,
+            "wall_s": wall}
+
+
+def row(name: str, figures: dict) -> str:
+    def pct(value):
+        return "   -  " if value is None else f"{value:6.2f}"
+    return (f"{name:<22} {figures['mutants']:>7} {figures['killed'] + figures.get('timeout', 0):>6}"
+            f" {figures['survived']:>8} {figures['no_coverage']:>7} {figures['error']:>6} "
+            f"{pct(figures['score'])} {pct(figures['covered_score'])} {figures['wall_s']:7.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("languages", nargs="*", default=list(LANGUAGES))
+    parser.add_argument("--mode", choices=("full", "sample"), default="full")
+    parser.add_argument("--mutmut", help="path of the mutmut executable")
+    args = parser.parse_args()
+    print(f"{'project':<22} {'mutants':>7} {'killed':>6} {'survived':>8} {'no cov':>7} "
+          f"{'errors':>6} {'score':>6} {'covered':>7} {'wall s':>7}")
+    with tempfile.TemporaryDirectory(prefix="bench-mutation-") as tmp:
+        for language in args.languages:
+            project = copy_example(language, Path(tmp) / "testgen")
+            figures = testgen_mutation(project, args.mode)
+            print(row(f"{language} (testgen)", figures), flush=True)
+            for lang, note in figures["notes"].items():
+                print(f"  {lang}: {note}")
+            if language != "python":
+                continue
+            mutmut = find_mutmut(args.mutmut)
+            if mutmut is None:
+                print("  mutmut: not installed (pass --mutmut PATH or set $MUTMUT); skipped")
+                continue
+            copy = copy_example(language, Path(tmp) / "mutmut")
+            print(row("python (mutmut 3)", mutmut_score(copy, mutmut)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
