@@ -123,6 +123,7 @@ def test_python_survivors_are_listed_as_gaps_in_the_text_report(run_cli, calc):
     assert "calc.py:3: '>=' → '>' survives" in result.stdout
     assert "calc.py:3: '50' → '51' survives" in result.stdout
     assert "and 3 on lines no test runs" in result.stdout
+    assert "definitions with survivors: calc.py::grade 67%" in result.stdout
 
 
 def test_min_mutation_score_makes_validate_exit_1(run_cli, calc):

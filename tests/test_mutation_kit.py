@@ -99,10 +99,10 @@ def test_javascript_and_typescript_sites(plugins):
     }
 
 
-def test_go_sites_have_no_return_mutants(plugins):
+def test_go_sites_have_no_return_mutants_and_keep_format_strings(plugins):
     go = ('package p\n\nconst n = 1\n\nfunc F(a int) (int, error) {\n'
           '\tif a >= 0 && !done {\n\t\tlog("x")\n\t\treturn 0, errors.New("neg")\n\t}\n'
-          '\treturn a - 1, nil\n}\n')
+          '\treturn a - 1, fmt.Errorf("%w: %d", err, a)\n}\n')
     assert changes(sites(plugins, "go", go)) == {
         (6, "comparison", ">=", ">"), (6, "integer", "0", "1"), (6, "boolean", "&&", "||"),
         (6, "negation", "!done", "done"), (7, "call", 'log("x")', ""),

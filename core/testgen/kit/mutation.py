@@ -92,6 +92,9 @@ class MutationGrammar:
     skip_strings_under: frozenset[str] = frozenset()
     """Ancestors under which strings are left alone (a macro's token tree, where an emptied
     format string would not compile)."""
+    skip_strings_matching: str = ""
+    """A regular expression: strings in which it finds a match are left alone (format strings
+    whose emptied form a checker rejects, such as Go's vet on ``fmt.Errorf("%w", err)``)."""
     expression_statement: str = "expression_statement"
     """The statement made of one expression: removed when that expression is a call, and a
     string that is the whole statement (a docstring) is never mutated."""
@@ -214,7 +217,9 @@ def _at(node: Any, source: bytes, grammar: MutationGrammar, file: str,
         text = _text(source, node)
         if text in grammar.booleans:
             yield _mutant(file, node, text, grammar.booleans[text], "boolean-literal")
-    if kind in grammar.strings and not skip_strings and not _is_statement(node, grammar):
+    if kind in grammar.strings and not skip_strings and not _is_statement(node, grammar) \
+            and not (grammar.skip_strings_matching
+                     and re.search(grammar.skip_strings_matching, _text(source, node))):
         children = node.children
         if len(children) >= 3:
             emptied = _text(source, children[0]) + _text(source, children[-1])

@@ -163,6 +163,11 @@ def mutation(m: dict[str, Any], out: Console) -> None:
     out.print(f"[bold]MUTATION[/] ({m['mode']}) {scored} of {s['mutants'] - s['error']} "
               f"viable mutant(s) detected{covered}"
               + (f"; {s['error']} not viable (do not build or run)" if s["error"] else ""))
+    weak = [d for d in m["definitions"] if d["survived"]]
+    if weak:
+        out.print("definitions with survivors: " + ", ".join(
+            f"{d['file']}::{d['name']} {d['covered_score']:.0f}%" for d in weak),
+            soft_wrap=True, highlight=False, markup=False)
     for r in m["survivors"]:
         if r["status"] == "survived":
             out.print(f"  {r['file']}:{r['line']}: {_mutant(r)} survives", soft_wrap=True,
