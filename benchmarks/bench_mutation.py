@@ -1,7 +1,8 @@
 """`testgen validate --mutation` on each examples/<language>: mutants, killed, survived,
 score and wall time; for Python, mutmut 3 on the same project when it is installed.
 
-    python benchmarks/bench_mutation.py [--mode full|sample] [--mutmut PATH] [LANGUAGE ...]
+    python benchmarks/bench_mutation.py [--mode full|sample] [--mutmut PATH]
+                                        [--after-generate] [LANGUAGE ...]
 
 Each example is copied to a temp dir first, so nothing is written into the repository. The
 score is detected (killed + timeout) over viable mutants; "covered" leaves out the mutants on
@@ -10,6 +11,10 @@ arguments, names, every string), so the two scores come from different mutant se
 code and the same tests. mutmut is looked for with --mutmut, then $MUTMUT, then on PATH (install
 it into a separate venv: `python -m venv /tmp/mutmut && /tmp/mutmut/bin/pip install
 'mutmut>=3,<4' pytest`).
+
+--after-generate adds a row per language for the same example after `testgen generate
+--engine offline` wrote its kept tests (and mutmut on that suite too): how strong the kept
+tests are, the figure the keep rule's next step works on.
 """
 
 from __future__ import annotations
@@ -49,6 +54,16 @@ def testgen_mutation(project: Path, mode: str) -> dict:
     return {**mutation["summary"], "wall_s": wall, "notes": mutation["notes"]}
 
 
+def generate(project: Path) -> int:
+    """``testgen generate --engine offline`` on the copy; the number of tests kept."""
+    proc = subprocess.run([*TESTGEN, "generate", "--path", str(project), "--engine", "offline",
+                           "--format", "json"], capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"})
+    if not proc.stdout.strip():
+        raise SystemExit(f"testgen generate failed on {project}:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)["summary"].get("kept", 0)
+
+
 def find_mutmut(explicit: str | None) -> str | None:
     for candidate in (explicit, os.environ.get("MUTMUT"), shutil.which("mutmut")):
         if candidate and Path(candidate).exists():
@@ -83,7 +98,7 @@ def mutmut_score(project: Path, mutmut: str) -> dict:
 def row(name: str, figures: dict) -> str:
     def pct(value):
         return "   -  " if value is None else f"{value:6.2f}"
-    return (f"{name:<22} {figures['mutants']:>7} {figures['killed'] + figures.get('timeout', 0):>6}"
+    return (f"{name:<32} {figures['mutants']:>7} {figures['killed'] + figures.get('timeout', 0):>6}"
             f" {figures['survived']:>8} {figures['no_coverage']:>7} {figures['error']:>6} "
             f"{pct(figures['score'])} {pct(figures['covered_score'])} {figures['wall_s']:7.1f}")
 
@@ -93,24 +108,37 @@ def main() -> None:
     parser.add_argument("languages", nargs="*", default=list(LANGUAGES))
     parser.add_argument("--mode", choices=("full", "sample"), default="full")
     parser.add_argument("--mutmut", help="path of the mutmut executable")
+    parser.add_argument("--after-generate", action="store_true",
+                        help="also measure each example after the offline engine's tests")
     args = parser.parse_args()
-    print(f"{'project':<22} {'mutants':>7} {'killed':>6} {'survived':>8} {'no cov':>7} "
+    print(f"{'project':<32} {'mutants':>7} {'killed':>6} {'survived':>8} {'no cov':>7} "
           f"{'errors':>6} {'score':>6} {'covered':>7} {'wall s':>7}")
+    mutmut = find_mutmut(args.mutmut)
     with tempfile.TemporaryDirectory(prefix="bench-mutation-") as tmp:
         for language in args.languages:
-            project = copy_example(language, Path(tmp) / "testgen")
-            figures = testgen_mutation(project, args.mode)
-            print(row(f"{language} (testgen)", figures), flush=True)
-            for lang, note in figures["notes"].items():
-                print(f"  {lang}: {note}")
-            if language != "python":
-                continue
-            mutmut = find_mutmut(args.mutmut)
-            if mutmut is None:
-                print("  mutmut: not installed (pass --mutmut PATH or set $MUTMUT); skipped")
-                continue
-            copy = copy_example(language, Path(tmp) / "mutmut")
-            print(row("python (mutmut 3)", mutmut_score(copy, mutmut)), flush=True)
+            stages = [("", False)] + ([("+generated ", True)] if args.after_generate else [])
+            for label, generated in stages:
+                where = Path(tmp) / ("generated" if generated else "as-is")
+                project = copy_example(language, where / "testgen")
+                kept = generate(project) if generated else None
+                figures = testgen_mutation(project, args.mode)
+                note = f"  ({kept} kept tests)" if kept is not None else ""
+                print(row(f"{language} {label}(testgen)", figures) + note, flush=True)
+                for lang, why in figures["notes"].items():
+                    print(f"  {lang}: {why}")
+                if language != "python":
+                    continue
+                if mutmut is None:
+                    print("  mutmut: not installed (pass --mutmut PATH or set $MUTMUT); "
+                          "skipped")
+                    continue
+                copy = copy_example(language, where / "mutmut")
+                if generated:  # the same tests: the kept files of the testgen copy
+                    shutil.rmtree(copy / "tests")
+                    shutil.copytree(project / "tests", copy / "tests",
+                                    ignore=shutil.ignore_patterns("__pycache__"))
+                print(row(f"python {label}(mutmut 3)", mutmut_score(copy, mutmut)),
+                      flush=True)
 
 
 if __name__ == "__main__":
