@@ -169,6 +169,8 @@ def run_mutation(inventory: Inventory, plugins: Plugins, runs: dict[str, RunResu
         if not any(found for _file, found in files):
             continue
         _run_language(inventory, plugins, language, files, run, passing, report, timeout, say)
+    report.results.sort(key=lambda r: (r.mutant.file, r.mutant.start_byte, r.mutant.end_byte,
+                                       r.mutant.operator))
     report.duration = time.monotonic() - started
     return report
 
@@ -178,15 +180,28 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
                   passing: set[str], report: MutationReport, timeout: float,
                   say: Callable[[str], None]) -> None:
     framework = inventory.frameworks[language]
+    pending: list[tuple[FileInventory, Mutant, str]] = []
+    for file, found in files:
+        lines = run.coverage.get(file.rel_path)
+        for mutant in found:
+            definition = _definition_at(file.definitions, mutant.line)
+            name = definition.qualname if definition is not None else ""
+            if run.coverage_available and (lines is None or mutant.line not in lines.covered):
+                report.results.append(MutantResult(mutant, "no-coverage", name))
+            else:
+                pending.append((file, mutant, name))
     total = sum(len(found) for _file, found in files)
+    say(f"mutation: {language}: {total} mutant(s), {total - len(pending)} on lines no test "
+        "runs (not run)")
+    if not pending:
+        return
     with shadow_workspace(inventory.project.root, timeout=timeout,
                           passthrough=plugins.env_passthrough()) as workspace:
         workspace.settings = inventory.project.settings
         clock = _Clock()
         # The baseline after touching a file the mutants change: the time of a rebuild where
         # the language builds, of a plain run where it does not.
-        first = next(file for file, found in files if found)
-        clock.touch(workspace.path(first.rel_path))
+        clock.touch(workspace.path(pending[0][0].rel_path))
         began = time.monotonic()
         baseline = plugins.run(language, framework, [], workspace, False)
         elapsed = time.monotonic() - began
@@ -199,26 +214,16 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
         report.timeouts[language] = limit
         deadline = _Deadline(workspace.runner)
         workspace.runner = deadline
-        say(f"mutation: {language}: {total} mutant(s), baseline {elapsed:.1f}s, "
-            f"limit {limit:.0f}s per mutant")
-        done = 0
-        for file, found in files:
-            coverage = run.coverage.get(file.rel_path)
+        say(f"mutation: {language}: baseline {elapsed:.1f}s, limit {limit:.0f}s per mutant")
+        originals: dict[str, bytes] = {}
+        for done, (file, mutant, name) in enumerate(pending, 1):
             path = workspace.path(file.rel_path)
-            original = path.read_bytes()
-            for mutant in found:
-                done += 1
-                definition = _definition_at(file.definitions, mutant.line)
-                name = definition.qualname if definition is not None else ""
-                if run.coverage_available and (coverage is None
-                                               or mutant.line not in coverage.covered):
-                    result = MutantResult(mutant, "no-coverage", name)
-                else:
-                    result = _try(mutant, original, path, clock, plugins, language, framework,
-                                  workspace, still, deadline.start(limit), name)
-                report.results.append(result)
-                say(f"mutation: [{done}/{total}] {mutant.file}:{mutant.line}: "
-                    f"{mutant.description} {result.status}")
+            original = originals.setdefault(file.rel_path, path.read_bytes())
+            result = _try(mutant, original, path, clock, plugins, language, framework,
+                          workspace, still, deadline.start(limit), name)
+            report.results.append(result)
+            say(f"mutation: [{done}/{len(pending)}] {mutant.file}:{mutant.line}: "
+                f"{mutant.description} {result.status}")
 
 
 def _try(mutant: Mutant, original: bytes, path: Any, clock: _Clock, plugins: Plugins,
