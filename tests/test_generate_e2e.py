@@ -264,3 +264,56 @@ def test_ctrl_c_stops_reports_and_exits_130(make_project, isolated_home, tmp_pat
     data = json.loads(report.read_text())
     assert data["interrupted"] is True
     assert data["written"] == []
+
+
+def test_a_test_that_holds_only_in_this_time_zone_is_flaky(run_cli, make_project):
+    project = make_project({
+        "pyproject.toml": "[project]\nname = 'clock'\nversion = '0'\n",
+        "clock.py": '''
+            import time
+
+
+            def hour_of(seconds: int) -> int:
+                """The local hour at ``seconds`` after the epoch."""
+                return time.localtime(seconds).tm_hour
+
+
+            def double(n: int) -> int:
+                return 2 * n
+        ''',
+    })
+    report_file = project.parent / "report.json"
+    result = run_cli("generate", "--path", str(project), "--report", str(report_file),
+                     env={"TZ": "UTC"})
+    assert result.returncode == 0, result.output
+    report = json.loads(report_file.read_text())
+    outcomes = {c["definition"].split("::")[-1]: (c["status"], c["reason"])
+                for f in report["files"] for c in f["candidates"]}
+    status, reason = outcomes["hour_of"]
+    assert status == "flaky"
+    assert reason.startswith("depends on the time zone")
+    assert outcomes["double"][0] == "kept"
+    [written] = report["written"]
+    assert "hour_of" not in (project / written).read_text()
+
+
+def test_a_special_method_and_its_plain_namesake_each_keep_their_test(run_cli, make_project):
+    project = make_project({
+        "pyproject.toml": "[project]\nname = 'bag'\nversion = '0'\n",
+        "bag.py": '''
+            class Bag:
+                def __init__(self, items: str = "abc"):
+                    self.items = items
+
+                def __contains__(self, item: str) -> bool:
+                    return item in self.items
+
+                def contains(self, item: str) -> bool:
+                    return item in self.items
+        ''',
+    })
+    report = generate(run_cli, project)
+    outcomes = {c["definition"].split("::")[-1]: (c["status"], c["test_name"])
+                for f in report["files"] for c in f["candidates"]}
+    assert outcomes["Bag.__contains__"][0] == outcomes["Bag.contains"][0] == "kept"
+    assert outcomes["Bag.__contains__"][1] != outcomes["Bag.contains"][1]

@@ -382,6 +382,10 @@ class Workspace:
     readonly: list[Path] = field(default_factory=list)
     """Directories outside the project its build reads (a path dependency beside it); a plugin
     appends them and the sandbox shows them read-only."""
+    environment: dict[str, str] = field(default_factory=dict)
+    """Variables every :meth:`run` gets on top of the scrubbed environment and the plugin's
+    own: the pipeline sets ``TZ`` for the repeat runs, so a test that holds only in the
+    machine's time zone shows as flaky."""
 
     def language_settings(self, language: str) -> Mapping[str, Any]:
         """Settings for one language (``interpreter``, ``framework``), empty when unset."""
@@ -399,7 +403,8 @@ class Workspace:
         if count_launch:
             self.launches += 1
         return self.runner(list(argv), cwd=cwd or self.root, timeout=timeout or self.timeout,
-                           env=dict(env or {}), memory_mb=memory_mb, stdin=stdin)
+                           env={**(env or {}), **self.environment}, memory_mb=memory_mb,
+                           stdin=stdin)
 
     def path(self, rel_path: str) -> Path:
         """Absolute path inside the shadow copy for a project-relative path."""

@@ -4,13 +4,15 @@ Both engines feed the same stages. Work happens in shadow copies of the project 
 worker, so ``--parallel`` files are validated concurrently without seeing each other's test
 files); the user's tree changes only by the files reported as written.
 
-Keep rule, per candidate: it compiles, passes, passes ``repeat`` more runs, and covers lines of
-its target that neither the existing suite nor the tests kept before it cover.
+Keep rule, per candidate: it compiles, passes, passes ``repeat`` more runs (the later ones
+under other time zones), and covers lines of its target that neither the existing suite nor
+the tests kept before it cover.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -22,6 +24,7 @@ from . import keep, signals
 from .engines import Engine, GenerationJob, RepairRequest
 from .errors import InputError
 from .inventory import FileInventory, Inventory
+from .language import Language
 from .metrics import Metrics
 from .model import (
     Definition, FileCoverage, Framework, Probe, RunResult, SourceFile, TestCandidate, TestFile,
@@ -545,7 +548,7 @@ class Pipeline:
             for candidate in made.get(job.id, []):
                 work.candidates.append(candidate)
         for work in todo:
-            _dedupe_names(work.candidates)
+            _dedupe_names(work.candidates, self.plugins.language(work.source.language))
             work.candidates[:0] = work.carried
         return jobs
 
@@ -824,25 +827,36 @@ class Pipeline:
         test_file = self._assemble(work, passing)
         workspace.write(test_file.path, test_file.content)
         ids_of = _test_ids_by_candidate(test_file)
-        failures: dict[str, int] = {}
-        for _ in range(self.options.repeat):
+        zones = repeat_zones(self.options.repeat)
+        failures: dict[str, list[str]] = {}  # candidate → the zones of the runs it failed
+        for zone in zones:
             if self._stop.is_set():
                 break
-            run = self.plugins.run(work.source.language, work.framework, [test_file], workspace,
-                                   False)
+            workspace.environment = {"TZ": zone} if zone else {}
+            try:
+                run = self.plugins.run(work.source.language, work.framework, [test_file],
+                                       workspace, False)
+            finally:
+                workspace.environment = {}
             self.metrics.count("test_launches")
             for c in passing:
                 outcomes = [run.outcome(t) for t in ids_of.get(c.id, [])]
                 if not outcomes or any(o is None or o.outcome != "passed" for o in outcomes):
-                    failures[c.id] = failures.get(c.id, 0) + 1
+                    failures.setdefault(c.id, []).append(zone)
         stable = []
+        away = [z for z in zones if z]
         for c in passing:
-            if c.id in failures:
-                runs = 1 + self.options.repeat
-                c.status = "flaky"
-                c.reason = f"passed {runs - failures[c.id]} of {runs} runs"
-            else:
+            failed = failures.get(c.id)
+            if not failed:
                 stable.append(c)
+                continue
+            c.status = "flaky"
+            if away and failed == away:
+                c.reason = (f"depends on the time zone: passes in this machine's, fails under "
+                            f"TZ={away[0]}")
+            else:
+                runs = 1 + self.options.repeat
+                c.reason = f"passed {runs - len(failed)} of {runs} runs"
         return stable
 
     def _keep(self, work: FileWork, run: RunResult, test_file: TestFile,
@@ -921,6 +935,18 @@ def _repairable(c: TestCandidate) -> bool:
     return c.status in FAILURE_STATUSES and bool(c.feedback) and not c.carried_over
 
 
+REPEAT_ZONES = ("America/New_York", "Asia/Kathmandu")
+"""Time zones of the later repeat runs: west of UTC, and off by a quarter hour."""
+
+
+def repeat_zones(repeat: int) -> list[str]:
+    """The ``TZ`` of each repeat run, ``""`` for the machine's own: the first half keep the
+    machine's zone (a test failing there is plainly flaky), the rest run elsewhere."""
+    own = repeat // 2
+    return ["" if n < own else REPEAT_ZONES[(n - own) % len(REPEAT_ZONES)]
+            for n in range(repeat)]
+
+
 def _test_ids_by_candidate(test_file: TestFile) -> dict[str, list[str]]:
     """Candidate id → the runner ids of its tests (a table can report several)."""
     ids_of: dict[str, list[str]] = {}
@@ -929,14 +955,31 @@ def _test_ids_by_candidate(test_file: TestFile) -> dict[str, list[str]]:
     return ids_of
 
 
-def _dedupe_names(candidates: list[TestCandidate]) -> None:
+def _dedupe_names(candidates: list[TestCandidate], language: Language) -> None:
+    """Two tests of one file with one name would shadow each other: a later one is renamed
+    (``test_x`` → ``test_x_2``) when the language reads the new name back from its code, and
+    is an error otherwise."""
     seen: set[str] = set()
     for c in candidates:
         if not c.test_name or c.status != "pending":
             continue
-        if c.test_name in seen:
+        if c.test_name in seen and not _rename(c, seen, language):
             c.status, c.reason = "error", f"duplicate test name {c.test_name}"
         seen.add(c.test_name)
+
+
+def _rename(candidate: TestCandidate, taken: set[str], language: Language) -> bool:
+    old = candidate.test_name
+    separator = " " if " " in old else "_"  # a sentence (``it("adds items")``) or a name
+    new, counter = old, 2
+    while new in taken:
+        new, counter = f"{old}{separator}{counter}", counter + 1
+    code = re.sub(rf"(?<![\w]){re.escape(old)}(?![\w])", lambda _: new, candidate.code,
+                  count=1)
+    if language.test_name(code) != new:
+        return False
+    candidate.code, candidate.test_name = code, new
+    return True
 
 
 def _in_source_order(candidates: list[TestCandidate],

@@ -194,3 +194,20 @@ def test_the_outline_finds_what_extract_finds_without_what_only_prompts_read(pro
     assert full[0].calls and full[0].code and full[0].docstring  # `total`, in full
     assert all(not d.code and not d.calls and not d.parameters and d.docstring is None
                and not d.imports and not d.decorators for d in outline)
+
+
+def test_a_name_mangled_method_is_left_to_the_methods_that_call_it(project):
+    defs = extract(project, '''
+class Vault:
+    def __check(self, guess):
+        return guess == "s"
+
+    def open(self, guess):
+        return self.__check(guess)
+
+    def __eq__(self, other):
+        return True
+''')
+    assert not defs["Vault.__check"].testable
+    assert "stored as _Vault__check" in defs["Vault.__check"].untestable_reason
+    assert defs["Vault.open"].testable and defs["Vault.__eq__"].testable

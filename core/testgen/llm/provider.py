@@ -262,6 +262,9 @@ class Provider:
                 failures.append(_named(target, exc))
                 log.info("model %s: %s", target.model, exc.reason)
                 continue
+            # The slot this request held is free: let the request waiting for it go out
+            # before this answer is cached and read, so that work overlaps its wait.
+            await asyncio.sleep(0)
             if self.cache is not None and completion.finish_reason != "length" and accept(
                     completion.text):
                 self.cache.put(key, CachedResponse(completion.text, completion.model,

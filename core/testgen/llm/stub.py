@@ -245,6 +245,9 @@ class StubLLM:
 def _make_handler(stub: StubLLM) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes: without TCP_NODELAY the body waits for the
+        # client's delayed ACK (40 ms on Linux), a latency no real provider adds.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet server
             pass

@@ -141,13 +141,21 @@ def module_of(probes: Iterable[Probe]) -> str:
 # ---------------------------------------------------------------------------- cases
 
 
+def _words_of(qualname: str) -> str:
+    """``Cart.add_item`` → ``cart_add_item``; a special method keeps what sets it apart from
+    a plain one of the same name (``Bag.__contains__`` → ``bag_dunder_contains``)."""
+    parts = [f"dunder_{part[2:-2]}" if part.startswith("__") and part.endswith("__") and
+             len(part) > 4 else part for part in qualname.split(".")]
+    return snake("_".join(parts))
+
+
 class _Builder:
     def __init__(self, definition: Definition, module: str, framework: str):
         self.d = definition
         self.module = module
         self.framework = framework
         # unittest methods live in a TestCase named for the target: no need to repeat it.
-        self.base = "" if framework == "unittest" else snake(definition.qualname.replace(".", "_"))
+        self.base = "" if framework == "unittest" else _words_of(definition.qualname)
         self.names = TestNames("test_")
         self.class_name = "Test" + "".join(camel(part) for part in definition.qualname.split("."))
         owner = definition.parent.split(".")[0] if definition.parent else None

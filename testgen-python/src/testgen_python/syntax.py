@@ -228,6 +228,11 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
             details["decorator_kind"] = last
 
     private = name[:1] == "_" and not (name[:2] == "__" and name[-2:] == "__")
+    if testable and parent_is_class and name[:2] == "__" and name[-2:] != "__":
+        # Python stores it as ``_Class__name``: only the class's own methods reach it.
+        testable = False
+        reason = (f"name-mangled private method (stored as _{enclosing.name.lstrip('_')}"
+                  f"{name}): tested through the methods that call it")
     return Definition(
         name=name, qualname=qualname, kind=kind, language=LANGUAGE, file=source.rel_path,
         start_line=outer.start_point[0] + 1, end_line=outer.end_point[0] + 1,
