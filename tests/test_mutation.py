@@ -117,6 +117,34 @@ def test_survivors_are_sarif_warnings_junit_failures_html_and_markdown_rows(run_
     assert "| `calc.py:3` | `>=` → `>` | comparison |" in summary
 
 
+def test_shard_reports_merge_their_mutation_blocks(run_cli, calc, tmp_path):
+    data = json.loads(run_cli("validate", "--path", str(calc), "--mutation", "full",
+                              "--format", "json").stdout)
+    halves = []
+    for name, keep in (("a", {"grade"}), ("b", {"add", "unused"})):
+        part = json.loads(json.dumps(data))
+        m = part["mutation"]
+        m["definitions"] = [d for d in m["definitions"] if d["name"] in keep]
+        m["survivors"] = [r for r in m["survivors"] if r["definition"] in keep]
+        m["summary"] = {k: sum(d[k] for d in m["definitions"])
+                        for k in ("mutants", "killed", "survived", "timeout", "error",
+                                  "no_coverage")}
+        m["files"], m["operators"] = [], {}
+        part["files"] = [] if name == "b" else part["files"]
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(part))
+        halves.append(path)
+    merged = json.loads(run_cli("report", "merge", *map(str, halves), "--format",
+                                "json").stdout)
+    m = merged["mutation"]
+    assert {k: m["summary"][k] for k in ("mutants", "killed", "survived", "no_coverage",
+                                         "score", "covered_score")} == \
+        {k: data["mutation"]["summary"][k] for k in ("mutants", "killed", "survived",
+                                                      "no_coverage", "score",
+                                                      "covered_score")}
+    assert [r["line"] for r in m["survivors"]] == [3, 3, 13, 13, 13]
+
+
 def test_python_survivors_are_listed_as_gaps_in_the_text_report(run_cli, calc):
     result = run_cli("validate", "--path", str(calc), "--mutation", "full")
     assert result.returncode == 0, result.output

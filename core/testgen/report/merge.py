@@ -54,5 +54,50 @@ def merge_reports(reports: list[Any], names: list[str]) -> dict[str, Any]:
             merged[key] = reports[0].get(key)
     if schema == "testgen.validate/1" and summary.get("statements"):
         summary["percent"] = round(100 * summary["covered"] / summary["statements"], 2)
+    if schema == "testgen.validate/1":
+        mutation = _merge_mutation([r["mutation"] for r in reports if r.get("mutation")])
+        if mutation is not None:
+            merged["mutation"] = mutation
     merged["summary"] = summary
     return merged
+
+
+MUTANT_COUNTS = ("mutants", "killed", "survived", "timeout", "error", "no_coverage")
+
+
+def _rescored(counts: dict[str, Any]) -> dict[str, Any]:
+    """Mutant counts with their two scores, as ``testgen.mutation.score`` computes them."""
+    detected = counts["killed"] + counts["timeout"]
+    viable = detected + counts["survived"] + counts["no_coverage"]
+    covered = detected + counts["survived"]
+    return {**counts, "score": round(100.0 * detected / viable, 2) if viable else None,
+            "covered_score": round(100.0 * detected / covered, 2) if covered else None}
+
+
+def _summed(blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    return _rescored({k: sum(b.get(k, 0) for b in blocks) for k in MUTANT_COUNTS})
+
+
+def _merge_mutation(sections: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The ``mutation`` blocks of shard reports as one: lists joined, counts summed, scores
+    computed again from the sums."""
+    if not sections:
+        return None
+    first = sections[0]
+    operators: dict[str, list[dict[str, Any]]] = {}
+    for section in sections:
+        for name, block in section.get("operators", {}).items():
+            operators.setdefault(name, []).append(block)
+    return {
+        "mode": first.get("mode"), "sample_size": first.get("sample_size"),
+        "seed": first.get("seed"), "min_score": first.get("min_score"),
+        "duration_s": round(sum(s.get("duration_s", 0) for s in sections), 3),
+        "summary": _summed([s["summary"] for s in sections]),
+        "languages": {k: v for s in sections for k, v in s.get("languages", {}).items()},
+        "notes": {k: v for s in sections for k, v in s.get("notes", {}).items()},
+        "operators": {name: _summed(blocks) for name, blocks in operators.items()},
+        **{key: sorted((item for s in sections for item in s.get(key, [])),
+                       key=lambda item: (item.get("file") or item.get("path", ""),
+                                         item.get("line", 0), item.get("name", "")))
+           for key in ("files", "definitions", "survivors", "errors")},
+    }
