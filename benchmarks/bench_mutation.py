@@ -51,7 +51,8 @@ def testgen_mutation(project: Path, mode: str) -> dict:
     if proc.returncode not in (0, 1) or not proc.stdout.strip():
         raise SystemExit(f"testgen validate failed on {project}:\n{proc.stderr[-2000:]}")
     mutation = json.loads(proc.stdout)["mutation"]
-    return {**mutation["summary"], "wall_s": wall, "notes": mutation["notes"]}
+    return {**mutation["summary"], "wall_s": wall, "notes": mutation["notes"],
+            "files": {f["path"]: f for f in mutation["files"]}}
 
 
 def generate(project: Path) -> int:
@@ -85,6 +86,22 @@ def mutmut_score(project: Path, mutmut: str) -> dict:
     if not stats_file.exists():
         raise SystemExit(f"mutmut run failed:\n{run.stdout[-1500:]}\n{run.stderr[-1500:]}")
     stats = json.loads(stats_file.read_text())
+    listing = subprocess.run([mutmut, "results", "--all", "true"], cwd=project,
+                             capture_output=True, text=True).stdout
+    files: dict[str, dict] = {}
+    for line in listing.splitlines():
+        name, _, status = line.strip().partition(": ")
+        if "__mutmut_" not in name:
+            continue
+        module = name.rsplit(".", 1)[0]  # shop.pricing.x_parse_price__mutmut_1
+        path = "src/" + module.replace(".", "/") + ".py"
+        counts = files.setdefault(path, {k: 0 for k in ("mutants", "killed", "timeout",
+                                                        "survived", "no_coverage", "error")})
+        counts["mutants"] += 1
+        key = {"killed": "killed", "timeout": "timeout", "segfault": "killed",
+               "survived": "survived", "no tests": "no_coverage"}.get(status)
+        if key:
+            counts[key] += 1
     detected = stats["killed"] + stats["timeout"] + stats.get("segfault", 0)
     viable = stats["total"] - stats.get("skipped", 0) - stats.get("suspicious", 0)
     covered = viable - stats["no_tests"]
@@ -92,7 +109,27 @@ def mutmut_score(project: Path, mutmut: str) -> dict:
             "no_coverage": stats["no_tests"], "error": 0,
             "score": round(100.0 * detected / viable, 2) if viable else None,
             "covered_score": round(100.0 * detected / covered, 2) if covered else None,
-            "wall_s": wall}
+            "wall_s": wall, "files": {path: _scored(c) for path, c in files.items()}}
+
+
+def _scored(counts: dict) -> dict:
+    detected = counts["killed"] + counts["timeout"]
+    viable = detected + counts["survived"] + counts["no_coverage"]
+    covered = detected + counts["survived"]
+    return {**counts, "score": round(100.0 * detected / viable, 2) if viable else None,
+            "covered_score": round(100.0 * detected / covered, 2) if covered else None}
+
+
+def per_file(ours: dict, theirs: dict) -> None:
+    """Both tools' scores on each file both mutated, and the difference."""
+    def pct(value):
+        return "   -  " if value is None else f"{value:6.2f}"
+    for path in sorted(set(ours) & set(theirs)):
+        a, b = ours[path], theirs[path]
+        gap = "" if a["score"] is None or b["score"] is None else \
+            f"   difference {a['score'] - b['score']:+.2f}"
+        print(f"  {path:<30} testgen {pct(a['score'])} (covered {pct(a['covered_score'])})"
+              f"   mutmut {pct(b['score'])} (covered {pct(b['covered_score'])}){gap}")
 
 
 def row(name: str, figures: dict) -> str:
@@ -137,8 +174,9 @@ def main() -> None:
                     shutil.rmtree(copy / "tests")
                     shutil.copytree(project / "tests", copy / "tests",
                                     ignore=shutil.ignore_patterns("__pycache__"))
-                print(row(f"python {label}(mutmut 3)", mutmut_score(copy, mutmut)),
-                      flush=True)
+                theirs = mutmut_score(copy, mutmut)
+                print(row(f"python {label}(mutmut 3)", theirs), flush=True)
+                per_file(figures["files"], theirs["files"])
 
 
 if __name__ == "__main__":
