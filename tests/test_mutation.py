@@ -195,6 +195,21 @@ def test_a_mutant_that_loops_forever_is_a_timeout_and_counts_as_detected(run_cli
     assert (s["mutants"], s["killed"], s["score"]) == (8, 7, 100.0)
 
 
+def test_changed_since_mutates_only_the_changed_definitions(run_cli, calc):
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=calc,
+                       check=True, capture_output=True)
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "calc")
+    source = calc / "calc.py"
+    source.write_text(source.read_text().replace("return a + b", "return b + a"))
+    result = run_cli("validate", "--path", str(calc), "--changed-since", "HEAD",
+                     "--mutation", "full", "--format", "json")
+    m = json.loads(result.stdout)["mutation"]
+    assert [(d["name"], d["mutants"], d["killed"]) for d in m["definitions"]] == [("add", 2, 2)]
+
+
 def test_validate_without_mutation_has_no_mutation_section(run_cli, calc):
     data = json.loads(run_cli("validate", "--path", str(calc), "--format", "json").stdout)
     assert "mutation" not in data
