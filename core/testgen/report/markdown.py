@@ -17,6 +17,14 @@ def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _code(text: str) -> str:
+    """A code span that holds backticks too (a template string)."""
+    text = " ".join(text.split())
+    if not text:
+        return "*(nothing)*"
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows[:LIMIT]]
@@ -60,8 +68,8 @@ def _validate(data: dict[str, Any]) -> list[str]:
         out.append(f"**Mutation** ({mutation['mode']}) **{score}** of "
                    f"{m['mutants'] - m['error']} viable mutants detected · {m['survived']} "
                    f"survive on lines the tests run, {m['no_coverage']} on lines they do not")
-        rows = [[f"`{r['file']}:{r['line']}`", f"`{r['original'][:40]}` → "
-                 f"`{r['replacement'][:40]}`", r["operator"]]
+        rows = [[f"`{r['file']}:{r['line']}`",
+                 f"{_code(r['original'][:40])} → {_code(r['replacement'][:40])}", r["operator"]]
                 for r in mutation["survivors"] if r["status"] == "survived"][:LIMIT]
         if rows:
             out += ["", *_table(["where", "surviving mutant", "operator"], rows)]
