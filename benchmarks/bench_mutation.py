@@ -1,5 +1,6 @@
-"""`testgen validate --mutation` on each examples/<language>: mutants, killed, survived,
-score and wall time; for Python, mutmut 3 on the same project when it is installed.
+"""`testgen validate --mutation` on each examples/<language> (and the C template plugin's
+sample project): mutants, killed, survived, score and wall time; for Python, mutmut 3 on the
+same project when it is installed.
 
     python benchmarks/bench_mutation.py [--mode full|sample] [--mutmut PATH]
                                         [--after-generate] [LANGUAGE ...]
@@ -30,13 +31,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("python", "javascript", "go", "rust")
+EXAMPLES = {"python": "examples/python", "javascript": "examples/javascript",
+            "go": "examples/go", "rust": "examples/rust",
+            "c": "plugins/testgen-c/tests/fixtures/sample"}  # the template plugin's project
+LANGUAGES = tuple(EXAMPLES)
 TESTGEN = [sys.executable, "-m", "testgen"]
 
 
 def copy_example(language: str, into: Path) -> Path:
     target = into / language
-    shutil.copytree(ROOT / "examples" / language, target, symlinks=True,
+    shutil.copytree(ROOT / EXAMPLES[language], target, symlinks=True,
                     ignore=shutil.ignore_patterns(".testgen", "target", "__pycache__",
                                                   ".pytest_cache", "mutants"))
     return target
