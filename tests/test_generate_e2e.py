@@ -317,3 +317,69 @@ def test_a_special_method_and_its_plain_namesake_each_keep_their_test(run_cli, m
                 for f in report["files"] for c in f["candidates"]}
     assert outcomes["Bag.__contains__"][0] == outcomes["Bag.contains"][0] == "kept"
     assert outcomes["Bag.__contains__"][1] != outcomes["Bag.contains"][1]
+
+
+def test_a_result_contradicting_the_docstring_example_is_a_possible_bug(run_cli, make_project):
+    project = make_project({
+        "pyproject.toml": "[project]\nname = 'sizes'\nversion = '0'\n",
+        "sizes.py": '''
+            KB = 1000
+            MB = 1000 * KB
+            GB = 1000 * KB  # a bug: one factor of 1000 is missing
+
+
+            def human(n: int) -> str:
+                """Size in the largest unit.
+
+                >>> human(2_500_000_000)
+                '2.5 GB'
+                >>> human(1500)
+                '1.5 KB'
+                """
+                if n >= GB:
+                    return f"{n / GB:.1f} GB"
+                if n >= MB:
+                    return f"{n / MB:.1f} MB"
+                if n >= KB:
+                    return f"{n / KB:.1f} KB"
+                return f"{n} B"
+        ''',
+    })
+    report = generate(run_cli, project)
+    candidates = [c for f in report["files"] for c in f["candidates"]]
+    [bug] = [c for c in candidates if c["status"] == "possible-bug"]
+    assert bug["reason"] == ("the docstring shows human(2_500_000_000) → '2.5 GB', "
+                             "the code returns '2500.0 GB'")
+    assert report["summary"]["possible-bug"] == 1
+    [written] = report["written"]
+    text = (project / written).read_text()
+    assert "2500.0 GB" not in text
+    assert "human(1500) == '1.5 KB'" in text  # the example that holds is still a test
+
+
+def test_a_crash_inside_the_code_on_well_typed_input_is_a_possible_bug(run_cli, make_project):
+    project = make_project({
+        "pyproject.toml": "[project]\nname = 'calc'\nversion = '0'\n",
+        "calc.py": '''
+            def mean(values: list[float]) -> float:
+                total = 0.0
+                for value in values:
+                    total += value
+                return total / len(values)
+
+
+            def checked_mean(values: list[float]) -> float:
+                if not values:
+                    raise ValueError("no values")
+                return sum(values) / len(values)
+        ''',
+    })
+    report = generate(run_cli, project)
+    candidates = [c for f in report["files"] for c in f["candidates"]]
+    [bug] = [c for c in candidates if c["status"] == "possible-bug"]
+    assert bug["definition"] == "calc.py::mean"
+    assert bug["reason"].startswith("mean([]) raises ZeroDivisionError")
+    [written] = report["written"]
+    text = (project / written).read_text()
+    assert "ZeroDivisionError" not in text  # the crash is reported, not pinned
+    assert "pytest.raises(ValueError, match='no values')" in text  # its own check is

@@ -958,9 +958,15 @@ def _test_ids_by_candidate(test_file: TestFile) -> dict[str, list[str]]:
 def _dedupe_names(candidates: list[TestCandidate], language: Language) -> None:
     """Two tests of one file with one name would shadow each other: a later one is renamed
     (``test_x`` → ``test_x_2``) when the language reads the new name back from its code, and
-    is an error otherwise."""
+    is an error otherwise. A possible bug found twice (by two test types) is reported once."""
     seen: set[str] = set()
-    for c in candidates:
+    findings: set[tuple[str, str]] = set()
+    for c in list(candidates):
+        if c.status == "possible-bug":  # one finding once, whichever test type found it
+            if (c.definition, c.reason) in findings:
+                candidates.remove(c)
+            findings.add((c.definition, c.reason))
+            continue
         if not c.test_name or c.status != "pending":
             continue
         if c.test_name in seen and not _rename(c, seen, language):

@@ -169,9 +169,18 @@ def test_no_trivial_assertions(generated):
 def test_every_candidate_is_valid_python_with_a_stable_id(generated):
     for (framework, test_type, qualname), candidates in generated.items():
         for c in candidates:
+            if c.status == "possible-bug":
+                continue  # a finding, not a test: no code
             ast.parse(c.code if framework == "pytest" else "class T:\n" + c.code)
             assert c.id == f"pricing.py::{qualname}::{c.test_name}"
             assert c.test_type == test_type and c.engine == "offline"
+
+
+def test_a_division_by_zero_on_an_empty_list_is_reported_not_pinned(generated):
+    [bug] = [c for c in generated[("pytest", "unit", "mean")] if c.status == "possible-bug"]
+    assert bug.reason.startswith("mean([]) raises ZeroDivisionError")
+    assert not bug.code and bug.details["possible_bug_evidence"] == bug.reason
+    assert all("ZeroDivisionError" not in c.code for c in generated[("pytest", "unit", "mean")])
 
 
 def test_negative_tests_only_check_errors(generated):

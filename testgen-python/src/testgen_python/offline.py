@@ -11,6 +11,7 @@ and render it with the Jinja2 template of the requested test type:
 
 from __future__ import annotations
 
+import ast
 import keyword
 import re
 from dataclasses import dataclass, field
@@ -64,9 +65,16 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     framework = request.framework.name
     test_type = request.test_type
     module = request.module_path or module_of(request.probes)
-    usable = [p for p in request.probes if _usable(p)]
+    usable = [p for p in request.probes if _usable(p) and not _fails_on_a_wrong_type(p)]
+    suspect = [p for p in usable if contradicts_its_example(p) or
+               crashes_on_well_typed_input(definition, p)]
+    usable = [p for p in usable if p not in suspect]
+    # One finding per kind: inverse(0) and inverse(0.0) are the same division by zero.
+    first = {(p.outcome, p.exception, p.value if p.outcome == "return" else None): p
+             for p in reversed(suspect)}
+    bugs = [_possible_bug(definition, p, test_type) for p in suspect if p in first.values()]
     if not module or not usable:
-        return []
+        return bugs
     builder = _Builder(definition, module, framework)
     if test_type == "table-driven":
         cases = builder.tables(usable)
@@ -91,7 +99,60 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
             else frozenset(),
             details={"class_name": builder.class_name, "summary": case.summary,
                      "module": module}))
-    return candidates
+    return bugs + candidates
+
+
+def contradicts_its_example(p: Probe) -> bool:
+    """A docstring example whose shown result is a plain literal the call does not return:
+    the code or its documentation is wrong, and a test must not freeze either."""
+    want = payload_of(p).doc_want
+    if p.category != "doc-example" or p.outcome != "return" or not want or p.value is None \
+            or "..." in want:
+        return False
+    try:
+        shown, got = ast.literal_eval(want), ast.literal_eval(p.value)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False  # not a literal on one side (an object, a repr): nothing to compare
+    return type(shown) is not type(got) or shown != got
+
+
+BUG_EXCEPTIONS = {"TypeError", "AttributeError", "NameError", "UnboundLocalError",
+                  "ZeroDivisionError"}
+"""Exceptions that, raised by an operation inside the code for inputs of the annotated types,
+say the code is wrong rather than the input (``KeyError`` and ``IndexError`` are often the
+contract itself)."""
+
+
+def crashes_on_well_typed_input(definition: Definition, p: Probe) -> bool:
+    """An operation inside the code fails (not one of its ``raise`` statements) for inputs of
+    the types its annotations ask for, and its docstring does not announce the exception."""
+    payload = payload_of(p)
+    if p.outcome != "raise" or payload.raised_by != "operation" or \
+            p.exception not in BUG_EXCEPTIONS or p.exception in (definition.docstring or ""):
+        return False
+    parameters = [q for q in definition.parameters if q.kind != "receiver"]
+    return all(q.annotation for q in parameters) and p.category != "invalid" and \
+        "invalid" not in payload.arg_categories
+
+
+def _fails_on_a_wrong_type(p: Probe) -> bool:
+    """A deliberately wrong-typed input that an operation deep inside chokes on (``None``
+    has no ``.strip``): a test of that pins nothing the code means to do."""
+    return p.outcome == "raise" and payload_of(p).raised_by == "operation" and \
+        p.exception in ("TypeError", "AttributeError") and p.category == "invalid"
+
+
+def _possible_bug(definition: Definition, p: Probe, test_type: str) -> TestCandidate:
+    if p.outcome == "raise":
+        evidence = (f"{p.call} raises {p.exception} ({_one_line(p.message)}) inside the code, "
+                    f"for inputs of the annotated types")
+    else:
+        evidence = (f"the docstring shows {p.call} → {payload_of(p).doc_want}, "
+                    f"the code returns {p.value}")
+    return TestCandidate(
+        id=f"{definition.key}::possible-bug::{p.call}", definition=definition.key,
+        test_name="", code="", test_type=test_type, engine="offline", status="possible-bug",
+        reason=evidence, details={"possible_bug_evidence": evidence})
 
 
 # ---------------------------------------------------------------------------- selection
@@ -603,3 +664,8 @@ def _short(text: str | None, limit: int = 40) -> str:
 
 
 __all__ = ["offline_candidates", "select"]
+
+
+def _one_line(text: str | None, limit: int = 80) -> str:
+    line = " ".join((text or "no message").split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"

@@ -48,6 +48,9 @@ class PythonProbe:
     """Lines this call ran that no earlier kept call had."""
     exception_module: str | None = None
     """Module of the raised exception's class."""
+    raised_by: str | None = None
+    """For a raised exception: ``"raise"`` (a ``raise`` statement of the project's code) or
+    ``"operation"`` (an operation failed inside it: division by zero, ``None.attr`` …)."""
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any], module: str) -> PythonProbe:
@@ -72,6 +75,7 @@ class PythonProbe:
             state_only=bool(details.get("state_only")),
             new_lines=tuple(record.get("new_lines") or ()),
             exception_module=record.get("exception_module"),
+            raised_by=details.get("raised_by"),
         )
 
     @property

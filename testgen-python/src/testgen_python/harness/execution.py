@@ -9,8 +9,10 @@ import contextlib
 import enum
 import inspect
 import io
+import linecache
 import signal
 import sys
+import sysconfig
 import time
 
 from .guards import GUARDS, CallTimeout, Unsafe
@@ -27,6 +29,26 @@ def _names_the_host(result: dict, keys) -> bool:
     marks = ["testgen_python"] + ([GUARDS.protected] if GUARDS.protected else [])
     return any(mark in repr(result.get(k)) for k in keys for mark in marks)
 
+
+
+_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib",
+                                                            "platlib")})
+
+
+def raised_by(exc: BaseException) -> str:
+    """``"raise"`` when the project's own code raised ``exc`` with a ``raise`` statement (a
+    check that refused the input); ``"operation"`` when an operation failed inside it (a
+    division by zero, an attribute of ``None``, a library or the interpreter refusing)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return "operation"
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    filename = tb.tb_frame.f_code.co_filename
+    if filename.startswith(_LIBRARY_DIRS) or filename.startswith("<"):
+        return "operation"
+    line = linecache.getline(filename, tb.tb_lineno).strip()
+    return "raise" if line.startswith("raise") else "operation"
 
 
 class Execution:
@@ -90,7 +112,7 @@ class Execution:
     def _record(self, d, text, imports, result, receiver, setup, call) -> dict:
         details = {"imports": sorted(set(imports) | result.pop("imports", set()))}
         for key in ("wrap", "state", "mutated", "attributes", "result_type", "value_kind",
-                    "approx", "stdout", "argv"):
+                    "approx", "stdout", "argv", "raised_by"):
             if key in result:
                 details[key] = result.pop(key)
         record = {"definition": d["key"], "call": text,
@@ -187,6 +209,7 @@ class Execution:
             result["exception"] = exception_name(type(exc), self.literals, imports)
             result["message"] = safe_str(exc)[:500]
             result["exception_module"] = type(exc).__module__
+            result["raised_by"] = raised_by(exc)
             return result
         if GUARDS.violation:
             return {"outcome": "skipped", "reason": f"unsafe to run in a test: "
