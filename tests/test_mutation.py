@@ -210,6 +210,17 @@ def test_changed_since_mutates_only_the_changed_definitions(run_cli, calc):
     assert [(d["name"], d["mutants"], d["killed"]) for d in m["definitions"]] == [("add", 2, 2)]
 
 
+def test_without_a_passing_test_every_mutant_survives_unrun(run_cli, make_project):
+    project = make_project({"pyproject.toml": CALC["pyproject.toml"],
+                            "calc.py": CALC["calc.py"]}, name="untested")
+    result = run_cli("validate", "--path", str(project), "--mutation", "full",
+                     "--format", "json")
+    m = json.loads(result.stdout)["mutation"]
+    assert (m["summary"]["mutants"], m["summary"]["no_coverage"], m["summary"]["score"]) == \
+        (11, 11, 0.0)
+    assert m["notes"] == {"python": "the existing suite has no passing test to kill mutants"}
+
+
 def test_validate_without_mutation_has_no_mutation_section(run_cli, calc):
     data = json.loads(run_cli("validate", "--path", str(calc), "--format", "json").stdout)
     assert "mutation" not in data

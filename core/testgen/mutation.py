@@ -163,8 +163,10 @@ def run_mutation(inventory: Inventory, plugins: Plugins, runs: dict[str, RunResu
         files = chosen.get(language, [])
         run = runs[language]
         passing = {t.test_id for t in run.tests if t.outcome == "passed"}
-        if not passing:
+        if not passing:  # nothing can kill them: every mutant is one no test runs
             report.notes[language] = "the existing suite has no passing test to kill mutants"
+            report.results += [MutantResult(m, "no-coverage", _name_at(file, m.line))
+                               for file, found in files for m in found]
             continue
         if not any(found for _file, found in files):
             continue
@@ -184,8 +186,7 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
     for file, found in files:
         lines = run.coverage.get(file.rel_path)
         for mutant in found:
-            definition = _definition_at(file.definitions, mutant.line)
-            name = definition.qualname if definition is not None else ""
+            name = _name_at(file, mutant.line)
             if run.coverage_available and (lines is None or mutant.line not in lines.covered):
                 report.results.append(MutantResult(mutant, "no-coverage", name))
             else:
@@ -249,6 +250,11 @@ def _try(mutant: Mutant, original: bytes, path: Any, clock: _Clock, plugins: Plu
         return MutantResult(mutant, "error", definition, reason.splitlines()[0][:300],
                             elapsed)
     return MutantResult(mutant, "survived", definition, "", elapsed)
+
+
+def _name_at(file: FileInventory, line: int) -> str:
+    definition = _definition_at(file.definitions, line)
+    return definition.qualname if definition is not None else ""
 
 
 def _definition_at(definitions: list[Definition], line: int) -> Definition | None:
