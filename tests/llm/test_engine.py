@@ -42,6 +42,23 @@ def test_batches_hold_at_most_batch_size_definitions(make_engine, stub_llm, toy)
     assert stub_llm.request_count == 3
 
 
+def test_requests_released_together_set_off_one_spacing_apart(make_engine, stub_llm, toy,
+                                                               fake_clock):
+    from testgen.llm.provider import START_SPACING
+
+    stub_llm.responder = toy.answer
+    job = toy.job([toy.definition(f"f{n}") for n in range(4)])
+
+    make_engine(generation={"batch_size": 1}, parallel=4, clock=fake_clock).generate([job])
+
+    assert stub_llm.request_count == 4
+    # The first goes at once; each of the other three waits for its turn, never longer
+    # than the spacing of the requests before it.
+    assert len(fake_clock.sleeps) == 3
+    assert all(0 < s <= 3 * START_SPACING + 1e-9 for s in fake_clock.sleeps)
+    assert sum(fake_clock.sleeps) <= 3 * START_SPACING + 1e-9
+
+
 def test_a_large_definition_gets_a_request_of_its_own(make_engine, stub_llm, toy):
     stub_llm.responder = toy.answer
     job = toy.job([toy.definition("small"), toy.definition("large", lines=80),

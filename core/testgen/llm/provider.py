@@ -202,6 +202,7 @@ class Provider:
         self.progress: Progress | None = None
         self._rng = random.Random(seed)
         self._semaphore: asyncio.Semaphore | None = None
+        self._last_start = float("-inf")
         self._json_support: dict[str, str] = {}
         self._dead: dict[str, RequestFailed] = {}
         """Models that refused authentication: not asked again in this run."""
@@ -331,6 +332,7 @@ class Provider:
         retries = 0
         while True:
             await self.limiter.acquire(expected_tokens)
+            await self._paced()
             started = time.perf_counter()
             try:
                 response = await asyncio.wait_for(
@@ -361,6 +363,17 @@ class Provider:
             completion = self._completion(response, target, latency, retries)
             self.limiter.correct(expected_tokens, completion.tokens_in + completion.tokens_out)
             return completion
+
+    async def _paced(self) -> None:
+        """Requests set off at least :data:`START_SPACING` apart. Released together (the
+        first ``parallel`` of a run), they would come back together and each answer would
+        wait for the others' bookkeeping on this one thread, wave after wave; spaced, each
+        answer is read while the rest are still out."""
+        now = self.clock.now()
+        start = max(now, self._last_start + START_SPACING)
+        self._last_start = start
+        if start > now:
+            await self.clock.sleep(start - now)
 
     def _tools(self, litellm: Any, target: ModelTarget) -> list[dict[str, Any]] | None:
         """The ``get_info`` tool, when ``llm.tools`` is on and the model takes tool calls."""
@@ -463,6 +476,10 @@ class Provider:
 
 
 MAX_TOOL_ROUNDS = 3
+START_SPACING = 0.01
+"""Seconds between the starts of two requests: about the time this process spends on one
+request and its answer (LiteLLM's own work is most of it, 5-10 ms). A real model answers in
+seconds, so the spacing costs a run nothing but the first ``parallel`` x 10 ms."""
 GET_INFO_TOOL: dict[str, Any] = {
     "type": "function",
     "function": {
