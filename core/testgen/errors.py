@@ -95,6 +95,7 @@ CODES: dict[str, str] = {
     "TG401": "coverage below the required minimum",
     "TG402": "definitions without tests",
     "TG403": "changed lines covered below --diff-coverage",
+    "TG404": "mutation score below --min-mutation-score",
     "TG501": "plugin failed to load",
     "TG502": "plugin raised inside a hook",
     "TG503": "plugin hook implementation does not match the contract",
