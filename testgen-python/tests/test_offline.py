@@ -283,3 +283,34 @@ def test_unittest_patches_argv_and_captures_stdout(generated):
     assert "self.addCleanup(patcher.stop)" in code
     assert "with contextlib.redirect_stdout(output):" in code
     assert "self.assertEqual(output.getvalue(), " in code
+
+
+def test_an_argument_outside_its_annotation_makes_no_possible_bug(project):
+    """A ``str`` given for a ``Pattern`` parameter fails inside: the input was wrong, not the
+    code (seen on a real package: ``'str' object has no attribute 'fullmatch'``)."""
+    from testgen.sandbox import shadow_workspace
+
+    from testgen_python.offline import crashes_on_well_typed_input
+
+    project.write("rx.py", '''
+import re
+
+
+def matches(text: str, pattern: re.Pattern) -> bool:
+    return pattern.fullmatch(text) is not None
+
+
+def inverse(x: float) -> float:
+    return 1 / x
+''')
+    definitions = {d.name: d for d in project.definitions("rx.py")}
+    with shadow_workspace(project.root, timeout=60) as workspace:
+        probes = PYTHON.probe(definitions=list(definitions.values()), workspace=workspace,
+                              test_type="edge-cases")
+    crashes = [(p.definition.split("::")[-1], p.exception) for p in probes
+               if p.outcome == "raise" and crashes_on_well_typed_input(
+                   definitions[p.definition.split("::")[-1]], p)]
+    assert ("inverse", "ZeroDivisionError") in crashes
+    raised = {p.definition.split("::")[-1] for p in probes if p.outcome == "raise"}
+    assert "matches" in raised  # it did fail inside, on an argument of the wrong type
+    assert not [c for c in crashes if c[0] == "matches"]

@@ -130,9 +130,14 @@ def crashes_on_well_typed_input(definition: Definition, p: Probe) -> bool:
     if p.outcome != "raise" or payload.raised_by != "operation" or \
             p.exception not in BUG_EXCEPTIONS or p.exception in (definition.docstring or ""):
         return False
-    parameters = [q for q in definition.parameters if q.kind != "receiver"]
-    return all(q.annotation for q in parameters) and p.category != "invalid" and \
+    if p.exception == "TypeError" and _ARGUMENT_MISMATCH.search(p.message or ""):
+        return False  # a call built from the input (``Version(**d)``) did not fit
+    return payload.well_typed and p.category != "invalid" and \
         "invalid" not in payload.arg_categories
+
+
+_ARGUMENT_MISMATCH = re.compile(r"unexpected keyword argument|positional argument|"
+                                r"required (keyword-only |positional )?argument")
 
 
 def _fails_on_a_wrong_type(p: Probe) -> bool:

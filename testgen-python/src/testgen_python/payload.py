@@ -48,6 +48,8 @@ class PythonProbe:
     """Lines this call ran that no earlier kept call had."""
     exception_module: str | None = None
     """Module of the raised exception's class."""
+    well_typed: bool = False
+    """For a raised exception: every argument was an instance of its parameter's annotation."""
     raised_by: str | None = None
     """For a raised exception: ``"raise"`` (a ``raise`` statement of the project's code) or
     ``"operation"`` (an operation failed inside it: division by zero, ``None.attr`` …)."""
@@ -76,6 +78,7 @@ class PythonProbe:
             new_lines=tuple(record.get("new_lines") or ()),
             exception_module=record.get("exception_module"),
             raised_by=details.get("raised_by"),
+            well_typed=bool(details.get("well_typed")),
         )
 
     @property

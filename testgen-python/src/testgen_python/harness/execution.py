@@ -14,6 +14,7 @@ import signal
 import sys
 import sysconfig
 import time
+import typing
 
 from .guards import GUARDS, CallTimeout, Unsafe
 from .literals import exception_name
@@ -49,6 +50,36 @@ def raised_by(exc: BaseException) -> str:
         return "operation"
     line = linecache.getline(filename, tb.tb_lineno).strip()
     return "raise" if line.startswith("raise") else "operation"
+
+
+def well_typed(callee, args: list, kwargs: dict) -> bool:
+    """Whether every argument is an instance of its parameter's annotation (an unannotated
+    parameter, or an annotation this cannot check, counts as not)."""
+    head, namespace = callee
+    try:
+        function = eval(head, namespace)  # noqa: S307 - the call the probe just made
+        hints = typing.get_type_hints(function)
+        bound = inspect.signature(function).bind(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - no hints to read: cannot tell
+        return False
+    for name, value in bound.arguments.items():
+        if name not in hints or not _is_instance(value, hints[name]):
+            return False
+    return True
+
+
+def _is_instance(value, hint) -> bool:
+    if hint is typing.Any:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or type(hint).__name__ == "UnionType":
+        return any(_is_instance(value, h) for h in typing.get_args(hint))
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    target = origin or hint
+    return isinstance(target, type) and isinstance(value, target)
 
 
 class Execution:
@@ -112,7 +143,7 @@ class Execution:
     def _record(self, d, text, imports, result, receiver, setup, call) -> dict:
         details = {"imports": sorted(set(imports) | result.pop("imports", set()))}
         for key in ("wrap", "state", "mutated", "attributes", "result_type", "value_kind",
-                    "approx", "stdout", "argv", "raised_by"):
+                    "approx", "stdout", "argv", "raised_by", "well_typed"):
             if key in result:
                 details[key] = result.pop(key)
         record = {"definition": d["key"], "call": text,
@@ -131,6 +162,7 @@ class Execution:
         imports: set = set()
         result: dict = {"outcome": "return", "imports": imports, "covered_lines": []}
         arg_objects = None
+        callee = None
         printed = io.StringIO()
         watched_argv = sys.argv
         try:
@@ -151,6 +183,7 @@ class Execution:
                                              for k, v in call.kwargs}
                     head = text[:text.index("(")] if "(" in text else text
                     run_text = f"{head}(*__args, **__kwargs)"
+                    callee = (head, namespace)
                 else:
                     run_text = text
                 if argv is not None:
@@ -210,6 +243,9 @@ class Execution:
             result["message"] = safe_str(exc)[:500]
             result["exception_module"] = type(exc).__module__
             result["raised_by"] = raised_by(exc)
+            if callee is not None:
+                result["well_typed"] = well_typed(callee, arg_objects or [],
+                                                  callee[1].get("__kwargs") or {})
             return result
         if GUARDS.violation:
             return {"outcome": "skipped", "reason": f"unsafe to run in a test: "
