@@ -1,7 +1,8 @@
 """`testgen analyze` over the Python standard library vs raw tree-sitter parsing of it.
 
 Targets (DESIGN.md §8): analyze <= 1.5x the time of reading + parsing the same files with
-tree-sitter alone (one process, measured in this run), linear in size, <= 300 MB RSS.
+tree-sitter alone (one process, measured in this run: the best of three runs of each, taken
+in turns), linear in size, <= 300 MB RSS.
 The standard library is copied to a temp dir first, so nothing is written next to it.
 """
 
@@ -31,6 +32,10 @@ for f in files:
     parser.parse(data)
 print(time.perf_counter() - start, lines)
 """
+
+
+RUNS = 3
+"""Runs of each side; the best of them is compared."""
 
 
 def python_files(root: Path) -> list[Path]:
@@ -94,6 +99,11 @@ def main() -> None:
                        tree / f["path"])
                   for f in data["files"] if f.get("language", "python") == "python"]
         raw_time, lines = raw_parse(parsed)
+        # Best of three runs each, taken in turns: on a shared machine one run of either
+        # side can lose a second to a neighbour; the best is what the code costs.
+        for _ in range(RUNS - 1):
+            total = min(total, analyze(tree)[0])
+            raw_time = min(raw_time, raw_parse(parsed)[0])
         raw_all, _ = raw_parse(files)
         half_time, _, half_data = analyze(half)
     s = data["summary"]
@@ -101,8 +111,8 @@ def main() -> None:
           f"analyze parsed {len(parsed)} source files ({lines:,} lines, "
           f"{s['definitions']:,} definitions) and tokenised the rest as tests")
     print(f"raw tree-sitter read+parse, all .py files {raw_all:7.2f} s")
-    print(f"raw tree-sitter read+parse, same files    {raw_time:7.2f} s")
-    print(f"testgen analyze (whole CLI run)           {total:7.2f} s")
+    print(f"raw tree-sitter read+parse, same files    {raw_time:7.2f} s  (best of {RUNS})")
+    print(f"testgen analyze (whole CLI run)           {total:7.2f} s  (best of {RUNS})")
     print(f"ratio                                     {total / raw_time:7.2f}x  (target <= 1.5x)")
     print(f"half the files: {half_data['summary']['lines']:,} lines in {half_time:.2f} s -> "
           f"{half_time / half_data['summary']['lines'] * 1e6:.1f} us/line vs "

@@ -98,8 +98,9 @@ def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
     """Scan ``paths`` (all in one project), parse and extract every source file, select
     frameworks.
 
-    ``light`` drops what only prompts and tests need (each definition's code, docstring,
-    imports, parameters, calls), which is most of the data workers hand back on a large tree.
+    ``light`` drops what only prompts, tests and the state need (each definition's code,
+    hash, docstring, imports, parameters, calls), which is most of the data workers hand back
+    on a large tree.
     """
     with gc_paused():  # tens of thousands of objects, none of them in a cycle
         return _collect(paths, plugins, config, recursive=recursive, include=include,
@@ -319,6 +320,7 @@ def _extract(plugins: Plugins, source: SourceFile, warn: bool = True,
         for definition in definitions:  # what a language's outline still carries
             definition.code, definition.docstring, definition.imports = "", None, ()
             definition.parameters, definition.calls, definition.decorators = (), (), ()
+            definition.content_hash = ""
     if warn:
         _warn_syntax(source, parsed.errors)
     return FileInventory(source, definitions, list(parsed.errors))

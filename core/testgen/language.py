@@ -129,9 +129,10 @@ class Language:
 
     def outline(self, parsed: ParsedFile) -> list[Definition]:
         """The definitions :meth:`extract` finds, where only their names, kinds, lines,
-        complexity, hashes and testability count (``analyze`` over a whole tree): a language
-        may leave out the code, docstring, parameters, calls, imports and decorators, which
-        only prompts and tests read, to go faster. By default, :meth:`extract`."""
+        signatures, complexity and testability count (``analyze`` and ``validate`` over a
+        whole tree): a language may leave out the code, content hash, docstring, parameters,
+        calls, imports and decorators, which only prompts, tests and the incremental state
+        read, to go faster. By default, :meth:`extract`."""
         return self.extract(parsed)
 
     # ----------------------------------------------------------------- making tests

@@ -83,8 +83,9 @@ def extract(parsed: ParsedFile) -> list[Definition]:
 
 
 def outline(parsed: ParsedFile) -> list[Definition]:
-    """What :func:`extract` finds, without the code, docstrings, parameters, calls, imports
-    and decorators that only prompts and tests read (``analyze`` over a whole tree)."""
+    """What :func:`extract` finds, without the code, hash, docstrings, parameters, calls,
+    imports and decorators that only prompts, tests and the state read (``analyze`` over a
+    whole tree)."""
     return _extract(parsed, detail=False)
 
 
@@ -194,9 +195,10 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
     header = data[node.start_byte:header_end].decode("utf-8", "replace")
     is_async = not is_class and header.startswith("async")
     signature = " ".join(header.split()).rstrip(":").rstrip()
-    # From the start of the line, so a method's lines keep one consistent indentation.
-    line_start = data.rfind(b"\n", 0, lo) + 1
-    code_bytes = data[line_start:hi] if not data[line_start:lo].strip() else data[lo:hi]
+    code_bytes = b""
+    if detail:  # from the start of the line, so a method keeps one consistent indentation
+        line_start = data.rfind(b"\n", 0, lo) + 1
+        code_bytes = data[line_start:hi] if not data[line_start:lo].strip() else data[lo:hi]
 
     parameters: tuple[Parameter, ...] = ()
     returns = None
@@ -237,7 +239,7 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
         name=name, qualname=qualname, kind=kind, language=LANGUAGE, file=source.rel_path,
         start_line=outer.start_point[0] + 1, end_line=outer.end_point[0] + 1,
         signature=signature, code=code_bytes.decode("utf-8", "replace") if detail else "",
-        content_hash=hashlib.sha256(code_bytes).hexdigest(),
+        content_hash=hashlib.sha256(code_bytes).hexdigest() if detail else "",
         docstring=_docstring(body, data) if detail else None, parameters=parameters,
         returns=returns, parent=enclosing.qualname if enclosing else None, is_async=is_async,
         is_public=not private and (enclosing is None or enclosing.is_public),
