@@ -44,7 +44,7 @@ def run_suite(pytester, plugin: str):
 @needs_python3
 def test_a_plugin_that_follows_the_contract_passes_every_check(pytester):
     result = run_suite(pytester, "ToyPlugin")
-    result.assert_outcomes(passed=14)
+    result.assert_outcomes(passed=14, skipped=1)  # the toy language has no mutation grammar
 
 
 @needs_python3
@@ -71,3 +71,31 @@ def test_a_broken_plugin_fails_with_the_method_named(pytester, plugin, failing_t
     # The failure section of that check starts with the message naming the method.
     result.stdout.fnmatch_lines([f"*TestToyConformance.{failing_test} *", message,
                                  f"FAILED *::{failing_test}*"])
+
+
+MUTATION_SUITE = '''
+from dataclasses import replace
+from pathlib import Path
+
+from testgen.testing import ConformanceSuite
+from testgen_python.plugin import Python
+
+
+class ReturnsTwoValues(Python):
+    """Turns `return x` into `return None None`, which does not parse."""
+    mutation = replace(Python.mutation, null_value="None None")
+
+
+class TestReturnsTwoValues(ConformanceSuite):
+    language = "python"
+    sample_project = Path({sample!r})
+    plugin_objects = (ReturnsTwoValues(),)
+'''
+
+
+def test_a_mutation_grammar_whose_mutants_do_not_parse_fails_the_kit(pytester):
+    sample = Path(__file__).parents[1] / "examples" / "python"
+    pytester.makepyfile(test_grammar=MUTATION_SUITE.format(sample=str(sample)))
+    result = pytester.runpytest("-p", "no:cacheprovider", "-q", "-k", "still_parse")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Language.mutation: *→ 'None None' (return) does not parse*"])

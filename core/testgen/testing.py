@@ -248,6 +248,31 @@ class ConformanceSuite:
         if first != again:
             _fail("Language.extract", "content_hash differs between two parses of the same code")
 
+    def test_mutants_of_the_sample_still_parse(self, plugins, info, project_copy):
+        """Each mutant ``Language.mutation`` makes of the sample is still code of the language
+        (a mutant that does not even parse tells nothing about the tests)."""
+        from dataclasses import replace
+
+        from .kit.mutation import apply, mutants
+
+        grammar = plugins.language(info.name).mutation
+        if grammar is None:
+            pytest.skip("the language declares no mutation grammar")
+        made = 0
+        for source in self.sources(info, project_copy):
+            parsed = plugins.parse(source)
+            data = source.text.encode("utf-8")
+            for mutant in mutants(parsed.tree, data, grammar, source.rel_path):
+                made += 1
+                changed = replace(source, text=apply(data, mutant).decode("utf-8"))
+                errors = plugins.parse(changed).errors
+                if len(errors) > len(parsed.errors):
+                    _fail("Language.mutation", f"{mutant.file}:{mutant.line}: "
+                          f"{mutant.original!r} → {mutant.replacement!r} ({mutant.operator}) "
+                          f"does not parse: {errors[0].message}")
+        if not made:
+            _fail("Language.mutation", "the grammar table finds no mutant in the sample")
+
     def test_syntax_errors_are_reported_not_raised(self, plugins, info, tmp_path):
         if self.broken_source is None:
             pytest.skip("no broken_source set")
