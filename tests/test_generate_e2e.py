@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -383,3 +384,27 @@ def test_a_crash_inside_the_code_on_well_typed_input_is_a_possible_bug(run_cli, 
     text = (project / written).read_text()
     assert "ZeroDivisionError" not in text  # the crash is reported, not pinned
     assert "pytest.raises(ValueError, match='no values')" in text  # its own check is
+
+
+def test_with_mutation_a_test_adding_no_line_is_kept_for_the_mutant_it_alone_kills(
+        run_cli, tmp_path):
+    project = tmp_path / "python"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "python", project,
+                    ignore=shutil.ignore_patterns(".testgen", "__pycache__", "*_testgen.py"))
+
+    plain = generate(run_cli, project)
+    (project / ".testgen").rename(tmp_path / "first-state")
+    for written in plain["written"]:
+        (project / written).unlink()
+    guided = generate(run_cli, project, "--mutation", "sample")
+
+    def kept(report):
+        return {c["id"]: c for f in report["files"] for c in f["candidates"]
+                if c["status"] == "kept"}
+
+    extra = {i: c for i, c in kept(guided).items() if i not in kept(plain)}
+    assert extra, "no test was kept for a mutant it kills"
+    for c in extra.values():
+        assert c["mutants_killed"] >= 1 and not c["new_lines"]
+        assert "kills" in c["reason"] and "mutant" in c["reason"]
+    assert set(kept(plain)) <= set(kept(guided))

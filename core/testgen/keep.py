@@ -9,6 +9,8 @@ are judged together, and branch gains count too.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .model import FileCoverage, TestCandidate
 
 
@@ -52,3 +54,22 @@ def keep_unmeasured(stable: list[TestCandidate]) -> None:
 def _no_gain(candidate: TestCandidate) -> None:
     candidate.status = "no-gain"
     candidate.reason = "passes, but covers no line the suite and kept tests miss"
+
+
+def judge_by_mutants(spare: list[TestCandidate], killers: dict[Any, set[str]], *,
+                     runs: str) -> None:
+    """Keep the ``no-gain`` tests of ``spare`` that kill a mutant nothing else kills
+    (``killers``: mutant → the candidates that kill it), greedily, the one killing most
+    first; the others stay ``no-gain``."""
+    kills = {c.id: {m for m, ids in killers.items() if c.id in ids} for c in spare}
+    killed: set[Any] = set()
+    for c in sorted(spare, key=lambda c: (-len(kills[c.id]), c.id)):
+        new = kills[c.id] - killed
+        if not new:
+            continue
+        first = min(new, key=lambda m: (m.line, m.start_byte))
+        c.status = "kept"
+        c.reason = (f"passes {runs}, covers no new line but kills {len(new)} mutant(s) no "
+                    f"other test does (line {first.line}: {first.description})")
+        c.mutants_killed = len(new)
+        killed |= new

@@ -308,6 +308,9 @@ class TestCandidate:
     """Key of the definition, in an identical copy of the file, it was first made for."""
     carried_over: bool = False
     """Kept by an earlier run for unchanged code, and reported again rather than re-made."""
+    mutants_killed: int = 0
+    """Mutants of the code this test kills that no other test does (``generate --mutation``;
+    kept for that alone, when it covers no new line)."""
     details: dict[str, Any] = field(default_factory=dict)
     """What the engine or plugin notes for the report only (the LLM's ``edge_cases_covered``,
     ``output_format``); no stage reads it."""

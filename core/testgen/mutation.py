@@ -307,3 +307,81 @@ class _Clock:
     def write(self, path: Any, content: bytes) -> None:
         path.write_bytes(content)
         self.touch(path)
+
+
+# --------------------------------------------------------------------------- generate's keep rule
+
+GENERATE_SAMPLE = 20
+"""Mutants per source file that ``generate --mutation sample`` tries on the tests it judges."""
+
+
+@dataclass
+class Escapes:
+    """What the mutants of one file did to a generated test file, for the keep rule."""
+
+    killers: dict[Mutant, set[str]] = field(default_factory=dict)
+    """Mutant → the candidates whose tests fail with it, for each mutant that no kept test
+    and no test of the project's suite kills (and that builds and ends in time)."""
+    runs: int = 0
+    """Launches made (the generated file's and the suite's)."""
+
+
+def escapes(plugins: Plugins, file: FileInventory, framework: Any, workspace: Workspace,
+            test_file: Any, *, kept: set[str], suite_passing: set[str], lines: set[int],
+            sample_size: int | None, limit: float, seed: int = 0) -> Escapes:
+    """Run ``test_file`` (kept and not-yet-kept candidates) against the mutants of
+    ``file`` on ``lines``; for a mutant that only not-yet-kept candidates kill, run the
+    project's suite too (``suite_passing``: its tests that pass on the unchanged code), without
+    the generated file. Launches do not count against the file's run budget."""
+    language = file.source.language
+    grammar = plugins.language(language).mutation
+    parsed = plugins.parse(file.source)
+    found = [m for m in mutants(parsed.tree, file.source.text.encode("utf-8"), grammar,
+                                file.rel_path)
+             if m.line in lines and _definition_at(file.definitions, m.line) is not None]
+    out = Escapes()
+    path, test_path = workspace.path(file.rel_path), workspace.path(test_file.path)
+    original, launches, runner = path.read_bytes(), workspace.launches, workspace.runner
+    clock, deadline = _Clock(), _Deadline(runner)
+    workspace.runner = deadline
+    try:
+        for mutant in sample(found, sample_size, seed):
+            clock.write(path, apply(original, mutant))
+            try:
+                failing = _failing(plugins, language, framework, workspace, [test_file],
+                                   deadline.start(limit), set(test_file.test_ids))
+                out.runs += 1
+                owners = {test_file.test_ids[t] for t in failing or ()}
+                if not owners or owners & kept:
+                    continue  # survives them all, did not build, or a kept test kills it
+                if suite_passing:
+                    test_path.unlink()
+                    try:
+                        by_suite = _failing(plugins, language, framework, workspace, [],
+                                            deadline.start(limit), suite_passing)
+                    finally:
+                        workspace.write(test_file.path, test_file.content)
+                    out.runs += 1
+                    if by_suite is None or by_suite:
+                        continue  # the suite kills it (or could not tell)
+                out.killers[mutant] = owners
+            finally:
+                clock.write(path, original)
+    finally:
+        workspace.runner, workspace.launches = runner, launches
+    return out
+
+
+def _failing(plugins: Plugins, language: str, framework: Any, workspace: Workspace,
+             test_files: list[Any], deadline: _Deadline, passing: set[str]) -> set[str] | None:
+    """The tests of ``passing`` that fail in this run; ``None`` when it cannot tell (a
+    mutant that does not build, a run cut at the deadline)."""
+    run = plugins.run(language, framework, test_files, workspace, False)
+    if deadline.expired:
+        return None
+    failed = {t.test_id for t in run.tests
+              if t.test_id in passing and t.outcome in ("failed", "error")}
+    ran = {t.test_id for t in run.tests}
+    if not failed and not passing <= ran:
+        return None
+    return failed

@@ -53,6 +53,9 @@ class GenerateOptions:
     parallel: int = 2
     repeat: int = 3
     keep_no_gain: bool = False
+    mutation: str = "off"
+    """``sample``/``full``: a passing test that adds no coverage is kept when it kills a
+    mutant of the code that the project's suite and the kept tests let survive."""
     force: bool = False
     max_repairs: int = 2
     max_rounds: int = 3
@@ -715,6 +718,8 @@ class Pipeline:
         passing = self._judge_first_run(work, test_file, run, remaining)
         passing = self._repeat(work, workspace, passing)
         self._keep(work, run, test_file, passing, baseline)
+        if self.options.mutation != "off":
+            self._keep_by_mutants(work, workspace, passing, run.duration)
         self._cleanup(work, workspace)
         self.progress("advance", 1)
 
@@ -880,6 +885,31 @@ class Pipeline:
                              repeat=self.options.repeat, keep_no_gain=self.options.keep_no_gain)
         work.kept_lines = covered - base
 
+    def _keep_by_mutants(self, work: FileWork, workspace: Workspace,
+                         judged: list[TestCandidate], duration: float) -> None:
+        """The no-gain tests that kill a mutant no kept test and no test of the project's
+        suite kills are kept too (greedily, the one killing most first)."""
+        from .mutation import GENERATE_SAMPLE, escapes
+
+        spare = [c for c in judged if c.status == "no-gain"]
+        lines = set().union(*(c.covered_lines for c in spare))
+        if not lines or self.plugins.language(work.source.language).mutation is None:
+            return
+        kept = work.kept()
+        test_file = self._assemble(work, kept + spare)
+        workspace.write(test_file.path, test_file.content)
+        suite = self._baseline.get(work.source.language)
+        with self.metrics.phase("mutation"):
+            found = escapes(self.plugins, work.inventory, work.framework, workspace,
+                            test_file, kept={c.id for c in kept}, lines=lines,
+                            suite_passing={t.test_id for t in suite.tests
+                                           if t.outcome == "passed"} if suite else set(),
+                            sample_size=None if self.options.mutation == "full"
+                            else GENERATE_SAMPLE, limit=3 * duration + 5.0)
+        self.metrics.count("mutation_launches", found.runs)
+        keep.judge_by_mutants(spare, found.killers,
+                              runs=f"{1 + self.options.repeat}/{1 + self.options.repeat}")
+
     def _cleanup(self, work: FileWork, workspace: Workspace) -> None:
         try:
             workspace.path(work.test_path).unlink()
@@ -1020,4 +1050,4 @@ def _candidate_dict(c: TestCandidate) -> dict[str, Any]:
     return {"id": c.id, "definition": c.definition, "test_name": c.test_name,
             "test_type": c.test_type, "engine": c.engine, "status": c.status,
             "reason": c.reason, "attempts": c.attempts, "new_lines": sorted(c.new_lines),
-            "carried_over": c.carried_over}
+            "mutants_killed": c.mutants_killed, "carried_over": c.carried_over}

@@ -43,6 +43,10 @@ log = logging.getLogger("testgen.cli")
               help="Extra runs a test must pass to prove it is not flaky  [default: 3]")
 @click.option("--keep-no-gain", is_flag=True, default=None,
               help="Keep passing tests even when they add no coverage.")
+@click.option("--mutation", type=click.Choice(["off", "sample", "full"]), default=None,
+              help="Also keep a passing test that adds no coverage when it kills a mutant of "
+                   "the code that the project's suite and the kept tests let survive "
+                   "(sample: 20 per file)  [default: off]")
 @click.option("--force", is_flag=True,
               help="Regenerate unchanged code and overwrite generated files edited by hand.")
 @click.option("--max-repairs", type=click.IntRange(0, 5), default=None,
@@ -63,7 +67,8 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
              include: tuple[str, ...], exclude: tuple[str, ...], test_types: tuple[str, ...], output_dir: str | None,
              framework: str | None, engine: str | None, model: str | None, dry_run: bool,
              validate: bool, parallel: int | None, repeat: int | None,
-             keep_no_gain: bool | None, force: bool, max_repairs: int | None,
+             keep_no_gain: bool | None, mutation: str | None, force: bool,
+             max_repairs: int | None,
              max_rounds: int | None,
              budget_usd: float | None, timeout: float | None, shard: str | None,
              changed_since: str | None, fmt: str | None,
@@ -92,6 +97,7 @@ def generate(ctx: click.Context, paths: tuple[Path, ...], recursive: bool,
         "generation.test_types": list(test_types) or None, "generation.engine": engine,
         "llm.model": model, "generation.parallel_workers": parallel,
         "generation.repeat": repeat, "generation.keep_no_gain": keep_no_gain or None,
+        "generation.mutation": mutation,
         "generation.max_repairs": max_repairs,
         "generation.max_rounds": max_rounds, "generation.budget_usd": budget_usd,
         "generation.timeout": timeout, "output.dir": output_dir,
@@ -198,7 +204,8 @@ def _options(config, engine_name: str, model_name: str | None, dry_run: bool, va
         output_dir=config.get("output.dir"), dry_run=dry_run, validate=validate,
         parallel=config.get("generation.parallel_workers"),
         repeat=config.get("generation.repeat"),
-        keep_no_gain=config.get("generation.keep_no_gain"), force=force,
+        keep_no_gain=config.get("generation.keep_no_gain"),
+        mutation=config.get("generation.mutation"), force=force,
         max_repairs=config.get("generation.max_repairs"),
         max_rounds=config.get("generation.max_rounds"),
         timeout=float(config.get("generation.timeout")), template_dirs=template_dirs)
