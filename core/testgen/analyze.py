@@ -99,11 +99,8 @@ class AnalysisReport:
             "skipped_files": len(self.skipped),
         }
 
+    @gc_paused()
     def to_dict(self, detail: str = "per-file") -> dict[str, Any]:
-        with gc_paused():
-            return self._to_dict(detail)
-
-    def _to_dict(self, detail: str) -> dict[str, Any]:
         out: dict[str, Any] = {
             "schema": "testgen.analyze/1", "project_root": str(self.project_root),
             "detail": detail, "coverage_used": self.coverage_used,
@@ -138,14 +135,9 @@ def priority(definition: Definition, tested: bool, coverage: float | None) -> fl
     return weight if not tested else weight * 0.1
 
 
+@gc_paused()  # one report per definition of a whole tree, none of them cyclic
 def analyze(inventory: Inventory, coverage: dict[str, FileCoverage] | None = None
             ) -> AnalysisReport:
-    with gc_paused():  # one report per definition of a whole tree, none of them cyclic
-        return _analyze(inventory, coverage)
-
-
-def _analyze(inventory: Inventory, coverage: dict[str, FileCoverage] | None
-             ) -> AnalysisReport:
     files = []
     for item in inventory.files:
         identifiers = inventory.test_identifiers.get(item.source.language, set())

@@ -90,6 +90,20 @@ def scanner_for(plugins: Plugins, config: Config, *, recursive: bool = True,
                    max_file_bytes=config.get("scan.max_file_bytes"), shard=shard)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection inside (also a decorator): for building or reading large
+    acyclic data (an inventory, a report of it), where collections only cost time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@gc_paused()  # tens of thousands of objects, none of them in a cycle
 def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
             recursive: bool = True,
             include: Iterable[str] = (), exclude: Iterable[str] = (),
@@ -102,15 +116,6 @@ def collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
     hash, docstring, imports, parameters, calls), which is most of the data workers hand back
     on a large tree.
     """
-    with gc_paused():  # tens of thousands of objects, none of them in a cycle
-        return _collect(paths, plugins, config, recursive=recursive, include=include,
-                        exclude=exclude, shard=shard, framework=framework, light=light)
-
-
-def _collect(paths: Path | Sequence[Path], plugins: Plugins, config: Config, *,
-             recursive: bool, include: Iterable[str], exclude: Iterable[str],
-             shard: tuple[int, int] | None, framework: str | None,
-             light: bool) -> Inventory:
     if not plugins.languages():
         raise InputError("no language plugin is installed", code="TG504",
                          hint="install the plugin of your language: pip install testgen-<language> "
@@ -258,19 +263,6 @@ class Extraction:
             self._pool.join()
             self._pool = None
         _shared = None
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No garbage collection inside: for building or reading large acyclic data (an
-    inventory, a report of it), where collections only cost time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _chunks(sources: list[SourceFile], tests: list[SourceFile], count: int

@@ -130,16 +130,20 @@ def sites(inventory: Inventory, plugins: Plugins, *, mode: str = "sample",
         grammar = plugins.language(language).mutation
         if grammar is None:
             continue
-        parsed = plugins.parse(file.source)
-        found = mutants(parsed.tree, file.source.text.encode("utf-8"), grammar, file.rel_path)
-        # Only inside the definitions the language extracts: test functions kept in a source
-        # file (a test module inside it) are no definition, so they are left alone.
-        found = [m for m in found
-                 if (d := _definition_at(file.definitions, m.line)) is not None
-                 and file.in_focus(d)]
+        found = [m for m, d in _file_mutants(plugins, file, grammar) if file.in_focus(d)]
         chosen = sample(found, None if mode == "full" else sample_size, seed)
         out.setdefault(language, []).append((file, chosen))
     return out
+
+
+def _file_mutants(plugins: Plugins, file: FileInventory, grammar: Any
+                  ) -> list[tuple[Mutant, Definition]]:
+    """The mutants of ``file`` with the definition each is in. Only inside the definitions the
+    language extracts: test functions kept in a source file (a test module inside it) are no
+    definition, so they are left alone."""
+    parsed = plugins.parse(file.source)
+    found = mutants(parsed.tree, file.source.text.encode("utf-8"), grammar, file.rel_path)
+    return [(m, d) for m in found if (d := _definition_at(file.definitions, m.line)) is not None]
 
 
 def run_mutation(inventory: Inventory, plugins: Plugins, runs: dict[str, RunResult], *,
@@ -237,19 +241,30 @@ def _try(mutant: Mutant, original: bytes, path: Any, clock: _Clock, plugins: Plu
     finally:
         clock.write(path, original)
     elapsed = time.monotonic() - began
-    killers = [t.test_id for t in outcome.tests
+    status, killers = _verdict(outcome, passing, deadline)
+    if status == "timeout":
+        return MutantResult(mutant, status, definition, f"over {deadline.limit:.0f}s", elapsed)
+    if status == "error":
+        reason = outcome.error or "the suite did not run every test that passes without it"
+        return MutantResult(mutant, status, definition, reason.splitlines()[0][:300], elapsed)
+    return MutantResult(mutant, status, definition, killers[0] if killers else "", elapsed)
+
+
+def _verdict(run: RunResult, passing: set[str], deadline: _Deadline
+             ) -> tuple[Status, list[str]]:
+    """What a run with a mutant applied says of it: ``killed`` (with the tests of ``passing``
+    that fail), ``timeout``, ``error`` (a test of ``passing`` did not pass nor fail: no
+    build) or ``survived``."""
+    killers = [t.test_id for t in run.tests
                if t.test_id in passing and t.outcome in ("failed", "error")]
     if deadline.expired:
-        return MutantResult(mutant, "timeout", definition, f"over {deadline.limit:.0f}s",
-                            elapsed)
+        return "timeout", []
     if killers:
-        return MutantResult(mutant, "killed", definition, killers[0], elapsed)
-    ran = {t.test_id for t in outcome.tests if t.outcome == "passed"}
+        return "killed", killers
+    ran = {t.test_id for t in run.tests if t.outcome == "passed"}
     if not passing <= ran:  # tests that pass without the mutant did not run: no build
-        reason = outcome.error or "the suite did not run every test that passes without it"
-        return MutantResult(mutant, "error", definition, reason.splitlines()[0][:300],
-                            elapsed)
-    return MutantResult(mutant, "survived", definition, "", elapsed)
+        return "error", []
+    return "survived", []
 
 
 def _name_at(file: FileInventory, line: int) -> str:
@@ -335,10 +350,7 @@ def escapes(plugins: Plugins, file: FileInventory, framework: Any, workspace: Wo
     the generated file. Launches do not count against the file's run budget."""
     language = file.source.language
     grammar = plugins.language(language).mutation
-    parsed = plugins.parse(file.source)
-    found = [m for m in mutants(parsed.tree, file.source.text.encode("utf-8"), grammar,
-                                file.rel_path)
-             if m.line in lines and _definition_at(file.definitions, m.line) is not None]
+    found = [m for m, _ in _file_mutants(plugins, file, grammar) if m.line in lines]
     out = Escapes()
     path, test_path = workspace.path(file.rel_path), workspace.path(test_file.path)
     original, launches, runner = path.read_bytes(), workspace.launches, workspace.runner
@@ -376,12 +388,6 @@ def _failing(plugins: Plugins, language: str, framework: Any, workspace: Workspa
              test_files: list[Any], deadline: _Deadline, passing: set[str]) -> set[str] | None:
     """The tests of ``passing`` that fail in this run; ``None`` when it cannot tell (a
     mutant that does not build, a run cut at the deadline)."""
-    run = plugins.run(language, framework, test_files, workspace, False)
-    if deadline.expired:
-        return None
-    failed = {t.test_id for t in run.tests
-              if t.test_id in passing and t.outcome in ("failed", "error")}
-    ran = {t.test_id for t in run.tests}
-    if not failed and not passing <= ran:
-        return None
-    return failed
+    status, killers = _verdict(plugins.run(language, framework, test_files, workspace, False),
+                               passing, deadline)
+    return set(killers) if status in ("killed", "survived") else None

@@ -69,10 +69,12 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     suspect = [p for p in usable if contradicts_its_example(p) or
                crashes_on_well_typed_input(definition, p)]
     usable = [p for p in usable if p not in suspect]
-    # One finding per kind: inverse(0) and inverse(0.0) are the same division by zero.
-    first = {(p.outcome, p.exception, p.value if p.outcome == "return" else None): p
-             for p in reversed(suspect)}
-    bugs = [_possible_bug(definition, p, test_type) for p in suspect if p in first.values()]
+    bugs, kinds = [], set()
+    for p in suspect:  # one finding per kind: inverse(0) and inverse(0.0) divide by zero
+        kind = (p.outcome, p.exception, p.value if p.outcome == "return" else None)
+        if kind not in kinds:
+            kinds.add(kind)
+            bugs.append(_possible_bug(definition, p, test_type))
     if not module or not usable:
         return bugs
     builder = _Builder(definition, module, framework)
@@ -668,9 +670,8 @@ def _short(text: str | None, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-__all__ = ["offline_candidates", "select"]
-
-
 def _one_line(text: str | None, limit: int = 80) -> str:
-    line = " ".join((text or "no message").split())
-    return line if len(line) <= limit else line[:limit - 1] + "…"
+    return _short(" ".join((text or "no message").split()), limit)
+
+
+__all__ = ["offline_candidates", "select"]

@@ -238,7 +238,7 @@ def _definition(node: Any, outer: Any, lo: int, hi: int, data: bytes, source: So
     return Definition(
         name=name, qualname=qualname, kind=kind, language=LANGUAGE, file=source.rel_path,
         start_line=outer.start_point[0] + 1, end_line=outer.end_point[0] + 1,
-        signature=signature, code=code_bytes.decode("utf-8", "replace") if detail else "",
+        signature=signature, code=code_bytes.decode("utf-8", "replace"),
         content_hash=hashlib.sha256(code_bytes).hexdigest() if detail else "",
         docstring=_docstring(body, data) if detail else None, parameters=parameters,
         returns=returns, parent=enclosing.qualname if enclosing else None, is_async=is_async,
