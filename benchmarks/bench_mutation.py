@@ -3,7 +3,8 @@ sample project): mutants, killed, survived, score and wall time; for Python, mut
 same project when it is installed.
 
     python benchmarks/bench_mutation.py [--mode full|sample] [--mutmut PATH]
-                                        [--after-generate] [LANGUAGE ...]
+                                        [--after-generate [--generate-mutation sample|full]]
+                                        [LANGUAGE ...]
 
 Each example is copied to a temp dir first, so nothing is written into the repository. The
 score is detected (killed + timeout) over viable mutants; "covered" leaves out the mutants on
@@ -15,7 +16,8 @@ it into a separate venv: `python -m venv /tmp/mutmut && /tmp/mutmut/bin/pip inst
 
 --after-generate adds a row per language for the same example after `testgen generate
 --engine offline` wrote its kept tests (and mutmut on that suite too): how strong the kept
-tests are, the figure the keep rule's next step works on.
+tests are. --generate-mutation runs that generate with `--mutation sample|full`, the keep rule
+that also keeps a test for a mutant only it kills: compare the two rows of one example.
 """
 
 from __future__ import annotations
@@ -59,10 +61,11 @@ def testgen_mutation(project: Path, mode: str) -> dict:
             "files": {f["path"]: f for f in mutation["files"]}}
 
 
-def generate(project: Path) -> int:
+def generate(project: Path, mutation: str = "off") -> int:
     """``testgen generate --engine offline`` on the copy; the number of tests kept."""
     proc = subprocess.run([*TESTGEN, "generate", "--path", str(project), "--engine", "offline",
-                           "--format", "json"], capture_output=True, text=True,
+                           "--mutation", mutation, "--format", "json"],
+                          capture_output=True, text=True,
                           env={**os.environ, "NO_COLOR": "1"})
     if not proc.stdout.strip():
         raise SystemExit(f"testgen generate failed on {project}:\n{proc.stderr[-2000:]}")
@@ -139,7 +142,7 @@ def per_file(ours: dict, theirs: dict) -> None:
 def row(name: str, figures: dict) -> str:
     def pct(value):
         return "   -  " if value is None else f"{value:6.2f}"
-    return (f"{name:<32} {figures['mutants']:>7} {figures['killed'] + figures.get('timeout', 0):>6}"
+    return (f"{name:<46} {figures['mutants']:>7} {figures['killed'] + figures.get('timeout', 0):>6}"
             f" {figures['survived']:>8} {figures['no_coverage']:>7} {figures['error']:>6} "
             f"{pct(figures['score'])} {pct(figures['covered_score'])} {figures['wall_s']:7.1f}")
 
@@ -151,17 +154,21 @@ def main() -> None:
     parser.add_argument("--mutmut", help="path of the mutmut executable")
     parser.add_argument("--after-generate", action="store_true",
                         help="also measure each example after the offline engine's tests")
+    parser.add_argument("--generate-mutation", choices=("off", "sample", "full"), default="off",
+                        help="generate's --mutation for --after-generate")
     args = parser.parse_args()
-    print(f"{'project':<32} {'mutants':>7} {'killed':>6} {'survived':>8} {'no cov':>7} "
+    print(f"{'project':<46} {'mutants':>7} {'killed':>6} {'survived':>8} {'no cov':>7} "
           f"{'errors':>6} {'score':>6} {'covered':>7} {'wall s':>7}")
     mutmut = find_mutmut(args.mutmut)
     with tempfile.TemporaryDirectory(prefix="bench-mutation-") as tmp:
         for language in args.languages:
-            stages = [("", False)] + ([("+generated ", True)] if args.after_generate else [])
+            generated_label = "+generated " if args.generate_mutation == "off" else \
+                f"+generated, mutation {args.generate_mutation} "
+            stages = [("", False)] + ([(generated_label, True)] if args.after_generate else [])
             for label, generated in stages:
                 where = Path(tmp) / ("generated" if generated else "as-is")
                 project = copy_example(language, where / "testgen")
-                kept = generate(project) if generated else None
+                kept = generate(project, args.generate_mutation) if generated else None
                 figures = testgen_mutation(project, args.mode)
                 note = f"  ({kept} kept tests)" if kept is not None else ""
                 print(row(f"{language} {label}(testgen)", figures) + note, flush=True)
