@@ -22,6 +22,13 @@ same tests, and the median per language and tool (targets: 70 % in Python, 60 % 
 
     python benchmarks/bench_mutation.py --real [--only NAME,...] [LANGUAGE ...]
 
+--schemata measures mutant schemata on the compiled examples (Go, Rust): ``validate
+--mutation full``'s analysis run in-process twice on one copy, with the language's schemata
+(each file's mutants built in at once) and with every mutant spliced in and built alone; the
+wall times, their ratio, and whether every mutant got the same verdict both ways.
+
+    python benchmarks/bench_mutation.py --schemata [go rust]
+
 --after-generate adds a row per language for the same example after `testgen generate
 --engine offline` wrote its kept tests (and mutmut on that suite too): how strong the kept
 tests are. --generate-mutation runs that generate with `--mutation sample|full`, the keep rule
@@ -191,6 +198,41 @@ def real(languages: list[str], only: set[str]) -> None:
                   f"  ({len(mine)} packages)", flush=True)
 
 
+def schemata_ratio(languages: list[str]) -> None:
+    """The ``--schemata`` table: one copy per example, analysed both ways in this process."""
+    from dataclasses import replace
+
+    from testgen.config import load as load_config
+    from testgen.inventory import collect
+    from testgen.mutation import run_mutation
+    from testgen.plugins import Plugins
+    from testgen.suite import run_existing
+
+    print(f"{'project':<12} {'mutants':>7} {'built in':>8} {'at once s':>9} {'alone s':>8} "
+          f"{'ratio':>6}  same verdicts")
+    with tempfile.TemporaryDirectory(prefix="bench-schemata-") as tmp:
+        for language in languages:
+            project = copy_example(language, Path(tmp))
+            plugins = Plugins.load()
+            inventory = collect(project, plugins, load_config(project), light=True)
+            runs = run_existing(inventory, plugins, timeout=600.0)
+            table = plugins.language(language)
+            timings, verdicts, built = [], [], []
+            for grammar in (table.mutation, replace(table.mutation, schemata=None)):
+                table.mutation = grammar
+                said: list[str] = []
+                started = time.perf_counter()
+                report = run_mutation(inventory, plugins, runs, mode="full",
+                                      progress=said.append)
+                timings.append(time.perf_counter() - started)
+                verdicts.append({r.mutant.id: r.status for r in report.results})
+                built.append(sum(int(line.split(": ")[2].split()[0]) for line in said
+                                 if line.endswith("built in at once")))
+            print(f"{language:<12} {len(verdicts[0]):>7} {built[0]:>8} {timings[0]:9.1f} "
+                  f"{timings[1]:8.1f} {timings[1] / timings[0]:5.1f}x  "
+                  f"{'yes' if verdicts[0] == verdicts[1] else 'NO'}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("languages", nargs="*", default=list(LANGUAGES))
@@ -203,7 +245,13 @@ def main() -> None:
     parser.add_argument("--real", action="store_true",
                         help="real packages of each ecosystem (benchmarks/mutation_real/)")
     parser.add_argument("--only", default="", help="with --real: comma-separated package names")
+    parser.add_argument("--schemata", action="store_true",
+                        help="compiled examples: mutants built in at once vs one build each")
     args = parser.parse_args()
+    if args.schemata:
+        schemata_ratio([lang for lang in args.languages if lang in ("go", "rust", "c")]
+                       if args.languages != list(LANGUAGES) else ["go", "rust"])
+        return
     if args.real:
         real(args.languages, set(filter(None, args.only.split(","))))
         return

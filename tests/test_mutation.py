@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ from testgen import grammars
 from testgen.config import load as load_config
 from testgen.inventory import collect
 from testgen.kit.mutation import apply
-from testgen.mutation import sites
+from testgen.mutation import run_mutation, sites
 from testgen.plugins import Plugins
+from testgen.suite import run_existing
 
 CALC = {
     "pyproject.toml": """
@@ -364,3 +366,201 @@ def test_the_grammar_of_every_language_with_a_table_is_installed():
     for name, info in plugins.languages().items():
         if plugins.language(name).mutation is not None:
             grammars.load(info.grammar.split(",")[0].strip())
+
+
+# --------------------------------------------------------------------------- mutant schemata
+
+
+def verdicts(project: Path, *, schemata: bool, said: list[str] | None = None
+             ) -> dict[tuple[int, str, str], str]:
+    """Every mutant's status from ``run_mutation`` (full), with the language's schemata or
+    with each mutant spliced into the file and built alone (``said``: its progress lines)."""
+    plugins = Plugins.load()
+    inventory = collect(project, plugins, load_config(project), light=True)
+    runs = run_existing(inventory, plugins, timeout=600.0)
+    if not schemata:
+        for language in runs:
+            table = plugins.language(language)
+            table.mutation = replace(table.mutation, schemata=None)
+    report = run_mutation(inventory, plugins, runs, mode="full",
+                          progress=(said if said is not None else []).append)
+    assert not report.notes, report.notes
+    return {(r.mutant.line, r.mutant.original, r.mutant.replacement): r.status
+            for r in report.results}
+
+
+GO_SCHEMATA = {
+    "go.mod": "module example.com/lim\n\ngo 1.21\n",
+    "lim.go": """\
+        package lim
+
+        import "strings"
+
+        // Clamp keeps x within [low, high].
+        func Clamp(x, low, high int) int {
+            if x < low {
+                return low
+            }
+            if x > high {
+                return high
+            }
+            return x
+        }
+
+        type Counter struct{ n int }
+
+        // Add counts up by k, at most to 10.
+        func (c *Counter) Add(k int) {
+            c.n += k
+            if c.n > 10 {
+                c.n = 10
+            }
+        }
+
+        // Shout upper-cases words; the variable is used only in the call a mutant removes,
+        // so that mutant does not compile (and is no verdict of the schema's).
+        func Shout(words []string) string {
+            joined := strings.Join(words, " ")
+            out := ""
+            appendTo(&out, joined)
+            return strings.ToUpper(out)
+        }
+
+        func appendTo(dst *string, s string) { *dst += s }
+
+        // First finds the first negative number; its label keeps it out of the schema.
+        func First(xs []int) int {
+        loop:
+            for i, x := range xs {
+                if x < 0 {
+                    return i
+                }
+                if i > 100 {
+                    break loop
+                }
+            }
+            return -1
+        }
+    """,
+    "lim_test.go": """\
+        package lim
+
+        import "testing"
+
+        func TestClamp(t *testing.T) {
+            if Clamp(5, 0, 3) != 3 || Clamp(-1, 0, 3) != 0 || Clamp(2, 0, 3) != 2 {
+                t.Fatal("clamp")
+            }
+        }
+
+        func TestAdd(t *testing.T) {
+            c := &Counter{}
+            c.Add(4)
+            c.Add(9)
+            if c.n != 10 {
+                t.Fatal(c.n)
+            }
+        }
+
+        func TestShout(t *testing.T) {
+            if Shout([]string{"a", "b"}) != "A B" {
+                t.Fatal("shout")
+            }
+        }
+
+        func TestFirst(t *testing.T) {
+            if First([]int{1, -2}) != 1 {
+                t.Fatal("first")
+            }
+        }
+    """,
+}
+
+
+@pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
+def test_go_mutants_built_in_at_once_get_the_verdict_of_their_own_build(make_project):
+    project = make_project(GO_SCHEMATA, name="golim")
+    said: list[str] = []
+    at_once = verdicts(project, schemata=True, said=said)
+    alone = verdicts(project, schemata=False)
+    assert at_once == alone
+    assert {"killed", "survived", "error"} <= set(at_once.values())
+    # All but the mutant that does not compile and the labelled function's: one build.
+    built = {change for change, status in at_once.items()
+             if status in ("killed", "survived") and change[0] < 36}
+    assert f"mutation: lim.go: {len(built)} mutant(s) built in at once" in said, said
+
+
+RUST_SCHEMATA = {
+    "Cargo.toml": '[package]\nname = "lim"\nversion = "0.1.0"\nedition = "2021"\n',
+    "src/lib.rs": """\
+        //! Limits.
+        #![deny(warnings)]
+
+        pub const fn double(x: u32) -> u32 {
+            x * 2
+        }
+
+        pub fn clamp(x: i64, low: i64, high: i64) -> i64 {
+            if x < low {
+                return low;
+            }
+            if x > high { high } else { x }
+        }
+
+        pub struct Counter {
+            pub n: u32,
+        }
+
+        impl Counter {
+            pub fn add(&mut self, k: u32) {
+                self.n += k;
+                if self.n > 10 {
+                    self.n = 10;
+                }
+            }
+        }
+
+        pub fn tiny() -> u8 {
+            let x: u8 = 255;
+            x / 2
+        }
+
+        #[cfg(test)]
+        mod tests {
+            use super::*;
+
+            #[test]
+            fn clamps() {
+                assert_eq!(clamp(5, 0, 3), 3);
+                assert_eq!(clamp(-1, 0, 3), 0);
+            }
+
+            #[test]
+            fn adds() {
+                let mut c = Counter { n: 0 };
+                c.add(4);
+                c.add(9);
+                assert_eq!(c.n, 10);
+                assert_eq!(double(2), 4);
+                assert_eq!(tiny(), 127);
+            }
+        }
+    """,
+}
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
+def test_rust_mutants_built_in_at_once_get_the_verdict_of_their_own_build(make_project):
+    project = make_project(RUST_SCHEMATA, name="rustlim")
+    said: list[str] = []
+    at_once = verdicts(project, schemata=True, said=said)
+    alone = verdicts(project, schemata=False)
+    assert at_once == alone
+    assert at_once[(29, "255", "256")] == "error"  # out of range for u8: no build
+    assert {"killed", "survived"} <= set(at_once.values())
+    # The const fn stays out, the mutants that do not compile are dropped (the copies of
+    # the others still build in a crate that denies warnings): one build for the rest.
+    built = {change for change, status in at_once.items()
+             if status in ("killed", "survived") and change[0] != 5}
+    assert f"mutation: src/lib.rs: {len(built)} mutant(s) built in at once" in said, said

@@ -14,17 +14,24 @@ once per mutant, without coverage. Each mutant ends as
 * ``no-coverage`` — its line is run by no test (coverage of the normal validate run), so it
   was not run and counts as a survivor.
 
-A compiled language builds once per mutant in this version.
+A language that declares :class:`~testgen.kit.mutation.Schemata` (the compiled ones) builds
+each file's mutants in once (mutant schemata) and switches them on one at a time through an
+environment variable, so a mutant costs a run, not a build; a mutant whose branch the compiler
+rejects, and every mutant of a language without schemata, is spliced into the file alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
 
-from .kit.mutation import OPERATORS, Mutant, apply, mutants, sample
+from .kit.mutation import (OPERATORS, SCHEMATA_VARIABLE, Mutant, Schema, apply, mutants, sample,
+                           schemata)
 from .sandbox import shadow_workspace
 
 if TYPE_CHECKING:
@@ -220,26 +227,132 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
         deadline = _Deadline(workspace.runner)
         workspace.runner = deadline
         say(f"mutation: {language}: baseline {elapsed:.1f}s, limit {limit:.0f}s per mutant")
-        originals: dict[str, bytes] = {}
-        for done, (file, mutant, name) in enumerate(pending, 1):
-            path = workspace.path(file.rel_path)
-            original = originals.setdefault(file.rel_path, path.read_bytes())
-            result = _try(mutant, original, path, clock, plugins, language, framework,
-                          workspace, still, deadline.start(limit), name)
-            report.results.append(result)
-            say(f"mutation: [{done}/{len(pending)}] {mutant.file}:{mutant.line}: "
-                f"{mutant.description} {result.status}")
+        by_file: dict[str, list[tuple[Mutant, str]]] = {}
+        for file, mutant, name in pending:
+            by_file.setdefault(file.rel_path, []).append((mutant, name))
+        done = 0
+        for file, _found in files:
+            todo = dict(by_file.get(file.rel_path, ()))
+            if not todo:
+                continue
+
+            def builds() -> str | None:
+                run = plugins.run(language, framework, [], workspace, False)
+                return _unless_passing(run, still)
+
+            mutator = _Mutator(plugins, file, workspace, clock)
+            with mutator.prepared(list(todo), deadline.start(limit), builds) as ordered:
+                for mutant in ordered:
+                    done += 1
+                    result = _try(mutant, mutator, plugins, language, framework, workspace,
+                                  still, deadline.start(limit), todo[mutant])
+                    report.results.append(result)
+                    say(f"mutation: [{done}/{len(pending)}] {mutant.file}:{mutant.line}: "
+                        f"{mutant.description} {result.status}")
+            if mutator.built:
+                say(f"mutation: {file.rel_path}: {mutator.built} mutant(s) built in at once")
 
 
-def _try(mutant: Mutant, original: bytes, path: Any, clock: _Clock, plugins: Plugins,
-         language: str, framework: Any, workspace: Workspace, passing: set[str],
-         deadline: _Deadline, definition: str) -> MutantResult:
-    clock.write(path, apply(original, mutant))
+def _unless_passing(run: RunResult, passing: set[str]) -> str | None:
+    """``None`` when every test of ``passing`` passed in ``run``; else what the run said (a
+    compiler's errors, for :class:`_Mutator` to find the lines it rejects)."""
+    passed = {t.test_id for t in run.tests if t.outcome == "passed"}
+    if passing <= passed:
+        return None
+    return "\n".join([run.error, run.output, *(t.message for t in run.tests)])
+
+
+class _Mutator:
+    """Switches the mutants of one file on, one at a time, in a workspace: through a
+    :class:`~testgen.kit.mutation.Schema` built in once where the language declares
+    schemata, else (and for a mutant whose branch the compiler rejects) by writing the file
+    with that mutant spliced in."""
+
+    ATTEMPTS = 3
+    """Builds tried with fewer mutants each time the compiler rejects some branches."""
+
+    def __init__(self, plugins: Plugins, file: FileInventory, workspace: Workspace,
+                 clock: _Clock) -> None:
+        self.plugins, self.file, self.workspace, self.clock = plugins, file, workspace, clock
+        self.path = workspace.path(file.rel_path)
+        self.original = self.path.read_bytes()
+        self.schema: Schema | None = None
+        self._schema_written = False
+
+    @property
+    def built(self) -> int:
+        """How many mutants the schema holds (0: none built)."""
+        return len(self.schema.numbers) if self.schema else 0
+
+    @contextmanager
+    def prepared(self, chosen: list[Mutant], deadline: _Deadline,
+                 builds: Callable[[], str | None]) -> Iterator[list[Mutant]]:
+        """Build the schema of ``chosen`` when the language has one (``builds`` runs the tests
+        with the file as it now is: ``None`` when they pass); yields ``chosen`` with the
+        built-in mutants first. The file reads as written again afterwards."""
+        grammar = self.plugins.language(self.file.source.language).mutation
+        if grammar is not None and grammar.schemata is not None:
+            self._build(chosen, deadline, builds)
+        built = [m for m in chosen if self.schema and m.id in self.schema.numbers]
+        try:
+            yield built + [m for m in chosen if m not in built]
+        finally:
+            self.workspace.environment.pop(SCHEMATA_VARIABLE, None)
+            self.clock.write(self.path, self.original)
+
+    def _build(self, chosen: list[Mutant], deadline: _Deadline,
+               builds: Callable[[], str | None]) -> None:
+        grammar = self.plugins.language(self.file.source.language).mutation
+        tree = self.plugins.parse(self.file.source).tree
+        switch = "testgen_mutant_" + hashlib.sha256(self.file.rel_path.encode()).hexdigest()[:8]
+        for _attempt in range(self.ATTEMPTS):
+            schema = schemata(tree, self.original, grammar, chosen, switch)
+            if schema is None:
+                break
+            self.clock.write(self.path, schema.content)
+            deadline.start(deadline.limit)
+            error = builds()
+            if error is None and not deadline.expired:
+                self.schema, self._schema_written = schema, True
+                return
+            rejected = schema.at_lines(_lines_in(error or "", self.path.name))
+            if not rejected:
+                break
+            chosen = [m for m in chosen if m.id not in rejected]
+        self.clock.write(self.path, self.original)
+
+    @contextmanager
+    def on(self, mutant: Mutant) -> Iterator[None]:
+        """``mutant`` switched on for the runs inside the block."""
+        if self.schema is not None and mutant.id in self.schema.numbers:
+            if not self._schema_written:
+                self.clock.write(self.path, self.schema.content)
+                self._schema_written = True
+            self.workspace.environment[SCHEMATA_VARIABLE] = str(self.schema.numbers[mutant.id])
+            try:
+                yield
+            finally:
+                self.workspace.environment.pop(SCHEMATA_VARIABLE, None)
+            return
+        self._schema_written = False
+        self.clock.write(self.path, apply(self.original, mutant))
+        try:
+            yield
+        finally:
+            self.clock.write(self.path, self.original)
+
+
+def _lines_in(text: str, file_name: str) -> set[int]:
+    """The line numbers a compiler's message gives for ``file_name`` (``lib.rs:12:5``)."""
+    return {int(m.group(1)) for m in re.finditer(rf"{re.escape(file_name)}:(\d+)", text)}
+
+
+def _try(mutant: Mutant, mutator: _Mutator, plugins: Plugins, language: str, framework: Any,
+         workspace: Workspace, passing: set[str], deadline: _Deadline,
+         definition: str) -> MutantResult:
     began = time.monotonic()
-    try:
+    with mutator.on(mutant):
         outcome = plugins.run(language, framework, [], workspace, False)
-    finally:
-        clock.write(path, original)
     elapsed = time.monotonic() - began
     status, killers = _verdict(outcome, passing, deadline)
     if status == "timeout":
@@ -352,33 +465,40 @@ def escapes(plugins: Plugins, file: FileInventory, framework: Any, workspace: Wo
     grammar = plugins.language(language).mutation
     found = [m for m, _ in _file_mutants(plugins, file, grammar) if m.line in lines]
     out = Escapes()
-    path, test_path = workspace.path(file.rel_path), workspace.path(test_file.path)
-    original, launches, runner = path.read_bytes(), workspace.launches, workspace.runner
-    clock, deadline = _Clock(), _Deadline(runner)
+    test_path = workspace.path(test_file.path)
+    launches, runner = workspace.launches, workspace.runner
+    deadline = _Deadline(runner)
     workspace.runner = deadline
+    judged = set(test_file.test_ids)
+
+    def builds() -> str | None:
+        out.runs += 1
+        return _unless_passing(plugins.run(language, framework, [test_file], workspace, False),
+                               judged)
+
+    mutator = _Mutator(plugins, file, workspace, _Clock())
     try:
-        for mutant in sample(found, sample_size, seed):
-            clock.write(path, apply(original, mutant))
-            try:
-                failing = _failing(plugins, language, framework, workspace, [test_file],
-                                   deadline.start(limit), set(test_file.test_ids))
-                out.runs += 1
-                owners = {test_file.test_ids[t] for t in failing or ()}
-                if not owners or owners & kept:
-                    continue  # survives them all, did not build, or a kept test kills it
-                if suite_passing:
-                    test_path.unlink()
-                    try:
-                        by_suite = _failing(plugins, language, framework, workspace, [],
-                                            deadline.start(limit), suite_passing)
-                    finally:
-                        workspace.write(test_file.path, test_file.content)
+        with mutator.prepared(sample(found, sample_size, seed), deadline.start(limit),
+                              builds) as ordered:
+            for mutant in ordered:
+                with mutator.on(mutant):
+                    failing = _failing(plugins, language, framework, workspace, [test_file],
+                                       deadline.start(limit), judged)
                     out.runs += 1
-                    if by_suite is None or by_suite:
-                        continue  # the suite kills it (or could not tell)
-                out.killers[mutant] = owners
-            finally:
-                clock.write(path, original)
+                    owners = {test_file.test_ids[t] for t in failing or ()}
+                    if not owners or owners & kept:
+                        continue  # survives them all, did not build, or a kept test kills it
+                    if suite_passing:
+                        test_path.unlink()
+                        try:
+                            by_suite = _failing(plugins, language, framework, workspace, [],
+                                                deadline.start(limit), suite_passing)
+                        finally:
+                            workspace.write(test_file.path, test_file.content)
+                        out.runs += 1
+                        if by_suite is None or by_suite:
+                            continue  # the suite kills it (or could not tell)
+                    out.killers[mutant] = owners
     finally:
         workspace.runner, workspace.launches = runner, launches
     return out

@@ -273,6 +273,32 @@ class ConformanceSuite:
         if not made:
             _fail("Language.mutation", "the grammar table finds no mutant in the sample")
 
+    def test_the_schema_of_the_sample_still_parses(self, plugins, info, project_copy):
+        """Where the language declares ``Schemata``, the version of each sample file that
+        holds all its mutants at once is still code of the language."""
+        from dataclasses import replace
+
+        from .kit.mutation import mutants, schemata
+
+        grammar = plugins.language(info.name).mutation
+        if grammar is None or grammar.schemata is None:
+            pytest.skip("the language declares no mutant schemata")
+        built = 0
+        for source in self.sources(info, project_copy):
+            parsed = plugins.parse(source)
+            data = source.text.encode("utf-8")
+            found = mutants(parsed.tree, data, grammar, source.rel_path)
+            schema = schemata(parsed.tree, data, grammar, found, "testgen_mutant_check")
+            if schema is None:
+                continue
+            built += len(schema.numbers)
+            errors = plugins.parse(replace(source, text=schema.content.decode("utf-8"))).errors
+            if len(errors) > len(parsed.errors):
+                _fail("Language.mutation", f"{source.rel_path}: the schema of "
+                      f"{len(schema.numbers)} mutants does not parse: {errors[0].message}")
+        if not built:
+            _fail("Language.mutation", "the schemata hold no mutant of the sample")
+
     def test_syntax_errors_are_reported_not_raised(self, plugins, info, tmp_path):
         if self.broken_source is None:
             pytest.skip("no broken_source set")

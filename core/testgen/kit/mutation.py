@@ -29,6 +29,11 @@ The operators (:data:`OPERATORS`):
 Only code inside function bodies is mutated (never signatures, defaults, decorators, module
 constants), and never a string that is a statement of its own (docstrings). Everything here is
 plain data and tree walking: nothing imports a grammar.
+
+A compiled language can declare :class:`Schemata` too: :func:`schemata` then writes one version
+of a file that holds many mutants at once — each function body gets a copy per mutant, run only
+when an environment variable names that mutant's number — so a mutant costs a run of the
+already built tests, not a build.
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
-__all__ = ["OPERATORS", "SWAPS", "Mutant", "MutationGrammar", "apply", "mutants", "sample"]
+__all__ = ["OPERATORS", "SWAPS", "SCHEMATA_VARIABLE", "Mutant", "MutationGrammar", "Schema",
+           "Schemata", "apply", "mutants", "sample", "schemata"]
 
 OPERATORS = ("comparison", "arithmetic", "boolean", "negation", "integer", "boolean-literal",
              "string", "return", "call", "raise")
@@ -59,6 +65,45 @@ SWAPS: Mapping[str, tuple[str, str]] = {
 """Binary operator token → (replacement, operator name), shared by every language."""
 
 _INTEGER = re.compile(r"^(0|[1-9][0-9_]*)((?:[iu](?:8|16|32|64|128|size))|[uUlL]{1,3}|n)?$")
+
+
+SCHEMATA_VARIABLE = "TESTGEN_MUTANT"
+"""The environment variable that switches one mutant of a :class:`Schema` on (its number);
+unset or ``0``: the code as written."""
+
+
+@dataclass(frozen=True)
+class Schemata:
+    """How a language holds many mutants in one build (mutant schemata).
+
+    The body of each function (of :attr:`functions`, outermost only) that has mutants gets,
+    right after its opening brace, one :attr:`branch` per mutant: the whole body again with
+    that mutant applied, run when the switch reads the mutant's number. The templates are
+    ``str.format`` strings with ``{switch}`` (the switch's name, unique per file),
+    ``{number}`` and ``{body}`` (the mutated body, braces included).
+    """
+
+    functions: frozenset[str]
+    """Function nodes whose ``body`` field is a braced block the branches go into."""
+    branch: str
+    """A branch of a function that returns a value."""
+    switch: str
+    """The switch's definition, appended to the file (``{switch}``, ``{variable}``)."""
+    branch_void: str = ""
+    """A branch of a function without :attr:`result_field` (default: :attr:`branch`)."""
+    result_field: str = ""
+    """The field of a function node that holds its result type."""
+    prelude: str = ""
+    """Text inserted right after the first :attr:`prelude_after` node, on its line (imports
+    the switch needs; ``{switch}``); line numbers below it do not move."""
+    prelude_after: str = ""
+    """The node type the prelude follows; empty: the prelude opens the file."""
+    unfit_nodes: frozenset[str] = frozenset()
+    """Node types that keep a function out when its body holds one (labels, which a copy of
+    the body would define twice)."""
+    unfit_signature: str = ""
+    """A regular expression: a function whose text before its body matches stays out (a
+    ``const fn``, which cannot read the environment)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +156,8 @@ class MutationGrammar:
     Empty here means "remove the text" (a language where an empty line is a statement)."""
     remove_calls: bool = True
     """Whether call statements are removed (``call`` mutants)."""
+    schemata: Schemata | None = None
+    """How to build many mutants at once; ``None``: one build (or none) per mutant."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +212,117 @@ def sample(found: Iterable[Mutant], n: int | None, seed: int = 0) -> list[Mutant
         return hashlib.sha256(f"{seed}:{m.file}:{m.id}".encode()).hexdigest()
     chosen = {m.id for m in sorted(every, key=rank)[:max(0, n)]}
     return [m for m in every if m.id in chosen]
+
+
+@dataclass(frozen=True)
+class Schema:
+    """One version of a file holding many mutants, each switched on by its number."""
+
+    content: bytes
+    numbers: Mapping[str, int]
+    """Mutant id → the value of :data:`SCHEMATA_VARIABLE` that switches it on."""
+    lines: Mapping[str, tuple[int, int]]
+    """Mutant id → the first and last line (1-based) of its branch in :attr:`content`, to
+    tell which mutants a compiler's error is about."""
+
+    def at_lines(self, lines: Iterable[int]) -> set[str]:
+        """The ids of the mutants whose branch holds one of ``lines``."""
+        wanted = set(lines)
+        return {mid for mid, (first, last) in self.lines.items()
+                if any(first <= n <= last for n in wanted)}
+
+
+def schemata(tree: Any, source: bytes, grammar: MutationGrammar, chosen: Iterable[Mutant],
+             switch: str) -> Schema | None:
+    """``source`` with every mutant of ``chosen`` that lies in a fit function built in,
+    switched by ``switch`` (a name unique in the file's scope); ``None`` when the language
+    declares no :class:`Schemata` or no mutant fits. Mutants left out run one at a time."""
+    plan = grammar.schemata
+    if plan is None:
+        return None
+    hosts = _hosts(tree.root_node, source, plan)
+    inserts: list[tuple[int, bytes, list[tuple[Mutant, int, int]]]] = []
+    numbers: dict[str, int] = {}
+    by_host: dict[int, list[Mutant]] = {}
+    for mutant in chosen:
+        host = next((i for i, (_fn, body) in enumerate(hosts)
+                     if body.start_byte < mutant.start_byte and mutant.end_byte < body.end_byte),
+                    None)
+        if host is not None:
+            by_host.setdefault(host, []).append(mutant)
+    for index, found in sorted(by_host.items()):
+        function, body = hosts[index]
+        text = source[body.start_byte:body.end_byte]
+        template = plan.branch if plan.branch_void == "" or (
+            plan.result_field and function.child_by_field_name(plan.result_field) is not None) \
+            else plan.branch_void
+        pieces, spans = [b"\n"], []
+        for mutant in found:
+            numbers[mutant.id] = len(numbers) + 1
+            offset = mutant.start_byte - body.start_byte
+            mutated = (text[:offset] + mutant.replacement.encode("utf-8") +
+                       text[offset + mutant.end_byte - mutant.start_byte:]).decode("utf-8")
+            branch = template.format(switch=switch, number=numbers[mutant.id], body=mutated)
+            spans.append((mutant, sum(p.count(b"\n") for p in pieces), branch.count("\n")))
+            pieces.append(branch.encode("utf-8") + b"\n")
+        inserts.append((body.start_byte + 1, b"".join(pieces), spans))
+    if not inserts:
+        return None
+    out, lines, last, shift = bytearray(), {}, 0, 0
+    prelude_at = _prelude_at(tree.root_node, plan)
+    for at, text, spans in sorted(inserts, key=lambda i: i[0]):
+        out += source[last:at]
+        base = source[:at].count(b"\n") + 1 + shift  # the line of the opening brace
+        for mutant, first, height in spans:
+            lines[mutant.id] = (base + first, base + first + height)
+        out += text
+        shift += text.count(b"\n")
+        last = at
+    out += source[last:]
+    if prelude_at is not None:
+        out[prelude_at:prelude_at] = plan.prelude.format(switch=switch).encode("utf-8")
+    out += ("\n" + plan.switch.format(switch=switch, variable=SCHEMATA_VARIABLE) +
+            "\n").encode("utf-8")
+    return Schema(bytes(out), numbers, lines)
+
+
+def _hosts(root: Any, source: bytes, plan: Schemata) -> list[tuple[Any, Any]]:
+    """The outermost functions of ``plan.functions`` fit to hold branches, with their
+    bodies."""
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if node.type in plan.functions:
+            body = node.child_by_field_name("body")
+            if body is not None and source[body.start_byte:body.start_byte + 1] == b"{" \
+                    and not _holds(body, plan.unfit_nodes) and not (
+                        plan.unfit_signature and re.search(
+                            plan.unfit_signature,
+                            source[node.start_byte:body.start_byte].decode("utf-8", "replace"))):
+                found.append((node, body))
+            continue  # nested functions are copied with their host
+        stack.extend(node.children)
+    return found
+
+
+def _holds(node: Any, types: frozenset[str]) -> bool:
+    if not types:
+        return False
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in types:
+            return True
+        stack.extend(current.children)
+    return False
+
+
+def _prelude_at(root: Any, plan: Schemata) -> int | None:
+    if not plan.prelude:
+        return None
+    if not plan.prelude_after:
+        return 0
+    return next((c.end_byte for c in root.children if c.type == plan.prelude_after), None)
 
 
 # --------------------------------------------------------------------------- walking

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.kit.mutation import MutationGrammar
+from testgen.kit.mutation import MutationGrammar, Schemata
 from testgen.language import Language
 from testgen.model import LanguageInfo
 
@@ -50,6 +50,16 @@ class Go(Language):
         strings=frozenset({"interpreted_string_literal"}),
         skip_strings_matching=r"%[-+# 0-9.*\[\]]*[a-zA-Z%]",
         calls=frozenset({"call_expression"}), empty_statement="",
+        # One build for a file's mutants: each body copied per mutant behind a switch read
+        # from the environment once (imports on the package clause's line: no line moves).
+        schemata=Schemata(
+            functions=frozenset({"function_declaration", "method_declaration"}),
+            branch='if {switch} == {number} {{ {body}; panic("unreachable") }}',
+            branch_void="if {switch} == {number} {{ {body}; return }}", result_field="result",
+            prelude='; import ({switch}_os "os"; {switch}_strconv "strconv")',
+            prelude_after="package_clause",
+            switch='var {switch}, _ = {switch}_strconv.Atoi({switch}_os.Getenv("{variable}"))',
+            unfit_nodes=frozenset({"labeled_statement"})),
     )
     stages = "testgen_go"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from testgen import hookimpl
-from testgen.kit.mutation import MutationGrammar
+from testgen.kit.mutation import MutationGrammar, Schemata
 from testgen.language import Language
 from testgen.model import LanguageInfo
 
@@ -47,6 +47,18 @@ class Rust(Language):
         booleans={"true": "false", "false": "true"}, strings=frozenset({"string_literal"}),
         skip_strings_under=frozenset({"token_tree"}),
         calls=frozenset({"call_expression", "macro_invocation"}), empty_statement="{}",
+        # One build for a file's mutants: each body copied per mutant behind a switch read
+        # from the environment once; the copies' warnings (unused braces, values) allowed,
+        # so that a crate that denies warnings still builds.
+        schemata=Schemata(
+            functions=frozenset({"function_item"}),
+            branch="if {switch}() == {number} {{ return {body}; }}",
+            prelude="#![allow(warnings)] ",
+            switch=("fn {switch}() -> u32 {{\n"
+                    "    static ON: std::sync::OnceLock<u32> = std::sync::OnceLock::new();\n"
+                    "    *ON.get_or_init(|| std::env::var(\"{variable}\").ok()\n"
+                    "        .and_then(|v| v.parse().ok()).unwrap_or(0))\n}}"),
+            unfit_signature=r"\bconst\b"),
     )
     stages = "testgen_rust"
 
