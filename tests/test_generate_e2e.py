@@ -392,7 +392,7 @@ def test_with_mutation_a_test_adding_no_line_is_kept_for_the_mutant_it_alone_kil
     shutil.copytree(Path(__file__).parents[1] / "examples" / "python", project,
                     ignore=shutil.ignore_patterns(".testgen", "__pycache__", "*_testgen.py"))
 
-    plain = generate(run_cli, project)
+    plain = generate(run_cli, project, "--mutation", "off")
     (project / ".testgen").rename(tmp_path / "first-state")
     for written in plain["written"]:
         (project / written).unlink()

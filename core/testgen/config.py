@@ -93,7 +93,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "budget_usd": Key(NUMBER, None, "stop issuing model requests before this cost",
                           minimum=0, nullable=True),
         "keep_no_gain": Key(bool, False, "keep passing tests that add no coverage"),
-        "mutation": Key(str, "off", "keep a test that adds no coverage when it kills a "
+        "mutation": Key(str, "sample", "keep a test that adds no coverage when it kills a "
                                     "mutant no other test kills (sample: 20 per file)",
                         choices=("off", "sample", "full")),
     },

@@ -53,7 +53,7 @@ class GenerateOptions:
     parallel: int = 2
     repeat: int = 3
     keep_no_gain: bool = False
-    mutation: str = "off"
+    mutation: str = "sample"
     """``sample``/``full``: a passing test that adds no coverage is kept when it kills a
     mutant of the code that the project's suite and the kept tests let survive."""
     force: bool = False

@@ -46,7 +46,7 @@ log = logging.getLogger("testgen.cli")
 @click.option("--mutation", type=click.Choice(["off", "sample", "full"]), default=None,
               help="Also keep a passing test that adds no coverage when it kills a mutant of "
                    "the code that the project's suite and the kept tests let survive "
-                   "(sample: 20 per file)  [default: off]")
+                   "(sample: 20 per file)  [default: sample]")
 @click.option("--force", is_flag=True,
               help="Regenerate unchanged code and overwrite generated files edited by hand.")
 @click.option("--max-repairs", type=click.IntRange(0, 5), default=None,
