@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from testgen.llm.stub import StubLLM, json_answer
+
 SHOP = {
     "pyproject.toml": """
         [project]
@@ -408,3 +410,46 @@ def test_with_mutation_a_test_adding_no_line_is_kept_for_the_mutant_it_alone_kil
         assert c["mutants_killed"] >= 1 and not c["new_lines"]
         assert "kills" in c["reason"] and "mutant" in c["reason"]
     assert set(kept(plain)) <= set(kept(guided))
+
+
+def test_a_test_that_needs_the_tests_before_it_is_flaky_for_the_test_order(run_cli,
+                                                                             make_project):
+    # Each call hands out the next number. The model's second test holds only after its
+    # first ran; the offline engine sees the state and writes no such test.
+    project = make_project({
+        "pyproject.toml": "[project]\nname = 'tickets'\nversion = '0'\n",
+        "tickets.py": '''
+            _issued = []
+
+
+            def next_ticket() -> int:
+                """The next ticket number, from 1."""
+                _issued.append(len(_issued) + 1)
+                return _issued[-1]
+
+
+            def double(n: int) -> int:
+                return 2 * n
+        ''',
+    })
+    tests = [{"test_name": name, "imports": [f"from tickets import {target}"],
+              "test_code": f"def {name}():\n    assert {call}\n"}
+             for name, target, call in (
+                 ("test_first_ticket_is_one", "next_ticket", "next_ticket() == 1"),
+                 ("test_second_ticket_is_two", "next_ticket", "next_ticket() == 2"),
+                 ("test_double", "double", "double(4) == 8"))]
+    report_file = project.parent / "report.json"
+    with StubLLM(responder=lambda body: json_answer(
+            [t for t in tests if t["imports"][0].split()[-1] in body["messages"][-1]["content"]])
+            ) as stub:
+        result = run_cli("generate", "--path", str(project), "--report", str(report_file),
+                         "--model", "openai/stub", "--max-repairs", "0", "--mutation", "off",
+                         env={"TESTGEN_LLM_API_BASE": stub.api_base, "OPENAI_API_KEY": "sk-x"})
+    report = json.loads(report_file.read_text())
+    outcomes = {c["test_name"]: (c["status"], c["reason"])
+                for f in report["files"] for c in f["candidates"]}
+    order = ("flaky", "depends on the test order: passes as it runs here, fails with the tests "
+             "in reverse order")
+    assert outcomes["test_first_ticket_is_one"] == order, (result.output, outcomes)
+    assert outcomes["test_second_ticket_is_two"] == order
+    assert outcomes["test_double"][0] == "kept"

@@ -146,3 +146,15 @@ def test_help_imports_neither_the_mcp_sdk_nor_heavy_modules():
             " if m in sys.modules]\nassert not heavy, heavy\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_validate_with_mutation_lists_the_mutants_the_suite_misses(project):
+    async def conversation(session):
+        return await session.call_tool("validate", {"path": ".", "mutation": "full"})
+
+    result = talk(project, conversation)
+    assert not result.is_error, result.content
+    mutation = result.structured_content["mutation"]
+    survivors = {(s["line"], s["original"], s["replacement"]) for s in mutation["survivors"]}
+    assert (2, ">", ">=") in survivors  # no test prices at percent 100 or above
+    assert mutation["summary"]["killed"] >= 1

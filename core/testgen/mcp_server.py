@@ -55,6 +55,9 @@ class ValidateResult(BaseModel):
     summary: dict[str, Any]
     changes: dict[str, Any] | None = Field(
         None, description="Changed-line coverage when changed_since was given.")
+    mutation: dict[str, Any] | None = Field(
+        None, description="With mutation: the score of the suite (all mutants and those on "
+                          "covered lines) and each surviving mutant as a gap.")
     report: dict[str, Any] = Field(description="The full testgen.validate/1 report.")
 
 
@@ -109,16 +112,24 @@ async def validate(ctx: Context, path: Path_ = ".", changed_since: ChangedSince 
                        ge=0, le=100, description="Fail below this % of changed lines "
                                                  "covered.")] = None,
                    min_coverage: Annotated[float | None, Field(
-                       ge=0, le=100, description="Fail below this % of all lines.")] = None
+                       ge=0, le=100, description="Fail below this % of all lines.")] = None,
+                   mutation: Annotated[Literal["off", "sample", "full"], Field(
+                       description="Also run the suite against small changes of the code "
+                                   "(sample: 30 per file) and list those it misses.")] = "off"
                    ) -> ValidateResult:
     args = ["validate", "--path", path, "--report-gaps", *_changed(changed_since)]
     if diff_coverage is not None:
         args += ["--diff-coverage", str(diff_coverage)]
     if min_coverage is not None:
         args += ["--min-coverage", str(min_coverage)]
+    if mutation != "off":
+        args += ["--mutation", mutation]
     report, _ = await _run(ctx, args, ok_codes=(0, 1))
+    mutants = report.get("mutation")
     return ValidateResult(passed=report["summary"]["passed"], failures=report["failures"],
                           summary=report["summary"], changes=report.get("changes"),
+                          mutation={"summary": mutants["summary"],
+                                    "survivors": mutants["survivors"]} if mutants else None,
                           report=report)
 
 

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from . import keep, signals
 from .engines import Engine, GenerationJob, RepairRequest
@@ -826,39 +826,49 @@ class Pipeline:
 
     def _repeat(self, work: FileWork, workspace: Workspace,
                 passing: list[TestCandidate]) -> list[TestCandidate]:
-        """Run the passing tests ``repeat`` more times; one failure makes a test flaky."""
+        """Run the passing tests ``repeat`` more times, some of them with what a test must not
+        depend on changed (:func:`repeat_variations`); one failure makes a test flaky, named
+        for the change when it failed only under that change."""
         if not passing or self.options.repeat <= 0:
             return passing
-        test_file = self._assemble(work, passing)
-        workspace.write(test_file.path, test_file.content)
-        ids_of = _test_ids_by_candidate(test_file)
-        zones = repeat_zones(self.options.repeat)
-        failures: dict[str, list[str]] = {}  # candidate → the zones of the runs it failed
-        for zone in zones:
+        in_order = self._assemble(work, passing)
+        reversed_file: TestFile | None = None
+        variations = repeat_variations(self.options.repeat)
+        failures: dict[str, list[Variation | None]] = {}  # candidate → the runs it failed
+        for variation in variations:
             if self._stop.is_set():
                 break
-            workspace.environment = {"TZ": zone} if zone else {}
+            test_file = in_order
+            if variation is not None and variation.reverse:
+                reversed_file = reversed_file or self._assemble(work, passing[::-1])
+                test_file = reversed_file
+            workspace.write(test_file.path, test_file.content)
+            workspace.environment = dict(variation.environment) if variation else {}
             try:
                 run = self.plugins.run(work.source.language, work.framework, [test_file],
                                        workspace, False)
             finally:
                 workspace.environment = {}
             self.metrics.count("test_launches")
+            ids_of = _test_ids_by_candidate(test_file)
             for c in passing:
                 outcomes = [run.outcome(t) for t in ids_of.get(c.id, [])]
                 if not outcomes or any(o is None or o.outcome != "passed" for o in outcomes):
-                    failures.setdefault(c.id, []).append(zone)
+                    failures.setdefault(c.id, []).append(variation)
+        if reversed_file is not None:
+            workspace.write(in_order.path, in_order.content)
         stable = []
-        away = [z for z in zones if z]
         for c in passing:
             failed = failures.get(c.id)
             if not failed:
                 stable.append(c)
                 continue
             c.status = "flaky"
-            if away and failed == away:
-                c.reason = (f"depends on the time zone: passes in this machine's, fails under "
-                            f"TZ={away[0]}")
+            kinds = {v.depends_on if v else "" for v in failed}
+            if len(kinds) == 1 and "" not in kinds:
+                (kind,) = kinds
+                c.reason = (f"depends on {kind}: passes as it runs here, fails "
+                            f"{failed[0].described}")
             else:
                 runs = 1 + self.options.repeat
                 c.reason = f"passed {runs - len(failed)} of {runs} runs"
@@ -965,15 +975,32 @@ def _repairable(c: TestCandidate) -> bool:
     return c.status in FAILURE_STATUSES and bool(c.feedback) and not c.carried_over
 
 
-REPEAT_ZONES = ("America/New_York", "Asia/Kathmandu")
-"""Time zones of the later repeat runs: west of UTC, and off by a quarter hour."""
+@dataclass(frozen=True)
+class Variation:
+    """What one repeat run changes of what a test must not depend on."""
+
+    depends_on: str
+    """For the reason of a test that fails only under it: "the time zone"."""
+    described: str
+    """How the failing run differed: "under TZ=America/New_York"."""
+    environment: Mapping[str, str] = field(default_factory=dict)
+    reverse: bool = False
+    """The tests run in the reverse of their order in the file."""
 
 
-def repeat_zones(repeat: int) -> list[str]:
-    """The ``TZ`` of each repeat run, ``""`` for the machine's own: the first half keep the
-    machine's zone (a test failing there is plainly flaky), the rest run elsewhere."""
-    own = repeat // 2
-    return ["" if n < own else REPEAT_ZONES[(n - own) % len(REPEAT_ZONES)]
+REPEAT_VARIATIONS = (
+    Variation("the time zone", "under TZ=America/New_York", {"TZ": "America/New_York"}),
+    Variation("the test order", "with the tests in reverse order", reverse=True),
+    Variation("the time zone", "under TZ=Asia/Kathmandu", {"TZ": "Asia/Kathmandu"}),
+)
+"""West of UTC; the order the tests run in; a zone off by a quarter hour."""
+
+
+def repeat_variations(repeat: int) -> list[Variation | None]:
+    """What each repeat run changes, ``None`` for a plain one: the first third run as the
+    first run did (a test failing there is plainly flaky), the rest each change one thing."""
+    own = repeat // 3
+    return [None if n < own else REPEAT_VARIATIONS[(n - own) % len(REPEAT_VARIATIONS)]
             for n in range(repeat)]
 
 
