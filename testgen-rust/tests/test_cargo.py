@@ -381,3 +381,27 @@ def test_missing_cargo_is_reported_as_tg205(tmp_path, cargo_cache, monkeypatch):
                 call()
             assert error.value.code == "TG205"
             assert "cargo" in error.value.hint or "rustup" in error.value.hint
+
+
+def test_a_new_shadow_copy_never_reuses_the_build_of_other_content(tmp_path, cargo_cache):
+    # Cargo takes a source file no newer than its last build as built. A shadow copy keeps
+    # the project's times, so after a build of a mutant in the shared target dir the next
+    # copy of the unchanged project must still be built from its own content.
+    root = write_crate(tmp_path / "answer", {
+        "src/lib.rs": "pub fn answer() -> i32 {\n    42\n}\n",
+        "tests/answer.rs": "#[test]\nfn is_42() {\n    assert_eq!(answer::answer(), 42);\n}\n",
+    }, name="answer")
+    an_hour_ago = (root / "src/lib.rs").stat().st_mtime - 3600
+    for path in (root / "src/lib.rs", root / "tests/answer.rs", root / "Cargo.toml"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    with shadow_workspace(root, cache_dir=cargo_cache) as ws:
+        assert RUST.run(framework=FRAMEWORK, test_files=[], workspace=ws, coverage=True).ok
+    with shadow_workspace(root, cache_dir=cargo_cache) as ws:
+        ws.write("src/lib.rs", "pub fn answer() -> i32 {\n    if true { 43 } else { 42 }\n}\n")
+        mutant = RUST.run(framework=FRAMEWORK, test_files=[], workspace=ws, coverage=True)
+    assert {t.test_id: t.outcome for t in mutant.tests} == {"is_42": "failed"}
+    with shadow_workspace(root, cache_dir=cargo_cache) as ws:
+        again = RUST.run(framework=FRAMEWORK, test_files=[], workspace=ws, coverage=True)
+    assert {t.test_id: t.outcome for t in again.tests} == {"is_42": "passed"}
+    if again.coverage_available:
+        assert again.coverage["src/lib.rs"].statements == frozenset({1, 2, 3})

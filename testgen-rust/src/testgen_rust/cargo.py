@@ -13,9 +13,16 @@ import json
 import os
 import re
 import shutil
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 from testgen.errors import InputError
 from testgen.model import ProcessResult, TestOutcome, Workspace
@@ -24,6 +31,8 @@ from .coverage import find_tools
 from .manifest import crate_for
 
 BUILD_TIMEOUT = 600.0
+SOURCES_STAMP = ".testgen-sources.json"
+"""In a target dir: the digest of each source file of the last build asked of it."""
 OFFLINE_MISS = re.compile(r"--offline|net\.offline|failed to download|no matching package|"
                           r"failed to load source for dependency")
 
@@ -163,9 +172,11 @@ def build_tests(workspace: Workspace, crate_dir: Path, crate_rel: str,
         for name in tests:
             argv += ["--test", name]
     argv += list(extra) + feature_args(features)
-    result = workspace.run(argv, cwd=crate_dir, timeout=max(BUILD_TIMEOUT, workspace.timeout),
-                           env=cargo_env(workspace, crate_rel), memory_mb=None,
-                           count_launch=False)
+    with fresh_sources(workspace, crate_rel):
+        result = workspace.run(argv, cwd=crate_dir,
+                               timeout=max(BUILD_TIMEOUT, workspace.timeout),
+                               env=cargo_env(workspace, crate_rel), memory_mb=None,
+                               count_launch=False)
     messages, executables = parse_build_output(result.stdout)
     ok = result.ok and not any(m.level == "error" for m in messages)
     output = "\n".join(m.rendered for m in messages if m.level == "error")
@@ -175,6 +186,73 @@ def build_tests(workspace: Workspace, crate_dir: Path, crate_rel: str,
             output += ("\nhint: a dependency is not downloaded; run `cargo fetch` in the "
                        "project (TestGen builds offline)")
     return BuildResult(ok, messages, executables, output, result)
+
+
+@contextmanager
+def fresh_sources(workspace: Workspace, crate_rel: str) -> Iterator[None]:
+    """Make cargo see every source file that differs from the last build in the shared
+    target dir as changed, then hold that target dir for the build inside the block.
+
+    Cargo decides that a path package is up to date by comparing modification times: a
+    source file no newer than the last build's outputs counts as built. Each shadow copy
+    keeps the project's own times, so after a build of other content in the same target dir
+    (a mutant written with a later time, then a new shadow copy of the unchanged project),
+    cargo would reuse the other build: tests ran against the mutant and coverage was read
+    from its lines. The digests of the last build's sources are kept beside its outputs; a
+    file whose content differs (every file, the first time) gets the current time, never an
+    earlier one than it has. Symlinked files (linked dependency dirs) are left alone."""
+    target = target_dir(workspace, crate_rel)
+    target.mkdir(parents=True, exist_ok=True)
+    root = workspace.path(crate_rel or ".")
+    with open(target / (SOURCES_STAMP + ".lock"), "a+") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            stamp = target / SOURCES_STAMP
+            try:
+                last = json.loads(stamp.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                last = {}
+            now = source_digests(root)
+            moment = time.time_ns()
+            for rel, digest in now.items():
+                if last.get(rel) == digest:
+                    continue
+                path = root / rel
+                try:
+                    if path.stat().st_mtime_ns < moment:
+                        os.utime(path, ns=(moment, moment))
+                except OSError:
+                    pass
+            try:
+                stamp.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
+            except OSError:
+                pass
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def source_digests(root: Path) -> dict[str, str]:
+    """Root-relative path → SHA-1 of each ``.rs`` and ``.toml`` file cargo may read (the
+    target dir, hidden and linked dependency dirs left out)."""
+    found: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in ("target", "vendor")
+                       and not d.startswith(".")]
+        for name in filenames:
+            if not name.endswith((".rs", ".toml")):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                continue
+            try:
+                found[path.relative_to(root).as_posix()] = hashlib.sha1(
+                    path.read_bytes()).hexdigest()
+            except OSError:
+                continue
+    return found
 
 
 def _tail(text: str, lines: int = 30) -> str:
