@@ -74,8 +74,10 @@ def extract(parsed: ParsedFile) -> list[Definition]:
     constants = _constant_literals(root)
     for local in locals_.values():
         literals = _literals(local.node)
-        # Module constants the function reads (`SYMBOLS[currency]`) hold values it expects.
-        for name in _identifiers(local.node) & constants.keys():
+        # Module constants the function reads (`SYMBOLS[currency]`) hold values it expects;
+        # in declaration order, so the inputs made of them do not change between runs.
+        read = _identifiers(local.node)
+        for name in [n for n in constants if n in read]:
             for key, values in constants[name].items():
                 for value in values:
                     if value not in literals[key] and len(literals[key]) < MAX_LITERALS:
@@ -454,6 +456,7 @@ def _make(local: _Local, node: Any, facts: _FileFacts, *, name: str, qualname: s
             "generator": is_generator, "literals": body_literals,
             "examples": list(doc.examples) if doc else [],
             "param_props": _param_props(node, params, doc),
+            "param_uses": _param_uses(node, params),
             "object_types": _types_for(params, facts.object_types),
         },
     )
@@ -599,6 +602,45 @@ def _complexity(node: Any) -> int:
     return count
 
 
+ARRAY_METHODS = {"map", "forEach", "filter", "reduce", "reduceRight", "some", "every", "find",
+                 "findIndex", "findLast", "push", "pop", "shift", "unshift", "splice", "sort",
+                 "reverse", "join", "flat", "flatMap"}
+STRING_METHODS = {"toLowerCase", "toUpperCase", "toLocaleLowerCase", "toLocaleUpperCase",
+                  "trim", "trimStart", "trimEnd", "split", "charAt", "charCodeAt",
+                  "codePointAt", "replace", "replaceAll", "match", "matchAll", "startsWith",
+                  "endsWith", "padStart", "padEnd", "normalize", "substring", "substr",
+                  "localeCompare", "search"}
+
+
+def _param_uses(node: Any, params: tuple[Parameter, ...]) -> dict[str, str]:
+    """The kind of value the body treats an untyped parameter as: ``x.map(…)`` an array,
+    ``x.trim()`` or ``PATTERN.test(x)`` a string. Only where every such use agrees."""
+    names = {p.name for p in params if not p.annotation}
+    seen: dict[str, set[str]] = {}
+    for child in walk(node):
+        if child.type != "call_expression":
+            continue
+        fn = child.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression":
+            continue
+        obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
+        if obj is None or prop is None:
+            continue
+        method = text_of(prop)
+        if obj.type == "identifier" and text_of(obj) in names:
+            kind = "array" if method in ARRAY_METHODS else \
+                "string" if method in STRING_METHODS else None
+            if kind:
+                seen.setdefault(text_of(obj), set()).add(kind)
+        elif obj.type == "regex" and method in ("test", "exec"):
+            args = child.child_by_field_name("arguments")
+            first = args.named_children[0] if args is not None and args.named_children \
+                else None
+            if first is not None and first.type == "identifier" and text_of(first) in names:
+                seen.setdefault(text_of(first), set()).add("string")
+    return {name: kinds.pop() for name, kinds in seen.items() if len(kinds) == 1}
+
+
 def _calls(node: Any) -> list[str]:
     names = []
     for child in walk(node):
@@ -617,11 +659,18 @@ def _calls(node: Any) -> list[str]:
 
 
 def _literals(node: Any) -> dict[str, list[Any]]:
-    """String and number literals of a body: values the code compares its inputs with."""
+    """String, number and regular-expression literals of a body: values the code compares
+    its inputs with, and the patterns it matches them against."""
     strings: list[str] = []
     numbers: list[float] = []
+    regexes: list[str] = []
     for child in walk(node):
-        if child.type == "string" and child.is_named:
+        if child.type == "regex":
+            pattern = child.child_by_field_name("pattern")
+            if pattern is not None and text_of(pattern) not in regexes and \
+                    len(regexes) < MAX_LITERALS:
+                regexes.append(text_of(pattern))
+        elif child.type == "string" and child.is_named:
             value = "".join(text_of(c) for c in child.named_children
                             if c.type in ("string_fragment", "escape_sequence"))
             if child.parent is not None and child.parent.type in (
@@ -638,7 +687,7 @@ def _literals(node: Any) -> dict[str, list[Any]]:
                 continue
             if number not in numbers and len(numbers) < MAX_LITERALS:
                 numbers.append(number)
-    return {"strings": strings, "numbers": numbers}
+    return {"strings": strings, "numbers": numbers, "regexes": regexes}
 
 
 def _constant_literals(root: Any) -> dict[str, dict[str, list[Any]]]:

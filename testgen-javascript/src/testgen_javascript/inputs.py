@@ -1,7 +1,9 @@
 """Inputs to probe a definition with, as JavaScript source literals.
 
 Sources, in order of trust: JSDoc ``@example`` calls, parameter defaults, TypeScript/JSDoc
-types, the parameter's name, literals in the body (the values the code compares its inputs
+types, what the body does with an untyped parameter (``x.map(…)``), the parameter's name,
+strings the body's regular expressions match (see :mod:`patterns`), lists split at its
+one-character separators, literals in the body (the values the code compares its inputs
 with), then boundaries (``0, -1, NaN, '', [], {}``) and invalid inputs (``null, undefined``,
 the wrong type). One argument varies at a time around a typical call, which keeps the number
 of calls small and each observation easy to name.
@@ -16,7 +18,11 @@ from typing import Any, Iterable
 
 from testgen.model import Definition, Parameter
 
+from .patterns import samples
+
 MAX_CALLS = 72
+MAX_PATTERNS = 6
+SEPARATORS = set("=;,:&|/")
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,8 @@ NAME_WORDS = {
     "array": {"arr", "array", "list", "items", "values", "elements", "xs", "entries", "rows",
               "numbers", "strings", "lines", "words", "tags"},
     "object": {"opts", "options", "config", "settings", "params", "props", "obj", "object",
-               "data", "item", "record", "user", "payload"},
+               "data", "item", "record", "user", "payload", "parameters", "attributes",
+               "attrs", "headers", "fields", "meta", "metadata"},
     "function": {"fn", "func", "callback", "cb", "predicate", "iteratee", "mapper",
                  "handler", "compare", "comparator", "reducer", "transform"},
     "date": {"date", "time", "timestamp", "when"},
@@ -200,6 +207,9 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
     """Candidate values for one parameter, most typical first, categorised."""
     details = definition.details or {}
     kind = classify(param.annotation, param.name, param.default)
+    used_as = (details.get("param_uses") or {}).get(param.name)
+    if used_as and not param.annotation and kind != used_as:
+        kind = used_as  # what the body does with it says more than the name
     values: list[Value] = []
     seen: set[str] = set()
 
@@ -213,7 +223,7 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
     shape = _shape(param, details)
     if shape is not None:
         add("{}", "typical")  # every option at its default first: the safest typical call
-        for literal in _objects_for_shape(shape):
+        for literal in _objects_for_shape(shape, pattern_tokens(definition)):
             add(literal, "typical")
     for literal in TYPICAL.get(kind, TYPICAL["any"])[:2]:
         add(literal, "typical")
@@ -222,6 +232,10 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
         add(param.default, "default")
     literals = details.get("literals") or {}
     if kind in ("string", "any"):
+        for text in pattern_inputs(literals.get("regexes") or []):
+            add(js_string(text), "literal")
+        for text in separated_inputs(literals.get("strings") or []):
+            add(js_string(text), "literal")
         for text in (literals.get("strings") or [])[:10]:
             add(js_string(text), "literal")
             if text and not text.isspace() and not text[0].isdigit():
@@ -244,6 +258,44 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
     return values
 
 
+def pattern_inputs(regexes: list[str], limit: int = 8) -> list[str]:
+    """Strings the code's patterns match. A pattern anchored at the start (``^…``) checks a
+    whole token; one that is not is scanned for after it (a header's type, then its
+    ``; name=value`` parameters): each token is also tried with each such piece after it."""
+    heads: list[str] = []
+    tails: list[str] = []
+    singles: list[str] = []
+    for regex in regexes[:MAX_PATTERNS]:
+        found = samples(regex)
+        if found:
+            (heads if regex.startswith("^") else tails).append(found[0])
+            singles.extend(found)
+    joined = [head + tail for head in heads for tail in tails][:3]
+    unique = [t for t in dict.fromkeys([*joined, *singles]) if t.strip()]
+    return unique[:limit]
+
+
+def separated_inputs(strings: list[str], limit: int = 2) -> list[str]:
+    """Lists the code splits at its one-character separators (``'='``, ``';'``, ``','``):
+    two ``key<first>value`` pairs joined by the second, ``'a=1; b=2'``, in both orders."""
+    marks = [t for t in strings if len(t) == 1 and t in SEPARATORS][:3]
+    texts = [f"a{inner}1{outer} b{inner}2" for inner in marks for outer in marks
+             if inner != outer]
+    return texts[:limit]
+
+
+def pattern_tokens(definition: Definition) -> list[str]:
+    """Samples of the whole-token patterns (``^…$``) the definition checks values against."""
+    regexes = ((definition.details or {}).get("literals") or {}).get("regexes") or []
+    tokens = []
+    for regex in regexes[:MAX_PATTERNS]:
+        if regex.startswith("^"):
+            found = [t for t in samples(regex) if t.strip()]
+            if found:
+                tokens.append(found[0])
+    return list(dict.fromkeys(tokens))
+
+
 def _is_literal(text: str) -> bool:
     return _kind_of_literal(text) is not None or text in ("null", "undefined")
 
@@ -259,18 +311,41 @@ def _shape(param: Parameter, details: dict[str, Any]) -> list[tuple[str, str]] |
     return None
 
 
-def _objects_for_shape(shape: list[tuple[str, str]]) -> list[str]:
-    """Option objects: each property set alone, so each option's branch is seen."""
+def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = ()) -> list[str]:
+    """Option objects: each property set alone, so each option's branch is seen; with
+    ``tokens`` (strings the definition's patterns accept), each string property set to one
+    of them too, alone and beside the other properties."""
     objects = []
+    texts = [js_string(t) for t in tokens[:2]]
     for name, annotation in shape[:8]:
         kind = classify(annotation, name)
         members = union_literals(annotation)
         value = members[0] if members else {
             "boolean": "true", "number": "2", "integer": "2", "string": "'x'",
             "array": "['x']", "function": "(x) => x"}.get(kind, "true")
-        key = name if re.fullmatch(r"[A-Za-z_$][\w$]*", name) else js_string(name)
+        key = _key(name)
         objects.append(f"{{ {key}: {value} }}")
+        if kind in ("string", "any") and not members:
+            for text in texts:
+                objects.append(f"{{ {key}: {text} }}")
+                others = [f"{_key(n)}: {_plain(a, n)}" for n, a in shape[:8] if n != name]
+                if others:
+                    objects.append(f"{{ {key}: {text}, {', '.join(others)} }}")
     return objects
+
+
+def _key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z_$][\w$]*", name) else js_string(name)
+
+
+def _plain(annotation: str, name: str) -> str:
+    """An ordinary value for a property beside the one being varied."""
+    members = union_literals(annotation)
+    if members:
+        return members[0]
+    return {"boolean": "false", "number": "1", "integer": "1", "string": "'x'",
+            "array": "[]", "function": "(x) => x", "object": "{ a: 'a' }"}.get(
+        classify(annotation, name), "{}")
 
 
 def plan_calls(definition: Definition, params: Iterable[Parameter] | None = None,

@@ -13,6 +13,7 @@ from typing import Callable
 from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 
 from .frameworks import Style, quote, style_for
+from .inputs import classify
 from .modules import binding, instance_name
 from .payload import observed
 from .package import is_typescript
@@ -22,6 +23,7 @@ CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "b
 LIMITS = {"unit": 8, "edge-cases": 6, "negative": 6, "table-driven": 14, "integration": 6,
           "regression": 10}
 MAX_NAME = 90
+MORE_VALUES = 2
 
 
 def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
@@ -30,8 +32,19 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     typescript = is_typescript(definition.file)
     style = style_for(request.framework, commonjs=commonjs, typescript=typescript)
     usable = [p for p in request.probes if _usable(p, style)]
-    builder = _Builder(definition, style, request.test_type)
-    kind = request.test_type
+    crashes = [p for p in usable if crashed_inside(p)]
+    usable = [p for p in usable if p not in crashes]
+    bugs, kinds = [], set()
+    for probe in crashes:  # one finding per error: f('a') and f('b') hit the same line
+        if well_typed(definition, probe) and (probe.exception, probe.message) not in kinds:
+            kinds.add((probe.exception, probe.message))
+            bugs.append(_possible_bug(definition, probe, request.test_type))
+    return bugs + _tests(definition, style, request.test_type, usable)
+
+
+def _tests(definition: Definition, style: Style, kind: str,
+           usable: list[Probe]) -> list[TestCandidate]:
+    builder = _Builder(definition, style, kind)
     if kind == "table-driven":
         return builder.tables(usable)
     if kind == "integration":
@@ -49,6 +62,51 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     pool = [p for p in usable if pools.get(kind, pools["unit"])(p)]
     chosen = select(pool, LIMITS.get(kind, 8))
     return [builder.single(p) for p in chosen]
+
+
+ENGINE_ERRORS = re.compile(
+    r"is not a function|is not a constructor|is not iterable|^Cannot (read|set) propert|"
+    r"^Cannot convert (undefined or null|a Symbol|a BigInt)|^Cannot destructure|"
+    r"^Cannot use 'in' operator|^Cannot create property|called on null or undefined|"
+    r"^Reduce of empty array|^Maximum call stack size exceeded|^Invalid array length")
+"""Messages of errors the JavaScript engine throws from an operation (``x.trim()`` on a
+number), not from a ``throw`` statement of the code."""
+
+
+def crashed_inside(probe: Probe) -> bool:
+    """The call failed in an operation inside the code (``x.trim is not a function``) rather
+    than at one of its own checks: for a wrong-typed input that pins nothing the code means
+    to do, and for a well-typed one it is a finding, not a behaviour to keep."""
+    return probe.outcome == "raise" and probe.exception in ("TypeError", "RangeError") and \
+        bool(ENGINE_ERRORS.search(probe.message or ""))
+
+
+WELL_TYPED_KINDS = {"string", "number", "integer", "boolean", "bigint"}
+"""Declared types whose sample values always fit them (a ``string[]`` may be given
+``[1, 2, 3]``; an interface, ``{}``)."""
+
+
+def well_typed(definition: Definition, probe: Probe) -> bool:
+    """Every argument has a declared primitive type (TypeScript or JSDoc) and the call is not
+    one of the deliberately wrong or boundary inputs: without one, the input is a guess."""
+    if probe.category in ("invalid", "boundary") or probe.setup:
+        return False
+    params = [p for p in definition.parameters if p.kind != "var_positional"]
+    if not probe.args or len(probe.args) > len(params):
+        return False
+    return all(params[i].annotation and classify(params[i].annotation) in WELL_TYPED_KINDS
+               for i in range(len(probe.args)))
+
+
+def _possible_bug(definition: Definition, probe: Probe, test_type: str) -> TestCandidate:
+    call = f"{definition.qualname}({', '.join(probe.args)})"
+    evidence = (f"{_short(call, 80)} throws {probe.exception} "
+                f"({_short(probe.message or '', 120)}) inside the code, for inputs of its "
+                f"declared types")
+    return TestCandidate(
+        id=f"{definition.key}::possible-bug::{call}", definition=definition.key,
+        test_name="", code="", test_type=test_type, engine="offline", status="possible-bug",
+        reason=evidence, details={"possible_bug_evidence": evidence})
 
 
 def _usable(probe: Probe, style: Style) -> bool:
@@ -82,18 +140,37 @@ def select(pool: list[Probe], limit: int) -> list[Probe]:
         covered |= best.covered_lines
         remaining.remove(best)
     seen = {_behaviour(p) for p in chosen}
-    for probe in remaining:
+    for probe in list(remaining):
         if len(chosen) >= limit:
             break
         behaviour = _behaviour(probe)
         if behaviour not in seen:
             seen.add(behaviour)
             chosen.append(probe)
+            remaining.remove(probe)
+    # Then a few other values returned on the same lines ('a=1; b=2' beside 'a;1= b;2'): a
+    # changed comparison or constant there shows in one of them. The keep rule decides
+    # whether one earns its place (a mutant only it kills, under --mutation).
+    results = {_result(p) for p in chosen}
+    extra = 0
+    for probe in remaining:
+        if len(chosen) >= limit or extra >= MORE_VALUES:
+            break
+        if probe.outcome == "return" and _result(probe) not in results:
+            results.add(_result(probe))
+            chosen.append(probe)
+            extra += 1
     return sorted(chosen, key=lambda p: ordered.index(p))
 
 
 def _rank(probe: Probe) -> tuple[int, int]:
     return CATEGORY_ORDER.get(probe.category, 9), len(", ".join(probe.args))
+
+
+def _result(probe: Probe) -> tuple[str, str]:
+    if probe.outcome == "raise":
+        return "raise", f"{probe.exception}: {probe.message}"
+    return "return", str(probe.value)
 
 
 def _behaviour(probe: Probe) -> tuple[str, str]:
@@ -121,7 +198,10 @@ class _Builder:
     def _body(self, probe: Probe) -> tuple[list[str], bool]:
         seen = observed(probe)
         lines = list(probe.setup)
-        expr = self._expression(probe)
+        changed = self._changed_arguments(probe)
+        for name, index, _after in changed:
+            lines.append(f"const {name} = {self._arg(probe.args[index], probe)};")
+        expr = self._expression(probe, {index: name for name, index, _ in changed})
         is_async = seen.is_async
         if probe.outcome == "return":
             actual = f"await {expr}" if is_async else expr
@@ -136,6 +216,8 @@ class _Builder:
             lines.append(self.style.returns(actual, probe.value or "undefined",
                                             kind=seen.value_type,
                                             instance=bool(seen.instance)))
+            for name, _index, after in changed:  # what the call left in its arguments
+                lines.append(self.style.returns(name, after, kind="object"))
         else:
             error = probe.exception or "Error"
             binding_for_error = None
@@ -145,9 +227,29 @@ class _Builder:
                 lines.extend(self.style.throws(expr, error, probe.message, binding_for_error))
         return lines, is_async or (seen.generator and seen.is_async)
 
-    def _expression(self, probe: Probe) -> str:
+    def _changed_arguments(self, probe: Probe) -> list[tuple[str, int, str]]:
+        """(local name, position, literal after the call) of each argument the call changed
+        in place; none for calls that threw or for generators."""
+        seen = observed(probe)
+        if probe.outcome != "return" or seen.generator or not seen.mutated:
+            return []
+        params = self.definition.parameters
+        taken = {binding(self.definition), instance_name(binding(self.definition))}
+        found = []
+        for index, after in seen.mutated:
+            if index >= len(probe.args):
+                continue
+            name = params[index].name if index < len(params) else f"arg{index}"
+            if not re.fullmatch(r"[A-Za-z_$][\w$]*", name) or name in taken:
+                name = f"arg{index}"
+            taken.add(name)
+            found.append((name, index, after))
+        return found
+
+    def _expression(self, probe: Probe, names: dict[int, str] | None = None) -> str:
         definition = self.definition
-        args = ", ".join(self._arg(a, probe) for a in probe.args)
+        args = ", ".join((names or {}).get(i) or self._arg(a, probe)
+                         for i, a in enumerate(probe.args))
         local = binding(definition)
         if definition.kind == "method":
             if (definition.details or {}).get("static"):
@@ -193,7 +295,7 @@ class _Builder:
     def _candidate(self, name: str, code: str, probes: list[Probe],
                    extra_ids: tuple[str, ...] = ()) -> TestCandidate:
         helpers: tuple[str, ...] = ()
-        if "collect(" in code:
+        if "await collect(" in code:  # not a definition of the project named collect
             helpers = (COLLECT_HELPER,)
         covered: set[int] = set()
         for probe in probes:

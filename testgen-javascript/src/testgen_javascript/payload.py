@@ -37,6 +37,8 @@ class Observed:
     """The thrown value is an ``Error`` (not a string or a plain object)."""
     thrown: str | None = None
     """Literal of a thrown value that is not an ``Error``."""
+    mutated: tuple[tuple[int, str], ...] = ()
+    """Arguments the call changed in place: (position, literal of what it holds after)."""
 
 
 NOTHING = Observed()

@@ -224,6 +224,8 @@ def _record_probe(record: Any, planned: _Planned, text: str, rel: str) -> Probe:
         state = record.get("state") or {}
         if state.get("renderable"):
             fields["state"] = state.get("value")
+        mutated = record.get("mutated") or {}
+        fields["mutated"] = tuple(sorted((int(k), str(v)) for k, v in mutated.items()))
     elif outcome == "raise":
         error = record.get("error") or {}
         exception = error.get("name") or error.get("ctor")

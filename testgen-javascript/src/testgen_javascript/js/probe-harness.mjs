@@ -71,6 +71,7 @@ function quote(text) {
 }
 
 function key(name) {
+  if (name === '__proto__') return `['__proto__']`; // a plain key, not the prototype
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name);
 }
 
@@ -125,6 +126,8 @@ function literal(value, state, depth = 0) {
       if (Object.keys(value).length === 0) throw new Unrenderable(`a ${name} without own fields`);
     }
     const parts = Object.keys(value).map((k) => `${key(k)}: ${literal(value[k], state, depth + 1)}`);
+    // A dictionary made with Object.create(null): a strict deep equality tells it from `{}`.
+    if (proto === null) parts.unshift('__proto__: null');
     return parts.length ? `{ ${parts.join(', ')} }` : '{}';
   } finally {
     state.seen.delete(value);
@@ -237,6 +240,8 @@ async function perform(mod, call) {
     if (call.generator) value = await collect(value);
     const record = { outcome: 'return', async: isAsync, ...render(value) };
     if (call.method && !call.static) record.state = render({ ...self });
+    const mutated = changedArguments(args, call.args);
+    if (mutated) record.mutated = mutated;
     return record;
   } catch (error) {
     if (error === TIMEOUT) return { outcome: 'timeout', async: true, reason: `the promise did not settle within ${plan.limits.call_ms} ms` };
@@ -246,9 +251,30 @@ async function perform(mod, call) {
   }
 }
 
+// Arguments the call changed in place (a `keys` array it pushed to, an object it filled),
+// as literals of what they hold after it: a test can check them too.
+function changedArguments(args, source) {
+  let original;
+  try {
+    original = evaluate(`[${source}]`);
+  } catch {
+    return null;
+  }
+  const changed = {};
+  args.forEach((arg, index) => {
+    if (!arg || typeof arg !== 'object') return;
+    const after = render(arg);
+    const before = render(original[index]);
+    if (after.renderable && !after.instance && !after.nested_instance && after.value !== before.value) {
+      changed[index] = after.value;
+    }
+  });
+  return Object.keys(changed).length ? changed : null;
+}
+
 function same(a, b) {
-  return JSON.stringify([a.outcome, a.value, a.error, a.state && a.state.value]) ===
-    JSON.stringify([b.outcome, b.value, b.error, b.state && b.state.value]);
+  return JSON.stringify([a.outcome, a.value, a.error, a.state && a.state.value, a.mutated]) ===
+    JSON.stringify([b.outcome, b.value, b.error, b.state && b.state.value, b.mutated]);
 }
 
 async function main() {
