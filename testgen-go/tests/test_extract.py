@@ -120,6 +120,43 @@ def test_imports_calls_and_literals_are_recorded(tmp_path: Path):
     assert defs["describe"].details["literals"]["string"] == ['"int %d"']
 
 
+def test_literals_reach_the_helpers_and_constants_a_function_calls(tmp_path: Path):
+    write_module(tmp_path, {
+        "kv.go": """
+            package kv
+
+            import "strings"
+
+            const sep = '='
+
+            // Pair splits "key=value".
+            func Pair(s string) (string, string, bool) { return cut(strings.TrimSpace(s)) }
+            """,
+        "cut.go": """
+            package kv
+
+            const comment = "#"
+
+            func cut(s string) (string, string, bool) {
+            	if strings.HasPrefix(s, comment) {
+            		return "", "", false
+            	}
+            	for i, r := range s {
+            		if r == sep {
+            			return s[:i], s[i+1:], true
+            		}
+            	}
+            	return s, "", false
+            }
+            """})
+    (pair,) = definitions(tmp_path, "kv.go")
+    literals = pair.details["literals"]
+    # the helper in another file of the package, and the constants it compares with
+    assert literals["rune"] == ["'='"]
+    assert set(literals["string"]) == {'"#"', '""'}
+    assert literals["int"] == ["1"]
+
+
 def test_existing_tests_mark_definitions_as_tested():
     defs = _by_name(definitions(EXAMPLE, "money.go"))
     assert defs["ParsePrice"].details["tested"] is True

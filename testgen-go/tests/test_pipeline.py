@@ -165,3 +165,58 @@ def test_assembled_tests_avoid_names_the_package_already_uses(example, workspace
     test_file, _ = generate(example, "money.go", ws)
     assert "TestParsePrice" not in test_file.test_ids
     assert "TestParsePrice_Generated" in test_file.test_ids
+
+
+def test_a_module_on_a_go_version_before_1_13_gets_tests(tmp_path, workspace_of):
+    """``go 1.12`` in go.mod: the probe harness is built with -lang=go1.12 too, so it may use
+    no newer syntax (0o octal literals and digit separators came with Go 1.13)."""
+    write_module(tmp_path, {
+        "calc.go": """
+            package calc
+
+            func Abs(n int) int {
+            	if n < 0 {
+            		return -n
+            	}
+            	return n
+            }
+            """}, go="1.12")
+    ws = workspace_of(tmp_path)
+    test_file, probes = generate(tmp_path, "calc.go", ws)
+    assert [p.outcome for p in probes if p.outcome != "return"] == [], \
+        [p.reason for p in probes if p.outcome != "return"]
+    assert test_file.candidates
+    assert GO.validate(test_file=test_file, workspace=ws).ok
+    run = GO.run(framework=TESTING, test_files=[test_file], workspace=ws, coverage=True)
+    assert run.ok, run.error or run.output
+    assert run.coverage["calc.go"].percent == 100.0
+
+
+def test_a_separator_the_helper_looks_for_reaches_the_inputs(tmp_path, workspace_of):
+    """The rune a helper compares with (a package constant) gives inputs that hold it, so
+    the branch after the separator is covered and pinned."""
+    write_module(tmp_path, {
+        "kv.go": """
+            package kv
+
+            const sep = '='
+
+            // Pair splits "key=value".
+            func Pair(s string) (string, string, bool) { return cut(s) }
+
+            func cut(s string) (string, string, bool) {
+            	for i, r := range s {
+            		if r == sep {
+            			return s[:i], s[i+1:], true
+            		}
+            	}
+            	return s, "", false
+            }
+            """})
+    ws = workspace_of(tmp_path)
+    test_file, _ = generate(tmp_path, "kv.go", ws)
+    assert 'want: "ab", want2: "12", want3: true' in test_file.content
+    run = GO.run(framework=TESTING, test_files=[test_file], workspace=ws, coverage=True)
+    assert run.ok, run.error or run.output
+    assert run.coverage["kv.go"].percent == 100.0
+

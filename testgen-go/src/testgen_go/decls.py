@@ -77,6 +77,8 @@ class FileDecls:
     """Package-level variable name → initializer text (``""`` when none)."""
     consts: dict[str, str] = field(default_factory=dict)
     """Constant name → its declared (or inherited, for iota groups) type name, ``""`` if untyped."""
+    const_values: dict[str, Any] = field(default_factory=dict)
+    """Constant name → the node of its value as written (none for an implicit repetition)."""
     cgo: bool = False
 
 
@@ -134,6 +136,8 @@ def read_decls(root: Any) -> FileDecls:
                     last_type = ""  # a new untyped value resets the implicit repetition
                 for name in spec.children_by_field_name("name"):
                     out.consts[text_of(name)] = last_type
+                    if value is not None:
+                        out.const_values[text_of(name)] = value
     return out
 
 
@@ -305,6 +309,41 @@ def _descendants_all(node: Any, type_name: str) -> list[Any]:
 def identifiers(node: Any) -> set[str]:
     """Plain identifiers used in ``node`` (to tell which package-level names it touches)."""
     return {text_of(n) for n in _descendants_all(node, "identifier")}
+
+
+def reached_literals(body: Any, funcs: dict[str, "FuncInfo"],
+                     methods: dict[str, dict[str, "FuncInfo"]], const_values: dict[str, Any],
+                     limit: int = 12, reach: int = 24) -> dict[str, list[str]]:
+    """The literals of ``body`` first, then of the package's functions and methods it calls
+    (nearest first, at most ``reach`` of them) and of the package constants those use: the
+    separators and keywords a parser looks for often sit in a helper or a constant."""
+    nodes = [body]
+    visited: set[int] = set()
+    queue = [body]
+    while queue and len(visited) < reach:
+        current = queue.pop(0)
+        used = identifiers(current)
+        nodes.extend(const_values[name] for name in sorted(used & set(const_values)))
+        for name in calls(current):
+            if "." in name:
+                continue
+            found = [funcs[name]] if name in funcs else []
+            found += [m[name] for m in methods.values() if name in m]
+            for fn in found:
+                callee = fn.node.child_by_field_name("body")
+                if callee is None or id(fn.node) in visited or callee is body:
+                    continue
+                visited.add(id(fn.node))
+                nodes.append(callee)
+                queue.append(callee)
+    merged: dict[str, dict[str, None]] = {}
+    for node in nodes:
+        for kind, found in literals(node, limit).items():
+            bucket = merged.setdefault(kind, {})
+            for lit in found:
+                if len(bucket) < limit:
+                    bucket.setdefault(lit, None)
+    return {k: list(v) for k, v in merged.items() if v}
 
 
 def literals(node: Any, limit: int = 12) -> dict[str, list[str]]:

@@ -1,4 +1,4 @@
-"""Invent Go values for parameters: zero values, boundaries per type, literals from the body.
+"""Invent Go values for parameters: zero values, boundaries per type, literals from the body and the helpers and constants it reaches.
 
 Every value is Go source that is assignable to the parameter's type, so the harness and the
 generated tests can paste it verbatim. A type we cannot build a value for gives an
@@ -272,6 +272,12 @@ def _strings(ctx: InputContext, name: str) -> list[Value]:
                 add(_quote(variant), "literal")
         elif 2 < len(body) <= 12 and body.isalpha():
             add(_quote(body.upper()), "literal")
+    for lit in ctx.literals.get("rune", [])[:6]:
+        char = _rune(lit)
+        if char is not None and char.isprintable() and not char.isalnum() and char != " ":
+            # a rune the code compares with: a separator, a quote, a comment sign
+            for variant in ("ab" + char + "12", char + "42"):
+                add(_quote(variant), "literal")
     add('""', "boundary", "empty")
     add('"héllo, 世界"', "boundary", "unicode")
     add('"  padded  "', "boundary", "padded")
@@ -292,6 +298,17 @@ def _unquote(lit: str) -> str | None:
         except ValueError:
             return None
     return None
+
+
+def _rune(lit: str) -> str | None:
+    """The character of a Go rune literal (``'='``, ``'\\t'``), or ``None``."""
+    if len(lit) < 3 or lit[0] != "'" or lit[-1] != "'":
+        return None
+    inner = lit[1:-1]
+    if len(inner) == 1:
+        return inner
+    simple = {"\\n": "\n", "\\t": "\t", "\\r": "\r", "\\\\": "\\", "\\'": "'"}
+    return simple.get(inner)
 
 
 def _quote(text: str) -> str:

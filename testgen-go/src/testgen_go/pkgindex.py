@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import buildtags
 from .decls import FileDecls, FuncInfo, read_decls
@@ -28,6 +29,8 @@ class PackageIndex:
     """Receiver base type name → method name → declaration."""
     vars: dict[str, str] = field(default_factory=dict)
     consts: dict[str, str] = field(default_factory=dict)
+    const_values: dict[str, Any] = field(default_factory=dict)
+    """Constant name → the node of its value (see :attr:`FileDecls.const_values`)."""
     imports: dict[str, str] = field(default_factory=dict)
     """Qualifier → import path, over all files (first wins)."""
     test_names: set[str] = field(default_factory=set)
@@ -126,6 +129,7 @@ def _index(directory: Path, files: tuple[tuple[str, float], ...],
         index.types.update(decls.types)
         index.vars.update(decls.vars)
         index.consts.update(decls.consts)
+        index.const_values.update(decls.const_values)
         for qualifier, path_, _spec in decls.imports:
             if qualifier:
                 index.imports.setdefault(qualifier, path_)

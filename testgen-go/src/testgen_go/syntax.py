@@ -15,7 +15,8 @@ from typing import Any
 from testgen.model import Definition, Parameter, ParsedFile, SourceFile, SyntaxIssue
 
 from . import buildtags
-from .decls import FuncInfo, calls, complexity, identifiers, literals, read_decls, text_of
+from .decls import (FuncInfo, calls, complexity, identifiers, reached_literals, read_decls,
+                    text_of)
 from .gomod import find_module
 from .pkgindex import package_index
 
@@ -131,7 +132,8 @@ def _definition(fn: FuncInfo, source: SourceFile, package: str, imports: tuple[s
         "type_params": [[n, c.render() if c.kind != "unknown" else c.text]
                         for n, c in fn.type_params],
         "interface_params": interface_params,
-        "literals": literals(body) if body is not None else {},
+        "literals": reached_literals(body, index.funcs, index.methods,
+                                     index.const_values) if body is not None else {},
         "doc_examples": doc_examples(fn.doc, fn.name),
         "uses_package_state": bool(used & package_vars),
         "existing_tests": sorted(index.test_names),
