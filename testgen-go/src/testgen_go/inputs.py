@@ -1,4 +1,5 @@
-"""Invent Go values for parameters: zero values, boundaries per type, literals from the body and the helpers and constants it reaches.
+"""Invent Go values for parameters: zero values, boundaries per type, literals from the body
+and from the helpers and constants it reaches.
 
 Every value is Go source that is assignable to the parameter's type, so the harness and the
 generated tests can paste it verbatim. A type we cannot build a value for gives an
