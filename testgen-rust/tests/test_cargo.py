@@ -405,3 +405,49 @@ def test_a_new_shadow_copy_never_reuses_the_build_of_other_content(tmp_path, car
     assert {t.test_id: t.outcome for t in again.tests} == {"is_42": "passed"}
     if again.coverage_available:
         assert again.coverage["src/lib.rs"].statements == frozenset({1, 2, 3})
+
+
+def test_a_system_time_parameter_is_probed_with_fixed_instants(tmp_path, cargo_cache):
+    root = write_crate(tmp_path / "stamp", {"src/lib.rs": """
+        use std::time::{SystemTime, UNIX_EPOCH};
+
+        /// Whole days from 1970 to `at` (0 before it).
+        pub fn days_since_epoch(at: SystemTime) -> u64 {
+            at.duration_since(UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0)
+        }
+    """}, name="stamp")
+    report = generate(root, cargo_cache)
+    code = "\n".join(f.content for f in report["files"])
+    # Never `SystemTime::now()`: an instant a test can pin, and what the code made of it.
+    assert "now()" not in code
+    assert "SystemTime::UNIX_EPOCH + Duration::from_secs(1_518_563_312)" in code
+    assert "17575" in code
+    assert report["final_run"].ok
+
+
+def test_a_const_generic_type_is_built_through_the_crates_alias(tmp_path, cargo_cache):
+    # `Pattern::new("a*b")` cannot infer `M`; `pub type Star = Pattern<'*'>` names it.
+    root = write_crate(tmp_path / "pattern", {"src/lib.rs": """
+        pub struct Pattern<const M: char> {
+            text: String,
+        }
+
+        pub type Star = Pattern<'*'>;
+
+        impl<const M: char> Pattern<M> {
+            pub fn new(text: &str) -> Pattern<M> {
+                Pattern { text: text.to_string() }
+            }
+
+            pub fn wildcards(&self) -> usize {
+                self.text.matches(M).count()
+            }
+        }
+    """}, name="pattern")
+    report = generate(root, cargo_cache)
+    code = "\n".join(f.content for f in report["files"])
+    assert "use pattern::Star;" in code
+    assert "Star::new(" in code and "Pattern::new(" not in code
+    wildcards = {c.test_name for c in report["candidates"] if "wildcards" in c.test_name}
+    assert wildcards and wildcards <= {c.test_name for c in report["kept"]}
+    assert report["final_run"].ok

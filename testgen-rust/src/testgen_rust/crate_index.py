@@ -72,6 +72,11 @@ class TypeInfo:
     non_exhaustive: bool = False
     consts: list[str] = field(default_factory=list)
     """Public associated constants of type ``Self`` (``AsciiSet::EMPTY``)."""
+    parameterised: bool = False
+    """Declared with const parameters (``Pattern<const M: char>``), which a call cannot
+    infer from its arguments."""
+    target: str = ""
+    """An alias's type as written (``Pattern<'*', '?'>``)."""
 
     def implements(self, trait: str) -> bool:
         return trait in self.traits or trait in self.derives
@@ -146,6 +151,20 @@ class CrateIndex:
             if info.module == near:
                 return info
         return found[0]
+
+    def alias_for(self, info: TypeInfo) -> TypeInfo | None:
+        """A public alias without parameters of its own that fixes every parameter of the
+        parameterised type ``info`` (``type WildMatch = WildMatchPattern<'*', '?'>``): the
+        name a test can build it by, where the type's own name needs annotations."""
+        if not info.parameterised:
+            return None
+        for found in self.types.values():
+            for alias in found:
+                if alias.kind == "alias" and not alias.parameterised and \
+                        re.fullmatch(rf"(?:\w+::)*{re.escape(info.name)}\s*<.*>", alias.target) \
+                        and self.type_path(alias) is not None:
+                    return alias
+        return None
 
     def type_path(self, info: TypeInfo) -> str | None:
         return self.public_path(info.module, info.name) if info.public else None
@@ -296,6 +315,11 @@ class _Builder:
                         file=module.file, line=item.start_point[0] + 1,
                         derives=nodes.derives(attrs), generics=tuple(generics),
                         non_exhaustive=any(a.startswith("non_exhaustive") for a in attrs))
+        params = item.child_by_field_name("type_parameters")
+        info.parameterised = params is not None and any(
+            p.type == "const_parameter" for p in params.named_children)
+        if kind == "alias":
+            info.target = nodes.text_of(item.child_by_field_name("type"))
         body = item.child_by_field_name("body")
         if item.type == "struct_item":
             if body is None:

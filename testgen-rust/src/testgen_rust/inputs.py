@@ -264,6 +264,17 @@ class ValueFactory:
                     Value("Duration::from_millis(1500)", "typical", imports),
                     Value("Duration::from_secs(86_400)", "typical", imports),
                     Value("Duration::from_nanos(1)", "boundary", imports)]
+        if name == "SystemTime" and (self.index is None
+                                     or self.index.type_info(name, self.near) is None):
+            # Fixed instants (never `now()`): a test pins what the code makes of them.
+            imports = ("use std::time::{Duration, SystemTime};",)
+            return [Value("SystemTime::UNIX_EPOCH + Duration::from_secs(1_518_563_312)",
+                          "typical", imports),
+                    Value("SystemTime::UNIX_EPOCH", "boundary", imports),
+                    Value("SystemTime::UNIX_EPOCH + Duration::new(951_782_400, 123_456_789)",
+                          "typical", imports),
+                    Value("SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_799)",
+                          "boundary", imports)]
         if name == "PathBuf":
             return [Value(f"PathBuf::from({s})", c, ("use std::path::PathBuf;",))
                     for s, c in STRINGS[:4]]
@@ -300,11 +311,12 @@ class ValueFactory:
     def crate_type(self, info: TypeInfo, depth: int = 0, ty: Ty | None = None) -> list[Value]:
         """Ways to build a crate-local type from outside the crate."""
         assert self.index is not None
-        path = self.index.type_path(info)
+        alias = self.index.alias_for(info)
+        path = self.index.type_path(alias or info)
         if path is None:
             raise Unsupported(f"type `{info.name}` is not reachable from tests/")
         imports = (f"use {path};",)
-        name = info.name
+        name = (alias or info).name
         found: list[Value] = []
         if info.kind == "enum":
             for vname, vkind, fields in info.variants:

@@ -237,6 +237,12 @@ class Planner:
             form.update(kind="free", callee=path)
             return form
         display_name = type_name if type_path else (str(self_ty) if self_ty else type_name)
+        info = self.index.type_info(type_name, ()) if self.index is not None else None
+        alias = self.index.alias_for(info) if info is not None else None
+        if alias is not None and type_path:
+            # `Pattern::new(..)` needs its parameters spelled; the crate's alias fixes them.
+            display_name = alias.name
+            imports[:] = [f"use {self.index.type_path(alias)};"]
         if trait_name in ("Display", "Debug") and d.name == "fmt":
             form.update(kind="format", spec="{}" if trait_name == "Display" else "{:?}",
                         returns=parse_type("String"))
