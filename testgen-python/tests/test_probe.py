@@ -426,3 +426,36 @@ def test_a_launch_that_times_out_gives_the_running_definition_the_timeout(projec
     assert session.launches == 2
     assert [(p.definition, p.outcome) for p in probes] == [
         (keys[0], "return"), (keys[2], "return"), (keys[1], "timeout")]
+
+
+def test_an_attribute_named_hash_is_not_a_call_of_hash(project):
+    """``url.hash`` (a URL's fragment) is an attribute, not the builtin whose value changes
+    with PYTHONHASHSEED: the calls stay deterministic and make tests; ``hash(text)`` does not."""
+    probes = probe_module(project, "urls.py", '''
+        class Url:
+            def __init__(self) -> None:
+                self.hash = None
+                self.path = ""
+
+            def parse(self, text: str) -> "Url":
+                at = text.find("#")
+                if at != -1:
+                    self.hash = text[at:]
+                    text = text[:at]
+                self.path = text
+                return self
+
+
+        def fragment(text: str) -> str:
+            return Url().parse(text).hash or ""
+
+
+        def bucket(text: str) -> int:
+            return hash(text) % 7
+    ''')
+    by_name: dict[str, list] = {}
+    for p in probes:
+        by_name.setdefault(p.definition.split("::")[1], []).append(p)
+    assert any(p.deterministic and p.outcome == "return" for p in by_name["fragment"])
+    assert all(p.deterministic for p in by_name["Url.parse"] if p.outcome == "return")
+    assert not any(p.deterministic for p in by_name["bucket"])

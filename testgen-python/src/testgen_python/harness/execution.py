@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections.abc
 import contextlib
+import dis
 import enum
 import inspect
 import io
@@ -14,6 +15,7 @@ import signal
 import sys
 import sysconfig
 import time
+import types
 import typing
 
 from .guards import GUARDS, CallTimeout, Unsafe
@@ -135,8 +137,7 @@ class Execution:
             except Exception:
                 target = None
             code = getattr(getattr(target, "fget", target), "__code__", None)
-            names = set(code.co_names) if code is not None else set()
-            cached = "hash" in names or "__hash__" in names
+            cached = code is not None and _calls_hash(code)
             self._constructions[("hash", d.get("key"))] = cached
         return cached
 
@@ -324,6 +325,21 @@ def _run_coroutine(coroutine):
         return loop.run_until_complete(coroutine)
     finally:
         loop.close()
+
+
+def _calls_hash(code) -> bool:
+    """Whether the code (or a function nested in it) reads the builtin ``hash`` or a
+    ``__hash__``: not an attribute that happens to be called ``hash`` (``url.hash``, the
+    fragment of a URL), nor a local of that name."""
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+        for ins in dis.get_instructions(current):
+            if ins.argval == "__hash__" or (ins.argval == "hash" and ins.opname in (
+                    "LOAD_GLOBAL", "LOAD_NAME")):
+                return True
+    return False
 
 
 class _TooLong(Exception):
