@@ -127,7 +127,8 @@ def test_unit_tests_have_descriptive_names_and_exact_values(generated):
 
 
 def test_a_small_set_of_tests_covers_every_branch(generated):
-    candidates = generated[("pytest", "unit", "bulk_discount")]
+    candidates = [c for c in generated[("pytest", "unit", "bulk_discount")]
+                  if not c.details["alternative"]]  # the calls at its constants come apart
     assert len(candidates) <= 6
     covered = set().union(*(c.covered_lines for c in candidates))
     start = PRICING.lstrip("\n").splitlines().index("def bulk_discount(quantity: int) -> int:")

@@ -78,6 +78,7 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     if not module or not usable:
         return bugs
     builder = _Builder(definition, module, framework)
+    spare: set[int] = set()
     if test_type == "table-driven":
         cases = builder.tables(usable)
     elif test_type == "integration":
@@ -85,7 +86,12 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     elif test_type == "regression":
         cases = builder.regression(usable)
     else:
-        cases = [builder.case(p) for p in select(usable, definition, test_type)]
+        chosen = select(usable, definition, test_type)
+        if test_type == "unit":
+            extra = alternatives(usable, chosen)
+            spare = {id(p) for p in extra}
+            chosen += extra
+        cases = [builder.case(p) for p in chosen]
     env = environment("testgen_python", request.template_dirs)
     template = env.get_template(test_template(framework, test_type))
     candidates = []
@@ -100,7 +106,7 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
             imports=tuple(imports), covered_lines=case.probe.covered_lines if case.probe
             else frozenset(),
             details={"class_name": builder.class_name, "summary": case.summary,
-                     "module": module}))
+                     "module": module, "alternative": id(case.probe) in spare}))
     return bugs + candidates
 
 
@@ -187,6 +193,33 @@ def select(probes: list[Probe], definition: Definition, test_type: str) -> list[
         pool = [p for p in pool if not _is_bare_none(p)]
     return selection.select(pool, test_type, span=(definition.start_line, definition.end_line),
                             booleans=BOOLEANS)
+
+
+MAX_ALTERNATIVES = 6
+"""Extra ``unit`` candidates per definition beyond :func:`select`'s (see :func:`alternatives`)."""
+
+
+def alternatives(probes: list[Probe], chosen: list[Probe],
+                 limit: int = MAX_ALTERNATIVES) -> list[Probe]:
+    """Probes the line cover left out that may still tell a changed program from this one:
+    first those showing a returned value or an exception none of ``chosen`` shows
+    (``encode('a.b')`` beside ``encode('hello')``), then the calls at a constant of the code or
+    next to it (``grade(90)`` beside ``grade(91)``: ``>= 90`` made ``> 90`` answers
+    differently for one of them only). They add no line, so the keep rule drops them, unless
+    ``generate --mutation`` finds one kills a mutant that no other test kills."""
+    taken = {id(p) for p in chosen}
+    pool = [p for p in sorted(probes, key=preference) if id(p) not in taken and
+            p.category not in ("invalid", "sequence") and not _is_bare_none(p)]
+    seen = {behaviour(p) for p in chosen}
+    extra: list[Probe] = []
+    for p in pool:
+        if behaviour(p) not in seen:
+            seen.add(behaviour(p))
+            extra.append(p)
+    extra = extra[:limit // 2 + 1]
+    picked = {id(p) for p in extra}
+    extra += [p for p in pool if p.category == "literal" and id(p) not in picked]
+    return extra[:limit]
 
 
 def _informative(d: Definition, probes: list[Probe]) -> bool:

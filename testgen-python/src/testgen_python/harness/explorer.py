@@ -57,6 +57,9 @@ class Explorer:
         self.reads_argv = False
         self.seen_effects: set = set()
         self.skips = 0
+        self.min_calls = 12
+        """Calls made even when every line has run: the code's constants and their
+        neighbours (``score >= 90``: 89, 90, 91) are all tried."""
         budget = ctx.budget
         self.deadline = time.monotonic() + budget["seconds"]
         self.max_calls = budget["calls"]
@@ -87,6 +90,8 @@ class Explorer:
         fn = target
         params, pools = factory.pools(fn, skip_first=how in ("method", "classmethod"))
         self.params, self.pools = params, pools
+        self.min_calls = max(12, min(MAX_PROBES_PER_DEFINITION, 1 + sum(
+            v.category == "literal" for values in pools.values() for v in values)))
         receivers = self.receivers(owner) if how == "method" else [None]
         if how == "method" and not receivers:
             self.skip(f"could not construct {owner.__name__}: " + self.ctx.construct_error)
@@ -135,7 +140,8 @@ class Explorer:
             return True
         if self.stop_reason:  # it hangs or eats memory: more inputs only burn the budget
             return True
-        return bool(self.wanted) and self.wanted <= self.covered and self.calls_made >= 12
+        return bool(self.wanted) and self.wanted <= self.covered and \
+            self.calls_made >= self.min_calls
 
     def skip(self, reason: str) -> None:
         self.records.append({"definition": self.key, "outcome": "skipped", "reason": reason})
@@ -285,8 +291,9 @@ class Explorer:
             new = new | {-1}  # a new side effect counts like a new line
         interesting = bool(new & self.wanted) or bool(new) and not self.wanted or \
             outcome_key not in self.seen_outcomes or record["category"] in (
-                "doc-example",) or (record["category"] == "boundary" and
-                                    sum(r.get("category") == "boundary" for r in self.records) < 6)
+                "doc-example",) or (record["category"] in ("boundary", "literal") and sum(
+                    r.get("category") == record["category"] for r in self.records) < (
+                        6 if record["category"] == "boundary" else 12))
         if not interesting and record["outcome"] == "return" and record.get("value") and \
                 record.get("deterministic", True):
             # A few more distinct results, for tables and regression pins.

@@ -225,14 +225,15 @@ class InputFactory:
             if isinstance(const, str) and (len(const) > 25 or const.count(" ") > 1 or
                                            "{" in const or "%" in const):
                 continue  # an error message or a format string, not an input
-            out.append(V(repr(const), "literal", label="literal"))
-            if type(const) is int:
-                out.append(V(repr(const + 1), "literal", label="literal"))
-                out.append(V(repr(const - 1), "literal", label="literal"))
+            group = [V(repr(const), "literal", label="literal")]
+            if type(const) is int:  # both sides of ``n >= const`` and of ``n > const``
+                group.append(V(repr(const + 1), "literal", label="literal"))
+                group.append(V(repr(const - 1), "literal", label="literal"))
             if isinstance(const, str) and 1 < len(const) <= 6 and str in kinds:
-                out.append(V(repr("x" + const), "literal", label="literal"))
-        self.rng.shuffle(out)
-        return samples[:18] + out[:24]
+                group.append(V(repr("x" + const), "literal", label="literal"))
+            out.append(group)
+        self.rng.shuffle(out)  # a constant and its neighbours stay together
+        return samples[:18] + [v for group in out for v in group][:24]
 
     def _guess(self, p, code) -> list:
         """No annotation: decide from the default, the name and how the body uses it."""
