@@ -315,3 +315,27 @@ def inverse(x: float) -> float:
     raised = {p.definition.split("::")[-1] for p in probes if p.outcome == "raise"}
     assert "matches" in raised  # it did fail inside, on an argument of the wrong type
     assert not [c for c in crashes if c[0] == "matches"]
+
+
+def test_a_key_error_the_code_raises_itself_is_checked_with_its_message(project, chain):
+    """``raise KeyError("... not registered")`` before ``del table[key]``: without the message
+    the test passes just as well when the check is gone (the ``del`` raises KeyError too)."""
+    project.write("registry.py", """
+        TABLE = {"a": 1}
+
+
+        def unregister(name: str) -> None:
+            if name not in TABLE:
+                raise KeyError("the name could not be removed because it is not registered")
+            del TABLE[name]
+
+
+        def lookup(name: str) -> int:
+            return {"x": 1}[name]
+    """)
+
+    generated = chain(project, "registry.py")
+
+    code = generated.test_file.content
+    assert "pytest.raises(KeyError, match=" in code and "not registered" in code
+    assert re.search(r"pytest.raises\(KeyError\):\n\s+lookup\(", code)

@@ -684,8 +684,8 @@ def _match(p: Probe) -> str:
     if not message or p.exception in NO_MATCH_EXCEPTIONS or "\n" in message or \
             re.search(r"0x[0-9a-f]{6,}", message) or len(message) > 200:
         return ""
-    if p.exception == "KeyError":
-        return ""
+    if p.exception == "KeyError" and payload_of(p).raised_by != "raise":
+        return ""  # a failed lookup: its message is only the missing key
     escaped = _escape(message if len(message) <= 80 else message[:80])
     if "\\" in escaped and '"' not in escaped and not escaped.endswith("\\"):
         return f'r"{escaped}"'
