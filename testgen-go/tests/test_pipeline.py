@@ -220,3 +220,31 @@ def test_a_separator_the_helper_looks_for_reaches_the_inputs(tmp_path, workspace
     assert run.ok, run.error or run.output
     assert run.coverage["kv.go"].percent == 100.0
 
+
+
+def test_two_string_parameters_meet_a_near_miss(tmp_path, workspace_of):
+    """Equal strings and unrelated ones answer a comparison before its loop does much; the
+    probe also calls it with the second string one edit away from the first, and with its
+    first half."""
+    write_module(tmp_path, {
+        "cmp.go": """
+            package cmp
+
+            // CommonPrefix is the number of leading bytes a and b share.
+            func CommonPrefix(a, b string) int {
+            	n := 0
+            	for n < len(a) && n < len(b) && a[n] == b[n] {
+            		n++
+            	}
+            	return n
+            }
+            """})
+    ws = workspace_of(tmp_path)
+    _, probes = generate(tmp_path, "cmp.go", ws)
+    answers = {p.args: p.value for p in probes if p.outcome == "return"}
+    same = next(a for a, b in answers if a == b)
+    text = same.strip('"')
+    half = len(text) // 2
+    edited = '"' + text[:half] + "x" + text[half + 1:-1] + '"'
+    assert answers[(same, edited)] == str(half)
+    assert answers[(same, '"' + text[:half] + '"')] == str(half)

@@ -268,6 +268,12 @@ class Planner:
             for k in (1, 2):
                 mix = [t[(k + i) % len(t)] for i, t in enumerate(typicals)]
                 add(mix, "typical", ", ".join(f"{n} {v.label}" for n, v in zip(names, mix)))
+        for i, j, near in _near_misses(sig, base):
+            # two strings that are alike but not equal: what a comparison or a distance
+            # is about (equal ones and unrelated ones answer without the inner loop)
+            values = list(base)
+            values[j] = near
+            add(values, "typical", f"{names[j]} {near.label} of {names[i]}")
         variations = []
         for i, pool in enumerate(pools):
             per_param = []
@@ -523,6 +529,27 @@ FORMAT_SIGNATURE = Signature(params=[("format", GoType("name", name="string", te
                              variadic=False,
                              results=[GoType("name", name="string", text="string")],
                              returns_error=False, type_params=[])
+
+
+def _near_misses(sig: Signature, base: list[Value]) -> list[tuple[int, int, Value]]:
+    """For the first two string parameters whose base values are the same text: that text
+    with one letter changed and the last one dropped, and its first half."""
+    strings = [i for i, (_n, gt) in enumerate(sig.params[:len(base)])
+               if gt.kind == "name" and gt.name == "string" and not gt.package]
+    if len(strings) < 2 or base[strings[0]].literal != base[strings[1]].literal:
+        return []
+    i, j = strings[:2]
+    try:
+        text = json.loads(base[i].literal)
+    except ValueError:
+        return []
+    if not isinstance(text, str) or len(text) < 4:
+        return []
+    middle = len(text) // 2
+    changed = text[:middle] + ("x" if text[middle] != "x" else "y") + text[middle + 1:-1]
+    return [(i, j, Value(json.dumps(changed, ensure_ascii=False), "typical", "one edit")),
+            (i, j, Value(json.dumps(text[:middle], ensure_ascii=False), "typical",
+                         "first half"))]
 
 
 def _is_formatter(name: str, sig: Signature) -> bool:
