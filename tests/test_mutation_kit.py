@@ -121,6 +121,13 @@ def test_rust_sites_keep_macro_strings_and_integer_suffixes(plugins):
     }
 
 
+def test_rust_tuple_indices_are_no_integers_to_change(plugins):
+    rust = "fn f(p: (u8, u8)) -> u8 {\n    p.0 + p.1 * 3\n}\n"
+    assert changes(sites(plugins, "rust", rust)) == {
+        (2, "arithmetic", "+", "-"), (2, "arithmetic", "*", "/"), (2, "integer", "3", "4"),
+    }
+
+
 def test_c_sites(plugins):
     c = "static int k = 4;\nint f(int a) { if (a != 0) { g(a); } return a << 1; }\n"
     assert changes(sites(plugins, "c", c)) == {

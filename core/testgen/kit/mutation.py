@@ -127,6 +127,9 @@ class MutationGrammar:
     """Unary nodes that become their operand when their operator is ``!`` or ``not``."""
     integers: frozenset[str] = frozenset()
     """Integer literal nodes (only decimal ones are changed)."""
+    skip_integers_under: frozenset[str] = frozenset()
+    """Parents whose integer children are no value (Rust's tuple index ``self.0`` in a
+    ``field_expression``: ``self.1`` would rarely compile)."""
     booleans: Mapping[str, str] = field(default_factory=dict)
     """Boolean literal spelling → its opposite (``{"true": "false", "false": "true"}``)."""
     boolean_nodes: frozenset[str] = frozenset()
@@ -365,7 +368,8 @@ def _at(node: Any, source: bytes, grammar: MutationGrammar, file: str,
         if operator is not None and operand is not None \
                 and _text(source, operator) in ("!", "not"):
             yield _mutant(file, node, _text(source, node), _text(source, operand), "negation")
-    if kind in grammar.integers:
+    if kind in grammar.integers and not (node.parent is not None
+                                         and node.parent.type in grammar.skip_integers_under):
         text = _text(source, node)
         match = _INTEGER.match(text)
         if match:

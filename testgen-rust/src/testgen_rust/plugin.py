@@ -43,7 +43,9 @@ class Rust(Language):
     mutation = MutationGrammar(
         functions=frozenset({"function_item", "closure_expression"}),
         binary=frozenset({"binary_expression"}), negations=frozenset({"unary_expression"}),
-        integers=frozenset({"integer_literal"}), boolean_nodes=frozenset({"boolean_literal"}),
+        integers=frozenset({"integer_literal"}),
+        skip_integers_under=frozenset({"field_expression"}),  # `self.0` is no value
+        boolean_nodes=frozenset({"boolean_literal"}),
         booleans={"true": "false", "false": "true"}, strings=frozenset({"string_literal"}),
         skip_strings_under=frozenset({"token_tree"}),
         calls=frozenset({"call_expression", "macro_invocation"}), empty_statement="{}",
