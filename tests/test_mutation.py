@@ -389,6 +389,15 @@ def verdicts(project: Path, *, schemata: bool, said: list[str] | None = None
             for r in report.results}
 
 
+def both_ways(project: Path) -> tuple[dict[tuple[int, str, str], str], list[str]]:
+    """The verdicts with schemata, checked equal to those of one build per mutant, and the
+    progress lines of the run with schemata."""
+    said: list[str] = []
+    at_once = verdicts(project, schemata=True, said=said)
+    assert at_once == verdicts(project, schemata=False)
+    return at_once, said
+
+
 GO_SCHEMATA = {
     "go.mod": "module example.com/lim\n\ngo 1.21\n",
     "lim.go": """\
@@ -479,11 +488,7 @@ GO_SCHEMATA = {
 
 @pytest.mark.skipif(shutil.which("go") is None, reason="go is not installed")
 def test_go_mutants_built_in_at_once_get_the_verdict_of_their_own_build(make_project):
-    project = make_project(GO_SCHEMATA, name="golim")
-    said: list[str] = []
-    at_once = verdicts(project, schemata=True, said=said)
-    alone = verdicts(project, schemata=False)
-    assert at_once == alone
+    at_once, said = both_ways(make_project(GO_SCHEMATA, name="golim"))
     assert {"killed", "survived", "error"} <= set(at_once.values())
     # All but the mutant that does not compile and the labelled function's: one build.
     built = {change for change, status in at_once.items()
@@ -552,11 +557,7 @@ RUST_SCHEMATA = {
 
 @pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is not installed")
 def test_rust_mutants_built_in_at_once_get_the_verdict_of_their_own_build(make_project):
-    project = make_project(RUST_SCHEMATA, name="rustlim")
-    said: list[str] = []
-    at_once = verdicts(project, schemata=True, said=said)
-    alone = verdicts(project, schemata=False)
-    assert at_once == alone
+    at_once, said = both_ways(make_project(RUST_SCHEMATA, name="rustlim"))
     assert at_once[(29, "255", "256")] == "error"  # out of range for u8: no build
     assert {"killed", "survived"} <= set(at_once.values())
     # The const fn stays out, the mutants that do not compile are dropped (the copies of
