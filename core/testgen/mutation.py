@@ -193,17 +193,21 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
                   passing: set[str], report: MutationReport, timeout: float,
                   say: Callable[[str], None]) -> None:
     framework = inventory.frameworks[language]
-    pending: list[tuple[FileInventory, Mutant, str]] = []
+    pending: list[tuple[FileInventory, dict[Mutant, str]]] = []  # file → mutant → definition
     for file, found in files:
         lines = run.coverage.get(file.rel_path)
+        todo: dict[Mutant, str] = {}
         for mutant in found:
             name = _name_at(file, mutant.line)
             if run.coverage_available and (lines is None or mutant.line not in lines.covered):
                 report.results.append(MutantResult(mutant, "no-coverage", name))
             else:
-                pending.append((file, mutant, name))
+                todo[mutant] = name
+        if todo:
+            pending.append((file, todo))
     total = sum(len(found) for _file, found in files)
-    say(f"mutation: {language}: {total} mutant(s), {total - len(pending)} on lines no test "
+    to_run = sum(len(todo) for _file, todo in pending)
+    say(f"mutation: {language}: {total} mutant(s), {total - to_run} on lines no test "
         "runs (not run)")
     if not pending:
         return
@@ -227,14 +231,8 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
         deadline = _Deadline(workspace.runner)
         workspace.runner = deadline
         say(f"mutation: {language}: baseline {elapsed:.1f}s, limit {limit:.0f}s per mutant")
-        by_file: dict[str, list[tuple[Mutant, str]]] = {}
-        for file, mutant, name in pending:
-            by_file.setdefault(file.rel_path, []).append((mutant, name))
         done = 0
-        for file, _found in files:
-            todo = dict(by_file.get(file.rel_path, ()))
-            if not todo:
-                continue
+        for file, todo in pending:
 
             def builds() -> str | None:
                 run = plugins.run(language, framework, [], workspace, False)
@@ -247,7 +245,7 @@ def _run_language(inventory: Inventory, plugins: Plugins, language: str,
                     result = _try(mutant, mutator, plugins, language, framework, workspace,
                                   still, deadline.start(limit), todo[mutant])
                     report.results.append(result)
-                    say(f"mutation: [{done}/{len(pending)}] {mutant.file}:{mutant.line}: "
+                    say(f"mutation: [{done}/{to_run}] {mutant.file}:{mutant.line}: "
                         f"{mutant.description} {result.status}")
             if mutator.built:
                 say(f"mutation: {file.rel_path}: {mutator.built} mutant(s) built in at once")
@@ -292,7 +290,7 @@ class _Mutator:
         built-in mutants first. The file reads as written again afterwards."""
         grammar = self.plugins.language(self.file.source.language).mutation
         if grammar is not None and grammar.schemata is not None:
-            self._build(chosen, deadline, builds)
+            self._build(grammar, chosen, deadline, builds)
         built = [m for m in chosen if self.schema and m.id in self.schema.numbers]
         try:
             yield built + [m for m in chosen if m not in built]
@@ -300,9 +298,8 @@ class _Mutator:
             self.workspace.environment.pop(SCHEMATA_VARIABLE, None)
             self.clock.write(self.path, self.original)
 
-    def _build(self, chosen: list[Mutant], deadline: _Deadline,
+    def _build(self, grammar: Any, chosen: list[Mutant], deadline: _Deadline,
                builds: Callable[[], str | None]) -> None:
-        grammar = self.plugins.language(self.file.source.language).mutation
         tree = self.plugins.parse(self.file.source).tree
         switch = "testgen_mutant_" + hashlib.sha256(self.file.rel_path.encode()).hexdigest()[:8]
         for _attempt in range(self.ATTEMPTS):

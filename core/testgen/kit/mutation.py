@@ -259,15 +259,16 @@ def schemata(tree: Any, source: bytes, grammar: MutationGrammar, chosen: Iterabl
         template = plan.branch if plan.branch_void == "" or (
             plan.result_field and function.child_by_field_name(plan.result_field) is not None) \
             else plan.branch_void
-        pieces, spans = [b"\n"], []
+        pieces, spans, below = [b"\n"], [], 1  # below: lines of the pieces so far
         for mutant in found:
             numbers[mutant.id] = len(numbers) + 1
             offset = mutant.start_byte - body.start_byte
             mutated = (text[:offset] + mutant.replacement.encode("utf-8") +
                        text[offset + mutant.end_byte - mutant.start_byte:]).decode("utf-8")
             branch = template.format(switch=switch, number=numbers[mutant.id], body=mutated)
-            spans.append((mutant, sum(p.count(b"\n") for p in pieces), branch.count("\n")))
+            spans.append((mutant, below, branch.count("\n")))
             pieces.append(branch.encode("utf-8") + b"\n")
+            below += branch.count("\n") + 1
         inserts.append((body.start_byte + 1, b"".join(pieces), spans))
     if not inserts:
         return None
