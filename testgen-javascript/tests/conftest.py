@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,6 +162,18 @@ def run_pipeline(root: Path, sources: list[str], *, framework: str | None = None
     return result
 
 
+def generate_offline(root: Path) -> dict:
+    """``testgen generate --engine offline --framework node:test`` on ``root`` as a user runs
+    it; the JSON report."""
+    report = root.parent / f"{root.name}-report.json"
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "testgen"), "generate", "--path", ".",
+         "--engine", "offline", "--framework", "node:test", "--format", "json",
+         "--report", str(report)], cwd=root, capture_output=True, text=True, timeout=300)
+    assert report.is_file(), done.stdout[-2000:] + done.stderr[-2000:]
+    return json.loads(report.read_text())
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """examples/javascript without node_modules: what a fresh checkout looks like."""
@@ -173,4 +187,5 @@ def kit():
 
     return types.SimpleNamespace(make_project=make_project, run_pipeline=run_pipeline,
                                  source_file=source_file, definitions_of=definitions_of,
-                                 deps_for=deps_for, example=EXAMPLE)
+                                 deps_for=deps_for, generate_offline=generate_offline,
+                                 example=EXAMPLE)

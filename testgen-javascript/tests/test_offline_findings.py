@@ -7,8 +7,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -34,22 +32,12 @@ export function collect(path, keys) {
 """
 
 
-def generate(root: Path) -> dict:
-    report = root.parent / f"{root.name}-report.json"
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "testgen"), "generate", "--path", ".",
-         "--engine", "offline", "--framework", "node:test", "--format", "json",
-         "--report", str(report)], cwd=root, capture_output=True, text=True, timeout=300)
-    assert report.is_file(), done.stdout[-2000:] + done.stderr[-2000:]
-    return json.loads(report.read_text())
-
-
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
+def generated(tmp_path_factory, kit):
     root = tmp_path_factory.mktemp("findings")
     (root / "package.json").write_text(json.dumps({"name": "m", "type": "module"}))
     (root / "m.js").write_text(MODULE)
-    report = generate(root)
+    report = kit.generate_offline(root)
     return root, report, (root / "m.testgen.test.js").read_text()
 
 
