@@ -67,11 +67,12 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     module = request.module_path or module_of(request.probes)
     usable = [p for p in request.probes if _usable(p) and not _fails_on_a_wrong_type(p)]
     suspect = [p for p in usable if contradicts_its_example(p) or
-               crashes_on_well_typed_input(definition, p)]
+               crashes_on_well_typed_input(definition, p) or payload_of(p).round_trip]
     usable = [p for p in usable if p not in suspect]
     bugs, kinds = [], set()
     for p in suspect:  # one finding per kind: inverse(0) and inverse(0.0) divide by zero
-        kind = (p.outcome, p.exception, p.value if p.outcome == "return" else None)
+        kind = ("round trip",) if payload_of(p).round_trip else \
+            (p.outcome, p.exception, p.value if p.outcome == "return" else None)
         if kind not in kinds:
             kinds.add(kind)
             bugs.append(_possible_bug(definition, p, test_type))
@@ -156,7 +157,12 @@ def _fails_on_a_wrong_type(p: Probe) -> bool:
 
 
 def _possible_bug(definition: Definition, p: Probe, test_type: str) -> TestCandidate:
-    if p.outcome == "raise":
+    trip = payload_of(p).round_trip
+    if trip:
+        evidence = (f"{p.call} (on what {trip['through']} returns) gives {trip['back']}, not "
+                    f"{trip['original']}; and {trip['again']} gives {trip['again_gives']}: "
+                    "the two do not round-trip")
+    elif p.outcome == "raise":
         evidence = (f"{p.call} raises {p.exception} ({_one_line(p.message)}) inside the code, "
                     f"for inputs of the annotated types")
     else:

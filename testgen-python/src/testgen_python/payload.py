@@ -50,6 +50,10 @@ class PythonProbe:
     """Module of the raised exception's class."""
     well_typed: bool = False
     """For a raised exception: every argument was an instance of its parameter's annotation."""
+    round_trip: Mapping[str, str] = field(default_factory=dict)
+    """The call got what its inverse made (``decode(encode(x))``) and did not give ``x``
+    back, nor anything the inverse turns into the same value: ``through`` (the inverse's
+    call), ``original``, ``back``, ``again`` (the inverse on ``back``) and ``again_gives``."""
     raised_by: str | None = None
     """For a raised exception: ``"raise"`` (a ``raise`` statement of the project's code) or
     ``"operation"`` (an operation failed inside it: division by zero, ``None.attr`` …)."""
@@ -79,6 +83,7 @@ class PythonProbe:
             exception_module=record.get("exception_module"),
             raised_by=details.get("raised_by"),
             well_typed=bool(details.get("well_typed")),
+            round_trip=dict(details.get("round_trip") or {}),
         )
 
     @property

@@ -20,6 +20,7 @@ from .construction import Construction
 from .execution import Execution
 from .inputs import InputFactory
 from .literals import Literals
+from .produced import Produced
 from .tracing import Tracer
 
 
@@ -41,6 +42,8 @@ class Context(Construction, Execution):
         self.construct_error = ""
         self._constructions: dict = {}
         self.namespace = self._namespace()
+        self.produced = Produced()
+        """What the definitions probed so far returned: inputs for the next ones."""
 
     def _namespace(self) -> dict:
         namespace = dict(vars(self.module))

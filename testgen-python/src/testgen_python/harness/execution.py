@@ -153,6 +153,7 @@ class Execution:
         if call is not None:
             record["args"] = [v.text for v in call.args]
             record["kwargs"] = [[k, v.text] for k, v in call.kwargs]
+            details["arg_names"] = list(call.names)
             details["arg_categories"] = [v.category for v in call.args] + [
                 v.category for _, v in call.kwargs]
         record.update(result)

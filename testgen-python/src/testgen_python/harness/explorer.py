@@ -9,6 +9,7 @@ import doctest
 import inspect
 import time
 
+from . import produced
 from .inputs import V
 from .tracing import code_lines
 
@@ -18,9 +19,10 @@ MAX_PROBES_PER_DEFINITION = 40
 class Call:
     """One planned call: positional and keyword argument values."""
 
-    def __init__(self, args: list, kwargs: list):
+    def __init__(self, args: list, kwargs: list, names: list | None = None):
         self.args = args  # list[Value]
         self.kwargs = kwargs  # list[(name, Value)]
+        self.names = names or []  # the parameter each positional argument fills
 
     def key(self) -> tuple:
         return (tuple(v.text for v in self.args), tuple((k, v.text) for k, v in self.kwargs))
@@ -60,6 +62,17 @@ class Explorer:
         self.min_calls = 12
         """Calls made even when every line has run: the code's constants and their
         neighbours (``score >= 90``: 89, 90, 91) are all tried."""
+        self.kinds: set = set()
+        """``str``/``bytes``: what the parameters take that other definitions return."""
+        self.offered = 0
+        """Produced values these parameters were given."""
+        again = definition.get("again")
+        self.again = again is not None
+        """The second pass (see :mod:`.produced`): only calls with produced values, steered
+        by what the first pass left uncovered."""
+        if again is not None:
+            self.covered = set(again["covered"])
+            self.seen_outcomes = {tuple(o) for o in again["outcomes"]}
         budget = ctx.budget
         self.deadline = time.monotonic() + budget["seconds"]
         self.max_calls = budget["calls"]
@@ -79,7 +92,8 @@ class Explorer:
         lines = code_lines(code) if code is not None else set()
         first, last = self.d["start_line"], self.d["end_line"]
         self.wanted = {ln for ln in lines if first <= ln <= last}
-        self.doc_examples(target)
+        if not self.again:
+            self.doc_examples(target)
         if how == "class":
             self.explore_class(owner)
             return
@@ -89,6 +103,7 @@ class Explorer:
             return
         fn = target
         params, pools = factory.pools(fn, skip_first=how in ("method", "classmethod"))
+        self.add_produced(pools)
         self.params, self.pools = params, pools
         self.min_calls = max(12, min(MAX_PROBES_PER_DEFINITION, 1 + sum(
             v.category == "literal" for values in pools.values() for v in values)))
@@ -114,6 +129,32 @@ class Explorer:
                 p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
                 for p in params):
             self.explore_command_line()
+
+    def add_produced(self, pools: dict) -> None:
+        """Give each parameter that takes strings or bytes the values other definitions of
+        the module returned (their inverses' first)."""
+        for name, pool in pools.items():
+            kinds = {_kind(v.text) for v in pool[:8]} & {"str", "bytes"}
+            self.kinds |= kinds
+            seen = {v.text for v in pool}
+            paired, others = [], []
+            for kind in sorted(kinds):
+                for entry in produced.for_parameter(self.ctx.produced.values, self.d, kind):
+                    if entry["value"] not in seen:
+                        seen.add(entry["value"])
+                        (paired if entry["paired"] else others).append(V(
+                            entry["value"], "typical", label="produced", origin=entry))
+            # Early in the pool: the loop stops once every line ran, and what an inverse
+            # made is the likeliest valid input there is.
+            pool[:0] = paired
+            pool[len(paired) + 2:len(paired) + 2] = others
+            self.offered += len(paired) + len(others)
+
+    def summary(self) -> dict:
+        """What the harness process needs to decide on a second pass (``explored``)."""
+        return {"covered": sorted(self.covered), "uncovered": len(self.wanted - self.covered),
+                "outcomes": [list(o) for o in self.seen_outcomes], "kinds": sorted(self.kinds),
+                "offered": self.offered}
 
     def explore_command_line(self) -> None:
         """An entry point that reads ``sys.argv``: run it with command lines of our own (the
@@ -161,7 +202,7 @@ class Explorer:
             return pool[0]
 
         def build(choice: dict) -> Call:
-            args, kwargs = [], []
+            args, kwargs, names = [], [], []
             for p in params:
                 if p.name not in choice:
                     continue
@@ -175,19 +216,31 @@ class Explorer:
                     kwargs.append((p.name, value))
                 else:
                     args.append(value)
-            return Call(args, kwargs)
+                    names.append(p.name)
+            return Call(args, kwargs, names)
 
         base = {p.name: base_value(p) for p in required}
-        yield build(base)
+        if not self.again:
+            yield build(base)
+        names = {p.name for p in params if p.kind is not p.VAR_POSITIONAL}
         # one parameter at a time over its whole pool, the others at their base value
         for p in required + optional:
             for value in pools.get(p.name, []):
+                if self.again and value.origin is None:
+                    continue
                 choice = dict(base)
                 if p.kind is p.VAR_POSITIONAL:
                     choice[p.name] = [value]
                 else:
                     choice[p.name] = value
+                if value.origin is not None and value.origin["paired"]:
+                    # ``verify(signed, key)`` with the key ``sign`` was given
+                    for other, text in value.origin["args"].items():
+                        if other in names and other != p.name:
+                            choice[other] = V(text, "typical")
                 yield build(choice)
+        if self.again:
+            return
         # then random combinations, biased towards the values that reached new lines
         rng = self.ctx.rng
         for _ in range(2000):
@@ -267,6 +320,8 @@ class Explorer:
         self.calls_made += 1
         if record is None:
             return
+        if call is not None and receiver is None:
+            self.check_round_trip(call, record)
         record["category"] = category or (call.category() if call is not None else "typical")
         self.keep(record)
 
@@ -299,6 +354,8 @@ class Explorer:
             # A few more distinct results, for tables and regression pins.
             values = {r.get("value") for r in self.records if r["outcome"] == "return"}
             interesting = record["value"] not in values and len(values) < 10
+        if details.get("round_trip"):
+            interesting = True  # the evidence of a possible bug
         self.covered |= lines
         self.seen_outcomes.add(outcome_key)
         if record["outcome"] == "skipped":
@@ -306,6 +363,30 @@ class Explorer:
         if interesting and len(self.records) < MAX_PROBES_PER_DEFINITION:
             record["new_lines"] = sorted(n for n in new if n > 0)
             self.records.append(record)
+
+    def check_round_trip(self, call: Call, record: dict) -> None:
+        """Called on what its inverse made from ``x``: the result should be ``x``, or at
+        least something the inverse turns into the same value again (a decoder may
+        normalise). When neither, the record carries the evidence (``round_trip``)."""
+        origins = [v.origin for v in call.args + [v for _, v in call.kwargs]
+                   if v.origin is not None and v.origin["paired"]]
+        if len(origins) != 1 or record["outcome"] != "return" or record.get("value") is None:
+            return
+        origin = origins[0]
+        head, first, rest = origin["head"], origin["first"], origin["rest"]
+        if head is None or first is None or record["value"] == first or \
+                _literal_type(first) is not _literal_type(record["value"]):
+            return  # it came back, or it is not the same kind of thing (parse(format(a, b)))
+        again_text = f"{head}({', '.join([record['value'], *rest])})"
+        again = self.ctx.execute(self.d, again_text, set(), receiver=None, call=None)
+        self.calls_made += 1
+        if again is not None and again["outcome"] == "return" and \
+                again.get("value") == origin["value"]:
+            return  # normalised, and consistent
+        record.setdefault("details", {})["round_trip"] = {
+            "through": origin["call"], "original": first, "back": record["value"],
+            "again": again_text, "again_gives": (again or {}).get("value") or
+            (again or {}).get("exception") or "nothing comparable"}
 
     # ------------------------------------------------------------------ doctests
 
@@ -342,3 +423,19 @@ class Explorer:
                 record["category"] = "doc-example"
                 record["details"]["doc_want"] = example.want.strip()
                 self.keep(record)
+
+
+def _kind(text: str) -> str:
+    """``str``, ``bytes`` or ``""``: what a plain literal is."""
+    if text[:1] in ("'", '"'):
+        return "str"
+    if text[:2] in ("b'", 'b"'):
+        return "bytes"
+    return ""
+
+
+def _literal_type(text: str) -> type | None:
+    try:
+        return type(ast.literal_eval(text))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None

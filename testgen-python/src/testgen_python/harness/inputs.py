@@ -25,13 +25,16 @@ from .regex_samples import regex_samples
 class Value:
     """A candidate argument: source text, the category it stands for, imports it needs."""
 
-    __slots__ = ("text", "category", "imports", "label")
+    __slots__ = ("text", "category", "imports", "label", "origin")
 
-    def __init__(self, text: str, category: str = "typical", imports=(), label: str = ""):
+    def __init__(self, text: str, category: str = "typical", imports=(), label: str = "",
+                 origin: dict | None = None):
         self.text = text
         self.category = category
         self.imports = frozenset(imports)
         self.label = label
+        self.origin = origin
+        """For a ``produced`` value: the entry of :class:`.produced.Produced` it came from."""
 
     def __repr__(self):
         return f"Value({self.text!r}, {self.category!r})"

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 
+from . import produced
 from .context import Context
 from .explorer import Explorer
 from .guards import GUARDS, CallTimeout, Guards, Unsafe, audit, install_flags, real_exit, \
@@ -35,7 +36,8 @@ def _on_alarm(signum, frame):
 
 
 def run_definition(ctx: Context, definition: dict) -> None:
-    """In a forked child: explore one definition and stream its probes."""
+    """In a forked child: explore one definition and stream its probes, then what the first
+    pass left (``explored``, for the harness process only)."""
     explorer = Explorer(ctx, definition)
     try:
         explorer.explore()
@@ -44,13 +46,16 @@ def run_definition(ctx: Context, definition: dict) -> None:
     for record in explorer.records:
         record.setdefault("definition", definition["key"])
         emit({"event": "probe", "id": definition["id"], **record})
+    emit({"event": "explored", "id": definition["id"], **explorer.summary()})
 
 
 def supervise(ctx: Context, calls: list) -> None:
     """Fork one child per call (definition); a child that hangs or dies is reported, not
-    fatal."""
+    fatal. Then a second pass for the definitions that could take what the later ones
+    returned (see :mod:`.produced`)."""
     total_deadline = time.monotonic() + float(ctx.budget.get("total_seconds", 60))
     per_definition = float(ctx.budget["seconds"])
+    explored: dict = {}
     for definition in calls:
         call_id = definition["id"]
         remaining = total_deadline - time.monotonic()
@@ -60,65 +65,97 @@ def supervise(ctx: Context, calls: list) -> None:
             emit({"event": "result", "id": call_id, "probes": 1})
             continue
         emit({"event": "start", "id": call_id})
-        read_fd, write_fd = os.pipe()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # child
-            os.close(read_fd)
-            use_channel(write_fd)
-            try:
-                signal.signal(signal.SIGALRM, _on_alarm)
-                ctx.budget = dict(ctx.budget, seconds=min(per_definition, remaining - 0.3))
-                run_definition(ctx, definition)
-            finally:
-                real_exit(0)
-        os.close(write_fd)
-        limit = time.monotonic() + min(per_definition + 2 * ctx.call_timeout + 2, remaining)
-        buffer = b""
-        last_call = ""
-        killed = False
-        relayed = 0
-        while True:
-            timeout = limit - time.monotonic()
-            if timeout <= 0:
-                os.kill(pid, signal.SIGKILL)
-                killed = True
-                break
-            ready, _, _ = select.select([read_fd], [], [], timeout)
-            if not ready:
-                continue
-            chunk = os.read(read_fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            for line in lines:
-                record = json.loads(line)
-                if record.get("event") == "calling":
-                    last_call = record.get("call", "")
-                    continue
-                emit(record)
-                relayed += 1
-        os.close(read_fd)
-        _, status = os.waitpid(pid, 0)
-        while_running = f" while running {last_call}" if last_call else ""
-        if killed:
-            ended = ("timeout", "did not return in time (killed the probe after "
-                     f"{per_definition:g}s)" + while_running)
-        elif os.WIFSIGNALED(status):
-            ended = ("crash", "the process died with signal "
-                     f"{signal.Signals(os.WTERMSIG(status)).name}" + while_running)
-        elif os.WEXITSTATUS(status) != 0:
-            ended = ("crash", f"the process exited with status {os.WEXITSTATUS(status)}"
-                     + while_running)
-        else:
-            ended = None
-        if ended is not None:
-            emit({"event": "probe", "id": call_id, "definition": definition["key"],
-                  "outcome": ended[0], "call": last_call, "reason": ended[1]})
-            relayed += 1
+        relayed, summary = _child(ctx, definition, per_definition, remaining)
+        if summary is not None:
+            explored[call_id] = summary
         emit({"event": "result", "id": call_id, "probes": relayed})
+    for definition in calls:
+        summary = explored.get(definition["id"])
+        remaining = total_deadline - time.monotonic()
+        if summary is None or remaining <= 1.0 or not _worth_again(ctx, definition, summary):
+            continue
+        again = dict(definition, again=summary)
+        _child(ctx, again, per_definition / 2, remaining)
+
+
+def _worth_again(ctx: Context, definition: dict, summary: dict) -> bool:
+    """More produced values for its parameters than it was given, and lines left to run or
+    an inverse among the producers (a round trip to check)."""
+    offered = [entry for kind in summary["kinds"]
+               for entry in produced.for_parameter(ctx.produced.values, definition, kind)]
+    return len(offered) > summary["offered"] and (
+        summary["uncovered"] > 0 or any(entry["paired"] for entry in offered))
+
+
+def _child(ctx: Context, definition: dict, seconds: float, remaining: float):
+    """Run one definition in a forked child and relay its records: ``(records relayed, its
+    ``explored`` summary or None)``."""
+    call_id = definition["id"]
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_fd)
+        use_channel(write_fd)
+        try:
+            signal.signal(signal.SIGALRM, _on_alarm)
+            ctx.budget = dict(ctx.budget, seconds=min(seconds, remaining - 0.3))
+            run_definition(ctx, definition)
+        finally:
+            real_exit(0)
+    os.close(write_fd)
+    limit = time.monotonic() + min(seconds + 2 * ctx.call_timeout + 2, remaining)
+    buffer = b""
+    last_call = ""
+    killed = False
+    relayed = 0
+    summary = None
+    while True:
+        timeout = limit - time.monotonic()
+        if timeout <= 0:
+            os.kill(pid, signal.SIGKILL)
+            killed = True
+            break
+        ready, _, _ = select.select([read_fd], [], [], timeout)
+        if not ready:
+            continue
+        chunk = os.read(read_fd, 65536)
+        if not chunk:
+            break
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            record = json.loads(line)
+            event = record.get("event")
+            if event == "calling":
+                last_call = record.get("call", "")
+                continue
+            if event == "explored":
+                summary = record
+                continue
+            ctx.produced.offer(record)
+            emit(record)
+            relayed += 1
+    os.close(read_fd)
+    _, status = os.waitpid(pid, 0)
+    while_running = f" while running {last_call}" if last_call else ""
+    if killed:
+        ended = ("timeout", "did not return in time (killed the probe after "
+                 f"{seconds:g}s)" + while_running)
+    elif os.WIFSIGNALED(status):
+        ended = ("crash", "the process died with signal "
+                 f"{signal.Signals(os.WTERMSIG(status)).name}" + while_running)
+    elif os.WEXITSTATUS(status) != 0:
+        ended = ("crash", f"the process exited with status {os.WEXITSTATUS(status)}"
+                 + while_running)
+    else:
+        ended = None
+    if ended is not None:
+        emit({"event": "probe", "id": call_id, "definition": definition["key"],
+              "outcome": ended[0], "call": last_call, "reason": ended[1]})
+        relayed += 1
+    return relayed, summary
 
 
 def import_target(request: dict):
