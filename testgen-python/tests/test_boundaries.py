@@ -67,3 +67,34 @@ def test_generate_with_mutation_keeps_the_boundary_tests_that_kill_mutants(proje
     comparisons = {3, 5, 7}  # the lines of `score >= 90`, `>= 80`, `> 69`
     survivors = [s for s in report["mutation"]["survivors"] if s["line"] in comparisons]
     assert not survivors, survivors
+
+
+LABELS = '''
+LONGEST_NAME = 253
+
+
+def check_label(label: str) -> str:
+    if len(label) > 63:
+        raise ValueError("label too long")
+    return label.lower()
+
+
+def check_name(name: str) -> bool:
+    return len(name) < LONGEST_NAME
+'''
+
+
+def test_strings_as_long_as_the_lengths_the_code_compares_with_are_tried(project):
+    from testgen.sandbox import shadow_workspace
+
+    project.write("labels.py", LABELS)
+    definitions = project.definitions("labels.py")
+    with shadow_workspace(project.root) as ws:
+        probes = PYTHON.probe(definitions=definitions, workspace=ws, test_type="unit")
+    calls = {p.call: p for p in probes}
+    assert calls["check_label('a' * 63)"].outcome == "return"
+    assert calls["check_label('a' * 64)"].exception == "ValueError"
+    assert "check_label('a' * 62)" in calls
+    # a module-level constant counts as well
+    assert calls["check_name('a' * 252)"].value == "True"
+    assert calls["check_name('a' * 253)"].value == "False"

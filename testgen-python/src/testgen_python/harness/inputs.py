@@ -132,7 +132,30 @@ def _usage(code, param: str) -> set:
                 uses.add(("const-op", type(nxt.argval).__name__, after.opname))
         elif nxt.opname in ("GET_ITER", "FOR_ITER"):
             uses.add(("iter",))
+        elif nxt.opname in ("PRECALL", "CALL") and i > 0 and \
+                instructions[i - 1].opname == "LOAD_GLOBAL" and \
+                instructions[i - 1].argval == "len":
+            # ``len(param) > 63``: the length is compared with a constant
+            rest = [x for x in instructions[i + 1:i + 5] if x.opname not in ("PRECALL", "CALL")]
+            if len(rest) >= 2 and rest[1].opname == "COMPARE_OP" and \
+                    rest[0].opname in ("LOAD_CONST", "LOAD_GLOBAL"):
+                uses.add(("len-compare", rest[0].opname, rest[0].argval))
     return uses
+
+
+MAX_LENGTH_TRIED = 5000
+
+
+def _compared_lengths(uses: set, module) -> list:
+    """The constants ``len(param)`` is compared with (literals, or module-level ints)."""
+    lengths = set()
+    for use in uses:
+        if use[0] != "len-compare":
+            continue
+        value = use[2] if use[1] == "LOAD_CONST" else getattr(module, use[2], None)
+        if type(value) is int and 0 <= value <= MAX_LENGTH_TRIED:
+            lengths.add(value)
+    return sorted(lengths)
 
 
 class InputFactory:
@@ -195,6 +218,7 @@ class InputFactory:
         if p.kind is p.VAR_POSITIONAL:
             typed = typed[:4]
         values.extend(self._literals_for(constants, hint, p, typed))
+        values.extend(self._at_lengths(p, code, typed))
         values.extend(typed)
         if hint is not None and not _allows_none(hint):
             values.append(V("None", "invalid", label="none"))
@@ -204,6 +228,27 @@ class InputFactory:
                 seen.add(v.text)
                 unique.append(v)
         return unique
+
+    def _at_lengths(self, p, code, typed) -> list:
+        """Strings (bytes, lists) exactly as long as a length the code compares the parameter
+        with, one longer and one shorter: only they tell ``len(s) > 63`` from
+        ``len(s) >= 63`` or ``len(s) > 64``."""
+        lengths = _compared_lengths(_usage(code, p.name), self.module) if code is not None \
+            else []
+        if not lengths:
+            return []
+        starts = {v.text[:2] for v in typed[:8]}
+        if any(s[:1] in ("'", '"') for s in starts):
+            unit = "'a'"
+        elif "b'" in starts:
+            unit = "b'a'"
+        elif any(s[:1] == "[" for s in starts):
+            unit = "[1]"
+        else:
+            return []
+        empty = {"'a'": "''", "b'a'": "b''", "[1]": "[]"}[unit]
+        return [V(empty if n == 0 else unit if n == 1 else f"{unit} * {n}", "boundary",
+                  label="length") for c in lengths for n in (c, c + 1, c - 1) if n >= 0]
 
     def _literals_for(self, constants, hint, p, typed) -> list:
         kinds = set()
