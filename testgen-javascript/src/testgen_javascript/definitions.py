@@ -29,6 +29,7 @@ DECISION_NODES = {"if_statement", "for_statement", "for_in_statement", "while_st
                   "do_statement", "switch_case", "catch_clause", "ternary_expression"}
 DECISION_OPERATORS = {"&&", "||", "??"}
 MAX_LITERALS = 24
+MAX_PROPS = 12
 # Reads that say "this is a string/array", not "this is an options object".
 BUILTIN_PROPS = {"length", "constructor", "prototype", "size", "toString", "valueOf"}
 
@@ -456,6 +457,7 @@ def _make(local: _Local, node: Any, facts: _FileFacts, *, name: str, qualname: s
             "generator": is_generator, "literals": body_literals,
             "examples": list(doc.examples) if doc else [],
             "param_props": _param_props(node, params, doc),
+            "prop_values": _prop_values(node, params),
             "param_uses": _param_uses(node, params),
             "object_types": _types_for(params, facts.object_types),
         },
@@ -488,9 +490,54 @@ def _param_props(node: Any, params: tuple[Parameter, ...],
                 callee.end_byte == child.end_byte:
             continue  # obj.method(): a method of the argument, not an option
         found = props.setdefault(text_of(obj), [])
-        if len(found) < 8:
+        if len(found) < MAX_PROPS:
             found.append((text_of(prop), ""))
     return props
+
+
+LITERAL_NODES = {"string", "number", "true", "false", "null"}
+EQUALITY = {"===", "!==", "==", "!="}
+
+
+def _prop_values(node: Any, params: tuple[Parameter, ...]) -> dict[str, dict[str, list[str]]]:
+    """Literals the body compares an option with, per parameter and property, as source
+    text: ``options.end !== false`` gives ``end: false``; the ``case`` values of a switch in
+    ``if (opt.priority) { … switch … }`` give ``priority: 'low', 'medium', 'high'``. An
+    option set to each reaches the branch the comparison guards."""
+    names = {p.name for p in params if re.fullmatch(r"[A-Za-z_$][\w$]*", p.name)}
+    found: dict[str, dict[str, list[str]]] = {}
+
+    def add(param: str, prop: str, literal: Any) -> None:
+        values = found.setdefault(param, {}).setdefault(prop, [])
+        text = text_of(literal)
+        if text not in values and len(values) < 6:
+            values.append(text)
+
+    body = node.child_by_field_name("body")
+    for child in walk(body) if body is not None else ():
+        if child.type != "member_expression":
+            continue
+        obj, prop = child.child_by_field_name("object"), child.child_by_field_name("property")
+        if obj is None or prop is None or obj.type != "identifier" or \
+                text_of(obj) not in names or prop.type != "property_identifier":
+            continue
+        param, name = text_of(obj), text_of(prop)
+        parent = child.parent
+        if parent is not None and parent.type == "binary_expression" and \
+                text_of(parent.child_by_field_name("operator")) in EQUALITY:
+            for side in (parent.child_by_field_name("left"),
+                         parent.child_by_field_name("right")):
+                if side is not None and side.type in LITERAL_NODES:
+                    add(param, name, side)
+        if parent is not None and parent.type == "parenthesized_expression" and \
+                parent.parent is not None and parent.parent.type == "if_statement":
+            consequence = parent.parent.child_by_field_name("consequence")
+            for inner in walk(consequence) if consequence is not None else ():
+                if inner.type == "switch_case":
+                    value = inner.child_by_field_name("value")
+                    if value is not None and value.type in LITERAL_NODES:
+                        add(param, name, value)
+    return found
 
 
 def _method_name(member: Any) -> str:

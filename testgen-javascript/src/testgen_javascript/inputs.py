@@ -96,8 +96,9 @@ NAME_WORDS = {
                "data", "item", "record", "user", "payload", "parameters", "attributes",
                "attrs", "headers", "fields", "meta", "metadata"},
     "function": {"fn", "func", "callback", "cb", "predicate", "iteratee", "mapper",
-                 "handler", "compare", "comparator", "reducer", "transform"},
-    "date": {"date", "time", "timestamp", "when"},
+                 "handler", "compare", "comparator", "reducer", "transform", "encode",
+                 "decode", "encoder", "decoder", "replacer", "reviver", "validator"},
+    "date": {"date", "time", "timestamp", "when", "expires", "expiry", "expiration"},
 }
 BOOLEAN_PREFIXES = ("is", "has", "should", "can", "allow", "enable", "use", "include")
 
@@ -223,7 +224,8 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
     shape = _shape(param, details)
     if shape is not None:
         add("{}", "typical")  # every option at its default first: the safest typical call
-        for literal in _objects_for_shape(shape, pattern_tokens(definition)):
+        compared = (details.get("prop_values") or {}).get(param.name) or {}
+        for literal in _objects_for_shape(shape, pattern_tokens(definition), compared):
             add(literal, "typical")
     for literal in TYPICAL.get(kind, TYPICAL["any"])[:2]:
         add(literal, "typical")
@@ -311,41 +313,58 @@ def _shape(param: Parameter, details: dict[str, Any]) -> list[tuple[str, str]] |
     return None
 
 
-def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = ()) -> list[str]:
-    """Option objects: each property set alone, so each option's branch is seen; with
+def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
+                       compared: dict[str, list[str]] | None = None) -> list[str]:
+    """Option objects: each property set alone, so each option's branch is seen, then once
+    to each value the body compares it with (``compared``: ``'low'``, ``false``); with
     ``tokens`` (strings the definition's patterns accept), each string property set to one
     of them too, alone and beside the other properties."""
-    objects = []
+    shape = shape[:MAX_OPTIONS]
+    compared = compared or {}
+    alone, varied, tokened, together = [], [], [], []
     texts = [js_string(t) for t in tokens[:2]]
-    for name, annotation in shape[:8]:
+    for name, annotation in shape:
         kind = classify(annotation, name)
         members = union_literals(annotation)
-        value = members[0] if members else {
-            "boolean": "true", "number": "2", "integer": "2", "string": "'x'",
-            "array": "['x']", "function": "(x) => x"}.get(kind, "true")
+        value = members[0] if members else OPTION_VALUE.get(kind, "true")
         key = _key(name)
-        objects.append(f"{{ {key}: {value} }}")
+        alone.append(f"{{ {key}: {value} }}")
+        for literal in [*members[1:], *compared.get(name, [])]:
+            varied.append(f"{{ {key}: {literal} }}")
+        if kind in OPTION_MISFIT:  # the option's own check (`isFinite(opt.maxAge)`)
+            varied.append(f"{{ {key}: {OPTION_MISFIT[kind]} }}")
         if kind in ("string", "any") and not members:
+            others = [f"{_key(n)}: {_plain(a, n)}" for n, a in shape
+                      if n != name and _plain(a, n) is not None]
             for text in texts:
-                objects.append(f"{{ {key}: {text} }}")
-                others = [f"{_key(n)}: {_plain(a, n)}" for n, a in shape[:8] if n != name]
+                tokened.append(f"{{ {key}: {text} }}")
                 if others:
-                    objects.append(f"{{ {key}: {text}, {', '.join(others)} }}")
-    return objects
+                    together.append(f"{{ {key}: {text}, {', '.join(others)} }}")
+    return list(dict.fromkeys([*alone, *varied, *tokened, *together]))
+
+
+MAX_OPTIONS = 12
+OPTION_VALUE = {"boolean": "true", "number": "2", "integer": "2", "string": "'x'",
+                "array": "['x']", "function": "(x) => x", "object": "{ a: 'a' }",
+                "date": "new Date('2024-01-15T12:00:00.000Z')"}
+"""A value for an option set alone: one the option's branch takes (truthy, well-formed)."""
+OPTION_MISFIT = {"number": "'abc'", "integer": "'abc'", "date": "'abc'", "function": "'abc'"}
+"""A truthy value of the wrong kind, for the check an option of that kind usually has."""
 
 
 def _key(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z_$][\w$]*", name) else js_string(name)
 
 
-def _plain(annotation: str, name: str) -> str:
-    """An ordinary value for a property beside the one being varied."""
+def _plain(annotation: str, name: str) -> str | None:
+    """An ordinary value for a property beside the one being varied; ``None`` for one of no
+    known kind, which is left out (a guess there fails the whole call, as ``encode: {}``)."""
     members = union_literals(annotation)
     if members:
         return members[0]
     return {"boolean": "false", "number": "1", "integer": "1", "string": "'x'",
             "array": "[]", "function": "(x) => x", "object": "{ a: 'a' }"}.get(
-        classify(annotation, name), "{}")
+        classify(annotation, name))
 
 
 def plan_calls(definition: Definition, params: Iterable[Parameter] | None = None,
@@ -381,9 +400,16 @@ def plan_calls(definition: Definition, params: Iterable[Parameter] | None = None
         bases.append((options[0][1].literal, *typical[1:]))
     later = max(4, limit // (2 * len(options)))
     reserve = later * len(bases) * (len(options) - 1)
+    details = definition.details or {}
     for index, opts in enumerate(options):
         budget = max(later, limit - reserve - len(calls)) if index == 0 else later
-        for base in bases if index else bases[:1]:
+        around = bases if index else bases[:1]
+        if index and _shape(params[index], details) is not None:
+            # An options object has one branch per option: its whole share goes to the
+            # typical call, where every option is set alone (around an invalid first
+            # argument, most would stop at the same early check).
+            around, budget = bases[:1], later * len(bases)
+        for base in around:
             for value in opts[1:budget + 1]:
                 args = list(base)
                 args[index] = value.literal

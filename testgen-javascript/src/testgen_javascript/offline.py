@@ -18,8 +18,8 @@ from .modules import binding, instance_name
 from .payload import observed
 from .package import is_typescript
 
-CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "boundary": 4,
-                  "invalid": 5, "sequence": 6}
+CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "produced": 3,
+                  "boundary": 4, "invalid": 5, "sequence": 6}
 LIMITS = {"unit": 8, "edge-cases": 6, "negative": 6, "table-driven": 14, "integration": 6,
           "regression": 10}
 MAX_NAME = 90
@@ -32,11 +32,18 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     typescript = is_typescript(definition.file)
     style = style_for(request.framework, commonjs=commonjs, typescript=typescript)
     usable = [p for p in request.probes if _usable(p, style)]
+    # A trip through the module's own inverse that does not come back is a finding: pinning
+    # it as expected would hide it. Looked at before the usable filter, since the consumer
+    # may have thrown on a value that is not an Error or given one too large to pin.
+    trips = [p for p in request.probes if observed(p).round_trip is not None]
     crashes = [p for p in usable if crashed_inside(p)]
-    usable = [p for p in usable if p not in crashes]
+    usable = [p for p in usable if p not in crashes and p not in trips]
     bugs, kinds = [], set()
+    if trips:  # one finding per definition: every broken trip says the same
+        bugs.append(_round_trip_bug(definition, trips[0], request.test_type))
     for probe in crashes:  # one finding per error: f('a') and f('b') hit the same line
-        if well_typed(definition, probe) and (probe.exception, probe.message) not in kinds:
+        if well_typed(definition, probe) and (probe.exception, probe.message) not in kinds \
+                and probe not in trips:
             kinds.add((probe.exception, probe.message))
             bugs.append(_possible_bug(definition, probe, request.test_type))
     return bugs + _tests(definition, style, request.test_type, usable)
@@ -53,10 +60,11 @@ def _tests(definition: Definition, style: Style, kind: str,
         # Pools barely overlap, so asking for several types does not repeat a test. A unit
         # test may expect an error: typical inputs reach the error branches too.
         "unit": lambda p: p.category in (
-            "typical", "literal", "doc-example", "default", "sequence"),
+            "typical", "literal", "doc-example", "default", "sequence", "produced"),
         "edge-cases": lambda p: p.category == "boundary",
         "negative": lambda p: p.outcome == "raise" and p.category not in (
-            "boundary", "typical", "literal", "doc-example", "default", "sequence"),
+            "boundary", "typical", "literal", "doc-example", "default", "sequence",
+            "produced"),
         "regression": lambda p: True,
     }
     pool = [p for p in usable if pools.get(kind, pools["unit"])(p)]
@@ -105,6 +113,23 @@ def _possible_bug(definition: Definition, probe: Probe, test_type: str) -> TestC
                 f"declared types")
     return TestCandidate(
         id=f"{definition.key}::possible-bug::{call}", definition=definition.key,
+        test_name="", code="", test_type=test_type, engine="offline", status="possible-bug",
+        reason=evidence, details={"possible_bug_evidence": evidence})
+
+
+def _round_trip_bug(definition: Definition, probe: Probe, test_type: str) -> TestCandidate:
+    trip = observed(probe).round_trip
+    assert trip is not None
+    call = probe.call or f"{definition.qualname}({', '.join(probe.args)})"
+    if trip.back.startswith("throws "):
+        evidence = (f"{_short(call, 100)} {_short(trip.back, 120)}, on what "
+                    f"{_short(trip.through, 80)} returns: the two do not round-trip")
+    else:
+        evidence = (f"{_short(call, 100)} (on what {_short(trip.through, 80)} returns) gives "
+                    f"{_short(trip.back, 100)}, and the producer gives "
+                    f"{_short(trip.again, 100)} for that: the two do not round-trip")
+    return TestCandidate(
+        id=f"{definition.key}::possible-bug::round-trip::{call}", definition=definition.key,
         test_name="", code="", test_type=test_type, engine="offline", status="possible-bug",
         reason=evidence, details={"possible_bug_evidence": evidence})
 
@@ -410,7 +435,7 @@ class _Builder:
         """One test per definition that walks its typical inputs end to end."""
         returns = select([p for p in usable if p.outcome == "return"
                           and p.category in ("typical", "doc-example", "literal",
-                                             "sequence")], 6)
+                                             "sequence", "produced")], 6)
         if not returns:
             return []
         body: list[str] = []

@@ -8,6 +8,19 @@ from testgen.model import Probe
 
 
 @dataclass(frozen=True)
+class RoundTrip:
+    """A parser given what its formatter made (``parse(format(x))``) that did not come back:
+    neither ``x`` again, nor a value the formatter turns into the same text."""
+
+    through: str
+    """The producer's call that made the input (``format({ type: 'a/b' })``)."""
+    back: str
+    """What the consumer gave for it: a literal, or ``throws Name: message``."""
+    again: str
+    """What the producer gave for ``back`` (empty when the consumer threw)."""
+
+
+@dataclass(frozen=True)
 class Observed:
     """``Probe.payload`` of a call that returned or threw (the harness's result record)."""
 
@@ -39,6 +52,8 @@ class Observed:
     """Literal of a thrown value that is not an ``Error``."""
     mutated: tuple[tuple[int, str], ...] = ()
     """Arguments the call changed in place: (position, literal of what it holds after)."""
+    round_trip: RoundTrip | None = None
+    """The call got what its inverse made and the trip did not come back (a finding)."""
 
 
 NOTHING = Observed()

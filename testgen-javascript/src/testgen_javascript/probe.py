@@ -21,11 +21,11 @@ from testgen.errors import InputError
 from testgen.kit.probehost import Batch, Launched, Limits, Outcome, plan, run_calls
 from testgen.model import Definition, Probe, Workspace
 
-from . import inputs
+from . import inputs, produced
 from .coverage import covered_by_ranges
 from .modules import binding, export_kind, exported_name, instance_name
 from .package import find_package, package_manager, require_node
-from .payload import Observed
+from .payload import Observed, RoundTrip
 from .runtime import harness_file, node_argv_prefix, typescript_env
 
 PROBE_TIMEOUT = 20.0
@@ -68,7 +68,16 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
                         limits=limits, max_launches=MAX_RELAUNCHES + 1)
     if session.fatal is not None:
         _raise_if_dependency_missing(str(session.fatal.get("reason") or ""), workspace, rel)
-    return [_to_probe(outcome, text, rel) for outcome in session.outcomes]
+    return [_to_probe(outcome, text, rel) for outcome in session.outcomes
+            if not _unfilled(outcome)]
+
+
+def _unfilled(outcome: Outcome[_Planned]) -> bool:
+    """A produced slot nothing filled (its producer returned fewer strings): no call was
+    made, so there is nothing to report."""
+    record = outcome.record or {}
+    return "produced" in outcome.call.spec and record.get("outcome") == "skipped" and \
+        "produced_arg" not in record
 
 
 # An npm package name (not a relative path, a `#subpath` import or an `@/alias`).
@@ -103,46 +112,68 @@ def _plan(definitions: list[Definition]) -> list[_Planned]:
         if definition.kind == "method" and not (definition.details or {}).get("static"):
             methods_by_class.setdefault(definition.parent, []).append(definition)
     for definition in definitions:
-        access = {"kind": export_kind(definition), "name": exported_name(definition)}
-        local = binding(definition)
-        details = definition.details or {}
-        if definition.kind == "method":
-            static = bool(details.get("static"))
-            ctor_params = [_param(p) for p in details.get("constructor") or []]
-            ctor_args = _typical_args(definition, ctor_params)
-            obj = instance_name(local)
-            new_line = f"const {obj} = new {local}({', '.join(ctor_args)});"
-            calls = [(call, ()) for call in inputs.plan_calls(definition)]
-            if not static and calls:
-                # State first: the target called after one other method changed the object.
-                first = calls[0][0]
-                for other in methods_by_class.get(definition.parent, []):
-                    for step in _state_steps(other):
-                        calls.append((inputs.Call(first.args, "sequence"),
-                                      ((other.name, ", ".join(step)),)))
-            for call, steps in calls:
-                args = ", ".join(call.args)
-                if static:
-                    setup: tuple[str, ...] = ()
-                    expression = f"{local}.{definition.name}({args})"
-                else:
-                    setup = (new_line, *(f"{obj}.{name}({step_args});"
-                                         for name, step_args in steps))
-                    expression = f"{obj}.{definition.name}({args})"
-                spec = {"access": access, "method": definition.name, "static": static,
-                           "ctor_args": ", ".join(ctor_args), "args": args,
-                           "steps": [{"method": n, "args": a} for n, a in steps],
-                           "generator": bool(details.get("generator"))}
-                planned.append(_Planned(len(planned), definition, call, spec, setup, expression))
-        else:
-            construct = definition.kind == "class"
-            for call in inputs.plan_calls(definition):
-                args = ", ".join(call.args)
-                expression = f"{'new ' if construct else ''}{local}({args})"
-                spec = {"access": access, "args": args, "construct": construct,
-                           "generator": bool(details.get("generator"))}
-                planned.append(_Planned(len(planned), definition, call, spec, (), expression))
+        calls = [(call, ()) for call in inputs.plan_calls(definition)]
+        if definition.kind == "method" and not (definition.details or {}).get("static") \
+                and calls:
+            # State first: the target called after one other method changed the object.
+            first = calls[0][0]
+            for other in methods_by_class.get(definition.parent, []):
+                for step in _state_steps(other):
+                    calls.append((inputs.Call(first.args, "sequence"),
+                                  ((other.name, ", ".join(step)),)))
+        _add_calls(planned, definition, calls)
+    # Last, what the other definitions returned: the harness has seen it all by then.
+    for definition in definitions:
+        rest = _typical_args(definition, list(definition.parameters[1:]))
+        for producer, index in produced.slots(definition, definitions):
+            call = inputs.Call((PRODUCED, *rest), "produced")
+            extra = {"produced": {"from": producer.key, "index": index,
+                                  "from_name": producer.qualname,
+                                  "paired": produced.inverse_of(producer.name,
+                                                                definition.name)}}
+            _add_calls(planned, definition, [(call, ())], extra)
     return planned
+
+
+PRODUCED = "undefined /* produced */"
+"""The argument the harness replaces with another definition's result."""
+
+
+def _add_calls(planned: list[_Planned], definition: Definition,
+               calls: list[tuple[inputs.Call, tuple[tuple[str, str], ...]]],
+               extra: dict[str, Any] | None = None) -> None:
+    access = {"kind": export_kind(definition), "name": exported_name(definition)}
+    local = binding(definition)
+    details = definition.details or {}
+    # Every result is kept for the produced calls; `key` says whose it is.
+    common = {"access": access, "key": definition.key, **(extra or {}),
+              "generator": bool(details.get("generator"))}
+    if definition.kind == "method":
+        static = bool(details.get("static"))
+        ctor_params = [_param(p) for p in details.get("constructor") or []]
+        ctor_args = _typical_args(definition, ctor_params)
+        obj = instance_name(local)
+        new_line = f"const {obj} = new {local}({', '.join(ctor_args)});"
+        for call, steps in calls:
+            args = ", ".join(call.args)
+            if static:
+                setup: tuple[str, ...] = ()
+                expression = f"{local}.{definition.name}({args})"
+            else:
+                setup = (new_line, *(f"{obj}.{name}({step_args});"
+                                     for name, step_args in steps))
+                expression = f"{obj}.{definition.name}({args})"
+            spec = {**common, "method": definition.name, "static": static,
+                    "ctor_args": ", ".join(ctor_args), "args": args,
+                    "steps": [{"method": n, "args": a} for n, a in steps]}
+            planned.append(_Planned(len(planned), definition, call, spec, setup, expression))
+        return
+    construct = definition.kind == "class"
+    for call, _steps in calls:
+        args = ", ".join(call.args)
+        expression = f"{'new ' if construct else ''}{local}({args})"
+        spec = {**common, "args": args, "construct": construct}
+        planned.append(_Planned(len(planned), definition, call, spec, (), expression))
 
 
 def _state_steps(method: Definition, limit: int = 3) -> list[tuple[str, ...]]:
@@ -234,10 +265,20 @@ def _record_probe(record: Any, planned: _Planned, text: str, rel: str) -> Probe:
                        "is_error": bool(error.get("is_error")), "thrown": error.get("thrown")})
         if not error.get("is_error"):
             exception = exception or "non-Error value"
+    args, expression = planned.call.args, planned.expression
+    if "produced_arg" in record:  # the slot the harness filled with another's result
+        filled = str(record["produced_arg"])
+        args = (filled, *args[1:])
+        expression = expression.replace(PRODUCED, filled, 1)
+        trip = record.get("round_trip")
+        if trip:
+            fields["round_trip"] = RoundTrip(
+                through=f"{planned.spec['produced']['from_name']}({trip.get('original', '')})",
+                back=str(trip.get("back", "")), again=str(trip.get("again_gives", "")))
     return Probe(
-        definition=definition.key, args=planned.call.args, outcome=outcome, value=value,
+        definition=definition.key, args=args, outcome=outcome, value=value,
         exception=exception, message=message,
         deterministic=bool(record.get("deterministic", True)),
-        category=planned.call.category, setup=planned.setup, call=planned.expression,
+        category=planned.call.category, setup=planned.setup, call=expression,
         covered_lines=covered, reason=reason, payload=Observed(**fields),
     )

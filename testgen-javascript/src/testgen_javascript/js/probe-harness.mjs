@@ -238,7 +238,7 @@ async function perform(mod, call) {
       value = await settle(value, plan.limits.call_ms);
     }
     if (call.generator) value = await collect(value);
-    const record = { outcome: 'return', async: isAsync, ...render(value) };
+    const record = { outcome: 'return', async: isAsync, ...render(value), raw: value };
     if (call.method && !call.static) record.state = render({ ...self });
     const mutated = changedArguments(args, call.args);
     if (mutated) record.mutated = mutated;
@@ -277,6 +277,62 @@ function same(a, b) {
     JSON.stringify([b.outcome, b.value, b.error, b.state && b.state.value, b.mutated]);
 }
 
+// ---------------------------------------------------------------- produced inputs
+//
+// Every short string a definition returns is kept, by definition, for the plan's "produced"
+// calls: another definition called on it (a parser on what the module formats). When the two
+// are inverses by name and the producer took one argument, the trip must come back.
+
+const MAX_PRODUCED = 300;
+const producedBy = new Map();
+
+function keep(call, first) {
+  const value = first.raw;
+  if (typeof value !== 'string' || !value.length || value.length > MAX_PRODUCED || !first.renderable) return;
+  const kept = producedBy.get(call.key) || [];
+  if (kept.some((entry) => entry.value === value)) return;
+  let argc = 0;
+  try {
+    argc = evaluate(`[${call.args}]`).length;
+  } catch {
+    return;
+  }
+  const plain = !call.method && !call.construct;
+  kept.push({ value, literal: first.value, args: call.args, argc, access: call.access, plain });
+  producedBy.set(call.key, kept);
+}
+
+function withProduced(call) {
+  const entry = (producedBy.get(call.produced.from) || [])[call.produced.index];
+  if (!entry) return null;
+  const rest = call.args.split(',').slice(1).join(',');
+  return { call: { ...call, args: rest.trim() ? `${entry.literal},${rest}` : entry.literal }, entry };
+}
+
+function outcomeText(result) {
+  if (result.outcome === 'raise') return `throws ${result.error.name}: ${result.error.message}`;
+  return result.value === null ? '(a value that cannot be written)' : result.value;
+}
+
+function roundTrip(mod, entry, first) {
+  const through = `${entry.access.name}(${entry.args})`;
+  if (first.outcome === 'raise') {
+    return { through, original: entry.args, back: outcomeText(first), again: '', again_gives: '' };
+  }
+  if (first.outcome !== 'return' || !first.renderable) return null;
+  const original = render(evaluate(`[${entry.args}]`)[0]);
+  if (original.renderable && original.value === first.value) return null;
+  let again;
+  try {
+    again = render(exported(mod, entry.access)(first.raw));
+    again.outcome = 'return';
+  } catch (error) {
+    again = { outcome: 'raise', error: describeError(error) };
+  }
+  if (again.outcome === 'return' && again.value === entry.literal) return null;
+  return { through, original: entry.args, back: first.value, again: `${entry.access.name}(${first.value})`, again_gives: outcomeText(again) };
+}
+
 async function main() {
   let mod;
   try {
@@ -287,8 +343,18 @@ async function main() {
     return;
   }
   emit({ event: 'loaded', ranges: takeCoverage() });
-  for (const call of plan.calls) {
-    emit({ event: 'start', id: call.id });
+  for (const planned of plan.calls) {
+    emit({ event: 'start', id: planned.id });
+    let call = planned;
+    let entry = null;
+    if (planned.produced) {
+      const filled = withProduced(planned);
+      if (!filled) {
+        emit({ event: 'result', id: planned.id, outcome: 'skipped', reason: 'no produced value for this slot', ranges: [] });
+        continue;
+      }
+      ({ call, entry } = filled);
+    }
     const first = await perform(mod, call);
     const ranges = takeCoverage();
     let deterministic = true;
@@ -296,7 +362,18 @@ async function main() {
       deterministic = same(first, await perform(mod, call));
       takeCoverage();
     }
-    emit({ event: 'result', id: call.id, ...first, deterministic, ranges });
+    if (deterministic && first.outcome === 'return' && !call.produced) keep(call, first);
+    const record = { event: 'result', id: planned.id, ...first, deterministic, ranges };
+    if (entry) {
+      record.produced_arg = entry.literal;
+      if (deterministic && call.produced.paired && entry.plain && entry.argc === 1) {
+        const trip = roundTrip(mod, entry, first);
+        takeCoverage();
+        if (trip) record.round_trip = trip;
+      }
+    }
+    delete record.raw;
+    emit(record);
   }
 }
 

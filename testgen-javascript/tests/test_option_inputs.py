@@ -1,0 +1,93 @@
+"""Options objects made of the properties a function reads off its parameter, set to the
+values the body compares them with: the probes reach each option's branch. Real files, the
+real harness and node."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from testgen.sandbox import shadow_workspace
+from testgen_javascript.inputs import plan_calls
+from testgen_javascript.plugin import JavaScript
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+javascript = JavaScript()
+
+# Eleven options, the last ones only reachable through a switch on their value or a
+# comparison with `false`: the way small serialisers read theirs.
+SERIALIZE = """exports.serialize = function serialize(name, opt) {
+  var str = String(name);
+  if (!opt) return str;
+  if (null != opt.maxAge) {
+    if (!isFinite(opt.maxAge)) throw new TypeError('option maxAge is invalid');
+    str += '; Max-Age=' + Math.floor(opt.maxAge);
+  }
+  if (opt.domain) str += '; Domain=' + opt.domain;
+  if (opt.path) str += '; Path=' + opt.path;
+  if (opt.expires) str += '; Expires=' + opt.expires.toUTCString();
+  if (opt.httpOnly) str += '; HttpOnly';
+  if (opt.secure) str += '; Secure';
+  if (opt.partitioned) str += '; Partitioned';
+  if (opt.one) str += '; One';
+  if (opt.two) str += '; Two';
+  if (opt.end !== false) str += ';';
+  if (opt.priority) {
+    switch (opt.priority) {
+      case 'low': str += ' Priority=Low'; break;
+      case 'high': str += ' Priority=High'; break;
+      default: throw new TypeError('option priority is invalid');
+    }
+  }
+  return str;
+};
+"""
+
+
+@pytest.fixture
+def serialize(tmp_path, kit):
+    (tmp_path / "package.json").write_text(json.dumps({"name": "m"}))
+    (tmp_path / "m.js").write_text(SERIALIZE)
+    definitions = [d for d in kit.definitions_of(kit.source_file(tmp_path, "m.js"))
+                   if d.testable]
+    return tmp_path, definitions[0]
+
+
+def option_arguments(definition) -> list[str]:
+    return [c.args[1] for c in plan_calls(definition) if len(c.args) > 1]
+
+
+def test_every_option_the_body_reads_is_set_alone(serialize):
+    _, definition = serialize
+    given = option_arguments(definition)
+    for option in ("maxAge: 2", "domain: ", "path: 'x'", "httpOnly: true", "partitioned: true",
+                   "one: true", "two: true", "end: ", "priority: "):
+        assert any(a.startswith(f"{{ {option}") for a in given), (option, given)
+
+
+def test_an_option_is_set_to_each_value_the_body_compares_it_with(serialize):
+    _, definition = serialize
+    given = option_arguments(definition)
+    assert "{ priority: 'low' }" in given and "{ priority: 'high' }" in given, given
+    assert "{ end: false }" in given, given
+
+
+def test_options_of_a_known_kind_get_a_value_of_that_kind_and_a_misfit(serialize):
+    _, definition = serialize
+    given = option_arguments(definition)
+    assert "{ expires: new Date('2024-01-15T12:00:00.000Z') }" in given, given
+    assert "{ maxAge: 'abc' }" in given, given
+
+
+def test_the_probes_reach_the_branch_of_a_compared_value(serialize):
+    root, definition = serialize
+    with shadow_workspace(root, timeout=60) as workspace:
+        found = javascript.probe(definitions=[definition], workspace=workspace,
+                                 test_type="unit")
+    values = {p.args[1]: p.value for p in found if len(p.args) > 1 and p.outcome == "return"}
+    assert values.get("{ priority: 'high' }") == "'hello; Priority=High'", values
+    errors = {p.args[1]: p.message for p in found if len(p.args) > 1 and p.outcome == "raise"}
+    assert errors.get("{ maxAge: 'abc' }") == "option maxAge is invalid", errors
