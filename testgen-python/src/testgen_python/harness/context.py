@@ -18,6 +18,7 @@ import types
 from .constants import code_constants
 from .construction import Construction
 from .execution import Execution
+from .fuzz import Fuzzer, alphabet
 from .inputs import InputFactory
 from .literals import Literals
 from .produced import Produced
@@ -42,6 +43,7 @@ class Context(Construction, Execution):
         self.construct_error = ""
         self._constructions: dict = {}
         self.namespace = self._namespace()
+        self._fuzzer: Fuzzer | None = None
         self.produced = Produced()
         """What the definitions probed so far returned: inputs for the next ones."""
 
@@ -53,6 +55,12 @@ class Context(Construction, Execution):
         if top not in namespace and top in sys.modules:
             namespace[top] = sys.modules[top]  # docstrings say ``semver.Version.parse(...)``
         return namespace
+
+    def fuzzer(self) -> Fuzzer:
+        """The string search's generator, its alphabet read once per module."""
+        if self._fuzzer is None:
+            self._fuzzer = Fuzzer(self.rng, *alphabet(self.module))
+        return self._fuzzer
 
     def command_line_flags(self) -> list:
         """Option strings (``-r``, ``--reverse``) among the module's constants."""

@@ -10,10 +10,13 @@ import inspect
 import time
 
 from . import produced
+from .fuzz import MAX_TRIES, PATIENCE
 from .inputs import V
 from .tracing import code_lines
 
 MAX_PROBES_PER_DEFINITION = 40
+MAX_FUZZED = 16
+"""Records the string search may add beyond :data:`MAX_PROBES_PER_DEFINITION`."""
 
 
 class Call:
@@ -70,6 +73,10 @@ class Explorer:
         self.again = again is not None
         """The second pass (see :mod:`.produced`): only calls with produced values, steered
         by what the first pass left uncovered."""
+        self.corpus: dict = {}
+        """Per string parameter: the strings that ran new lines (see :mod:`.fuzz`)."""
+        self.fuzzing = False
+        self.base_call: Call | None = None
         if again is not None:
             self.covered = set(again["covered"])
             self.seen_outcomes = {tuple(o) for o in again["outcomes"]}
@@ -105,6 +112,9 @@ class Explorer:
         params, pools = factory.pools(fn, skip_first=how in ("method", "classmethod"))
         self.add_produced(pools)
         self.params, self.pools = params, pools
+        self.corpus = {p.name: [] for p in params
+                       if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and
+                       any(_kind(v.text) == "str" for v in pools.get(p.name, [])[:8])}
         self.min_calls = max(12, min(MAX_PROBES_PER_DEFINITION, 1 + sum(
             v.category == "literal" for values in pools.values() for v in values)))
         receivers = self.receivers(owner) if how == "method" else [None]
@@ -125,6 +135,8 @@ class Explorer:
                     self.try_call(call, receivers[1 + index % (len(receivers) - 1)])
             else:
                 self.try_call(call, self.ctx.rng.choice(receivers))
+        if not self.again:
+            self.fuzz(receivers[0])
         if self.reads_argv and how == "function" and not any(
                 p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
                 for p in params):
@@ -149,6 +161,39 @@ class Explorer:
             pool[:0] = paired
             pool[len(paired) + 2:len(paired) + 2] = others
             self.offered += len(paired) + len(others)
+
+    def fuzz(self, receiver) -> None:
+        """Grow the strings that ran new lines into ones that run more (see :mod:`.fuzz`),
+        the other arguments at their base values."""
+        base = self.base_call
+        names = list(self.corpus)
+        if base is None or not names:
+            return
+        fuzzer = self.ctx.fuzzer()
+        rng = self.ctx.rng
+        stale = tries = 0
+        self.fuzzing = True
+        try:
+            while stale < PATIENCE and tries < MAX_TRIES and not self.stop_reason and \
+                    self.calls_made < self.max_calls and time.monotonic() < self.deadline:
+                tries += 1
+                name = rng.choice(names)
+                corpus = self.corpus[name]
+                if not corpus:
+                    stale += 1
+                    continue
+                text = fuzzer.mutate(fuzzer.pick(corpus), corpus)
+                call = _with(base, name, V(repr(text), "typical", label="fuzzed"))
+                key = (call.key(), tuple(receiver[0]) if receiver else None)
+                if key in self.seen_calls:
+                    stale += 1
+                    continue
+                self.seen_calls.add(key)
+                before = len(corpus)
+                self.run_call(call, receiver)
+                stale = 0 if len(corpus) > before else stale + 1
+        finally:
+            self.fuzzing = False
 
     def summary(self) -> dict:
         """What the harness process needs to decide on a second pass (``explored``)."""
@@ -220,8 +265,9 @@ class Explorer:
             return Call(args, kwargs, names)
 
         base = {p.name: base_value(p) for p in required}
+        self.base_call = build(base)
         if not self.again:
-            yield build(base)
+            yield self.base_call
         names = {p.name for p in params if p.kind is not p.VAR_POSITIONAL}
         # one parameter at a time over its whole pool, the others at their base value
         for p in required + optional:
@@ -322,6 +368,12 @@ class Explorer:
             return
         if call is not None and receiver is None:
             self.check_round_trip(call, record)
+        ran_new = bool(set(record.get("covered_lines", ())) - self.covered)
+        if ran_new and call is not None and record["outcome"] in ("return", "raise"):
+            for name, value in list(zip(call.names, call.args)) + list(call.kwargs):
+                text = _as_str(value.text)
+                if text is not None and name in self.corpus and text not in self.corpus[name]:
+                    self.corpus[name].append(text)
         record["category"] = category or (call.category() if call is not None else "typical")
         self.keep(record)
 
@@ -356,11 +408,14 @@ class Explorer:
             interesting = record["value"] not in values and len(values) < 10
         if details.get("round_trip"):
             interesting = True  # the evidence of a possible bug
+        if self.fuzzing:
+            interesting = bool(new - {-1})
         self.covered |= lines
         self.seen_outcomes.add(outcome_key)
         if record["outcome"] == "skipped":
             interesting = not any(r["outcome"] == "skipped" for r in self.records)
-        if interesting and len(self.records) < MAX_PROBES_PER_DEFINITION:
+        room = MAX_PROBES_PER_DEFINITION + (MAX_FUZZED if self.fuzzing else 0)
+        if interesting and len(self.records) < room:
             record["new_lines"] = sorted(n for n in new if n > 0)
             self.records.append(record)
 
@@ -439,3 +494,24 @@ def _literal_type(text: str) -> type | None:
         return type(ast.literal_eval(text))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
+
+
+def _as_str(text: str) -> str | None:
+    """The string a literal argument stands for (``'a' * 3`` included), or None."""
+    if _kind(text) != "str":
+        return None
+    try:
+        value = eval(text, {"__builtins__": {}})  # noqa: S307 - our own literal texts
+    except Exception:
+        return None
+    return value if isinstance(value, str) and len(value) <= 200 else None
+
+
+def _with(call: Call, name: str, value) -> Call:
+    """``call`` with the argument for parameter ``name`` replaced (or added by keyword)."""
+    args, kwargs = list(call.args), list(call.kwargs)
+    if name in call.names:
+        args[call.names.index(name)] = value
+    else:
+        kwargs = [(k, v) for k, v in kwargs if k != name] + [(name, value)]
+    return Call(args, kwargs, list(call.names))
