@@ -339,3 +339,26 @@ def test_a_key_error_the_code_raises_itself_is_checked_with_its_message(project,
     code = generated.test_file.content
     assert "pytest.raises(KeyError, match=" in code and "not registered" in code
     assert re.search(r"pytest.raises\(KeyError\):\n\s+lookup\(", code)
+
+
+PARTS = '''
+class Parts:
+    def __init__(self):
+        self.scheme = None
+        self.rest = None
+
+    def split(self, text: str) -> "Parts":
+        if ":" in text:
+            self.scheme, self.rest = text.split(":", 1)
+        else:
+            self.rest = text
+        return self
+'''
+
+
+def test_none_is_checked_by_identity_in_both_frameworks(project, chain):
+    project.write("parts.py", PARTS)
+    for framework in ("pytest", "unittest"):
+        code = chain(project, "parts.py", framework=framework).test_file.content
+        assert "== None" not in code and "assertEqual(result.scheme, None)" not in code, code
+        assert "result.scheme is None" in code or "assertIsNone(result.scheme)" in code, code
