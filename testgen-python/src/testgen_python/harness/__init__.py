@@ -28,7 +28,8 @@ How it stays safe and useful:
   and file changes outside temp dirs; clock and randomness reads are flagged. Such calls become
   ``skipped`` probes with the reason.
 * Inputs come from type hints, defaults, constants in the code, parameter names and how the
-  body uses each parameter, doctest examples and per-type boundary values. A line tracer records
+  body uses each parameter, doctest examples, per-type boundary values, the results of the
+  module's other definitions, and strings grown from those that ran new lines. A line tracer records
   which lines of the target file each call ran; the search keeps trying new inputs while lines
   of the definition stay uncovered, within a budget of calls and seconds.
 * Values are reported as source literals that evaluate back to an equal value, with the imports
@@ -42,7 +43,11 @@ One module per concept, each importing only the standard library and its sibling
 * :mod:`.constants` — the constants a function's code reads (inputs worth trying);
 * :mod:`.regex_samples` — strings that match the regular expressions the code uses;
 * :mod:`.literals` — values as source text that evaluates back to an equal value;
-* :mod:`.inputs` — candidate arguments per parameter;
+* :mod:`.inputs` — candidate arguments per parameter (from hints, names, lengths the code
+  compares with, …);
+* :mod:`.produced` — what the module's definitions returned, as inputs to the others, and the
+  round trip through an inverse;
+* :mod:`.fuzz` — strings grown from the ones that ran new lines (a coverage-guided search);
 * :mod:`.explorer` — the call loop of one definition, steered by uncovered lines, within its
   budget;
 * :mod:`.context`, :mod:`.construction`, :mod:`.execution` — what the explorers of one module

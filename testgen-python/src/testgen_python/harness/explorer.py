@@ -16,6 +16,8 @@ from .tracing import code_lines
 
 MAX_PROBES_PER_DEFINITION = 40
 MAX_FUZZED = 16
+MAX_PATH_RECORDS = 8
+"""Records the string search keeps for a new path alone (no new line)."""
 """Records the string search may add beyond :data:`MAX_PROBES_PER_DEFINITION`."""
 
 
@@ -76,6 +78,9 @@ class Explorer:
         self.corpus: dict = {}
         """Per string parameter: the strings that ran new lines (see :mod:`.fuzz`)."""
         self.fuzzing = False
+        self.paths: set = set()
+        """The sets of lines calls ran, for the string search's new-path rule."""
+        self.path_records = 0
         self.base_call: Call | None = None
         if again is not None:
             self.covered = set(again["covered"])
@@ -409,7 +414,14 @@ class Explorer:
         if details.get("round_trip"):
             interesting = True  # the evidence of a possible bug
         if self.fuzzing:
-            interesting = bool(new - {-1})
+            # New lines, or a way through the lines not taken before (``a or b`` with the
+            # other side true): what tells ``or`` from ``and`` is a path, not a line.
+            path = frozenset(lines)
+            interesting = bool(new - {-1}) or (path not in self.paths and
+                                               self.path_records < MAX_PATH_RECORDS)
+            if interesting and not new - {-1}:
+                self.path_records += 1
+        self.paths.add(frozenset(lines))
         self.covered |= lines
         self.seen_outcomes.add(outcome_key)
         if record["outcome"] == "skipped":
