@@ -1,6 +1,6 @@
-"""Options objects made of the properties a function reads off its parameter, set to the
-values the body compares them with: the probes reach each option's branch. Real files, the
-real harness and node."""
+"""Inputs from what the body compares: options objects made of the properties a function
+reads off its parameter, set to the values the body compares them with, and strings as long
+as a length it checks. The probes reach each branch. Real files, the real harness and node."""
 
 from __future__ import annotations
 
@@ -91,3 +91,43 @@ def test_the_probes_reach_the_branch_of_a_compared_value(serialize):
     assert values.get("{ priority: 'high' }") == "'hello; Priority=High'", values
     errors = {p.args[1]: p.message for p in found if len(p.args) > 1 and p.outcome == "raise"}
     assert errors.get("{ maxAge: 'abc' }") == "option maxAge is invalid", errors
+
+
+# Nothing is read below two characters; `len` holds the length, as parsers often keep it.
+SHORT = """exports.parse = function parse(str) {
+  var len = str.length;
+  if (len < 2) return null;
+  var eq = str.indexOf('=');
+  return eq === -1 ? {} : { key: str.slice(0, eq), value: str.slice(eq + 1) };
+};
+"""
+
+
+def test_strings_as_long_as_a_length_the_body_compares_with_and_one_more(tmp_path, kit):
+    (tmp_path / "package.json").write_text(json.dumps({"name": "m"}))
+    (tmp_path / "m.js").write_text(SHORT)
+    definition = [d for d in kit.definitions_of(kit.source_file(tmp_path, "m.js"))
+                  if d.testable][0]
+    given = [c.args[0] for c in plan_calls(definition)]
+    assert {"'a'", "'ab'", "'abc'"} <= set(given), given
+    assert "'a='" in given, given  # on the bound, in the shape the body splits
+    with shadow_workspace(tmp_path, timeout=60) as workspace:
+        found = javascript.probe(definitions=[definition], workspace=workspace,
+                                 test_type="unit")
+    values = {p.args[0]: p.value for p in found if p.outcome == "return"}
+    assert values["'a'"] == "null" and values["'a='"] == "{ key: 'a', value: '' }", values
+
+
+def test_a_unit_test_is_offered_for_each_option_branch_reached(serialize, kit):
+    root, definition = serialize
+    from testgen.model import OfflineRequest
+
+    framework = javascript.select_framework(project=__import__("testgen.model").model.Project(
+        root), requested="node:test")
+    with shadow_workspace(root, timeout=60) as workspace:
+        found = javascript.probe(definitions=[definition], workspace=workspace,
+                                 test_type="unit")
+    offered = javascript.offline_candidates(request=OfflineRequest(
+        definition=definition, framework=framework, test_type="unit", probes=found))
+    # Eleven options, each on lines of its own: more than the eight a unit test type held.
+    assert len(offered) > 8, [c.test_name for c in offered]

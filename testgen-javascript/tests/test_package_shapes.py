@@ -150,6 +150,55 @@ def test_a_umd_wrapper_exposes_the_members_of_the_object_its_factory_returns(tmp
     assert ran.returncode == 0, ran.stdout[-2000:]
 
 
+# CoffeeScript's output: the file is `(function () { ... }).call(this)`, and the API object is
+# handed to module.exports inside a guard, then filled in member by member.
+COFFEE = """(function() {
+  var addr, root;
+
+  addr = {};
+
+  root = this;
+
+  if ((typeof module !== "undefined" && module !== null) && module.exports) {
+    module.exports = addr;
+  } else {
+    root['addr'] = addr;
+  }
+
+  addr.isValid = function(string) {
+    var parts = String(string).split('.');
+    return parts.length === 4 && parts.every(function(part) {
+      return part !== '' && String(Number(part)) === part && Number(part) < 256;
+    });
+  };
+
+  addr.octets = function(string) {
+    if (!addr.isValid(string)) {
+      throw new Error('addr: invalid address');
+    }
+    return string.split('.').map(Number);
+  };
+
+}).call(this);
+"""
+
+
+def test_a_coffeescript_wrapper_exposes_the_members_of_the_object_it_exports(tmp_path):
+    root = project(tmp_path, "coffee", {"name": "addr", "main": "lib/addr.js"},
+                   {"lib/addr.js": COFFEE})
+    done, data = generate(root, "lib/addr.js")
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = {c["definition"].rpartition("::")[2] for f in data["files"] for c in f["candidates"]}
+    assert {"isValid", "octets"} <= found, found
+    assert "octets" in kept_names(data)
+    text = (root / "lib" / "addr.testgen.test.js").read_text()
+    # The address-shaped input (the module is named for addresses) reaches past the check.
+    assert "octets('192.168.1.1')" in text, text
+    ran = subprocess.run(["node", "--test", "lib/addr.testgen.test.js"], cwd=root,
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stdout[-2000:]
+
+
 def test_compiled_commonjs_default_export_is_tested_as_what_require_returns(tmp_path):
     root = project(tmp_path, "compiled", {"name": "slug", "main": "lib/index.js"},
                    {"lib/index.js": COMPILED_DEFAULT})

@@ -161,6 +161,11 @@ def _module_scope(root: Any) -> tuple[list[Any], Any]:
         return statements, None
     callee = call.child_by_field_name("function")
     arguments = call.child_by_field_name("arguments")
+    if callee is not None and callee.type == "member_expression" and \
+            text_of(callee.child_by_field_name("property")) in ("call", "apply"):
+        # `(function () { ... }).call(this)`, as CoffeeScript wraps a file: `this` is no
+        # argument of the body, the function is the module.
+        callee, arguments = callee.child_by_field_name("object"), None
     candidates = [a for a in (arguments.named_children if arguments is not None else ())
                   if a.type in FUNCTION_VALUES]
     if not candidates:  # `(function () { ... })()`: the module is the IIFE's body
@@ -242,6 +247,11 @@ def _collect_members(scope: list[Any], add: Any, exports: list[tuple[str, str, s
                 continue
             left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
             if left is None or right is None or left.type != "member_expression":
+                continue
+            if text_of(left) == "module.exports" and right.type == "identifier":
+                # Inside a guard (`if (typeof module !== 'undefined') module.exports = x`):
+                # x is still what require() returns.
+                exported.add(text_of(right))
                 continue
             obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
             if obj is None or prop is None or obj.type not in ("identifier", "member_expression"):
@@ -458,6 +468,7 @@ def _make(local: _Local, node: Any, facts: _FileFacts, *, name: str, qualname: s
             "examples": list(doc.examples) if doc else [],
             "param_props": _param_props(node, params, doc),
             "prop_values": _prop_values(node, params),
+            "length_bounds": _length_bounds(node, params),
             "param_uses": _param_uses(node, params),
             "object_types": _types_for(params, facts.object_types),
         },
@@ -537,6 +548,53 @@ def _prop_values(node: Any, params: tuple[Parameter, ...]) -> dict[str, dict[str
                     value = inner.child_by_field_name("value")
                     if value is not None and value.type in LITERAL_NODES:
                         add(param, name, value)
+    return found
+
+
+ORDERING = {"<", "<=", ">", ">=", "===", "!==", "==", "!="}
+
+
+def _length_bounds(node: Any, params: tuple[Parameter, ...]) -> dict[str, list[int]]:
+    """Numbers the body compares a parameter's ``.length`` with, per parameter: directly
+    (``str.length < 2``) or through a local holding it (``var len = str.length; … len > 4``).
+    Inputs of that length and one more sit on either side of the comparison."""
+    names = {p.name for p in params if re.fullmatch(r"[A-Za-z_$][\w$]*", p.name)}
+    body = node.child_by_field_name("body")
+    if body is None or not names:
+        return {}
+
+    def length_of(expr: Any) -> str | None:
+        if expr is not None and expr.type == "member_expression":
+            obj, prop = expr.child_by_field_name("object"), expr.child_by_field_name("property")
+            if obj is not None and obj.type == "identifier" and text_of(obj) in names and \
+                    text_of(prop) == "length":
+                return text_of(obj)
+        return None
+
+    holders: dict[str, str] = {}  # local name -> the parameter whose length it holds
+    for child in walk(body):
+        if child.type == "variable_declarator":
+            name, value = child.child_by_field_name("name"), child.child_by_field_name("value")
+            owner = length_of(value)
+            if owner and name is not None and name.type == "identifier":
+                holders[text_of(name)] = owner
+    found: dict[str, list[int]] = {}
+    for child in walk(body):
+        if child.type != "binary_expression" or \
+                text_of(child.child_by_field_name("operator")) not in ORDERING:
+            continue
+        left, right = child.child_by_field_name("left"), child.child_by_field_name("right")
+        for side, other in ((left, right), (right, left)):
+            owner = length_of(side) or (holders.get(text_of(side)) if side is not None and
+                                        side.type == "identifier" else None)
+            if owner and other is not None and other.type == "number":
+                try:
+                    bound = int(float(text_of(other)))
+                except ValueError:
+                    continue
+                values = found.setdefault(owner, [])
+                if 0 <= bound <= 1024 and bound not in values and len(values) < 4:
+                    values.append(bound)
     return found
 
 

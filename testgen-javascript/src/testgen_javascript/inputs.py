@@ -221,6 +221,9 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
 
     for literal in union_literals(param.annotation):
         add(literal, "typical")
+    if kind in ("string", "any") and not param.annotation:
+        for text in shaped_strings(param.name, definition):
+            add(js_string(text), "typical")
     shape = _shape(param, details)
     if shape is not None:
         add("{}", "typical")  # every option at its default first: the safest typical call
@@ -233,6 +236,17 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
             param.default):
         add(param.default, "default")
     literals = details.get("literals") or {}
+    marks = [t for t in literals.get("strings") or [] if len(t) == 1 and t in SEPARATORS]
+    for bound in (details.get("length_bounds") or {}).get(param.name, []):
+        # `s.length < 2`: one character short of the bound, on it, and one past it; plain
+        # letters, and a `key=value` shape when the body splits at a separator ('a=').
+        for length in dict.fromkeys((max(bound - 1, 0), bound, bound + 1)):
+            if kind in ("string", "any"):
+                add(js_string(_filler(length)), "literal")
+                if marks and length >= 2:
+                    add(js_string(("a" + marks[0] + _filler(length))[:length]), "literal")
+            if kind != "string" and length <= 64:  # `bytes.length`: no number after all
+                add(f"[{', '.join(str(i + 1) for i in range(length))}]", "literal")
     if kind in ("string", "any"):
         for text in pattern_inputs(literals.get("regexes") or []):
             add(js_string(text), "literal")
@@ -258,6 +272,36 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
     for literal in INVALID.get(kind, INVALID["any"]):
         add(literal, "invalid")
     return values
+
+
+SHAPED = (
+    ({"ip", "ipv4", "ipv6", "ipaddr", "addr", "address", "cidr"},
+     ["192.168.1.1", "::1", "10.0.0.0/8", "2001:db8::1", "::ffff:192.168.1.1"]),
+    ({"url", "uri", "href", "link"}, ["https://example.com/a/b?c=1#d"]),
+    ({"email", "mail"}, ["user@example.com"]),
+    ({"mime", "media", "mediatype", "accept"}, ["text/html; charset=utf-8", "*/*;q=0.8"]),
+)
+"""Strings of the shape a name says (an address parser in ``ipaddr.js`` gets addresses)."""
+
+
+def shaped_strings(name: str, definition: Definition) -> list[str]:
+    """Samples of :data:`SHAPED` for the words of the parameter's name, the definition's
+    name and its file's name: an untyped ``string`` parameter says nothing, its module does."""
+    stem = re.split(r"[./\\]", definition.file.rsplit("/", 1)[-1])[0]
+    words = set()
+    for text in (name, definition.name, stem):
+        words |= {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", text)}
+        words.add(re.sub(r"[^a-z0-9]", "", text.lower()))
+    found: list[str] = []
+    for names, texts in SHAPED:
+        if words & names:
+            found.extend(texts)
+    return found
+
+
+def _filler(length: int) -> str:
+    """A string of ``length`` made of letters: only its length tells it from another."""
+    return ("abcdefghij" * (length // 10 + 1))[:length]
 
 
 def pattern_inputs(regexes: list[str], limit: int = 8) -> list[str]:
