@@ -131,3 +131,28 @@ def test_a_unit_test_is_offered_for_each_option_branch_reached(serialize, kit):
         definition=definition, framework=framework, test_type="unit", probes=found))
     # Eleven options, each on lines of its own: more than the eight a unit test type held.
     assert len(offered) > 8, [c.test_name for c in offered]
+
+
+# A header matched against the values the caller can offer, as content negotiation does.
+PREFERRED = """module.exports = function preferredCharsets(accept, provided) {
+  var wanted = String(accept).split(',').map(function (part) {
+    return part.split(';')[0].trim().toLowerCase();
+  });
+  return provided.filter(function (charset) {
+    return wanted.indexOf(charset.toLowerCase()) !== -1;
+  });
+};
+"""
+
+
+def test_a_list_is_made_of_the_words_of_the_header_it_is_matched_against(tmp_path, kit):
+    (tmp_path / "package.json").write_text(json.dumps({"name": "m"}))
+    (tmp_path / "charset.js").write_text(PREFERRED)
+    definition = [d for d in kit.definitions_of(kit.source_file(tmp_path, "charset.js"))
+                  if d.testable][0]
+    with shadow_workspace(tmp_path, timeout=60) as workspace:
+        found = javascript.probe(definitions=[definition], workspace=workspace,
+                                 test_type="unit")
+    matched = [p for p in found if p.outcome == "return" and p.value not in ("[]", None)
+               and "'utf-8'" in p.value]
+    assert matched, [(p.call, p.value) for p in found]

@@ -230,6 +230,9 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
         compared = (details.get("prop_values") or {}).get(param.name) or {}
         for literal in _objects_for_shape(shape, pattern_tokens(definition), compared):
             add(literal, "typical")
+    if kind == "array" and not param.annotation:
+        for literal in _lists_of_words(param, definition):
+            add(literal, "typical")
     for literal in TYPICAL.get(kind, TYPICAL["any"])[:2]:
         add(literal, "typical")
     if param.default is not None and param.default != "undefined" and _is_literal(
@@ -279,7 +282,12 @@ SHAPED = (
      ["192.168.1.1", "::1", "10.0.0.0/8", "2001:db8::1", "::ffff:192.168.1.1"]),
     ({"url", "uri", "href", "link"}, ["https://example.com/a/b?c=1#d"]),
     ({"email", "mail"}, ["user@example.com"]),
-    ({"mime", "media", "mediatype", "accept"}, ["text/html; charset=utf-8", "*/*;q=0.8"]),
+    ({"charset", "charsets"}, ["utf-8, iso-8859-1;q=0.8, *;q=0.1"]),
+    ({"encoding", "encodings"}, ["gzip, deflate;q=0.5, identity;q=0.1, *;q=0"]),
+    ({"language", "languages", "lang", "locale"}, ["en-US, en;q=0.9, fr;q=0.5, *;q=0.1"]),
+    ({"mime", "media", "mediatype", "accept"},
+     ["text/html, application/json;q=0.9, text/*;q=0.5, */*;q=0.1",
+      "text/html; charset=utf-8"]),
 )
 """Strings of the shape a name says (an address parser in ``ipaddr.js`` gets addresses)."""
 
@@ -297,6 +305,23 @@ def shaped_strings(name: str, definition: Definition) -> list[str]:
         if words & names:
             found.extend(texts)
     return found
+
+
+def _lists_of_words(param: Parameter, definition: Definition) -> list[str]:
+    """Lists of the words another parameter's shaped sample holds (``'utf-8, iso-8859-1;q=0.8'``
+    gives ``['utf-8', 'iso-8859-1']``): what a function matching a header against the values
+    it may offer is given, in both orders, and with one it does not offer."""
+    for other in definition.parameters:
+        if other.name == param.name:
+            continue
+        for sample in shaped_strings(other.name, definition)[:1]:
+            words = [w.split(";")[0].strip() for w in sample.split(",")]
+            words = [w for w in dict.fromkeys(words) if w and "*" not in w and "=" not in w]
+            if len(words) >= 2:
+                quoted = [js_string(w) for w in words]
+                return [f"[{', '.join(quoted[:2])}]", f"[{', '.join(reversed(quoted))}]",
+                        f"[{quoted[-1]}, {js_string(words[0].upper())}, 'unknown']"]
+    return []
 
 
 def _filler(length: int) -> str:
