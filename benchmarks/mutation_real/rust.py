@@ -15,6 +15,7 @@ items), so the only tests left after ``testgen generate`` are the kept ones,
 
 * ``testgen``: ``generate --engine offline --mutation sample`` then ``validate --mutation
   sample`` (``extra``: ``generate_s`` and ``validate_s``; every mutant is a cargo build).
+  ``MUTATION_REAL_KEEP=DIR`` keeps each project with its kept tests in ``DIR/<crate>``.
 * ``cargo-mutants``: cargo-mutants on the same kept tests and the same source files
   (``--file``; ``cargo test --tests``, so the doc tests left in the sources do not run), read from ``mutants.out/outcomes.json``: score is caught + timeout over viable
   mutants (caught + missed + timeout); ``extra["score_with_unviable"]`` counts the unviable
@@ -78,7 +79,12 @@ def measure(name: str, work: Path) -> list[Row]:
     row.extra["test_files"] = kept
     row.note = "; ".join(filter(None, [f"generate {generate_s:.0f}s + validate "
                                        f"{row.extra['validate_s']:.0f}s", row.note]))
-    return [row, mutants_row(label, project, files, row.tests, kept, work)]
+    theirs = mutants_row(label, project, files, row.tests, kept, work)
+    keep = os.environ.get("MUTATION_REAL_KEEP")
+    if keep:  # the project with its kept tests and the mutation report, to read survivors
+        shutil.copytree(project, Path(keep) / name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("target", "mutants.out*"))
+    return [row, theirs]
 
 
 def mutants_row(label: str, project: Path, files: set[str], tests: int, kept: list[str],

@@ -36,7 +36,8 @@ def render_harness(crate: Crate, plans: list[CallPlan], source: str) -> tuple[st
         start = len(lines) + 1
         lines.append(f"mod {group} {{")
         lines.append("    use super::tg;")
-        lines.append("    use super::tg::{DebugNo, DebugYes, DisplayNo, DisplayYes, EqNo, EqYes};")
+        lines.append("    use super::tg::{DebugNo, DebugYes, DisplayNo, DisplayYes, EqNo, EqYes,")
+        lines.append("        SameNo, SameYes};")
         for line in dict.fromkeys(i for p in members for i in p.imports):
             lines.append(f"    {line}")
         for plan in members:

@@ -15,6 +15,7 @@ from .crate_index import CrateIndex, TypeInfo
 from .types import FLOATS, INTEGERS, Ty, parse_type
 
 MAX_DEPTH = 3
+MAX_DISPLAYED = 12
 
 STRINGS: tuple[tuple[str, str], ...] = (
     ('"hello"', "typical"), ('""', "boundary"), ('"Hello, World!"', "typical"),
@@ -45,6 +46,9 @@ class Value:
     binding: str | None = None
     """For ``&mut`` arguments: the owned value to bind to a ``let mut``; ``expr`` then
     holds ``&mut {}`` with a placeholder for the variable name."""
+    source: str | None = None
+    """For a string made by the crate itself: the expression of the value whose ``Display``
+    text it is (``ByteSize::kb(1)``); the harness formats it, and a test gets the literal."""
 
 
 class ValueFactory:
@@ -308,8 +312,11 @@ class ValueFactory:
                          for c in info.consts)
         return found[:6]
 
-    def crate_type(self, info: TypeInfo, depth: int = 0, ty: Ty | None = None) -> list[Value]:
-        """Ways to build a crate-local type from outside the crate."""
+    def crate_type(self, info: TypeInfo, depth: int = 0, ty: Ty | None = None,
+                   per_constructor: int | None = None) -> list[Value]:
+        """Ways to build a crate-local type from outside the crate; ``per_constructor``: that
+        many from each public constructor (every constructor gets a turn) instead of the
+        first six values."""
         assert self.index is not None
         alias = self.index.alias_for(info)
         path = self.index.type_path(alias or info)
@@ -330,10 +337,11 @@ class ValueFactory:
                     found.append(Value(f"{name}::{vname}({', '.join(p.expr for p in parts)})",
                                        "typical", imports + _imports(parts)))
         for ctor in info.constructors:
-            if ctor.wraps or len(found) >= 6:
+            if ctor.wraps or (per_constructor is None and len(found) >= 6):
                 continue
             try:
-                combos = self.combinations([t for _, t in ctor.params], depth + 1, limit=3)
+                combos = self.combinations([t for _, t in ctor.params], depth + 1,
+                                           limit=per_constructor or 3)
             except Unsupported:
                 continue
             for combo in combos:
@@ -383,6 +391,28 @@ class ValueFactory:
             raise Unsupported(f"no public way to build a `{name}` (no constructor, Default or "
                               f"public fields)")
         return _unique(found)
+
+    def displayed(self, info: TypeInfo, owned: bool) -> list[Value]:
+        """Strings the crate itself writes for a type: the ``Display`` text of values built
+        by its public constructors, one or two per constructor, so a parser of the type gets
+        the inputs it was written for (``"1.0 KB"``, not only ``"hello"``)."""
+        if not info.implements("Display"):
+            return []
+        try:
+            built = self.crate_type(info, per_constructor=2)
+        except Unsupported:
+            return []
+        # The first value of every constructor before the second of any.
+        rank: dict[str, int] = {}
+        ordered = []
+        for value in built:
+            callee = value.expr.split("(", 1)[0]
+            rank[callee] = rank.get(callee, -1) + 1
+            ordered.append((rank[callee], value))
+        ordered.sort(key=lambda pair: pair[0])
+        text = "{}.to_string()" if owned else "&{}.to_string()"
+        return [Value(text.format(v.expr), "produced", v.imports, source=v.expr)
+                for _, v in ordered if not v.expr.endswith("::default()")][:MAX_DISPLAYED]
 
     # ----------------------------------------------------------------- generics
 

@@ -20,7 +20,7 @@ MAX_DEBUG = 240
 MAX_PER_TEST_TYPE = {"unit": 4, "edge-cases": 5, "negative": 5, "integration": 1,
                      "table-driven": 1, "regression": 1}
 MAX_TABLE_ROWS = 10
-CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "literal": 2, "default": 3, "boundary": 4,
+CATEGORY_ORDER = {"doc-example": 0, "produced": 1, "typical": 1, "literal": 2, "default": 3, "boundary": 4,
                   "invalid": 5, "sequence": 6}
 EDGE_CATEGORIES = {"boundary", "invalid", "default", "literal"}
 
@@ -358,9 +358,13 @@ def _column_types(definition: Definition, has_receiver: bool) -> list[str]:
 def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
     definition = request.definition
     probes = [p for p in request.probes if p.definition == definition.key]
-    behaviours = [b for b in (classify(p) for p in probes) if b is not None]
+    # A parse of the type's own Display text that does not come back is a finding: pinning
+    # it as expected would hide it. One per definition, every broken trip says the same.
+    trips = [p for p in probes if call_of(p).round_trip]
+    bugs = [_round_trip_bug(definition, trips[0], request.test_type)] if trips else []
+    behaviours = [b for b in (classify(p) for p in probes if p not in trips) if b is not None]
     if not behaviours:
-        return []
+        return bugs
     names = Names()
     base = _base(definition)
     kind = request.test_type
@@ -385,7 +389,16 @@ def offline_candidates(request: OfflineRequest) -> list[TestCandidate]:
                                       else ()),
             details={"probes": [call_of(p).id or None for p in used],
                      "needs": ["proptest"] if "proptest!" in code else []}))
-    return candidates
+    return bugs + candidates
+
+
+def _round_trip_bug(definition: Definition, probe: Probe, test_type: str) -> TestCandidate:
+    evidence = call_of(probe).round_trip or ""
+    return TestCandidate(
+        id=f"{definition.key}::possible-bug::round-trip::{probe.call}",
+        definition=definition.key, test_name="", code="", test_type=test_type,
+        engine="offline", status="possible-bug", reason=evidence,
+        details={"possible_bug_evidence": evidence})
 
 
 Built = list[tuple[str, str, list[Probe]]]

@@ -40,6 +40,9 @@ class RustCall:
     """``Ok``, ``Err``, ``Some`` or ``None`` for a ``Result``/``Option`` result."""
     payload_type: str = ""
     """The type inside that variant, as written."""
+    round_trip: str | None = None
+    """When the input was the ``Display`` text of a crate value and the parser did not give
+    that value back (nor one that displays the same): the evidence, a possible bug."""
 
 
 NO_CALL = RustCall()

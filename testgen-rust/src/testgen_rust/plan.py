@@ -63,6 +63,9 @@ class CallPlan:
     collect: bool = False
     calibration: bool = False
     """Not a probe: builds a crate value to learn how its Debug text maps to a constructor."""
+    produced: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """Harness variable → (argument index, the expression in the test's call) of an argument
+    that is the ``Display`` text of a crate value: the test gets the observed literal."""
 
 
 @dataclass
@@ -215,7 +218,30 @@ class Planner:
         form = self._call_form(d, receiver, params, returns, self_ty)
         if form is None:
             raise Unsupported("no way to call it from outside the crate")
-        return self._calls(d, group, factory, form, params, receiver, self_ty)
+        return self._calls(d, group, factory, form, params, receiver, self_ty,
+                           self._displayed_inputs(d, factory, form, params, receiver))
+
+    def _displayed_inputs(self, d: Definition, factory: ValueFactory, form: dict,
+                          params: list[tuple[str, Ty]], receiver: str | None) -> list[Value]:
+        """For a parser of a crate type (``FromStr``, or a function of one string that gives
+        back the type, bare or in an ``Option``/``Result``): the type's own ``Display`` texts
+        as inputs, which reach the paths that accept, and check the round trip."""
+        if receiver is not None or len(params) != 1 or form["kind"] not in ("parse", "assoc",
+                                                                            "free"):
+            return []
+        target = d.details.get("type") if form["kind"] == "parse" else \
+            _produced_type(form["returns"])
+        if target is None:
+            return []
+        param = params[0][1]
+        owned = param.is_named("String")
+        if not owned and not (param.kind == "ref" and param.inner.kind == "prim"
+                              and param.inner.name == "str"):
+            return []
+        info = self.index.type_info(target, factory.near)
+        if info is None or info.generics:
+            return []
+        return factory.displayed(info, owned)
 
     # A "form" says how the call is spelled: prefix/suffix around the arguments.
     def _call_form(self, d: Definition, receiver: str | None, params, returns: Ty,
@@ -315,8 +341,8 @@ class Planner:
         return values[:MAX_RECEIVERS]
 
     def _calls(self, d: Definition, group: str, factory: ValueFactory, form: dict,
-               params: list[tuple[str, Ty]], receiver: str | None, self_ty: Ty | None
-               ) -> list[CallPlan]:
+               params: list[tuple[str, Ty]], receiver: str | None, self_ty: Ty | None,
+               displayed: list[Value] = ()) -> list[CallPlan]:
         if form["kind"] in ("format", "iterate"):
             params = []
         elif form["kind"] == "parse":
@@ -325,6 +351,7 @@ class Planner:
         combos: list[tuple[list[Value], str]] = []
         for combo in _doc_example_args(d, len(types)):
             combos.append((combo, "doc-example"))
+        combos.extend(([value], "produced") for value in displayed)
         for combo in factory.combinations(types, limit=MAX_CALLS_PER_DEFINITION):
             category = next((v.category for v in combo if v.category != "typical"), "typical")
             combos.append((combo, category))
@@ -360,6 +387,8 @@ class Planner:
         observed: list[str] = []
         observed_types: dict[str, Ty] = {}
         observed_inputs: list[str] = []
+        produced: dict[str, tuple[int, str]] = {}
+        trip_var: str | None = None
         recv_var = _snake(d.details.get("type") or "value")
         if recv_var in {_snake(p) for p, _ in params}:
             recv_var += "_value"
@@ -392,6 +421,21 @@ class Planner:
                 observed.append(var)
                 if params[i][1].kind == "ref":
                     observed_types[var] = params[i][1].inner
+            elif value.source is not None:
+                # The crate's own text for a value: formatted in the harness, observed as the
+                # input, and written as that literal in the test.
+                var = f"a{i}"
+                annotation = _annotation(params[i][1]) or "_"
+                harness.append(f"let src_{var} = {value.source};")
+                harness.append(f"let {var}: {annotation} = "
+                               f"{value.expr.replace(value.source, f'src_{var}', 1)};")
+                harness.append(f"let in_{var} = tg_value!({var});")
+                inputs.append(f'\\"{var}\\":{{}}')
+                observed_inputs.append(f"in_{var}")
+                produced[var] = (i, value.expr)
+                trip_var = var
+                arg_exprs_test.append(value.expr)
+                arg_exprs_harness.append(var)
             else:
                 var = f"a{i}"
                 annotation = _annotation(params[i][1])
@@ -412,6 +456,10 @@ class Planner:
         harness.append(f"let r = {call_harness};")
         parts = ['\\"ret\\":{}']
         values = ["tg_value!(r)"]
+        if trip_var is not None:
+            harness.extend(_trip_lines(form["returns"], f"src_{trip_var}"))
+            parts.append('\\"trip\\":{}')
+            values.append("trip")
         if inputs:
             parts.append('\\"inputs\\":{{' + ",".join(inputs) + '}}')
             values.extend(["in_recv"] if recv is not None else [])
@@ -426,7 +474,38 @@ class Planner:
             call=call_test, imports=tuple(dict.fromkeys(imports)), returns=form["returns"],
             body="\n        ".join(harness), observed_vars=tuple(observed),
             input_exprs=input_exprs, collect=bool(form.get("collect")),
-            observed_types=observed_types)
+            observed_types=observed_types, produced=produced)
+
+
+def _produced_type(returns: Ty) -> str | None:
+    """The crate type a parser gives back: ``T``, ``Option<T>`` or ``Result<T, _>``."""
+    if returns.kind == "path" and returns.name in ("Option", "Result") and returns.args:
+        returns = returns.args[0]
+    if returns.kind == "path" and returns.name not in ("String", "Vec", "Box", "Option",
+                                                       "Result", "Self"):
+        return returns.name
+    return None
+
+
+def _trip_lines(returns: Ty, source: str) -> list[str]:
+    """Harness statements that set ``trip``: the JSON of the round trip of ``source`` through
+    its ``Display`` text and the parser (the source, what came back, whether it is equal)."""
+    if returns.is_named("Result"):
+        back = "match &r { Ok(v) => Some(v), Err(_) => None }"
+    elif returns.is_named("Option"):
+        back = "r.as_ref()"
+    else:
+        back = "Some(&r)"
+    return [
+        f"let back = {back};",
+        "let trip = match back {",
+        f'    Some(v) => format!("{{{{\\"src\\":{{}},\\"back\\":{{}},\\"same\\":{{}}}}}}", '
+        f"tg_value!({source}), tg_value!(v), match (&tg::W(v)).tg_same(&{source}) {{ "
+        'Some(true) => "true", Some(false) => "false", None => "null" }),',
+        f'    None => format!("{{{{\\"src\\":{{}},\\"back\\":null,\\"same\\":null}}}}", '
+        f"tg_value!({source})),",
+        "};",
+    ]
 
 
 def _spell(form: dict, recv_var: str, args: list[str], *, harness: bool, edition: str) -> str:

@@ -293,6 +293,12 @@ def _probe(plan: CallPlan, record: dict, renderer: LiteralRenderer) -> Probe:
     }
     call = RustCall(id=plan.id, imports=plan.imports, returns=str(plan.returns))
     outcome = record.get("outcome")
+    if plan.produced:
+        spelled = _produced_literals(plan, record)
+        if spelled is None:
+            return Probe(**common, outcome="skipped", payload=call,
+                         reason="the crate's text for the input was not observed")
+        common.update(spelled)
     if outcome == "return":
         obs = record.get("obs") or {}
         ret = obs.get("ret") or {}
@@ -323,10 +329,19 @@ def _probe(plan: CallPlan, record: dict, renderer: LiteralRenderer) -> Probe:
             inner_ty = plan.returns.args[1] if variant == "Err" and len(
                 plan.returns.args) > 1 else (plan.returns.args[0] if plan.returns.args else None)
             payload_type = str(inner_ty) if inner_ty is not None else ""
+        round_trip = None
+        trip = obs.get("trip")
+        if isinstance(trip, dict) and plan.produced:
+            source = next(iter(plan.produced.values()))[1]
+            source = _source_of(plan, source)
+            if trip.get("same") is True:
+                # The parser gave back the very value: the test says so with its constructor.
+                value = source if variant is None else f"{variant}({source})"
+            round_trip = _broken_trip(common["call"], source, trip)
         call = replace(call, value_imports=tuple(value_imports), debug=debug, display=display,
                        eq=eq, unit=plan.returns.kind == "unit", after=after,
                        after_values=after_values, err_is_error=err_is_error, variant=variant,
-                       payload_type=payload_type)
+                       payload_type=payload_type, round_trip=round_trip)
         return Probe(**common, outcome="return", value=value,
                      deterministic=bool(record.get("det", True)), payload=call)
     if outcome == "panic":
@@ -339,3 +354,45 @@ def _probe(plan: CallPlan, record: dict, renderer: LiteralRenderer) -> Probe:
     if outcome == "crash":
         return Probe(**common, outcome="crash", reason=record.get("reason", ""), payload=call)
     return Probe(**common, outcome="skipped", reason=record.get("reason", ""), payload=call)
+
+
+def _produced_literals(plan: CallPlan, record: dict) -> dict | None:
+    """The test's ``args`` and ``call`` with each argument made by the crate's ``Display``
+    written as the text observed in the harness; None when that text was not observed."""
+    inputs = ((record.get("obs") or {}).get("inputs") or {})
+    args, call = list(plan.args), plan.call
+    for var, (index, expr) in plan.produced.items():
+        literal = (inputs.get(var) or {}).get("debug")
+        if not literal or not literal.startswith('"'):
+            return None
+        if not expr.startswith("&"):
+            literal = f"String::from({literal})"
+        args[index] = literal
+        call = call.replace(expr, literal, 1)
+    return {"args": tuple(args), "call": call}
+
+
+def _source_of(plan: CallPlan, expr: str) -> str:
+    """``ByteSize::kb(1)`` from ``&ByteSize::kb(1).to_string()``."""
+    return expr.lstrip("&")[: -len(".to_string()")] if expr.endswith(".to_string()") else expr
+
+
+def _broken_trip(call: str, source: str, trip: dict) -> str | None:
+    """Evidence that parsing a value's own ``Display`` text does not give it back, or None.
+    A parse that gives another value with the same text is the text's rounding (``1.0 KB``
+    for 1,024 bytes), not a bug."""
+    src = trip.get("src") or {}
+    back = trip.get("back")
+    shown = src.get("display") or src.get("debug") or "?"
+    if not isinstance(back, dict):
+        return (f"{source} displays as {shown!r}, and {call} rejects that text: the type's "
+                f"Display and its parser do not round-trip")
+    if trip.get("same") is True:
+        return None
+    if back.get("display") is not None and back.get("display") == src.get("display"):
+        return None
+    if trip.get("same") is None and back.get("debug") == src.get("debug"):
+        return None
+    again = back.get("display") or back.get("debug") or "?"
+    return (f"{source} displays as {shown!r}, {call} gives a value that displays as "
+            f"{again!r}: the type's Display and its parser do not round-trip")

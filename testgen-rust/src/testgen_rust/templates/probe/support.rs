@@ -41,6 +41,16 @@ mod tg {
         fn tg_eq(&self) -> bool { false }
     }
 
+    // `(&W(a)).tg_same(&b)`: whether a == b when T: PartialEq (a round trip came back).
+    pub trait SameYes<T: ?Sized> { fn tg_same(&self, other: &T) -> Option<bool>; }
+    impl<'a, T: ?Sized + PartialEq> SameYes<T> for W<'a, T> {
+        fn tg_same(&self, other: &T) -> Option<bool> { Some(self.0 == other) }
+    }
+    pub trait SameNo<T: ?Sized> { fn tg_same(&self, other: &T) -> Option<bool>; }
+    impl<'a, T: ?Sized> SameNo<T> for &W<'a, T> {
+        fn tg_same(&self, other: &T) -> Option<bool> { None }
+    }
+
     pub fn q(s: &str) -> String {
         let mut out = String::with_capacity(s.len() + 2);
         out.push('"');
