@@ -21,7 +21,9 @@ tests; any ``tests`` folder inside one is removed):
   per-module target), its tests scored by :func:`~mutation_real.validate_row` on the same
   seeded mutants of the same file. Its wall time is the search plus that validate run.
 
-``MUTATION_REAL_KEEP=DIR`` keeps both projects with their tests in ``DIR/<module>/<tool>``.
+``MUTATION_REAL_KEEP=DIR`` keeps both projects with their tests in ``DIR/<module>/<tool>``;
+``MUTATION_REAL_PYNGUIN=0`` leaves Pynguin out (its search is most of the wall time), for a
+quick look at TestGen's rows alone.
 """
 
 from __future__ import annotations
@@ -93,12 +95,14 @@ def _pynguin_row(module: Module, project: Path) -> Row:
 def measure(name: str, work: Path) -> list[Row]:
     module = MODULES[name]
     project = _project(module, work / "testgen")
-    ours = testgen_row(name, project, path=project / module.target, files={module.target})
-    theirs_project = _project(module, work / "pynguin")
-    theirs = _pynguin_row(module, theirs_project)
+    rows = [testgen_row(name, project, path=project / module.target, files={module.target})]
+    projects = {"testgen": project}
+    if os.environ.get("MUTATION_REAL_PYNGUIN") != "0":
+        projects["pynguin"] = _project(module, work / "pynguin")
+        rows.append(_pynguin_row(module, projects["pynguin"]))
     keep = os.environ.get("MUTATION_REAL_KEEP")
-    if keep:  # both projects with their tests, to look at the survivors afterwards
-        for tool, where in (("testgen", project), ("pynguin", theirs_project)):
+    if keep:  # the projects with their tests, to look at the survivors afterwards
+        for tool, where in projects.items():
             shutil.copytree(where, Path(keep) / name / tool, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("__pycache__", ".testgen"))
-    return [ours, theirs]
+    return rows
