@@ -26,6 +26,14 @@ STRINGS: tuple[tuple[str, str], ...] = (
     ("\"it's 'single' quoted\"", "typical"), ('"back\\\\slash"', "typical"),
     ('"key=value&x=1"', "typical"), ('"unterminated \\"quote"', "invalid"),
 )
+# Strings shaped like what the code's names say it reads (the function, its type, its
+# parameters or the crate is named for versions): the paths past the first check run.
+SHAPED: dict[str, tuple[str, ...]] = {
+    "version": ('"1.2.3"', '"1.2.4"', '"1.10.0"', '"0.1"', '"2"', '"1.2.3-alpha.1"',
+                '"1.2.3-rc1"', '"1.2.3+build.5"', '"v1.2"', '"1.2.3.4"', '"1.2.x"',
+                '"1.0.0-beta"', '"1.2.3 alpha"', '"01.02"'),
+}
+SHAPED_WORDS = {"version": "version", "semver": "version", "ver": "version"}
 CHARS = (("'a'", "typical"), ("'Z'", "typical"), ("'7'", "typical"), ("' '", "boundary"),
          ("'é'", "typical"), ("'\\n'", "boundary"), ("'-'", "typical"))
 WRITE_TRAITS = {"Write"}
@@ -55,10 +63,11 @@ class ValueFactory:
     """Builds values for the types of one crate, using its index for crate-local types."""
 
     def __init__(self, index: CrateIndex | None, literals: dict[str, list[str]] | None = None,
-                 near: tuple[str, ...] = ()) -> None:
+                 near: tuple[str, ...] = (), names: Iterable[str] = ()) -> None:
         self.index = index
         self.literals = literals or {}
         self.near = near
+        self.shapes = shapes_for(names)
 
     # ----------------------------------------------------------------- arguments
 
@@ -170,7 +179,7 @@ class ValueFactory:
         raise Unsupported(f"primitive `{name}`")
 
     def _strings(self, owned: bool = False) -> list[Value]:
-        values = [Value(e, c) for e, c in STRINGS]
+        values = [Value(e, "typical") for e in self.shapes] + [Value(e, c) for e, c in STRINGS]
         for lit in self.literals.get("string", [])[:8]:
             if lit.startswith('"') and len(lit) < 60:
                 values.append(Value(lit, "literal"))
@@ -336,6 +345,8 @@ class ValueFactory:
                         continue
                     found.append(Value(f"{name}::{vname}({', '.join(p.expr for p in parts)})",
                                        "typical", imports + _imports(parts)))
+        if self.shapes:
+            found.extend(self._parsed(info, name, imports, depth))
         for ctor in info.constructors:
             if ctor.wraps or (per_constructor is None and len(found) >= 6):
                 continue
@@ -391,6 +402,23 @@ class ValueFactory:
             raise Unsupported(f"no public way to build a `{name}` (no constructor, Default or "
                               f"public fields)")
         return _unique(found)
+
+    def _parsed(self, info: TypeInfo, name: str, imports: tuple[str, ...], depth: int
+                ) -> list[Value]:
+        """Values of a parsing constructor (one string in, ``Option``/``Result`` out) on the
+        strings shaped for this code, unwrapped: ``Version::from("1.2.3").unwrap()`` is a
+        version as its users make one."""
+        found = []
+        for ctor in info.constructors:
+            if ctor.wraps not in ("Option", "Result") or len(ctor.params) != 1:
+                continue
+            param = ctor.params[0][1]
+            if not (param.kind == "ref" and param.inner.kind == "prim"
+                    and param.inner.name == "str"):
+                continue
+            found.extend(Value(f"{name}::{ctor.name}({text}).unwrap()", "typical", imports)
+                         for text in self.shapes[:3])
+        return found
 
     def displayed(self, info: TypeInfo, owned: bool) -> list[Value]:
         """Strings the crate itself writes for a type: the ``Display`` text of values built
@@ -488,6 +516,18 @@ class ValueFactory:
             for a, b in zip(pools[0][1:5], pools[1][2:6]):
                 combos.append([a, b])
         return _unique_combos(combos)[:limit]
+
+
+def shapes_for(names: Iterable[str]) -> tuple[str, ...]:
+    """The shaped strings the words of ``names`` ask for (``parse_version``, ``Version``)."""
+    found: dict[str, None] = {}
+    for name in names:
+        snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+        for word in re.split(r"[^a-z]+", snake):
+            shape = SHAPED_WORDS.get(word)
+            if shape:
+                found.update(dict.fromkeys(SHAPED[shape]))
+    return tuple(found)
 
 
 def _bounds(ty: Ty) -> set[str]:

@@ -214,7 +214,9 @@ class Planner:
         returns = substitute(from_node(ret_node, generics), mapping) if ret_node is not None \
             else UNIT
         module = tuple(p for p in d.details.get("module_path", "crate").split("::")[1:])
-        factory = ValueFactory(self.index, self._literals(d), near=module)
+        names = [d.name, d.details.get("type") or "", self.crate.package,
+                 *(name for name, _ in params)]
+        factory = ValueFactory(self.index, self._literals(d), near=module, names=names)
         form = self._call_form(d, receiver, params, returns, self_ty)
         if form is None:
             raise Unsupported("no way to call it from outside the crate")

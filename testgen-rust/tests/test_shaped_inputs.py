@@ -1,0 +1,52 @@
+"""Strings shaped like what the code's names say it reads (with real cargo): a function,
+type, parameter or crate named for versions gets version strings, and a type built by
+parsing one (`Version::from(&str) -> Option<Version>`) is a receiver built from them."""
+
+from __future__ import annotations
+
+import re
+
+from rust_helpers import generate, needs_cargo, write_crate
+from testgen_rust.inputs import shapes_for
+
+pytestmark = needs_cargo
+
+VERSION = """
+    #[derive(Debug, PartialEq)]
+    pub struct Version {
+        parts: Vec<u32>,
+    }
+
+    impl Version {
+        /// None unless every dot-separated part is a number.
+        pub fn from(text: &str) -> Option<Version> {
+            let parts: Result<Vec<u32>, _> = text.split('.').map(|p| p.parse()).collect();
+            parts.ok().map(|parts| Version { parts })
+        }
+
+        pub fn major(&self) -> u32 {
+            if self.parts.len() > 1 { self.parts[0] * 1 } else { self.parts[0] }
+        }
+    }
+
+    /// How many parts a version string has, None when one is not a number.
+    pub fn depth(version: &str) -> Option<usize> {
+        Version::from(version).map(|v| v.parts.len())
+    }
+"""
+
+
+def test_names_of_versions_ask_for_version_strings():
+    assert '"1.2.3"' in shapes_for(["parse_version"])
+    assert '"1.2.3"' in shapes_for(["SemverRange"])
+    assert shapes_for(["convert", "text", "heck"]) == ()
+
+
+def test_a_version_parser_is_called_on_version_strings(tmp_path, cargo_cache):
+    root = write_crate(tmp_path / "ver", {"src/lib.rs": VERSION}, name="ver")
+    report = generate(root, cargo_cache)
+    code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
+    assert 'depth("1.2.3"), Some(3)' in code, code
+    # The receiver of `major` is a version as its users make one.
+    assert 'Version::from("1.2.3").unwrap()' in code, code
+    assert report["final_run"].ok
