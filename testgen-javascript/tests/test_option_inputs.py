@@ -156,3 +156,29 @@ def test_a_list_is_made_of_the_words_of_the_header_it_is_matched_against(tmp_pat
     matched = [p for p in found if p.outcome == "return" and p.value not in ("[]", None)
                and "'utf-8'" in p.value]
     assert matched, [(p.call, p.value) for p in found]
+
+
+# Two properties are required together; the parameters' values are quoted when not tokens.
+FORMAT = """exports.format = function format(obj) {
+  if (!obj.type || !obj.subtype) throw new TypeError('invalid type');
+  var str = obj.type + '/' + obj.subtype;
+  var parameters = obj.parameters || {};
+  Object.keys(parameters).sort().forEach(function (key) {
+    var value = String(parameters[key]);
+    str += '; ' + key + '=' + (/^[a-z0-9]+$/i.test(value) ? value : JSON.stringify(value));
+  });
+  return str;
+};
+"""
+
+
+def test_a_varied_option_is_also_set_beside_the_others(tmp_path, kit):
+    (tmp_path / "package.json").write_text(json.dumps({"name": "m"}))
+    (tmp_path / "m.js").write_text(FORMAT)
+    definition = [d for d in kit.definitions_of(kit.source_file(tmp_path, "m.js"))
+                  if d.testable][0]
+    with shadow_workspace(tmp_path, timeout=60) as workspace:
+        found = javascript.probe(definitions=[definition], workspace=workspace,
+                                 test_type="unit")
+    quoted = [p.value for p in found if p.outcome == "return" and '"x y"' in (p.value or "")]
+    assert quoted, [(p.call, p.value, p.message) for p in found]

@@ -390,26 +390,30 @@ def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
     of them too, alone and beside the other properties."""
     shape = shape[:MAX_OPTIONS]
     compared = compared or {}
-    alone, varied, tokened, together = [], [], [], []
+    alone, varied, beside, tokened, together = [], [], [], [], []
     texts = [js_string(t) for t in tokens[:2]]
     for name, annotation in shape:
         kind = classify(annotation, name)
         members = union_literals(annotation)
         value = members[0] if members else OPTION_VALUE.get(kind, "true")
         key = _key(name)
+        others = ", ".join(f"{_key(n)}: {_plain(a, n)}" for n, a in shape if n != name)
         alone.append(f"{{ {key}: {value} }}")
-        for literal in [*members[1:], *compared.get(name, [])]:
-            varied.append(f"{{ {key}: {literal} }}")
+        values = [*members[1:], *compared.get(name, [])]
         if kind in OPTION_MISFIT:  # the option's own check (`isFinite(opt.maxAge)`)
-            varied.append(f"{{ {key}: {OPTION_MISFIT[kind]} }}")
+            values.append(OPTION_MISFIT[kind])
+        if kind == "object":  # a value that needs quoting or escaping when written out
+            values.append("{ a: 'x y', b: 'q\"r' }")
+        for literal in values:
+            varied.append(f"{{ {key}: {literal} }}")
+            if others:  # where the other properties are required too (`{ type, subtype }`)
+                beside.append(f"{{ {key}: {literal}, {others} }}")
         if kind in ("string", "any") and not members:
-            others = [f"{_key(n)}: {_plain(a, n)}" for n, a in shape
-                      if n != name and _plain(a, n) is not None]
             for text in texts:
                 tokened.append(f"{{ {key}: {text} }}")
                 if others:
-                    together.append(f"{{ {key}: {text}, {', '.join(others)} }}")
-    return list(dict.fromkeys([*alone, *varied, *tokened, *together]))
+                    together.append(f"{{ {key}: {text}, {others} }}")
+    return list(dict.fromkeys([*alone, *varied, *beside, *tokened, *together]))
 
 
 MAX_OPTIONS = 12
@@ -425,15 +429,15 @@ def _key(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z_$][\w$]*", name) else js_string(name)
 
 
-def _plain(annotation: str, name: str) -> str | None:
-    """An ordinary value for a property beside the one being varied; ``None`` for one of no
-    known kind, which is left out (a guess there fails the whole call, as ``encode: {}``)."""
+def _plain(annotation: str, name: str) -> str:
+    """An ordinary value for a property beside the one being varied: a short word for one of
+    no known kind (most options are names and flags; ``{}`` there fails the whole call)."""
     members = union_literals(annotation)
     if members:
         return members[0]
     return {"boolean": "false", "number": "1", "integer": "1", "string": "'x'",
             "array": "[]", "function": "(x) => x", "object": "{ a: 'a' }"}.get(
-        classify(annotation, name))
+        classify(annotation, name), "'x'")
 
 
 def plan_calls(definition: Definition, params: Iterable[Parameter] | None = None,
