@@ -63,6 +63,8 @@ class CallPlan:
     collect: bool = False
     calibration: bool = False
     """Not a probe: builds a crate value to learn how its Debug text maps to a constructor."""
+    fields: "OpenType | None" = None
+    """The result's struct when the harness reports its fields (see ``_open_fields``)."""
     produced: dict[str, tuple[int, str]] = field(default_factory=dict)
     """Harness variable → (argument index, the expression in the test's call) of an argument
     that is the ``Display`` text of a crate value: the test gets the observed literal."""
@@ -458,6 +460,11 @@ class Planner:
         harness.append(f"let r = {call_harness};")
         parts = ['\\"ret\\":{}']
         values = ["tg_value!(r)"]
+        opened = self._open_fields(form["returns"])
+        if opened is not None:
+            harness.extend(_field_lines(form["returns"], opened[1]))
+            parts.append('\\"fields\\":{}')
+            values.append("fields")
         if trip_var is not None:
             harness.extend(_trip_lines(form["returns"], f"src_{trip_var}"))
             parts.append('\\"trip\\":{}')
@@ -476,7 +483,61 @@ class Planner:
             call=call_test, imports=tuple(dict.fromkeys(imports)), returns=form["returns"],
             body="\n        ".join(harness), observed_vars=tuple(observed),
             input_exprs=input_exprs, collect=bool(form.get("collect")),
-            observed_types=observed_types, produced=produced)
+            observed_types=observed_types, produced=produced,
+            fields=opened[0] if opened is not None else None)
+
+    def _open_fields(self, returns: Ty) -> tuple["OpenType", list[str]] | None:
+        """For a result of a crate struct whose fields are all public (bare, or in an
+        ``Option``/``Result``): the type and its field accessors, so the harness reports each
+        field and a test can write the value (``ByteSize(1000000)``) where its Debug text is
+        not a literal (``976.6 KiB``)."""
+        ty = returns.args[0] if returns.is_named("Option", "Result") and returns.args \
+            else returns
+        if ty.kind != "path" or ty.args or self.index is None:
+            return None
+        info = self.index.type_info(ty.name)
+        if info is None or info.kind != "struct" or info.non_exhaustive or info.generics \
+                or info.parameterised:
+            return None
+        path = self.index.type_path(info)
+        if path is None:
+            return None
+        if info.tuple_fields and all(pub for _, pub in info.tuple_fields):
+            return (OpenType(info.name, f"use {path};", tuple(t for t, _ in info.tuple_fields)),
+                    [str(i) for i in range(len(info.tuple_fields))])
+        if info.fields and all(pub for _, _, pub in info.fields):
+            return (OpenType(info.name, f"use {path};", tuple(t for _, t, _ in info.fields),
+                             tuple(f for f, _, _ in info.fields)),
+                    [f for f, _, _ in info.fields])
+        return None
+
+
+@dataclass(frozen=True)
+class OpenType:
+    """A crate struct with all fields public: a test can write any value of it."""
+
+    name: str
+    import_line: str
+    types: tuple[Ty, ...]
+    names: tuple[str, ...] = ()
+    """Field names (empty for a tuple struct)."""
+
+
+def _field_lines(returns: Ty, accessors: list[str]) -> list[str]:
+    """Harness statements that set ``fields``: a JSON list of the observed fields of the
+    result (null for an ``Err``/``None``)."""
+    if returns.is_named("Result"):
+        opened = "match &r { Ok(v) => Some(v), Err(_) => None }"
+    elif returns.is_named("Option"):
+        opened = "r.as_ref()"
+    else:
+        opened = "Some(&r)"
+    listed = ",".join("{}" for _ in accessors)
+    values = ", ".join(f"tg_value!(v.{a})" for a in accessors)
+    return [f"let fields = match {opened} {{",
+            f'    Some(v) => format!("[{listed}]", {values}),',
+            '    None => "null".to_string(),',
+            "};"]
 
 
 def _produced_type(returns: Ty) -> str | None:

@@ -329,6 +329,12 @@ def _probe(plan: CallPlan, record: dict, renderer: LiteralRenderer) -> Probe:
             inner_ty = plan.returns.args[1] if variant == "Err" and len(
                 plan.returns.args) > 1 else (plan.returns.args[0] if plan.returns.args else None)
             payload_type = str(inner_ty) if inner_ty is not None else ""
+        if value is None and eq and plan.fields is not None and \
+                isinstance(obs.get("fields"), list):
+            opened = _open_value(plan.fields, obs["fields"], renderer)
+            if opened is not None:
+                value = opened if variant not in ("Ok", "Some") else f"{variant}({opened})"
+                value_imports.append(plan.fields.import_line)
         round_trip = None
         trip = obs.get("trip")
         if isinstance(trip, dict) and plan.produced:
@@ -396,3 +402,20 @@ def _broken_trip(call: str, source: str, trip: dict) -> str | None:
     again = back.get("display") or back.get("debug") or "?"
     return (f"{source} displays as {shown!r}, {call} gives a value that displays as "
             f"{again!r}: the type's Display and its parser do not round-trip")
+
+
+def _open_value(open_type, observed: list, renderer: LiteralRenderer) -> str | None:
+    """``ByteSize(1000000)`` from the observed fields of a struct whose fields are public."""
+    if len(observed) != len(open_type.types):
+        return None
+    parts = []
+    for ty, field in zip(open_type.types, observed):
+        debug = (field or {}).get("debug")
+        rendered = renderer.render(debug, ty) if debug is not None else None
+        if rendered is None or rendered.imports:
+            return None
+        parts.append(rendered.expr)
+    if open_type.names:
+        body = ", ".join(f"{n}: {v}" for n, v in zip(open_type.names, parts))
+        return f"{open_type.name} {{ {body} }}"
+    return f"{open_type.name}({', '.join(parts)})"
