@@ -50,3 +50,33 @@ def test_a_version_parser_is_called_on_version_strings(tmp_path, cargo_cache):
     # The receiver of `major` is a version as its users make one.
     assert 'Version::from("1.2.3").unwrap()' in code, code
     assert report["final_run"].ok
+
+
+SIZES = """
+    use std::str::FromStr;
+
+    enum Unit { B, Kb }
+
+    impl FromStr for Unit {
+        type Err = ();
+        fn from_str(text: &str) -> Result<Unit, ()> {
+            match text { "b" => Ok(Unit::B), "kb" => Ok(Unit::Kb), _ => Err(()) }
+        }
+    }
+
+    /// Bytes in "<number> <unit>", None when either part is unknown.
+    pub fn parse_size(text: &str) -> Option<u64> {
+        let (number, unit) = text.split_once(' ')?;
+        let n: u64 = number.parse().ok()?;
+        match unit.parse::<Unit>().ok()? { Unit::B => Some(n), Unit::Kb => Some(n * 1000) }
+    }
+"""
+
+
+def test_a_parser_gets_a_number_before_each_word_the_files_parsers_know(tmp_path, cargo_cache):
+    # The words sit in a private parser of the same file, which no test can call.
+    root = write_crate(tmp_path / "sizes", {"src/lib.rs": SIZES}, name="sizes")
+    report = generate(root, cargo_cache)
+    code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
+    assert 'parse_size("1 kb"), Some(1000)' in code, code
+    assert report["final_run"].ok

@@ -16,6 +16,7 @@ from .types import FLOATS, INTEGERS, Ty, parse_type
 
 MAX_DEPTH = 3
 MAX_DISPLAYED = 12
+MAX_UNITS = 24
 
 STRINGS: tuple[tuple[str, str], ...] = (
     ('"hello"', "typical"), ('""', "boundary"), ('"Hello, World!"', "typical"),
@@ -63,8 +64,11 @@ class ValueFactory:
     """Builds values for the types of one crate, using its index for crate-local types."""
 
     def __init__(self, index: CrateIndex | None, literals: dict[str, list[str]] | None = None,
-                 near: tuple[str, ...] = (), names: Iterable[str] = ()) -> None:
+                 near: tuple[str, ...] = (), names: Iterable[str] = (),
+                 units: Iterable[str] = ()) -> None:
         self.index = index
+        self.units = tuple(units)
+        """Words a parser reads after a number (``kb``, ``ms``): ``"1 kb"`` reaches them."""
         self.literals = literals or {}
         self.near = near
         self.shapes = shapes_for(names)
@@ -180,6 +184,10 @@ class ValueFactory:
 
     def _strings(self, owned: bool = False) -> list[Value]:
         values = [Value(e, "typical") for e in self.shapes] + [Value(e, c) for e, c in STRINGS]
+        for index, unit in enumerate(self.units[:MAX_UNITS]):
+            values.append(Value(f'"1 {unit}"', "literal"))
+            if index < 4:
+                values.append(Value(f'"1.5{unit}"', "literal"))
         for lit in self.literals.get("string", [])[:8]:
             if lit.startswith('"') and len(lit) < 60:
                 values.append(Value(lit, "literal"))

@@ -182,6 +182,27 @@ class Planner:
                     merged[kind].extend(v for v in values if v not in merged[kind])
         return merged
 
+    def _units(self, d: Definition, tree: Any) -> list[str]:
+        """For a parser (``from_str``, ``parse*``): the short words the file's parsers
+        compare with (the arms of a private ``Unit::from_str`` too), which its inputs can
+        put after a number."""
+        if d.name != "from_str" and "parse" not in d.name.lower():
+            return []
+        found: dict[str, None] = {}
+        for node in nodes.walk(tree.root_node):
+            if node.type != "function_item":
+                continue
+            name = node.child_by_field_name("name")
+            text = nodes.text_of(name) if name is not None else ""
+            if text != "from_str" and not text.startswith("parse"):
+                continue
+            for inner in nodes.walk(node):
+                if inner.type == "string_literal":
+                    word = nodes.text_of(inner)[1:-1]
+                    if re.fullmatch(r"[A-Za-z]{1,6}", word):
+                        found[word] = None
+        return list(found)
+
     def _plan_one(self, d: Definition, group: str) -> list[CallPlan]:
         if not d.testable:
             raise Unsupported(d.untestable_reason or "not reachable from tests")
@@ -218,7 +239,8 @@ class Planner:
         module = tuple(p for p in d.details.get("module_path", "crate").split("::")[1:])
         names = [d.name, d.details.get("type") or "", self.crate.package,
                  *(name for name, _ in params)]
-        factory = ValueFactory(self.index, self._literals(d), near=module, names=names)
+        factory = ValueFactory(self.index, self._literals(d), near=module, names=names,
+                               units=self._units(d, tree))
         form = self._call_form(d, receiver, params, returns, self_ty)
         if form is None:
             raise Unsupported("no way to call it from outside the crate")
