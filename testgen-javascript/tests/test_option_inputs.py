@@ -182,3 +182,21 @@ def test_a_varied_option_is_also_set_beside_the_others(tmp_path, kit):
                                  test_type="unit")
     quoted = [p.value for p in found if p.outcome == "return" and '"x y"' in (p.value or "")]
     assert quoted, [(p.call, p.value, p.message) for p in found]
+
+
+TYPED_FORMAT = FORMAT.replace(
+    "if (!obj.type || !obj.subtype) throw new TypeError('invalid type');",
+    "if (!/^[a-z]+\\/[a-z]+$/.test(obj.type)) throw new TypeError('invalid type');"
+).replace("obj.type + '/' + obj.subtype", "obj.type")
+
+
+def test_beside_a_varied_option_a_string_option_holds_what_the_patterns_accept(tmp_path, kit):
+    (tmp_path / "package.json").write_text(json.dumps({"name": "m"}))
+    (tmp_path / "m.js").write_text(TYPED_FORMAT)
+    definition = [d for d in kit.definitions_of(kit.source_file(tmp_path, "m.js"))
+                  if d.testable][0]
+    with shadow_workspace(tmp_path, timeout=60) as workspace:
+        found = javascript.probe(definitions=[definition], workspace=workspace,
+                                 test_type="unit")
+    quoted = [p.value for p in found if p.outcome == "return" and '"x y"' in (p.value or "")]
+    assert quoted, [(p.call, p.value, p.message) for p in found]

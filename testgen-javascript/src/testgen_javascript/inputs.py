@@ -397,7 +397,10 @@ def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
         members = union_literals(annotation)
         value = members[0] if members else OPTION_VALUE.get(kind, "true")
         key = _key(name)
-        others = ", ".join(f"{_key(n)}: {_plain(a, n)}" for n, a in shape if n != name)
+        # Beside it, the string options hold what one of the patterns accepts ('abc/abc' for
+        # a type), or a short word.
+        besides = list(dict.fromkeys(_others(shape, name, text) for text in texts or [None]))
+        others = besides[0]
         alone.append(f"{{ {key}: {value} }}")
         values = [*members[1:], *compared.get(name, [])]
         if kind in OPTION_MISFIT:  # the option's own check (`isFinite(opt.maxAge)`)
@@ -406,7 +409,7 @@ def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
             values.append("{ a: 'x y', b: 'q\"r' }")
         for literal in values:
             varied.append(f"{{ {key}: {literal} }}")
-            if others:  # where the other properties are required too (`{ type, subtype }`)
+            for others in besides if others else ():  # required together: `{ type, subtype }`
                 beside.append(f"{{ {key}: {literal}, {others} }}")
         if kind in ("string", "any") and not members:
             for text in texts:
@@ -414,6 +417,20 @@ def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
                 if others:
                     together.append(f"{{ {key}: {text}, {others} }}")
     return list(dict.fromkeys([*alone, *varied, *beside, *tokened, *together]))
+
+
+def _others(shape: list[tuple[str, str]], name: str, text: str | None) -> str:
+    """The properties of ``shape`` but ``name``, at ordinary values; the string ones at
+    ``text`` when given."""
+    parts = []
+    for other, annotation in shape:
+        if other == name:
+            continue
+        textual = classify(annotation, other) in ("string", "any") and \
+            not union_literals(annotation)
+        value = text if text is not None and textual else _plain(annotation, other)
+        parts.append(f"{_key(other)}: {value}")
+    return ", ".join(parts)
 
 
 MAX_OPTIONS = 12
