@@ -409,8 +409,8 @@ def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
             values.append("{ a: 'x y', b: 'q\"r' }")
         for literal in values:
             varied.append(f"{{ {key}: {literal} }}")
-            for others in besides if others else ():  # required together: `{ type, subtype }`
-                beside.append(f"{{ {key}: {literal}, {others} }}")
+            for rest in besides if others else ():  # required together: `{ type, subtype }`
+                beside.append(f"{{ {key}: {literal}, {rest} }}")
         if kind in ("string", "any") and not members:
             for text in texts:
                 tokened.append(f"{{ {key}: {text} }}")
