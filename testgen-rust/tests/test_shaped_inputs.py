@@ -80,3 +80,22 @@ def test_a_parser_gets_a_number_before_each_word_the_files_parsers_know(tmp_path
     code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
     assert 'parse_size("1 kb"), Some(1000)' in code, code
     assert report["final_run"].ok
+
+
+def test_a_length_check_is_probed_on_both_sides_of_its_bound(tmp_path, cargo_cache):
+    root = write_crate(tmp_path / "names", {"src/lib.rs": """
+        /// Whether a name fits a field of 8 bytes.
+        pub fn fits(name: &str) -> bool {
+            name.len() <= 8
+        }
+
+        pub fn full(items: &[u32]) -> bool {
+            items.len() >= 3
+        }
+    """}, name="names")
+    report = generate(root, cargo_cache, test_types=("edge-cases",))
+    calls = {p.call.split("::")[-1]: p.value for p in report["probes"]["src/lib.rs"]}
+    assert calls['fits("aaaaaaaa")'] == "true" and calls['fits("aaaaaaaaa")'] == "false"
+    assert any(c.startswith("full(&[") and c.count(",") == 2 and calls[c] == "true"
+               for c in calls), calls
+    assert any(c.startswith("full(&[") and c.count(",") == 3 for c in calls), calls

@@ -17,6 +17,8 @@ from .types import FLOATS, INTEGERS, Ty, parse_type
 MAX_DEPTH = 3
 MAX_DISPLAYED = 12
 MAX_UNITS = 24
+MAX_LENGTHS = 3
+MAX_LENGTH = 32
 
 STRINGS: tuple[tuple[str, str], ...] = (
     ('"hello"', "typical"), ('""', "boundary"), ('"Hello, World!"', "typical"),
@@ -65,8 +67,11 @@ class ValueFactory:
 
     def __init__(self, index: CrateIndex | None, literals: dict[str, list[str]] | None = None,
                  near: tuple[str, ...] = (), names: Iterable[str] = (),
-                 units: Iterable[str] = ()) -> None:
+                 units: Iterable[str] = (), lengths: Iterable[int] = ()) -> None:
         self.index = index
+        self.lengths = tuple(lengths)
+        """Numbers the code compares a ``.len()`` with: strings and slices of that length
+        and one more sit on both sides of the check."""
         self.units = tuple(units)
         """Words a parser reads after a number (``kb``, ``ms``): ``"1 kb"`` reaches them."""
         self.literals = literals or {}
@@ -184,6 +189,9 @@ class ValueFactory:
 
     def _strings(self, owned: bool = False) -> list[Value]:
         values = [Value(e, "typical") for e in self.shapes] + [Value(e, c) for e, c in STRINGS]
+        for length in self.lengths[:MAX_LENGTHS]:
+            for n in (length, length + 1):
+                values.append(Value(f'"{"a" * n}"', "boundary"))
         for index, unit in enumerate(self.units[:MAX_UNITS]):
             values.append(Value(f'"1 {unit}"', "literal"))
             if index < 4:
@@ -220,12 +228,16 @@ class ValueFactory:
             for lit in self.literals.get("string", [])[:4]:
                 if lit.startswith('"') and lit.isascii():
                     items.append(Value("b" + lit, "literal"))
+            for length in self.lengths[:MAX_LENGTHS]:
+                items.extend(Value(f'b"{"a" * n}"', "boundary") for n in (length, length + 1))
             for inner in self._char_literals():
                 if inner.isascii():
                     items.extend(Value(f'b"{text}"', "literal") for text in (
                         inner, f"12{inner}5", f"a{inner}20b", f"{inner}zz"))
             return _unique(items)
         elements = self.owned(element, depth + 1)
+        lengths = [([elements[i % len(elements)] for i in range(n)], "boundary")
+                   for length in self.lengths[:MAX_LENGTHS] for n in (length, length + 1)]
         first = elements[0]
         second = elements[1] if len(elements) > 1 else first
         third = elements[2] if len(elements) > 2 else second
@@ -236,6 +248,7 @@ class ValueFactory:
         extra = [e for e in elements[3:6]]
         if extra:
             shapes.append(([first, *extra], "typical"))
+        shapes.extend(lengths)
         return [Value(template.format(", ".join(v.expr for v in items)), cat, _imports(items))
                 for items, cat in shapes]
 

@@ -17,7 +17,7 @@ from testgen.model import Definition, Probe, Workspace
 
 from . import nodes
 from .crate_index import CrateIndex
-from .inputs import Unsupported, Value, ValueFactory
+from .inputs import MAX_LENGTH, Unsupported, Value, ValueFactory
 from .manifest import Crate
 from .types import Ty, UNIT, from_node, generics_of, parse_type, substitute
 
@@ -240,7 +240,7 @@ class Planner:
         names = [d.name, d.details.get("type") or "", self.crate.package,
                  *(name for name, _ in params)]
         factory = ValueFactory(self.index, self._literals(d), near=module, names=names,
-                               units=self._units(d, tree))
+                               units=self._units(d, tree), lengths=_lengths(d))
         form = self._call_form(d, receiver, params, returns, self_ty)
         if form is None:
             raise Unsupported("no way to call it from outside the crate")
@@ -560,6 +560,18 @@ def _field_lines(returns: Ty, accessors: list[str]) -> list[str]:
             f'    Some(v) => format!("[{listed}]", {values}),',
             '    None => "null".to_string(),',
             "};"]
+
+
+def _lengths(d: Definition) -> list[int]:
+    """The small integer literals of a body that measures a length (``s.len() > 8``)."""
+    if "len" not in d.calls:
+        return []
+    found = []
+    for text in (d.details.get("literals") or {}).get("integer", []):
+        digits = re.sub(r"_|[iu](8|16|32|64|128|size)$", "", text)
+        if digits.isdigit() and 1 < int(digits) <= MAX_LENGTH:
+            found.append(int(digits))
+    return list(dict.fromkeys(found))
 
 
 def _produced_type(returns: Ty) -> str | None:
