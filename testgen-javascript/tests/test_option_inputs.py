@@ -200,3 +200,19 @@ def test_beside_a_varied_option_a_string_option_holds_what_the_patterns_accept(t
                                  test_type="unit")
     quoted = [p.value for p in found if p.outcome == "return" and '"x y"' in (p.value or "")]
     assert quoted, [(p.call, p.value, p.message) for p in found]
+
+
+@pytest.mark.parametrize("file, source, sample", [
+    ("route.js", "/** @param {String|RegExp} path */\n"
+                 "module.exports = function compile(path) { return String(path); };\n",
+     "'/users/:id'"),
+    ("ipaddr.js", "exports.parse = function parse(string) { return String(string); };\n",
+     "'192.168.1.1'"),
+])
+def test_a_string_has_the_shape_a_parameter_or_module_name_says(tmp_path, kit, file, source,
+                                                                 sample):
+    (tmp_path / "package.json").write_text(json.dumps({"name": "m"}))
+    (tmp_path / file).write_text(source)
+    definition = [d for d in kit.definitions_of(kit.source_file(tmp_path, file))
+                  if d.testable][0]
+    assert plan_calls(definition)[0].args[0] == sample

@@ -221,7 +221,7 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
 
     for literal in union_literals(param.annotation):
         add(literal, "typical")
-    if kind in ("string", "any") and not param.annotation:
+    if kind in ("string", "any"):
         for text in shaped_strings(param.name, definition):
             add(js_string(text), "typical")
     shape = _shape(param, details)
@@ -281,6 +281,7 @@ SHAPED = (
     ({"ip", "ipv4", "ipv6", "ipaddr", "addr", "address", "cidr"},
      ["192.168.1.1", "::1", "10.0.0.0/8", "2001:db8::1", "::ffff:192.168.1.1"]),
     ({"url", "uri", "href", "link"}, ["https://example.com/a/b?c=1#d"]),
+    ({"path", "route", "pathname"}, ["/users/:id", "/files/*", "/:a/:b?/c.:ext"]),
     ({"email", "mail"}, ["user@example.com"]),
     ({"charset", "charsets"}, ["utf-8, iso-8859-1;q=0.8, *;q=0.1"]),
     ({"encoding", "encodings"}, ["gzip, deflate;q=0.5, identity;q=0.1, *;q=0"]),
