@@ -5,7 +5,9 @@
   first, then the plugin's own pack);
 * :mod:`testgen.kit.selection` — which probes make a test of each test type, and test names;
 * :mod:`testgen.kit.probehost` — the host side of a probe harness: one JSON-lines protocol,
-  per-call limits, and a relaunch without the call that hung.
+  per-call limits, and a relaunch without the call that hung;
+* :mod:`testgen.kit.inverses` — which two definitions undo each other by name
+  (``encode``/``decode``), for feeding one's results to the other and checking round trips.
 
 Like ``testgen.model`` and ``testgen.language``, these modules are public and stable for
 plugins; nothing here knows any one language.

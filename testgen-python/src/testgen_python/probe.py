@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from testgen.kit.inverses import inverse_of
 from testgen.kit.probehost import Batch, Limits, ProcessLike, Session, plan, run_calls
 from testgen.model import Definition, ProcessResult, Probe, Workspace
 
@@ -77,8 +78,13 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     chosen = interpreter.choose(workspace, needs_pytest=False)
     env = interpreter.environment(workspace, chosen)
 
+    # What each definition may get from its inverses (see harness.produced).
+    inverses = {d.key: [p.key for p in runnable if p is not d and inverse_of(p.name, d.name)]
+                for d in runnable}
+
     def launch(batch: Batch[PlannedDefinition]) -> ProcessResult:
-        calls = [{"id": c.id, **_describe(c.definition)} for c in batch.calls]
+        calls = [{"id": c.id, **_describe(c.definition), "inverses": inverses[c.definition.key]}
+                 for c in batch.calls]
         return workspace.run([chosen.executable, "-m", "testgen_python.harness"],
                              cwd=workspace.root, timeout=batch.limits.launch_seconds,
                              stdin=json.dumps(plan(batch, calls, **request)), env=env,

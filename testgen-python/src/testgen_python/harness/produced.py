@@ -7,8 +7,9 @@ values as ``produced`` inputs; the ones explored before get a second, shorter pa
 (:mod:`.process`).
 
 A *pair* is an inverse by name (``encode``/``decode``, ``dumps``/``loads``, ``to_x``/``from_x``
-…). When a definition is called on what its pair made, the call's other parameters take the
-pair's arguments of the same name (the same key for ``sign`` and ``verify``), and the result is
+…): the host names each definition's inverses in the plan (``inverses``, by
+:mod:`testgen.kit.inverses`). When a definition is called on what its pair made, the call's
+other parameters take the pair's arguments of the same name (the same key for ``sign`` and ``verify``), and the result is
 checked to come back: ``decode(encode(x))`` should give ``x``, or at least something that
 encodes to the same text (a decoder may normalise: ``'Hello'`` back as ``'hello'``). When
 neither holds, the record says so (``round_trip``), for the host to report as a possible bug.
@@ -17,36 +18,11 @@ neither holds, the record says so (``round_trip``), for the host to report as a 
 from __future__ import annotations
 
 import ast
-import re
 
 MAX_LENGTH = 300
 """Longer results are seldom inputs, and make unreadable tests."""
 MAX_PER_PARAMETER = 6
 MAX_KEPT = 60
-
-INVERSES = (("encode", "decode"), ("dumps", "loads"), ("dump", "load"), ("quote", "unquote"),
-            ("escape", "unescape"), ("serialize", "deserialize"), ("compress", "decompress"),
-            ("encrypt", "decrypt"), ("format", "parse"), ("stringify", "parse"),
-            ("pack", "unpack"), ("marshal", "unmarshal"), ("to", "from"), ("sign", "verify"),
-            ("join", "split"), ("render", "parse"), ("wrap", "unwrap"))
-
-
-def _stem(name: str, word: str) -> str | None:
-    """``name`` without ``word`` as one of its parts (``b64encode`` → ``b64``, ``to_json`` →
-    ``_json``); ``None`` when ``word`` is not in it."""
-    match = re.search(rf"(^|_|(?<=[a-z0-9])){word}(_|$|(?=[A-Z0-9]))", name)
-    if match is None:
-        return None
-    return name[:match.start()] + "\0" + name[match.end():]
-
-
-def inverse_of(producer: str, consumer: str) -> bool:
-    """The two names are inverses: the same stem, with one of :data:`INVERSES` each."""
-    for forward, backward in INVERSES:
-        a, b = _stem(producer, forward), _stem(consumer, backward)
-        if a is not None and a == b:
-            return True
-    return False
 
 
 class Produced:
@@ -95,18 +71,13 @@ class Produced:
         return len(self.values)
 
 
-def _short_name(key: str) -> str:
-    """``decode`` of ``pkg/codec.py::Codec.decode``."""
-    return key.rsplit("::", 1)[-1].rsplit(".", 1)[-1]
-
-
 def for_parameter(produced: list, definition: dict, kind: str) -> list:
     """Up to :data:`MAX_PER_PARAMETER` produced values of ``kind`` (``"str"``, ``"bytes"``)
     for a parameter of ``definition``: its pairs' first, never its own results."""
     own = definition["key"]
-    name = definition["name"]
+    inverses = set(definition.get("inverses") or ())
     mine = [p for p in produced if p["type"] == kind and p["from"] != own]
-    paired = [p for p in mine if inverse_of(_short_name(p["from"]), name)]
+    paired = [p for p in mine if p["from"] in inverses]
     rest = [p for p in mine if p not in paired]
     chosen, sources = [], {}
     for entry in paired + rest:  # a few of each producer, not all of the first one
