@@ -99,3 +99,21 @@ def test_a_length_check_is_probed_on_both_sides_of_its_bound(tmp_path, cargo_cac
     assert any(c.startswith("full(&[") and c.count(",") == 2 and calls[c] == "true"
                for c in calls), calls
     assert any(c.startswith("full(&[") and c.count(",") == 3 for c in calls), calls
+
+
+def test_a_bound_named_by_a_constant_is_probed_on_both_sides(tmp_path, cargo_cache):
+    root = write_crate(tmp_path / "units", {"src/lib.rs": """
+        pub const KB: u64 = 1_000;
+
+        fn unit_of(bytes: u64) -> &'static str {
+            if bytes < KB { "B" } else { "kB" }
+        }
+
+        /// The unit a size is written in.
+        pub fn unit(bytes: u64) -> String {
+            unit_of(bytes).to_string()
+        }
+    """}, name="units")
+    report = generate(root, cargo_cache)
+    calls = {p.call.split("::")[-1]: p for p in report["probes"]["src/lib.rs"]}
+    assert "unit(999)" in calls and "unit(1000)" in calls and "unit(1001)" in calls, calls

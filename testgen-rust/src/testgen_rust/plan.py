@@ -182,6 +182,31 @@ class Planner:
                     merged[kind].extend(v for v in values if v not in merged[kind])
         return merged
 
+    def _constants_used(self, d: Definition, tree: Any, fn: Any) -> list[str]:
+        """The values of the file's integer constants that the body (or a function of the
+        file it calls) names: ``bytes < KB`` is a bound like ``bytes < 1000``."""
+        consts: dict[str, str] = {}
+        for node in nodes.walk(tree.root_node):
+            if node.type == "const_item":
+                name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+                if name is not None and value is not None and value.type == "integer_literal":
+                    consts[nodes.text_of(name)] = nodes.text_of(value)
+        if not consts:
+            return []
+        bodies = [fn]
+        called = set(d.calls)
+        for node in nodes.walk(tree.root_node):
+            if node.type == "function_item" and node is not fn:
+                name = node.child_by_field_name("name")
+                if name is not None and nodes.text_of(name) in called:
+                    bodies.append(node)
+        found: dict[str, None] = {}
+        for body in bodies:
+            for node in nodes.walk(body):
+                if node.type == "identifier" and nodes.text_of(node) in consts:
+                    found[consts[nodes.text_of(node)]] = None
+        return list(found)
+
     def _units(self, d: Definition, tree: Any) -> list[str]:
         """For a parser (``from_str``, ``parse*``): the short words the file's parsers
         compare with (the arms of a private ``Unit::from_str`` too), which its inputs can
@@ -239,7 +264,11 @@ class Planner:
         module = tuple(p for p in d.details.get("module_path", "crate").split("::")[1:])
         names = [d.name, d.details.get("type") or "", self.crate.package,
                  *(name for name, _ in params)]
-        factory = ValueFactory(self.index, self._literals(d), near=module, names=names,
+        literals = self._literals(d)
+        constants = self._constants_used(d, tree, fn)
+        if constants:
+            literals["integer"] = list(dict.fromkeys(constants + literals.get("integer", [])))
+        factory = ValueFactory(self.index, literals, near=module, names=names,
                                units=self._units(d, tree), lengths=_lengths(d))
         form = self._call_form(d, receiver, params, returns, self_ty)
         if form is None:
