@@ -23,6 +23,7 @@ from .types import Ty, UNIT, from_node, generics_of, parse_type, substitute
 
 MAX_CALLS_PER_DEFINITION = 64
 MAX_RECEIVERS = 3
+MAX_VARIANT_RECEIVERS = 12
 STD_TRAIT_PATHS = {
     "Display": "std::fmt::Display", "Debug": "std::fmt::Debug", "FromStr": "std::str::FromStr",
     "Deref": "std::ops::Deref", "DerefMut": "std::ops::DerefMut", "Add": "std::ops::Add",
@@ -391,6 +392,12 @@ class Planner:
             values = factory.arguments(self_ty) if self_ty.kind == "ref" else (
                 factory.arguments(Ty("ref", args=(self_ty,)))
                 if self_ty.kind == "prim" and self_ty.name == "str" else factory.owned(self_ty))
+        if info is not None and info.kind == "enum" and info.variants and \
+                all(kind == "unit" for _, kind, _ in info.variants):
+            # A fieldless enum: every variant, since its methods are a match over them all.
+            variants = [v for v in values if re.fullmatch(r"\w+::\w+", v.expr)]
+            if variants:
+                return variants[:MAX_VARIANT_RECEIVERS]
         # Prefer receivers built from arguments (more interesting state) over Default.
         values = sorted(values, key=lambda v: (v.category == "default", v.category == "boundary"))
         return values[:MAX_RECEIVERS]
