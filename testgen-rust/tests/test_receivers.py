@@ -7,8 +7,7 @@ from rust_helpers import generate, needs_cargo, write_crate
 pytestmark = needs_cargo
 
 
-def test_a_method_of_a_fieldless_enum_is_called_on_every_variant(tmp_path, cargo_cache):
-    root = write_crate(tmp_path / "ops", {"src/lib.rs": """
+OPS = """
         #[derive(Debug, Clone, Copy, PartialEq)]
         pub enum Op { Eq, Ne, Lt, Le, Gt, Ge }
 
@@ -20,7 +19,20 @@ def test_a_method_of_a_fieldless_enum_is_called_on_every_variant(tmp_path, cargo
                 }
             }
         }
-    """}, name="ops")
+"""
+
+
+def test_a_method_of_a_fieldless_enum_is_called_on_every_variant(tmp_path, cargo_cache):
+    root = write_crate(tmp_path / "ops", {"src/lib.rs": OPS}, name="ops")
     report = generate(root, cargo_cache)
     signs = {p.value for p in report["probes"]["src/lib.rs"] if p.call == "op.sign()"}
     assert signs == {'"=="', '"!="', '"<"', '"<="', '">"', '">="'}, signs
+
+
+def test_unit_tests_pin_each_of_six_distinct_results(tmp_path, cargo_cache):
+    # Each arm of the match is a mutant only its own variant's test kills.
+    root = write_crate(tmp_path / "ops", {"src/lib.rs": OPS}, name="ops")
+    report = generate(root, cargo_cache)
+    code = "\n".join(f.content for f in report["files"])
+    for sign in ("==", "!=", "<", "<=", ">", ">="):
+        assert f'op.sign(), "{sign}"' in code, code

@@ -17,7 +17,7 @@ from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 from .payload import call_of
 
 MAX_DEBUG = 240
-MAX_PER_TEST_TYPE = {"unit": 4, "edge-cases": 5, "negative": 5, "integration": 1,
+MAX_PER_TEST_TYPE = {"unit": 8, "edge-cases": 5, "negative": 5, "integration": 1,
                      "table-driven": 1, "regression": 1}
 MAX_TABLE_ROWS = 10
 CATEGORY_ORDER = {"doc-example": 0, "produced": 1, "typical": 1, "literal": 2, "default": 3, "boundary": 4,
