@@ -48,8 +48,9 @@ def test_a_parser_is_checked_on_the_texts_its_type_displays(tmp_path, cargo_cach
                        name="size")
     report = generate(root, cargo_cache)
     code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
-    # The text Size::kb(1) displays, parsed, is Size::kb(1) again: said with the constructor.
-    assert 'assert_eq!( "1 kB".parse::<Size>(), Ok(Size::kb(1)),' in code, code
+    # The text Size::kb(42) displays, parsed, is Size::kb(42) again: said with the
+    # constructor.
+    assert 'assert_eq!( "42 kB".parse::<Size>(), Ok(Size::kb(42)),' in code, code
     assert not [c for c in report["candidates"] if c.status == "possible-bug"]
     assert report["final_run"].ok
 
