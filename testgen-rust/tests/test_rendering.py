@@ -28,10 +28,17 @@ from testgen_rust.types import parse_type
     ("inf", "f64", "f64::INFINITY"),
     ("3", "f32", "3.0"),
     ('Err("bad")', "Result<u8, &str>", 'Err("bad")'),
+    ("Some(Equal)", "Option<Ordering>", "Some(Ordering::Equal)"),
+    ("Less", "std::cmp::Ordering", "Ordering::Less"),
 ])
 def test_debug_output_becomes_a_literal_of_the_expected_type(debug, rust_type, expected):
     rendered = LiteralRenderer().render(debug, parse_type(rust_type))
     assert rendered is not None and rendered.expr == expected
+
+
+def test_an_ordering_brings_its_import():
+    rendered = LiteralRenderer().render("Greater", parse_type("Ordering"))
+    assert rendered is not None and rendered.imports == ("use std::cmp::Ordering;",)
 
 
 @pytest.mark.parametrize("debug, rust_type", [

@@ -331,6 +331,11 @@ class LiteralRenderer:
             return f"{name}::new({inner})"
         if name in INTEGERS + FLOATS + ("bool", "char"):
             return self._primitive(value, name)
+        if name == "Ordering" and not args and value.kind == "ident" and not value.call and \
+                value.text in ("Less", "Equal", "Greater") and (
+                    self.index is None or self.index.type_info("Ordering") is None):
+            imports.append("use std::cmp::Ordering;")
+            return f"Ordering::{value.text}"
         if name in ("BTreeMap", "HashMap") and len(args) == 2 and value.kind == "map":
             pairs = [f"({self._render(e.items[0], args[0], True, imports)}, "
                      f"{self._render(e.items[1], args[1], True, imports)})" for e in value.items]
