@@ -216,3 +216,11 @@ def test_a_string_has_the_shape_a_parameter_or_module_name_says(tmp_path, kit, f
     definition = [d for d in kit.definitions_of(kit.source_file(tmp_path, file))
                   if d.testable][0]
     assert plan_calls(definition)[0].args[0] == sample
+
+
+def test_among_many_options_none_is_tried_with_all_the_others_set(serialize):
+    _, definition = serialize
+    # One call that runs every option's branch would leave the single options' tests no
+    # line of their own to add.
+    given = option_arguments(definition)
+    assert not [a for a in given if "maxAge" in a and "priority" in a], given

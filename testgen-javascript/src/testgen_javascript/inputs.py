@@ -2,11 +2,15 @@
 
 Sources, in order of trust: JSDoc ``@example`` calls, parameter defaults, TypeScript/JSDoc
 types, what the body does with an untyped parameter (``x.map(…)``), the parameter's name,
-strings the body's regular expressions match (see :mod:`patterns`), lists split at its
-one-character separators, literals in the body (the values the code compares its inputs
-with), then boundaries (``0, -1, NaN, '', [], {}``) and invalid inputs (``null, undefined``,
-the wrong type). One argument varies at a time around a typical call, which keeps the number
-of calls small and each observation easy to name.
+strings of the shape the parameter's, definition's or file's name says (an address for
+``ipaddr.js``), options objects made of the properties the body reads off the parameter (each
+set alone, to the values the body compares it with, beside the others), strings the body's
+regular expressions match (see :mod:`patterns`), lists split at its one-character separators,
+strings and lists as long as a length it compares with, literals in the body (the values the
+code compares its inputs with), then boundaries (``0, -1, NaN, '', [], {}``) and invalid
+inputs (``null, undefined``, the wrong type). One argument varies at a time around a typical
+call, which keeps the number of calls small and each observation easy to name. What the
+module's other definitions return comes last, in the probe launch (see :mod:`produced`).
 """
 
 from __future__ import annotations
@@ -401,7 +405,10 @@ def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
         # Beside it, the string options hold what one of the patterns accepts ('abc/abc' for
         # a type), or a short word.
         besides = list(dict.fromkeys(_others(shape, name, text) for text in texts or [None]))
-        others = besides[0]
+        # Only in a small shape: there the properties are parts of one value, required
+        # together (`{ type, subtype }`). Among many options, a call with all of them set
+        # runs every branch at once, and the single options' tests then add no line.
+        others = besides[0] if len(shape) <= MAX_TOGETHER else ""
         alone.append(f"{{ {key}: {value} }}")
         values = [*members[1:], *compared.get(name, [])]
         if kind in OPTION_MISFIT:  # the option's own check (`isFinite(opt.maxAge)`)
@@ -435,6 +442,7 @@ def _others(shape: list[tuple[str, str]], name: str, text: str | None) -> str:
 
 
 MAX_OPTIONS = 12
+MAX_TOGETHER = 4
 OPTION_VALUE = {"boolean": "true", "number": "2", "integer": "2", "string": "'x'",
                 "array": "['x']", "function": "(x) => x", "object": "{ a: 'a' }",
                 "date": "new Date('2024-01-15T12:00:00.000Z')"}
