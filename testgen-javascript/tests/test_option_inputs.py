@@ -72,6 +72,7 @@ def test_an_option_is_set_to_each_value_the_body_compares_it_with(serialize):
     _, definition = serialize
     given = option_arguments(definition)
     assert "{ priority: 'low' }" in given and "{ priority: 'high' }" in given, given
+    assert "{ priority: 'LOW' }" in given, given  # as it reads before a `toLowerCase()`
     assert "{ end: false }" in given, given
 
 

@@ -411,6 +411,9 @@ def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
         others = besides[0] if len(shape) <= MAX_TOGETHER else ""
         alone.append(f"{{ {key}: {value} }}")
         values = [*members[1:], *compared.get(name, [])]
+        upper = next((v.upper() for v in values if v[:1] in "'\"" and v.upper() != v), None)
+        if upper:  # compared after `toLowerCase()`, as options often are
+            values.append(upper)
         if kind in OPTION_MISFIT:  # the option's own check (`isFinite(opt.maxAge)`)
             values.append(OPTION_MISFIT[kind])
         if kind == "object":  # a value that needs quoting or escaping when written out

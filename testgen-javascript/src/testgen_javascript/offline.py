@@ -20,7 +20,7 @@ from .package import is_typescript
 
 CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "produced": 3,
                   "boundary": 4, "invalid": 5, "sequence": 6}
-LIMITS = {"unit": 12, "edge-cases": 6, "negative": 6, "table-driven": 14, "integration": 6,
+LIMITS = {"unit": 16, "edge-cases": 6, "negative": 6, "table-driven": 14, "integration": 6,
           "regression": 10}
 MAX_NAME = 90
 MORE_VALUES = 6
