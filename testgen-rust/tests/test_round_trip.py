@@ -68,3 +68,30 @@ def test_a_text_the_parser_does_not_give_back_is_a_possible_bug(tmp_path, cargo_
     code = "\n".join(f.content for f in report["files"])
     assert '"42 kB".parse::<Size>()' not in code  # never pinned as the expected behaviour
     assert '"1 kB".parse::<Size>()' in code
+
+
+HEX = """
+    /// Two lowercase hex digits per byte.
+    pub fn encode(data: &[u8]) -> String {
+        data.iter().map(|b| format!("{:02x}", b)).collect()
+    }
+
+    /// The bytes of a hex string; an error for an odd length or a non-hex digit.
+    pub fn decode(text: &str) -> Result<Vec<u8>, String> {
+        if text.len() % 2 != 0 {
+            return Err("odd length".to_string());
+        }
+        (0..text.len()).step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|e| e.to_string()))
+            .collect()
+    }
+"""
+
+
+def test_a_decoder_gets_what_its_encoder_returns(tmp_path, cargo_cache):
+    root = write_crate(tmp_path / "hexish", {"src/lib.rs": HEX}, name="hexish")
+    report = generate(root, cargo_cache)
+    code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
+    # encode(b"hello") is "68656c6c6f": decoded, the test writes the text, not the call.
+    assert 'decode("68656c6c6f"), Ok(vec![104, 101, 108, 108, 111])' in code, code
+    assert report["final_run"].ok

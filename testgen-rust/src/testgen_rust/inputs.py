@@ -59,7 +59,11 @@ class Value:
     holds ``&mut {}`` with a placeholder for the variable name."""
     source: str | None = None
     """For a string made by the crate itself: the expression of the value whose ``Display``
-    text it is (``ByteSize::kb(1)``); the harness formats it, and a test gets the literal."""
+    text it is (``ByteSize::kb(1)``), or of the call that returned it (``hex::encode(..)``);
+    the harness makes it, and a test gets the literal."""
+    round_trip: bool = False
+    """The string is the ``Display`` text of ``source``: what the parser gives back is
+    compared with ``source``."""
 
 
 class ValueFactory:
@@ -460,7 +464,8 @@ class ValueFactory:
             ordered.append((rank[callee], value))
         ordered.sort(key=lambda pair: pair[0])
         text = "{}.to_string()" if owned else "&{}.to_string()"
-        return [Value(text.format(v.expr), "produced", v.imports, source=v.expr)
+        return [Value(text.format(v.expr), "produced", v.imports, source=v.expr,
+                      round_trip=True)
                 for _, v in ordered if not v.expr.endswith("::default()")][:MAX_DISPLAYED]
 
     # ----------------------------------------------------------------- generics

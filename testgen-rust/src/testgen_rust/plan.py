@@ -24,6 +24,10 @@ from .types import Ty, UNIT, from_node, generics_of, parse_type, substitute
 MAX_CALLS_PER_DEFINITION = 64
 MAX_RECEIVERS = 3
 MAX_VARIANT_RECEIVERS = 12
+MAX_INVERSE_INPUTS = 6
+INVERSES = (("decode", "encode"), ("unescape", "escape"), ("decompress", "compress"),
+            ("deserialize", "serialize"), ("unquote", "quote"))
+"""(name part of a decoder, of its encoder): the decoder gets what the encoder returns."""
 STD_TRAIT_PATHS = {
     "Display": "std::fmt::Display", "Debug": "std::fmt::Debug", "FromStr": "std::str::FromStr",
     "Deref": "std::ops::Deref", "DerefMut": "std::ops::DerefMut", "Add": "std::ops::Add",
@@ -274,8 +278,46 @@ class Planner:
         form = self._call_form(d, receiver, params, returns, self_ty)
         if form is None:
             raise Unsupported("no way to call it from outside the crate")
-        return self._calls(d, group, factory, form, params, receiver, self_ty,
-                           self._displayed_inputs(d, factory, form, params, receiver))
+        produced = self._displayed_inputs(d, factory, form, params, receiver) + \
+            self._inverse_inputs(d, tree, factory, form, params, receiver)
+        return self._calls(d, group, factory, form, params, receiver, self_ty, produced)
+
+    def _inverse_inputs(self, d: Definition, tree: Any, factory: ValueFactory, form: dict,
+                        params: list[tuple[str, Ty]], receiver: str | None) -> list[Value]:
+        """For a free function named as the inverse of another of the file (``decode`` of
+        ``encode``, ``unescape`` of ``escape``): what that one returns on its inputs, which a
+        decoder was written for (``"68656c6c6f"``, not only ``"hello"``)."""
+        if receiver is not None or form["kind"] != "free" or len(params) != 1:
+            return []
+        wanted = [d.name.replace(back, forth, 1) for back, forth in INVERSES if back in d.name]
+        if not wanted:
+            return []
+        found: list[Value] = []
+        param = params[0][1]
+        by_ref = param.kind == "ref"
+        for other in self.file_definitions.get(d.file, []):
+            path = other.details.get("path")
+            if other.key == d.key or other.details.get("type") or not path or not any(
+                    other.name == w or other.name.startswith(w + "_") for w in wanted):
+                continue
+            fn, _ = _find_function(tree, other.start_line)
+            inputs = [p for p in (fn.child_by_field_name("parameters").named_children
+                                  if fn is not None else ()) if p.type == "parameter"]
+            returns = fn.child_by_field_name("return_type") if fn is not None else None
+            if len(inputs) != 1 or returns is None or nodes.text_of(returns) != "String":
+                continue
+            ty = from_node(inputs[0].child_by_field_name("type"), generics_of(fn, {}))
+            try:
+                values = factory.arguments(ty)[:MAX_INVERSE_INPUTS]
+            except Unsupported:
+                continue
+            for value in values:
+                if value.binding is not None:
+                    continue
+                source = f"::{path}({value.expr})"
+                expr = f"&{source}" if by_ref else f"{source}.clone()"
+                found.append(Value(expr, "produced", value.imports, source=source))
+        return found
 
     def _displayed_inputs(self, d: Definition, factory: ValueFactory, form: dict,
                           params: list[tuple[str, Ty]], receiver: str | None) -> list[Value]:
@@ -495,7 +537,7 @@ class Planner:
                 inputs.append(f'\\"{var}\\":{{}}')
                 observed_inputs.append(f"in_{var}")
                 produced[var] = (i, value.expr)
-                trip_var = var
+                trip_var = var if value.round_trip else trip_var
                 arg_exprs_test.append(value.expr)
                 arg_exprs_harness.append(var)
             else:
