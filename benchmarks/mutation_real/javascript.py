@@ -27,10 +27,12 @@ are the same). Stryker's wall time is its own run (``concurrency: 1``: one core,
 mutation runs of ``validate``). StrykerJS is installed once, with npm, into
 ``$TMPDIR/testgen-bench-stryker9``, outside the measured project.
 
-ipaddr.js 1.9.1 is CoffeeScript output that assigns its whole API inside an IIFE
-(``ipaddr.parse = function…`` with ``module.exports = ipaddr``): the offline engine finds no
-definition it can reach there, so it keeps no test and both rows are empty. It stays in the
-set: the rule chose it, and the gap is TestGen's.
+ipaddr.js 1.9.1 is CoffeeScript output that assigns its whole API inside
+``(function () { ... }).call(this)`` (``ipaddr.parse = function…``, with
+``module.exports = ipaddr`` inside a guard): the offline engine reaches the members of that
+object (``parse``, ``isValid``, ``parseCIDR``, ``subnetMatch``…), not yet the classes built
+in nested IIFEs (``ipaddr.IPv4 = (function () { function IPv4 … })()``) nor their prototype
+methods. It stays in the set: the rule chose it, and the gap is TestGen's.
 """
 
 from __future__ import annotations
