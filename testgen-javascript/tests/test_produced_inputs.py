@@ -11,7 +11,6 @@ import pytest
 
 from testgen.sandbox import shadow_workspace
 from testgen_javascript.plugin import JavaScript
-from testgen_javascript.produced import inverse_of
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
@@ -80,17 +79,3 @@ def test_a_round_trip_that_does_not_come_back_is_a_possible_bug(tmp_path, kit):
     assert "encode(" in findings[0]["reason"]
     written = (tmp_path / "m.testgen.test.js").read_text()
     assert "decode('hello!')" not in written  # the broken trip is not pinned as expected
-
-
-@pytest.mark.parametrize("producer, consumer", [
-    ("format", "parse"), ("serialize", "parse"), ("stringify", "parse"),
-    ("toString", "parse"), ("encode", "decode"), ("encodeURI", "decodeURI"),
-    ("formatDate", "parseDate")])
-def test_inverses_are_told_by_name(producer, consumer):
-    assert inverse_of(producer, consumer)
-
-
-@pytest.mark.parametrize("producer, consumer", [
-    ("format", "decode"), ("formatDate", "parse"), ("parse", "format")])
-def test_names_that_are_not_inverses_are_not_paired(producer, consumer):
-    assert not inverse_of(producer, consumer)

@@ -7,7 +7,7 @@ distinct short string that definition P returned, as the first argument". The ha
 them in from what it saw earlier in the same launch, and skips the slots nothing filled.
 
 A *pair* is an inverse by name (``format``/``parse``, ``serialize``/``parse``,
-``encode``/``decode`` …). When the producer was called with one argument ``x`` and the
+``encode``/``decode`` …: :mod:`testgen.kit.inverses`). When the producer was called with one argument ``x`` and the
 consumer got what it made, the harness checks that the trip comes back: the consumer gives
 ``x``, or something the producer turns into the same text again (a parser may add defaults:
 ``{ type: 'text/html', parameters: {} }`` for ``{ type: 'text/html' }``). When neither holds,
@@ -17,8 +17,7 @@ with that evidence, never a test that pins it.
 
 from __future__ import annotations
 
-import re
-
+from testgen.kit.inverses import inverse_of
 from testgen.model import Definition
 
 PER_PAIRED = 4
@@ -27,34 +26,7 @@ MAX_PER_CONSUMER = 6
 MAX_LENGTH = 300
 """Longer results are seldom inputs, and make unreadable tests (the harness applies it)."""
 
-INVERSES = (("format", "parse"), ("serialize", "parse"), ("stringify", "parse"),
-            ("toString", "parse"), ("encode", "decode"), ("serialize", "deserialize"),
-            ("escape", "unescape"), ("compress", "decompress"), ("encrypt", "decrypt"),
-            ("pack", "unpack"), ("dump", "load"), ("to", "from"), ("render", "parse"),
-            ("wrap", "unwrap"))
-
-
-def _words(name: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)]
-
-
-def _stem(name: str, word: str) -> str | None:
-    """``name`` less ``word`` as a run of its camelCase or snake_case words (``encodeURI`` →
-    ``\\0 uri``, ``parse`` → ``\\0``); ``None`` when ``word`` is not in it."""
-    words, wanted = _words(name), _words(word)
-    for start in range(len(words) - len(wanted) + 1):
-        if words[start:start + len(wanted)] == wanted:
-            return " ".join([*words[:start], "\0", *words[start + len(wanted):]])
-    return None
-
-
-def inverse_of(producer: str, consumer: str) -> bool:
-    """The two names are inverses: the same stem, with one word of a pair each."""
-    for forward, backward in INVERSES:
-        a, b = _stem(producer, forward), _stem(consumer, backward)
-        if a is not None and a == b:
-            return True
-    return False
+__all__ = ["consumes_text", "inverse_of", "slots"]
 
 
 def consumes_text(definition: Definition) -> bool:
