@@ -173,14 +173,19 @@ FORMAT = """exports.format = function format(obj) {
 """
 
 
-def test_a_varied_option_is_also_set_beside_the_others(tmp_path, kit):
-    (tmp_path / "package.json").write_text(json.dumps({"name": "m"}))
-    (tmp_path / "m.js").write_text(FORMAT)
-    definition = [d for d in kit.definitions_of(kit.source_file(tmp_path, "m.js"))
+def _probe_first(root, kit, source: str):
+    """The probes of the first testable definition of ``source``, as ``m.js`` of a package."""
+    (root / "package.json").write_text(json.dumps({"name": "m"}))
+    (root / "m.js").write_text(source)
+    definition = [d for d in kit.definitions_of(kit.source_file(root, "m.js"))
                   if d.testable][0]
-    with shadow_workspace(tmp_path, timeout=60) as workspace:
-        found = javascript.probe(definitions=[definition], workspace=workspace,
-                                 test_type="unit")
+    with shadow_workspace(root, timeout=60) as workspace:
+        return javascript.probe(definitions=[definition], workspace=workspace,
+                                test_type="unit")
+
+
+def test_a_varied_option_is_also_set_beside_the_others(tmp_path, kit):
+    found = _probe_first(tmp_path, kit, FORMAT)
     quoted = [p.value for p in found if p.outcome == "return" and '"x y"' in (p.value or "")]
     assert quoted, [(p.call, p.value, p.message) for p in found]
 
@@ -192,13 +197,7 @@ TYPED_FORMAT = FORMAT.replace(
 
 
 def test_beside_a_varied_option_a_string_option_holds_what_the_patterns_accept(tmp_path, kit):
-    (tmp_path / "package.json").write_text(json.dumps({"name": "m"}))
-    (tmp_path / "m.js").write_text(TYPED_FORMAT)
-    definition = [d for d in kit.definitions_of(kit.source_file(tmp_path, "m.js"))
-                  if d.testable][0]
-    with shadow_workspace(tmp_path, timeout=60) as workspace:
-        found = javascript.probe(definitions=[definition], workspace=workspace,
-                                 test_type="unit")
+    found = _probe_first(tmp_path, kit, TYPED_FORMAT)
     quoted = [p.value for p in found if p.outcome == "return" and '"x y"' in (p.value or "")]
     assert quoted, [(p.call, p.value, p.message) for p in found]
 

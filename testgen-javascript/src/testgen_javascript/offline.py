@@ -111,10 +111,7 @@ def _possible_bug(definition: Definition, probe: Probe, test_type: str) -> TestC
     evidence = (f"{_short(call, 80)} throws {probe.exception} "
                 f"({_short(probe.message or '', 120)}) inside the code, for inputs of its "
                 f"declared types")
-    return TestCandidate(
-        id=f"{definition.key}::possible-bug::{call}", definition=definition.key,
-        test_name="", code="", test_type=test_type, engine="offline", status="possible-bug",
-        reason=evidence, details={"possible_bug_evidence": evidence})
+    return _finding(definition, f"{definition.key}::possible-bug::{call}", evidence, test_type)
 
 
 def _round_trip_bug(definition: Definition, probe: Probe, test_type: str) -> TestCandidate:
@@ -128,10 +125,16 @@ def _round_trip_bug(definition: Definition, probe: Probe, test_type: str) -> Tes
         evidence = (f"{_short(call, 100)} (on what {_short(trip.through, 80)} returns) gives "
                     f"{_short(trip.back, 100)}, and the producer gives "
                     f"{_short(trip.again, 100)} for that: the two do not round-trip")
+    return _finding(definition, f"{definition.key}::possible-bug::round-trip::{call}", evidence,
+                    test_type)
+
+
+def _finding(definition: Definition, id: str, evidence: str, test_type: str) -> TestCandidate:
+    """A ``possible-bug`` candidate: the evidence, and no code."""
     return TestCandidate(
-        id=f"{definition.key}::possible-bug::round-trip::{call}", definition=definition.key,
-        test_name="", code="", test_type=test_type, engine="offline", status="possible-bug",
-        reason=evidence, details={"possible_bug_evidence": evidence})
+        id=id, definition=definition.key, test_name="", code="", test_type=test_type,
+        engine="offline", status="possible-bug", reason=evidence,
+        details={"possible_bug_evidence": evidence})
 
 
 def _usable(probe: Probe, style: Style) -> bool:
