@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -36,6 +37,12 @@ def source(root: Path, rel: str) -> SourceFile:
     path = root / rel
     return SourceFile(path=path, rel_path=rel, language="rust",
                       text=path.read_text(), project_root=root)
+
+
+def written_code(report: dict) -> str:
+    """The test files :func:`generate` wrote, as one line (whitespace runs made one space), so
+    that an assertion holds however rustfmt broke a call."""
+    return re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
 
 
 def generate(root: Path, cache: Path, test_types=("unit",), repeat: int = 3,

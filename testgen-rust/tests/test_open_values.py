@@ -4,9 +4,7 @@ with the struct written out (`Size(1000)`), so a change below the text's precisi
 
 from __future__ import annotations
 
-import re
-
-from rust_helpers import generate, needs_cargo, write_crate
+from rust_helpers import generate, needs_cargo, write_crate, written_code
 
 pytestmark = needs_cargo
 
@@ -32,7 +30,7 @@ SIZE = """
 def test_a_struct_with_public_fields_is_compared_by_value(tmp_path, cargo_cache):
     root = write_crate(tmp_path / "size", {"src/lib.rs": SIZE}, name="size")
     report = generate(root, cargo_cache)
-    code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
+    code = written_code(report)
     assert "assert_eq!(Size::kb(1), Size(1000)," in code, code
     # 1001 bytes displays as "1.0 kB", like 1000: only the value tells them apart.
     assert "size.plus_one(), Size(1001)" in code, code

@@ -4,9 +4,7 @@ built it, and a text it does not give back is reported as a possible bug, not pi
 
 from __future__ import annotations
 
-import re
-
-from rust_helpers import generate, needs_cargo, write_crate
+from rust_helpers import generate, needs_cargo, write_crate, written_code
 
 pytestmark = needs_cargo
 
@@ -47,7 +45,7 @@ def test_a_parser_is_checked_on_the_texts_its_type_displays(tmp_path, cargo_cach
     root = write_crate(tmp_path / "size", {"src/lib.rs": SIZE.replace("UNIT", "1000")},
                        name="size")
     report = generate(root, cargo_cache)
-    code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
+    code = written_code(report)
     # The text Size::kb(42) displays, parsed, is Size::kb(42) again: said with the
     # constructor.
     assert 'assert_eq!( "42 kB".parse::<Size>(), Ok(Size::kb(42)),' in code, code
@@ -91,7 +89,7 @@ HEX = """
 def test_a_decoder_gets_what_its_encoder_returns(tmp_path, cargo_cache):
     root = write_crate(tmp_path / "hexish", {"src/lib.rs": HEX}, name="hexish")
     report = generate(root, cargo_cache)
-    code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
+    code = written_code(report)
     # encode(b"hello") is "68656c6c6f": decoded, the test writes the text, not the call.
     assert 'decode("68656c6c6f"), Ok(vec![104, 101, 108, 108, 111])' in code, code
     assert report["final_run"].ok

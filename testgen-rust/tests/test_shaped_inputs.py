@@ -4,9 +4,7 @@ parsing one (`Version::from(&str) -> Option<Version>`) is a receiver built from 
 
 from __future__ import annotations
 
-import re
-
-from rust_helpers import generate, needs_cargo, write_crate
+from rust_helpers import generate, needs_cargo, write_crate, written_code
 from testgen_rust.inputs import shapes_for
 
 pytestmark = needs_cargo
@@ -45,7 +43,7 @@ def test_names_of_versions_ask_for_version_strings():
 def test_a_version_parser_is_called_on_version_strings(tmp_path, cargo_cache):
     root = write_crate(tmp_path / "ver", {"src/lib.rs": VERSION}, name="ver")
     report = generate(root, cargo_cache)
-    code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
+    code = written_code(report)
     assert 'depth("1.2.3"), Some(3)' in code, code
     # The receiver of `major` is a version as its users make one.
     assert 'Version::from("1.2.3").unwrap()' in code, code
@@ -77,7 +75,7 @@ def test_a_parser_gets_a_number_before_each_word_the_files_parsers_know(tmp_path
     # The words sit in a private parser of the same file, which no test can call.
     root = write_crate(tmp_path / "sizes", {"src/lib.rs": SIZES}, name="sizes")
     report = generate(root, cargo_cache)
-    code = re.sub(r"\s+", " ", "\n".join(f.content for f in report["files"]))
+    code = written_code(report)
     assert 'parse_size("1 kb"), Some(1000)' in code, code
     assert report["final_run"].ok
 

@@ -623,15 +623,20 @@ class OpenType:
     """Field names (empty for a tuple struct)."""
 
 
+def _opened(returns: Ty) -> str:
+    """A Rust expression of the result ``r`` as an ``Option<&T>``: the value inside an
+    ``Ok``/``Some``, ``None`` for an ``Err``/``None``."""
+    if returns.is_named("Result"):
+        return "match &r { Ok(v) => Some(v), Err(_) => None }"
+    if returns.is_named("Option"):
+        return "r.as_ref()"
+    return "Some(&r)"
+
+
 def _field_lines(returns: Ty, accessors: list[str]) -> list[str]:
     """Harness statements that set ``fields``: a JSON list of the observed fields of the
     result (null for an ``Err``/``None``)."""
-    if returns.is_named("Result"):
-        opened = "match &r { Ok(v) => Some(v), Err(_) => None }"
-    elif returns.is_named("Option"):
-        opened = "r.as_ref()"
-    else:
-        opened = "Some(&r)"
+    opened = _opened(returns)
     listed = ",".join("{}" for _ in accessors)
     values = ", ".join(f"tg_value!(v.{a})" for a in accessors)
     return [f"let fields = match {opened} {{",
@@ -665,14 +670,8 @@ def _produced_type(returns: Ty) -> str | None:
 def _trip_lines(returns: Ty, source: str) -> list[str]:
     """Harness statements that set ``trip``: the JSON of the round trip of ``source`` through
     its ``Display`` text and the parser (the source, what came back, whether it is equal)."""
-    if returns.is_named("Result"):
-        back = "match &r { Ok(v) => Some(v), Err(_) => None }"
-    elif returns.is_named("Option"):
-        back = "r.as_ref()"
-    else:
-        back = "Some(&r)"
     return [
-        f"let back = {back};",
+        f"let back = {_opened(returns)};",
         "let trip = match back {",
         f'    Some(v) => format!("{{{{\\"src\\":{{}},\\"back\\":{{}},\\"same\\":{{}}}}}}", '
         f"tg_value!({source}), tg_value!(v), match (&tg::W(v)).tg_same(&{source}) {{ "
