@@ -11,14 +11,14 @@ import time
 
 from . import produced
 from .fuzz import MAX_TRIES, PATIENCE
-from .inputs import V
+from .inputs import V, literal_kind
 from .tracing import code_lines
 
 MAX_PROBES_PER_DEFINITION = 40
 MAX_FUZZED = 16
+"""Records the string search may add beyond :data:`MAX_PROBES_PER_DEFINITION`."""
 MAX_PATH_RECORDS = 8
 """Records the string search keeps for a new path alone (no new line)."""
-"""Records the string search may add beyond :data:`MAX_PROBES_PER_DEFINITION`."""
 
 
 class Call:
@@ -119,7 +119,7 @@ class Explorer:
         self.params, self.pools = params, pools
         self.corpus = {p.name: [] for p in params
                        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and
-                       any(_kind(v.text) == "str" for v in pools.get(p.name, [])[:8])}
+                       any(literal_kind(v.text) == "str" for v in pools.get(p.name, [])[:8])}
         self.min_calls = max(12, min(MAX_PROBES_PER_DEFINITION, 1 + sum(
             v.category == "literal" for values in pools.values() for v in values)))
         receivers = self.receivers(owner) if how == "method" else [None]
@@ -151,7 +151,7 @@ class Explorer:
         """Give each parameter that takes strings or bytes the values other definitions of
         the module returned (their inverses' first)."""
         for name, pool in pools.items():
-            kinds = {_kind(v.text) for v in pool[:8]} & {"str", "bytes"}
+            kinds = {literal_kind(v.text) for v in pool[:8]} & {"str", "bytes"}
             self.kinds |= kinds
             seen = {v.text for v in pool}
             paired, others = [], []
@@ -413,15 +413,15 @@ class Explorer:
             interesting = record["value"] not in values and len(values) < 10
         if details.get("round_trip"):
             interesting = True  # the evidence of a possible bug
+        path = frozenset(lines)
         if self.fuzzing:
             # New lines, or a way through the lines not taken before (``a or b`` with the
             # other side true): what tells ``or`` from ``and`` is a path, not a line.
-            path = frozenset(lines)
             interesting = bool(new - {-1}) or (path not in self.paths and
                                                self.path_records < MAX_PATH_RECORDS)
             if interesting and not new - {-1}:
                 self.path_records += 1
-        self.paths.add(frozenset(lines))
+        self.paths.add(path)
         self.covered |= lines
         self.seen_outcomes.add(outcome_key)
         if record["outcome"] == "skipped":
@@ -492,15 +492,6 @@ class Explorer:
                 self.keep(record)
 
 
-def _kind(text: str) -> str:
-    """``str``, ``bytes`` or ``""``: what a plain literal is."""
-    if text[:1] in ("'", '"'):
-        return "str"
-    if text[:2] in ("b'", 'b"'):
-        return "bytes"
-    return ""
-
-
 def _literal_type(text: str) -> type | None:
     try:
         return type(ast.literal_eval(text))
@@ -510,7 +501,7 @@ def _literal_type(text: str) -> type | None:
 
 def _as_str(text: str) -> str | None:
     """The string a literal argument stands for (``'a' * 3`` included), or None."""
-    if _kind(text) != "str":
+    if literal_kind(text) != "str":
         return None
     try:
         value = eval(text, {"__builtins__": {}})  # noqa: S307 - our own literal texts

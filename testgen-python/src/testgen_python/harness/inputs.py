@@ -257,7 +257,7 @@ class InputFactory:
             typed = self._guess(p, code)
         if p.kind is p.VAR_POSITIONAL:
             typed = typed[:4]
-        if any(v.text[:1] in ("'", '"') for v in typed[:8]):
+        if any(literal_kind(v.text) == "str" for v in typed[:8]):
             typed = _shaped(p.name) + typed  # the first typical value is the base of a call
         values.extend(self._literals_for(constants, hint, p, typed))
         values.extend(self._at_lengths(p, code, typed))
@@ -279,12 +279,12 @@ class InputFactory:
             else []
         if not lengths:
             return []
-        starts = {v.text[:2] for v in typed[:8]}
-        if any(s[:1] in ("'", '"') for s in starts):
+        kinds = {literal_kind(v.text) for v in typed[:8]}
+        if "str" in kinds:
             unit = "'a'"
-        elif "b'" in starts:
+        elif "bytes" in kinds:
             unit = "b'a'"
-        elif any(s[:1] == "[" for s in starts):
+        elif "list" in kinds:
             unit = "[1]"
         else:
             return []
@@ -523,6 +523,17 @@ class InputFactory:
                 options.append(V(f"{ref}({', '.join(parts)})", "typical", needed))
         unique = {o.text: o for o in options}
         return list(unique.values())
+
+
+def literal_kind(text: str) -> str:
+    """``"str"``, ``"bytes"``, ``"list"`` or ``""``: what a value's source text starts as."""
+    if text[:1] in ("'", '"'):
+        return "str"
+    if text[:2] in ("b'", 'b"'):
+        return "bytes"
+    if text[:1] == "[":
+        return "list"
+    return ""
 
 
 def _allows_none(hint) -> bool:

@@ -67,9 +67,6 @@ class Produced:
             "first": positional[0] if positional else None,
             "rest": positional[1:] + [f"{k}={v}" for k, v in keywords]})
 
-    def count(self) -> int:
-        return len(self.values)
-
 
 def for_parameter(produced: list, definition: dict, kind: str) -> list:
     """Up to :data:`MAX_PER_PARAMETER` produced values of ``kind`` (``"str"``, ``"bytes"``)
