@@ -30,3 +30,27 @@ def test_a_url_parameter_gets_urls_that_reach_the_port(project):
     returned = {p.call: p.value for p in probes if p.outcome == "return"}
     assert "8080" in returned.values(), returned
     assert any(call.startswith("port_of('https://") for call in returned), returned
+
+
+VERSIONS = '''
+class Version:
+    """A dotted version number."""
+
+    def __init__(self, version):
+        self.parts = [int(part) for part in version.split(".")]
+
+    def minor(self):
+        return self.parts[1]
+'''
+
+
+def test_a_receiver_is_built_from_the_strings_its_constructors_parameter_names(project):
+    from testgen.sandbox import shadow_workspace
+
+    project.write("versions.py", VERSIONS)
+    definitions = project.definitions("versions.py")
+    with shadow_workspace(project.root) as ws:
+        probes = PYTHON.probe(definitions=definitions, workspace=ws, test_type="unit")
+    minors = [p for p in probes if p.definition.endswith("Version.minor")]
+    assert any(p.outcome == "return" and p.value == "2" and "'1.2.3'" in "".join(p.setup)
+               for p in minors), [(p.setup, p.call, p.outcome, p.reason) for p in minors]

@@ -5,7 +5,7 @@ parsing one (`Version::from(&str) -> Option<Version>`) is a receiver built from 
 from __future__ import annotations
 
 from rust_helpers import generate, needs_cargo, write_crate, written_code
-from testgen_rust.inputs import shapes_for
+from testgen_rust.inputs import ValueFactory
 
 pytestmark = needs_cargo
 
@@ -34,10 +34,11 @@ VERSION = """
 """
 
 
-def test_names_of_versions_ask_for_version_strings():
-    assert '"1.2.3"' in shapes_for(["parse_version"])
-    assert '"1.2.3"' in shapes_for(["SemverRange"])
-    assert shapes_for(["convert", "text", "heck"]) == ()
+def test_the_strings_the_names_ask_for_are_rust_string_literals():
+    assert ValueFactory(None, names=["parse_version"]).shapes[0] == '"1.2.3"'
+    json_texts = ValueFactory(None, names=["json"]).shapes
+    assert '"{\\"a\\": 1, \\"b\\": [1, 2.5, null]}"' in json_texts  # the quotes escaped
+    assert ValueFactory(None, names=["convert", "text", "heck"]).shapes == ()
 
 
 def test_a_version_parser_is_called_on_version_strings(tmp_path, cargo_cache):

@@ -7,7 +7,9 @@
 * :mod:`testgen.kit.probehost` — the host side of a probe harness: one JSON-lines protocol,
   per-call limits, and a relaunch without the call that hung;
 * :mod:`testgen.kit.inverses` — which two definitions undo each other by name
-  (``encode``/``decode``), for feeding one's results to the other and checking round trips.
+  (``encode``/``decode``), for feeding one's results to the other and checking round trips;
+* :mod:`testgen.kit.shapes` — strings shaped like what a name says it holds (URLs for ``url``,
+  versions for ``version``), which reach a parser's paths past its first check.
 
 Like ``testgen.model`` and ``testgen.language``, these modules are public and stable for
 plugins; nothing here knows any one language.

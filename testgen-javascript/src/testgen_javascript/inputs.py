@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from testgen.kit import shapes
 from testgen.model import Definition, Parameter
 
 from .patterns import samples
@@ -281,35 +282,11 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
     return values
 
 
-SHAPED = (
-    ({"ip", "ipv4", "ipv6", "ipaddr", "addr", "address", "cidr"},
-     ["192.168.1.1", "::1", "10.0.0.0/8", "2001:db8::1", "::ffff:192.168.1.1"]),
-    ({"url", "uri", "href", "link"}, ["https://example.com/a/b?c=1#d"]),
-    ({"path", "route", "pathname"}, ["/users/:id", "/files/*", "/:a/:b?/c.:ext"]),
-    ({"email", "mail"}, ["user@example.com"]),
-    ({"charset", "charsets"}, ["utf-8, iso-8859-1;q=0.8, *;q=0.1"]),
-    ({"encoding", "encodings"}, ["gzip, deflate;q=0.5, identity;q=0.1, *;q=0"]),
-    ({"language", "languages", "lang", "locale"}, ["en-US, en;q=0.9, fr;q=0.5, *;q=0.1"]),
-    ({"mime", "media", "mediatype", "accept"},
-     ["text/html, application/json;q=0.9, text/*;q=0.5, */*;q=0.1",
-      "text/html; charset=utf-8"]),
-)
-"""Strings of the shape a name says (an address parser in ``ipaddr.js`` gets addresses)."""
-
-
 def shaped_strings(name: str, definition: Definition) -> list[str]:
-    """Samples of :data:`SHAPED` for the words of the parameter's name, the definition's
-    name and its file's name: an untyped ``string`` parameter says nothing, its module does."""
+    """The samples :mod:`testgen.kit.shapes` gives the parameter's name, the definition's name
+    and its file's name: an untyped ``string`` parameter says nothing, its module does."""
     stem = re.split(r"[./\\]", definition.file.rsplit("/", 1)[-1])[0]
-    words = set()
-    for text in (name, definition.name, stem):
-        words |= {w.lower() for w in re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", text)}
-        words.add(re.sub(r"[^a-z0-9]", "", text.lower()))
-    found: list[str] = []
-    for names, texts in SHAPED:
-        if words & names:
-            found.extend(texts)
-    return found
+    return shapes.shaped_strings(name, definition.name, stem)
 
 
 def _lists_of_words(param: Parameter, definition: Definition) -> list[str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from testgen.kit.inverses import inverse_of
 from testgen.kit.probehost import Batch, Limits, ProcessLike, Session, plan, run_calls
+from testgen.kit.shapes import shaped_strings
 from testgen.model import Definition, ProcessResult, Probe, Workspace
 
 from . import interpreter
@@ -74,6 +75,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
         "tmpdir": str(workspace.scratch / "probe-tmp"),
         "budget": {"seconds": SECONDS_PER_DEFINITION, "calls": CALLS_PER_DEFINITION,
                    "total_seconds": total, "import_timeout": 10},
+        "shaped": _shaped_by_name(definitions),
     }
     chosen = interpreter.choose(workspace, needs_pytest=False)
     env = interpreter.environment(workspace, chosen)
@@ -94,6 +96,15 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     session = run_calls([PlannedDefinition(i, d) for i, d in enumerate(runnable)], launch,
                         limits=limits, max_launches=MAX_LAUNCHES, reason_for_crash=_last_line)
     return probes + to_probes(session, location.module)
+
+
+def _shaped_by_name(definitions: list[Definition]) -> dict[str, list[str]]:
+    """The strings :mod:`testgen.kit.shapes` gives each parameter name of the file's
+    definitions (``{"url": ["https://…", …]}``), for the harness to try first. One map for the
+    whole file, not one per call: the harness also fills the parameters of the file's
+    constructors when it builds a receiver or an argument."""
+    names = {p.name for d in definitions for p in d.parameters if p.kind != "receiver"}
+    return {name: samples for name in sorted(names) if (samples := shaped_strings(name))}
 
 
 def _describe(d: Definition) -> dict:

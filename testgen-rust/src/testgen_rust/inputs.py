@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 
+from testgen.kit.shapes import shaped_strings
+
 from .crate_index import CrateIndex, TypeInfo
+from .offline import rust_string
 from .types import FLOATS, INTEGERS, Ty, parse_type
 
 MAX_DEPTH = 3
@@ -29,14 +32,6 @@ STRINGS: tuple[tuple[str, str], ...] = (
     ("\"it's 'single' quoted\"", "typical"), ('"back\\\\slash"', "typical"),
     ('"key=value&x=1"', "typical"), ('"unterminated \\"quote"', "invalid"),
 )
-# Strings shaped like what the code's names say it reads (the function, its type, its
-# parameters or the crate is named for versions): the paths past the first check run.
-SHAPED: dict[str, tuple[str, ...]] = {
-    "version": ('"1.2.3"', '"1.2.4"', '"1.10.0"', '"0.1"', '"2"', '"1.2.3-alpha.1"',
-                '"1.2.3-rc1"', '"1.2.3+build.5"', '"v1.2"', '"1.2.3.4"', '"1.2.x"',
-                '"1.0.0-beta"', '"1.2.3 alpha"', '"01.02"'),
-}
-SHAPED_WORDS = {"version": "version", "semver": "version", "ver": "version"}
 CHARS = (("'a'", "typical"), ("'Z'", "typical"), ("'7'", "typical"), ("' '", "boundary"),
          ("'é'", "typical"), ("'\\n'", "boundary"), ("'-'", "typical"))
 WRITE_TRAITS = {"Write"}
@@ -80,7 +75,10 @@ class ValueFactory:
         """Words a parser reads after a number (``kb``, ``ms``): ``"1 kb"`` reaches them."""
         self.literals = literals or {}
         self.near = near
-        self.shapes = shapes_for(names)
+        self.shapes = tuple(rust_string(text) for text in shaped_strings(*names))
+        """Rust literals of the strings shaped like what the code's names say it reads (the
+        function's, its type's, its parameters', the crate's: a ``parse_version`` gets
+        versions): they reach the paths past a parser's first check."""
 
     # ----------------------------------------------------------------- arguments
 
@@ -542,18 +540,6 @@ class ValueFactory:
             for a, b in zip(pools[0][1:5], pools[1][2:6]):
                 combos.append([a, b])
         return _unique_combos(combos)[:limit]
-
-
-def shapes_for(names: Iterable[str]) -> tuple[str, ...]:
-    """The shaped strings the words of ``names`` ask for (``parse_version``, ``Version``)."""
-    found: dict[str, None] = {}
-    for name in names:
-        snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-        for word in re.split(r"[^a-z]+", snake):
-            shape = SHAPED_WORDS.get(word)
-            if shape:
-                found.update(dict.fromkeys(SHAPED[shape]))
-    return tuple(found)
 
 
 def _bounds(ty: Ty) -> set[str]:

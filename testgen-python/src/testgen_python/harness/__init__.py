@@ -4,9 +4,10 @@ what happens.
 Launched inside the sandbox as ``python -m testgen_python.harness`` by the project's
 interpreter, so it imports only the standard library. It reads the plan of
 :mod:`testgen.kit.probehost` on stdin: the module and the budget, ``limits`` (``call_ms``, the
-alarm on one call) and ``calls``, one per definition (``id`` and what locates it). It writes the
-kit's records, one JSON object per line, on its original stdout (the code under test gets a
-stdout of its own):
+alarm on one call), ``shaped`` (per parameter name of the file, the strings of the shape it
+names, from :mod:`testgen.kit.shapes` on the host; none when it is missing) and ``calls``, one
+per definition (``id`` and what locates it). It writes the kit's records, one JSON object per
+line, on its original stdout (the code under test gets a stdout of its own):
 
     {"event": "fatal", "reason": "...", "kind": "syntax", "message": "..."}
     {"event": "loaded", "file": "/.../module.py"}

@@ -35,7 +35,7 @@ class Context(Construction, Execution):
         self.filename = os.path.realpath(module.__file__)
         self.literals = Literals(module, module_name)
         self.rng = random.Random(1729)
-        self.inputs = InputFactory(module, self.literals, self.rng)
+        self.inputs = InputFactory(module, self.literals, self.rng, request.get("shaped") or {})
         self.tracer = Tracer(self.filename)
         self.budget = request["budget"]
         # The plan's per-call limit (``limits.call_ms``, see testgen.kit.probehost).

@@ -114,42 +114,6 @@ NAME_HINTS = [
 ]
 
 
-SHAPED_STRINGS = [
-    (re.compile(r"^(url|uri|href|link|endpoint|location|base_url)$|_(url|uri)$"),
-     ["'https://user:pw@example.com:8080/a/b?x=1&y=2#top'", "'http://example.com/'",
-      "'//example.com/path'", "'ftp://files.example.org/pub/file.txt'",
-      "'mailto:someone@example.com'", "'/relative/path?q=1'"]),
-    (re.compile(r"^(e?mail|email_address|recipient|sender)$|_email$"),
-     ["'someone@example.com'", "'first.last+tag@sub.example.org'"]),
-    (re.compile(r"^(host|hostname|domain|netloc|server)$|_(host|domain)$"),
-     ["'example.com'", "'sub.example.co.uk'", "'localhost'", "'example.com:8080'"]),
-    (re.compile(r"^(ip|ip_address|ipaddr|addr|address)$|_ip$"),
-     ["'192.168.0.1'", "'::1'", "'2001:db8::1'", "'10.0.0.0/8'"]),
-    (re.compile(r"^(version|ver|release|spec|specifier)$|_version$"),
-     ["'1.2.3'", "'2.0.0-rc.1+build.5'", "'0.9'", "'1.0.0a1'"]),
-    (re.compile(r"^(path|filename|file_name|filepath|file|fname|dirname|directory)$|_path$"),
-     ["'dir/sub/file.txt'", "'/abs/path/to/archive.tar.gz'", "'file.txt'", "'./a/../b/'"]),
-    (re.compile(r"^(pattern|glob|wildcard|spec_pattern)$|_pattern$"),
-     ["'*.py'", "'src/**/*.txt'", "'!build/'", "'[a-c]?.md'"]),
-    (re.compile(r"^(content_type|mimetype|mime_type|media_type|mime|header|accept)$"),
-     ["'text/html; charset=utf-8'", "'application/json'", "'multipart/form-data; "
-      "boundary=x'"]),
-    (re.compile(r"^(query|query_string|qs|querystring)$"), ["'a=1&b=two&b=3'", "'q=a+b%20c'"]),
-    (re.compile(r"^(json|json_text|json_str|payload|document)$"),
-     ["'{\"a\": 1, \"b\": [1, 2.5, null]}'", "'[]'"]),
-    (re.compile(r"^(colou?r|hex_colou?r)$"), ["'#ff8800'", "'#fff'"]),
-    (re.compile(r"^(uuid|guid)$|_uuid$"), ["'12345678-1234-5678-1234-567812345678'"]),
-]
-"""Strings shaped like what a parameter's name says it holds, for code that parses them."""
-
-
-def _shaped(name: str) -> list:
-    for pattern, texts in SHAPED_STRINGS:
-        if pattern.search(name):
-            return [V(text, label="shaped") for text in texts]
-    return []
-
-
 def _usage(code, param: str) -> set:
     """Method and operator uses of ``param`` in the function's bytecode."""
     uses = set()
@@ -201,11 +165,14 @@ def _compared_lengths(uses: set, module) -> list:
 class InputFactory:
     """Candidate values for the parameters of one callable."""
 
-    def __init__(self, module, literals: Literals, rng: random.Random):
+    def __init__(self, module, literals: Literals, rng: random.Random, shaped: dict):
         self.module = module
         self.literals = literals
         self.rng = rng
         self.depth = 0
+        self.shaped = shaped
+        """Per parameter name, the strings shaped like what it says it holds (the plan's
+        ``shaped``, from :mod:`testgen.kit.shapes` on the host), unquoted."""
 
     def pools(self, fn, skip_first: bool) -> tuple[list, dict]:
         """``(params, pools)``: parameters to fill and their candidate values."""
@@ -258,7 +225,8 @@ class InputFactory:
         if p.kind is p.VAR_POSITIONAL:
             typed = typed[:4]
         if any(literal_kind(v.text) == "str" for v in typed[:8]):
-            typed = _shaped(p.name) + typed  # the first typical value is the base of a call
+            shaped = [V(repr(text), label="shaped") for text in self.shaped.get(p.name, ())]
+            typed = shaped + typed  # the first typical value is the base of a call
         values.extend(self._literals_for(constants, hint, p, typed))
         values.extend(self._at_lengths(p, code, typed))
         values.extend(typed)
