@@ -27,10 +27,10 @@ SHAPES: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
     (frozenset({"route", "path", "pathname"}), ("/users/:id", "/files/*", "/:a/:b?/c.:ext")),
     (frozenset({"path", "file", "filename", "filepath", "fname", "dirname", "directory"}),
      ("dir/sub/file.txt", "/abs/path/to/archive.tar.gz", "file.txt", "./a/../b/")),
-    (frozenset({"charset", "charsets"}), ("utf-8, iso-8859-1;q=0.8, *;q=0.1",)),
-    (frozenset({"encoding", "encodings"}), ("gzip, deflate;q=0.5, identity;q=0.1, *;q=0",)),
+    (frozenset({"charset", "charsets", "encoding", "encodings"}),
+     ("utf-8", "utf-8, iso-8859-1;q=0.8, *;q=0.1", "gzip, deflate;q=0.5, identity;q=0.1, *;q=0")),
     (frozenset({"language", "languages", "lang", "locale"}),
-     ("en-US, en;q=0.9, fr;q=0.5, *;q=0.1",)),
+     ("en-US", "en-US, en;q=0.9, fr;q=0.5, *;q=0.1")),
     (frozenset({"accept", "mime", "media", "mediatype"}),
      ("text/html, application/json;q=0.9, text/*;q=0.5, */*;q=0.1",
       "text/html; charset=utf-8")),
@@ -49,7 +49,9 @@ SHAPES: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
 """(words of a name, samples): raw strings, unquoted. The first sample of a shape is the base
 of the calls made with it, so it is a plain one that passes a parser's first checks; the
 unusual ones follow, each of a shape of its own (``user@example.com`` and
-``someone@example.com`` would be one call spent twice). Where two shapes share a word, the
+``someone@example.com`` would be one call spent twice). A name that is a codec or a locale
+in one library and an ``Accept-*`` header in another (``encoding``, ``locale``) starts with the
+one token both read. Where two shapes share a word, the
 earlier wins the base: a ``path`` is a route before it is a file, ``accept`` a list of media
 ranges before one media type, and ``spec_pattern`` a pattern before a version."""
 

@@ -282,6 +282,24 @@ def values_for(param: Parameter, definition: Definition, position: int = 0) -> l
     return values
 
 
+def typical_args(definition: Definition, params: Iterable[Parameter]) -> list[str]:
+    """The first value of each parameter up to the first with a default (``new Cart()``,
+    the arguments a constructor or a state-changing step is called with)."""
+    args = []
+    for param in params:
+        if param.default is not None:
+            break
+        values = values_for(param, definition)
+        args.append(values[0].literal if values else "undefined")
+    return args
+
+
+def parameter(data: dict[str, Any]) -> Parameter:
+    """A parameter written into a definition's details (``details["constructor"]``)."""
+    return Parameter(data.get("name", "x"), data.get("annotation"), data.get("default"),
+                     data.get("kind", "positional"))
+
+
 def shaped_strings(name: str, definition: Definition) -> list[str]:
     """The samples :mod:`testgen.kit.shapes` gives the parameter's name, the definition's name
     and its file's name: an untyped ``string`` parameter says nothing, its module does."""
@@ -290,13 +308,14 @@ def shaped_strings(name: str, definition: Definition) -> list[str]:
 
 
 def _lists_of_words(param: Parameter, definition: Definition) -> list[str]:
-    """Lists of the words another parameter's shaped sample holds (``'utf-8, iso-8859-1;q=0.8'``
-    gives ``['utf-8', 'iso-8859-1']``): what a function matching a header against the values
-    it may offer is given, in both orders, and with one it does not offer."""
+    """Lists of the words the first shaped sample of another parameter that holds two or more
+    does (``'utf-8, iso-8859-1;q=0.8'`` gives ``['utf-8', 'iso-8859-1']``): what a function
+    matching a header against the values it may offer is given, in both orders, and with one
+    it does not offer."""
     for other in definition.parameters:
         if other.name == param.name:
             continue
-        for sample in shaped_strings(other.name, definition)[:1]:
+        for sample in shaped_strings(other.name, definition)[:3]:
             words = [w.split(";")[0].strip() for w in sample.split(",")]
             words = [w for w in dict.fromkeys(words) if w and "*" not in w and "=" not in w]
             if len(words) >= 2:
