@@ -50,7 +50,7 @@ demo: venv examples/javascript/node_modules
 	@echo "own test commands (pytest, npm test, go test ./..., cargo test) to see them pass."
 
 test: venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 dist: venv
 	$(PY) scripts/check_dists.py --build
