@@ -142,3 +142,93 @@ def test_syntax_errors_are_listed_with_a_line(tmp_path):
 def test_declaration_files_have_no_definitions(tmp_path):
     _, defs = extract(tmp_path, "types.d.ts", "export declare function f(x: number): string;\n")
     assert defs == {}
+
+
+def test_functions_assigned_to_a_constructors_prototype_are_its_methods(tmp_path):
+    _, defs = extract(tmp_path, "greeter.js", """'use strict';
+
+module.exports = Greeter;
+
+/**
+ * A greeter for one person.
+ * @param {string} name
+ */
+function Greeter(name) {
+  this.name = name;
+}
+
+/**
+ * Greet the person.
+ * @param {string} greeting
+ */
+Greeter.prototype.greet = function greet(greeting) {
+  return greeting + ', ' + this.name;
+};
+
+Greeter.prototype.shout = shout;
+
+function shout() {
+  return this.name.toUpperCase();
+}
+
+Greeter.prototype.hello = Greeter.prototype.greet;
+""")
+    assert defs["Greeter"].kind == "class"
+    assert [p.name for p in defs["Greeter"].parameters] == ["name"]
+    greet = defs["Greeter.greet"]
+    assert (greet.kind, greet.parent, greet.testable) == ("method", "Greeter", True)
+    assert greet.details["export"] == "cjs-default" and not greet.details["static"]
+    assert [(p.name, p.annotation) for p in greet.parameters] == [("greeting", "string")]
+    assert greet.docstring == "Greet the person."
+    assert (greet.start_line, greet.end_line) == (17, 19)
+    assert defs["Greeter.shout"].parent == "Greeter"  # the function it names is the method
+    assert "shout" not in defs and "Greeter.hello" not in defs  # an alias is no definition
+
+
+def test_a_prototype_object_gives_methods_too(tmp_path):
+    _, defs = extract(tmp_path, "stack.js", """
+function Stack() { this.items = []; }
+Stack.prototype = {
+  push: function (item) { this.items.push(item); return this; },
+  peek() { return this.items[this.items.length - 1]; },
+};
+exports.Stack = Stack;
+""")
+    assert {q for q, d in defs.items() if d.kind == "method"} == {"Stack.push", "Stack.peek"}
+    assert all(d.details["export"] == "cjs" and d.details["export_name"] == "Stack"
+               for d in defs.values())
+
+
+def test_a_class_built_in_an_iife_is_reached_through_the_object_the_module_exports(tmp_path):
+    _, defs = extract(tmp_path, "geo.js", """(function() {
+  var geo = {};
+  if (typeof module !== "undefined" && module !== null && module.exports) {
+    module.exports = geo;
+  }
+
+  geo.Point = (function() {
+    function Point(x, y) {
+      this.x = x;
+      this.y = y;
+    }
+
+    Point.prototype.norm = function() {
+      return Math.abs(this.x) + Math.abs(this.y);
+    };
+
+    return Point;
+  })();
+
+  geo.Point.origin = function() {
+    return new this(0, 0);
+  };
+}).call(this);
+""")
+    point = defs["Point"]
+    assert (point.kind, point.details["export"], point.details["export_name"]) == (
+        "class", "cjs", "Point")
+    assert (point.start_line, point.end_line) == (8, 11)  # the constructor, not the IIFE
+    assert defs["Point.norm"].parent == "Point" and defs["Point.norm"].testable
+    origin = defs["Point.origin"]
+    assert origin.details["static"] and origin.details["builds"]
+    assert "origin" not in defs  # a static of the class, not a function of the module

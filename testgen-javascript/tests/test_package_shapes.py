@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -433,3 +434,75 @@ def test_validate_measures_coverage_without_the_vitest_provider(tmp_path, kit):
     assert (files["src/a.ts"]["statements"], files["src/a.ts"]["covered"]) == (2, 1)
     assert files["src/a.ts"]["uncovered"] == ["3"]  # two() never ran
     assert files["src/doc.ts"]["percent"] == 100.0  # `args!: string[]` is a type, not code
+
+
+# A class written before ES classes: a constructor the module exports, methods on its
+# prototype that read what the constructor kept, and a static parser that returns `new this`.
+PROTOTYPES = """'use strict';
+
+module.exports = Negotiator;
+module.exports.Range = Range;
+
+function Negotiator(request) {
+  if (!(this instanceof Negotiator)) {
+    return new Negotiator(request);
+  }
+  this.request = request;
+}
+
+Negotiator.prototype.languages = function languages() {
+  var header = this.request.headers['accept-language'];
+  if (!header) {
+    return ['*'];
+  }
+  return header.split(',').map(function (part) {
+    return part.split(';')[0].trim();
+  });
+};
+
+Negotiator.prototype.language = function language() {
+  return this.languages()[0];
+};
+
+function Range(low, high) {
+  if (typeof low !== 'number' || typeof high !== 'number' || low > high) {
+    throw new RangeError('low must be a number not above high');
+  }
+  this.low = low;
+  this.high = high;
+}
+
+Range.prototype.contains = function contains(value) {
+  return value >= this.low && value <= this.high;
+};
+
+Range.prototype.width = function width() {
+  return this.high - this.low;
+};
+
+Range.parse = function parse(text) {
+  var parts = String(text).split('-').map(Number);
+  return new this(parts[0], parts[1]);
+};
+"""
+
+
+@pytest.mark.parametrize("framework", ["node:test", "jest", "vitest"])
+def test_prototype_methods_of_an_exported_constructor_get_kept_tests(tmp_path, kit, framework):
+    manifest = {"name": "negotiate", "main": "index.js"}
+    if framework != "node:test":
+        manifest["scripts"] = {"test": "jest" if framework == "jest" else "vitest run"}
+    root = project(tmp_path, "proto", manifest, {"index.js": PROTOTYPES})
+    if framework != "node:test":
+        (root / "node_modules").symlink_to(kit.deps_for(framework), target_is_directory=True)
+    done, data = generate(root, "index.js")
+    assert done.returncode == 0, done.stdout + done.stderr
+    # `languages` runs inside `language`: its own tests add nothing the keep rule wants.
+    assert {"Negotiator.language", "Range.contains", "Range.width"} <= kept_names(data)
+    text = next(root.glob("**/index.testgen.test.*")).read_text().replace('"', "'")
+    # The request holds the header the method reads, and the parser builds a Range: the
+    # receivers come from the public API, never from fields written in.
+    assert re.search(r"new Negotiator\(\{\s*headers: \{ 'accept-language': 'en-US' \}", text), \
+        text  # prettier, where the project has it, may wrap the line
+    assert "const range = Range.parse(" in text, text
+    assert "__proto__" not in text and "Object.create" not in text

@@ -148,3 +148,64 @@ export class Counter {
     probe_ = next(p for p in found["Counter.add"] if p.args == ("1",))
     assert probe_.setup == ("const counter = new Counter();",)
     assert probe_.call == "counter.add(1)" and probe_.value == "1"
+
+
+NEGOTIATOR = """'use strict';
+
+module.exports = Negotiator;
+
+function Negotiator(request) {
+  if (!(this instanceof Negotiator)) {
+    return new Negotiator(request);
+  }
+  this.request = request;
+}
+
+Negotiator.prototype.languages = function languages() {
+  var header = this.request.headers['accept-language'];
+  return header ? header.split(',').map(function (part) { return part.trim(); }) : ['*'];
+};
+"""
+
+
+def test_a_prototype_method_is_called_on_an_instance_built_from_what_it_reads(tmp_path, kit):
+    found, _ = probe(tmp_path, kit, "negotiator.js", NEGOTIATOR, package='{"name": "n"}')
+    returned = {p.setup: p.value for p in found["Negotiator.languages"]
+                if p.outcome == "return"}
+    # `languages` reads this.request.headers['accept-language']: the request given to the
+    # constructor holds that header, and leaves it out.
+    built = "const negotiator = new Negotiator({ headers: { 'accept-language': 'en-US' } });"
+    assert returned[(built,)] == "['en-US']"
+    assert returned[("const negotiator = new Negotiator({ headers: {} });",)] == "['*']"
+    # The constructor returns `new Negotiator` when called without `new`: probed so too.
+    assert any(p.call.startswith("Negotiator(") and p.outcome == "return"
+               for p in found["Negotiator"])
+
+
+ADDRESS = """
+export function Address(octets) {
+  if (!Array.isArray(octets) || octets.length !== 4) {
+    throw new Error('four octets');
+  }
+  this.octets = octets;
+}
+
+Address.prototype.isPrivate = function () {
+  return this.octets[0] === 10 || (this.octets[0] === 192 && this.octets[1] === 168);
+};
+
+Address.parse = function (text) {
+  return new this(String(text).split('.').map(Number));
+};
+"""
+
+
+def test_a_static_factory_that_returns_new_this_builds_the_receiver(tmp_path, kit):
+    found, _ = probe(tmp_path, kit, "address.js", ADDRESS)
+    typical = next(p for p in found["Address.isPrivate"] if p.category == "typical")
+    # The module's name asks for addresses; the parser is how its API offers an instance.
+    assert typical.setup == ("const address = Address.parse('192.168.1.1');",)
+    assert (typical.outcome, typical.value) == ("return", "true")
+    others = {p.setup[0]: p.value for p in found["Address.isPrivate"]
+              if p.category == "receiver" and p.outcome == "return"}
+    assert others["const address = new Address([1, 2, 3, 4]);"] == "false"

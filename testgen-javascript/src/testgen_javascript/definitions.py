@@ -15,6 +15,7 @@ from typing import Any
 
 from testgen.model import Definition, Parameter, ParsedFile
 
+from . import instances, prototypes
 from .package import find_package, is_declaration_file, is_typescript, module_kind
 from .syntax import end_line_of, line_of, text_of, walk
 
@@ -44,6 +45,8 @@ class _Local:
     kind: str  # "function" | "class"
     export: str | None = None  # "named" | "default" | "cjs" | "cjs-default"
     export_name: str | None = None
+    members: list[prototypes.Member] = field(default_factory=list)
+    """What the file assigns to a constructor function's prototype and onto it."""
 
 
 @dataclass
@@ -106,6 +109,7 @@ def _collect(root: Any, facts: _FileFacts) -> dict[str, _Local]:
         found.setdefault(name, local)
 
     scope, returned = _module_scope(root)
+    constructors = prototypes.constructors(scope)
     aliases: dict[str, str] = {}  # `var _default = foo;` (compiled output names its exports so)
     for statement in scope:
         kind = statement.type
@@ -123,7 +127,7 @@ def _collect(root: Any, facts: _FileFacts) -> dict[str, _Local]:
             _collect_commonjs(statement, add, exports, facts)
     if returned is not None:  # a UMD factory's `return X` is what module.exports receives
         _collect_module_value(returned, add, exports, facts, returned.parent)
-    _collect_members(scope, add, exports, aliases, returned)
+    _collect_members(scope, add, exports, aliases, returned, prototypes.held(constructors))
     # `module.exports = exports.default`: require() returns the default export itself.
     if ("exports.default", "cjs-default", "default") in exports:
         exports[:] = [(n, "cjs-default" if (k, e) == ("cjs", "default") else k, e)
@@ -135,7 +139,27 @@ def _collect(root: Any, facts: _FileFacts) -> dict[str, _Local]:
         local = found.get(local_name) or found.get(aliases.get(local_name, ""))
         if local is not None and local.export is None:
             local.export, local.export_name = export, export_name
+    _add_constructors(found, constructors)
     return found
+
+
+def _add_constructors(found: dict[str, _Local], constructors: list[prototypes.Constructor]
+                      ) -> None:
+    """Each constructor's local becomes a class with its members; one declared where no
+    export reaches it (inside an IIFE nobody returns) is listed, not exported. A function
+    assigned to a prototype by name (``Foo.prototype.baz = baz``) is that method now."""
+    by_node = {local.node.id: local for local in found.values()}
+    for ctor in constructors:
+        local = by_node.get(ctor.node.id)
+        if local is None:
+            if not ctor.name or ctor.name in found:
+                continue
+            local = found[ctor.name] = _Local(ctor.name, ctor.node, ctor.holder, "class")
+        local.kind, local.members = "class", ctor.members
+        for member in ctor.members:
+            named = by_node.get(member.node.id)
+            if named is not None and named.export is None and named is not local:
+                found.pop(named.name, None)
 
 
 UMD_CALLEE = {"parenthesized_expression", "function_expression", "function", "arrow_function"}
@@ -216,11 +240,13 @@ def _collect_module_value(value: Any, add: Any, exports: list[tuple[str, str, st
 
 
 def _collect_members(scope: list[Any], add: Any, exports: list[tuple[str, str, str]],
-                     aliases: dict[str, str], returned: Any) -> None:
+                     aliases: dict[str, str], returned: Any, held: set[int]) -> None:
     """``api.name = function ...`` on the object the module exports, at any depth.
 
     The exported object is ``module.exports``'s identifier or the UMD factory's return
-    value; ``var mod = factory()`` is followed into ``factory``'s own ``return``.
+    value; ``var mod = factory()`` is followed into ``factory``'s own ``return``. ``held``:
+    the statements that assign a constructor's members (its methods and statics, not the
+    module's functions).
     """
     exported = {"module.exports"}
     for local, kind, _ in exports:
@@ -240,7 +266,8 @@ def _collect_members(scope: list[Any], add: Any, exports: list[tuple[str, str, s
                         text_of(r.named_children[0]) for r in body.named_children
                         if r.type == "return_statement" and r.named_children
                         and r.named_children[0].type == "identifier"}
-            if node.type != "expression_statement" or not node.named_children:
+            if node.type != "expression_statement" or not node.named_children or \
+                    node.id in held:
                 continue
             expr = node.named_children[0]
             if expr.type != "assignment_expression":
@@ -267,8 +294,11 @@ def _collect_members(scope: list[Any], add: Any, exports: list[tuple[str, str, s
     for obj, prop, right, statement in assignments:
         if obj not in exported or prop == "default" and obj == "module.exports":
             continue
+        built = prototypes.iife_function(right)
         if right.type in FUNCTION_VALUES or right.type in CLASS_NODES:
             add(prop, right, statement, "cjs", prop)
+        elif built is not None:  # `ipaddr.IPv4 = (function () { …; return IPv4; })()`
+            add(prop, *built, "cjs", prop)
         elif right.type == "identifier":
             exports.append((text_of(right), "cjs", prop))
 
@@ -343,6 +373,9 @@ def _collect_commonjs(statement: Any, add: Any, exports: list[tuple[str, str, st
             name_node = right.child_by_field_name("name")
             name = text_of(name_node) if name_node is not None else _stem_name(facts.rel_path)
             add(name, right, statement, "cjs-default", "default")
+        elif (built := prototypes.iife_function(right)) is not None:
+            add(text_of(built[0].child_by_field_name("name")) or _stem_name(facts.rel_path),
+                *built, "cjs-default", "default")
         return
     match = re.fullmatch(r"(?:module\.)?exports\.([A-Za-z_$][\w$]*)", target)
     if match:
@@ -351,6 +384,8 @@ def _collect_commonjs(statement: Any, add: Any, exports: list[tuple[str, str, st
             exports.append((text_of(right), "cjs", key))
         elif right.type in FUNCTION_VALUES or right.type in CLASS_NODES:
             add(key, right, statement, "cjs", key)
+        elif (built := prototypes.iife_function(right)) is not None:
+            add(key, *built, "cjs", key)
 
 
 def _function_declarators(declaration: Any) -> list[tuple[str, Any]]:
@@ -364,6 +399,8 @@ def _function_declarators(declaration: Any) -> list[tuple[str, Any]]:
             continue
         if value.type in FUNCTION_VALUES or value.type in CLASS_NODES:
             found.append((text_of(name), value))
+        elif (built := prototypes.iife_function(value)) is not None:
+            found.append((text_of(name), built[0]))  # `var Foo = (function () { … })()`
     return found
 
 
@@ -386,53 +423,102 @@ def _stem_name(rel_path: str) -> str:
 
 def _definitions_of(local: _Local, facts: _FileFacts) -> list[Definition]:
     exported = local.export is not None
-    if local.kind == "class":
-        class_def = _make(local, local.node, facts, name=local.name, qualname=local.name,
-                          kind="class", exported=exported)
-        defs = [class_def]
+    if local.kind != "class":
+        return [_make(local, local.node, facts, name=local.name, qualname=local.name,
+                      kind="function", exported=exported)]
+    class_def = _make(local, local.node, facts, name=local.name, qualname=local.name,
+                      kind="class", exported=exported)
+    defs = [class_def]
+    members: list[prototypes.Member] = []
+    constructor = local.node  # a constructor function, or an ES class's `constructor`
+    if local.node.type in CLASS_NODES:
         body = local.node.child_by_field_name("body")
-        ctor_params: tuple[Parameter, ...] = ()
-        for member in body.named_children if body is not None else ():
-            if member.type == "method_definition" and _method_name(member) == "constructor":
-                ctor_params = _parameters(member, facts, _jsdoc(member, facts.text))
-        class_def.parameters = ctor_params
-        class_def.signature = f"class {local.name}({', '.join(p.name for p in ctor_params)})"
-        class_def.details = {**class_def.details, "constructor": _params_dict(ctor_params)}
+        constructor = None
         for member in body.named_children if body is not None else ():
             if member.type != "method_definition":
                 continue
             name = _method_name(member)
-            accessor = _accessor(member)
-            if name == "constructor" or accessor:
-                continue
-            private = name.startswith("#") or any(
-                c.type == "accessibility_modifier" and text_of(c) in ("private", "protected")
-                for c in member.children)
-            method = _make(local, member, facts, name=name, qualname=f"{local.name}.{name}",
-                           kind="method", exported=exported, parent=local.name)
-            method.details = {**method.details, "static": _is_static(member),
-                              "constructor": _params_dict(ctor_params)}
-            if private and exported:
-                method.testable, method.untestable_reason = False, PRIVATE_METHOD
-                method.is_public = False
-            defs.append(method)
-        return defs
-    return [_make(local, local.node, facts, name=local.name, qualname=local.name,
-                  kind="function", exported=exported)]
+            if name == "constructor":
+                constructor = member
+                class_def.parameters = _parameters(member, facts, _jsdoc(member, facts.text))
+            elif not _accessor(member):
+                members.append(prototypes.Member(name, member, member, _is_static(member)))
+        class_def.signature = (f"class {local.name}("
+                               f"{', '.join(p.name for p in class_def.parameters)})")
+    members += local.members
+    ctor_params = class_def.parameters
+    receiver = _receiver_facts(local, constructor, [p.name for p in ctor_params], members)
+    class_def.details = {**class_def.details, "constructor": _params_dict(ctor_params),
+                         "fields": receiver["fields"], "callable": receiver["callable"]}
+    reads = {m.name: instances.reads(m.node) for m in members if not m.static}
+    calls = {m.name: instances.self_calls(m.node) for m in members if not m.static}
+    for member in members:
+        name = member.name
+        private = name.startswith("#") or any(
+            c.type == "accessibility_modifier" and text_of(c) in ("private", "protected")
+            for c in member.node.children)
+        method = _make(local, member.node, facts, name=name, qualname=f"{local.name}.{name}",
+                       kind="method", exported=exported, parent=local.name,
+                       outer=member.holder)
+        method.details = {**method.details, "static": member.static,
+                          "constructor": _params_dict(ctor_params), **receiver,
+                          "this_reads": _reads_through_calls(name, reads, calls),
+                          "builds": member.static and instances.returns_new(
+                              member.node, {"this", local.name, _own_name(local.node)})}
+        if private and exported:
+            method.testable, method.untestable_reason = False, PRIVATE_METHOD
+            method.is_public = False
+        defs.append(method)
+    return defs
+
+
+def _receiver_facts(local: _Local, constructor: Any, params: list[str],
+                    members: list[prototypes.Member]) -> dict[str, Any]:
+    """What the probe builds a method's receiver from: the fields the constructor keeps its
+    parameters in, and whether it is also called without ``new``."""
+    fields = instances.fields(constructor, params) if constructor is not None else {}
+    callable_ = local.node.type not in CLASS_NODES and instances.returns_new(
+        local.node, {local.name, _own_name(local.node)})
+    return {"fields": fields, "callable": callable_}
+
+
+def _reads_through_calls(name: str, reads: dict[str, dict[str, list[list[str]]]],
+                         calls: dict[str, set[str]]) -> dict[str, list[list[str]]]:
+    """What the method reads off its instance's fields, and the methods it calls on it
+    (``charset`` calls ``this.charsets``, which reads ``this.request.headers[...]``)."""
+    merged: dict[str, list[list[str]]] = {}
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop(0)
+        if current in seen or current not in reads:
+            continue
+        seen.add(current)
+        for field_name, paths in reads[current].items():
+            for path in paths:
+                if path not in merged.setdefault(field_name, []):
+                    merged[field_name].append(path)
+        todo.extend(sorted(calls.get(current, ())))
+    return merged
+
+
+def _own_name(node: Any) -> str:
+    return text_of(node.child_by_field_name("name")) if node is not None else ""
 
 
 def _make(local: _Local, node: Any, facts: _FileFacts, *, name: str, qualname: str, kind: str,
-          exported: bool, parent: str | None = None) -> Definition:
+          exported: bool, parent: str | None = None, outer: Any = None) -> Definition:
+    """``outer``: what holds the definition, for its code, lines and JSDoc (default: the
+    local's statement; a method's own node)."""
     text = facts.text
-    outer = local.statement if kind != "method" else node
-    if kind != "method" and node.type in FUNCTION_VALUES | CLASS_NODES | {"method_definition"} \
-            and local.statement.type == "expression_statement":
-        outer = local.statement
+    if outer is None:
+        outer = local.statement if kind != "method" else node
+        if node.type in FUNCTION_NODES and node.id != outer.id and node.parent.id != outer.id:
+            outer = node  # declared inside an IIFE the statement holds
     doc_node = outer
     doc = _jsdoc(doc_node, text)
     if doc is None and kind != "method" and node is not outer:
         doc = _jsdoc(node, text)
-    params = _parameters(node, facts, doc) if kind != "class" else ()
+    params = _parameters(node, facts, doc) if node.type not in CLASS_NODES else ()
     code = text_of(outer)
     signature = _signature(node, outer, kind, name, params)
     returns = _returns(node, doc)
@@ -620,9 +706,7 @@ def _signature(node: Any, outer: Any, kind: str, name: str,
         start = outer.start_byte
         end = body.start_byte if body is not None else outer.end_byte
         return _squash(outer.text[: end - start].decode("utf-8", "replace"))
-    start = outer.start_byte if kind != "method" else node.start_byte
-    head = outer.text[: body.start_byte - start] if kind != "method" else node.text[
-        : body.start_byte - node.start_byte]
+    head = outer.text[: body.start_byte - outer.start_byte]
     return _squash(head.decode("utf-8", "replace").rstrip().removesuffix("=>").rstrip())
 
 

@@ -15,11 +15,11 @@ from testgen.model import Definition, OfflineRequest, Probe, TestCandidate
 from .frameworks import Style, quote, style_for
 from .inputs import classify
 from .modules import binding, instance_name
-from .payload import observed
+from .payload import Observed, observed
 from .package import is_typescript
 
 CATEGORY_ORDER = {"doc-example": 0, "typical": 1, "default": 2, "literal": 3, "produced": 3,
-                  "boundary": 4, "invalid": 5, "sequence": 6}
+                  "receiver": 3, "boundary": 4, "invalid": 5, "sequence": 6}
 LIMITS = {"unit": 16, "edge-cases": 6, "negative": 6, "table-driven": 14, "integration": 6,
           "regression": 10}
 MAX_NAME = 90
@@ -60,11 +60,11 @@ def _tests(definition: Definition, style: Style, kind: str,
         # Pools barely overlap, so asking for several types does not repeat a test. A unit
         # test may expect an error: typical inputs reach the error branches too.
         "unit": lambda p: p.category in (
-            "typical", "literal", "doc-example", "default", "sequence", "produced"),
+            "typical", "literal", "doc-example", "default", "sequence", "produced", "receiver"),
         "edge-cases": lambda p: p.category == "boundary",
         "negative": lambda p: p.outcome == "raise" and p.category not in (
             "boundary", "typical", "literal", "doc-example", "default", "sequence",
-            "produced"),
+            "produced", "receiver"),
         "regression": lambda p: True,
     }
     pool = [p for p in usable if pools.get(kind, pools["unit"])(p)]
@@ -283,7 +283,7 @@ class _Builder:
             if (definition.details or {}).get("static"):
                 return f"{local}.{definition.name}({args})"
             return f"{instance_name(local)}.{definition.name}({args})"
-        if definition.kind == "class":
+        if definition.kind == "class" and _constructs(probe):
             return f"new {local}({args})"
         return f"{local}({args})"
 
@@ -303,13 +303,15 @@ class _Builder:
         if probe.category == "sequence" and len(probe.setup) > 1:
             step = probe.setup[-1].rstrip(";").split(".", 1)[-1]
             when = f"{when} after {_short(step, 40)}"
+        if probe.category == "receiver" and observed(probe).receiver:
+            when = f"{when} on {_short(observed(probe).receiver or '', 48)}"
         still = "still " if self.test_type == "regression" else ""
         if probe.outcome == "raise":
             verb = "rejects with" if is_async else "throws"
             return _clip(f"{subject} {still}{verb} {probe.exception}{when}")
         verb = still + ("resolves to" if is_async else "returns")
         if self.definition.kind == "class":
-            verb = f"{still}builds"
+            verb = f"{still}builds" if _constructs(probe) else f"{still}called without new builds"
         return _clip(f"{subject} {verb} {_short(probe.value or 'undefined', 32)}{when}")
 
     def _unique(self, name: str) -> str:
@@ -462,6 +464,12 @@ COLLECT_HELPER = """async function collect(iterable) {
   }
   return items;
 }"""
+
+
+def _constructs(probe: Probe) -> bool:
+    """The probe of a class called it with ``new`` (a constructor that returns ``new C``
+    when called without it is also probed so)."""
+    return not isinstance(probe.payload, Observed) or probe.payload.construct
 
 
 def _short(text: str, width: int) -> str:

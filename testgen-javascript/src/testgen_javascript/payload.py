@@ -38,6 +38,8 @@ class Observed:
     """The definition is a generator: the value is the list of what it yields."""
     construct: bool = False
     """The call is ``new Class(...)``."""
+    receiver: str | None = None
+    """How the instance a method was called on was made (``IPv4.parse('192.168.1.1')``)."""
     binding: str = ""
     """The local name the test imports the definition under."""
     state: str | None = None

@@ -19,14 +19,15 @@ from typing import Any
 
 from testgen.errors import InputError
 from testgen.kit.probehost import Batch, Launched, Limits, Outcome, plan, run_calls
-from testgen.model import Definition, Probe, Workspace
+from testgen.model import Definition, Probe, SourceFile, Workspace
 
-from . import inputs, produced
+from . import inputs, produced, receivers
 from .coverage import covered_by_ranges
 from .modules import binding, export_kind, exported_name, instance_name
 from .package import find_package, package_manager, require_node
 from .payload import Observed, RoundTrip
 from .runtime import harness_file, node_argv_prefix, typescript_env
+from .syntax import extract, parse
 
 PROBE_TIMEOUT = 20.0
 ASYNC_TIMEOUT_MS = 2000
@@ -43,11 +44,20 @@ class _Planned:
     spec: dict[str, Any]
     """The call as the harness reads it (how to reach the target, the argument literals)."""
     setup: tuple[str, ...]
+    """The lines before the call, with the first receiver (the record says which was used)."""
     expression: str
+    recipes: tuple[receivers.Recipe, ...] = ()
+    """How the method's receiver may be built, in the order the harness tries them."""
 
     @property
     def group(self) -> str:
         return self.definition.key
+
+    def setup_with(self, recipe: int) -> tuple[str, ...]:
+        """The setup lines when the receiver came from ``recipes[recipe]``."""
+        local = binding(self.definition)
+        made = f"const {instance_name(local)} = {self.recipes[recipe].expression(local)};"
+        return (made, *self.setup[1:])
 
 
 def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -> list[Probe]:
@@ -63,7 +73,7 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
     text = module.read_text(encoding="utf-8") if module.is_file() else ""
     limits = Limits(call_seconds=ASYNC_TIMEOUT_MS / 1000,
                     launch_seconds=min(workspace.timeout, PROBE_TIMEOUT))
-    session = run_calls(_plan(targets),
+    session = run_calls(_plan(targets, _file_definitions(workspace, rel, text, targets)),
                         lambda batch: _launch(node, workspace, module, kind, batch),
                         limits=limits, max_launches=MAX_RELAUNCHES + 1)
     if session.fatal is not None:
@@ -72,12 +82,25 @@ def probe(definitions: list[Definition], workspace: Workspace, test_type: str) -
             if not _unfilled(outcome)]
 
 
+def _file_definitions(workspace: Workspace, rel: str, text: str,
+                      targets: list[Definition]) -> list[Definition]:
+    """Every definition of the file when a method is probed: its receiver may come from a
+    static factory or the constructor's inputs that are not among the targets."""
+    if not any(d.kind == "method" for d in targets) or not text:
+        return targets
+    source = SourceFile(path=workspace.path(rel), rel_path=rel, language="javascript",
+                        text=text, project_root=workspace.root)
+    return extract(parse(source))
+
+
 def _unfilled(outcome: Outcome[_Planned]) -> bool:
-    """A produced slot nothing filled (its producer returned fewer strings): no call was
-    made, so there is nothing to report."""
+    """A slot nothing filled: a produced input its producer did not return, or a receiver
+    past the last that could be built. No call was made, so there is nothing to report."""
     record = outcome.record or {}
-    return "produced" in outcome.call.spec and record.get("outcome") == "skipped" and \
-        "produced_arg" not in record
+    if record.get("outcome") != "skipped":
+        return False
+    return "produced" in outcome.call.spec and "produced_arg" not in record or \
+        bool(record.get("unbuilt"))
 
 
 # An npm package name (not a relative path, a `#subpath` import or an `@/alias`).
@@ -105,43 +128,62 @@ def _raise_if_dependency_missing(load_error: str, workspace: Workspace, rel: str
                      f"node_modules", code=MISSING_DEPENDENCY, hint=hint)
 
 
-def _plan(definitions: list[Definition]) -> list[_Planned]:
+def _plan(definitions: list[Definition], file_definitions: list[Definition]
+          ) -> list[_Planned]:
     planned: list[_Planned] = []
     methods_by_class: dict[str | None, list[Definition]] = {}
+    recipes: dict[str, tuple[receivers.Recipe, ...]] = {}
     for definition in definitions:
-        if definition.kind == "method" and not (definition.details or {}).get("static"):
+        if _on_instance(definition):
             methods_by_class.setdefault(definition.parent, []).append(definition)
+            recipes[definition.key] = receivers.recipes(definition, file_definitions)
     for definition in definitions:
-        calls = [(call, ()) for call in inputs.plan_calls(definition)]
-        if definition.kind == "method" and not (definition.details or {}).get("static") \
-                and calls:
+        calls = [(call, (), 0) for call in inputs.plan_calls(definition)]
+        if _on_instance(definition) and calls:
             # State first: the target called after one other method changed the object.
             first = calls[0][0]
             for other in methods_by_class.get(definition.parent, []):
                 for step in _state_steps(other):
                     calls.append((inputs.Call(first.args, "sequence"),
-                                  ((other.name, ", ".join(step)),)))
-        _add_calls(planned, definition, calls)
+                                  ((other.name, ", ".join(step)),), 0))
+            # Then on each receiver the API offers: the typical call, and the call without
+            # arguments (what the instance alone gives: `negotiator.charsets()`).
+            for nth in range(receivers.VARIED + 1):
+                if nth:
+                    calls.append((inputs.Call(first.args, "receiver"), (), nth))
+                if definition.parameters and first.args:
+                    calls.append((inputs.Call((), "receiver"), (), nth))
+        _add_calls(planned, definition, calls, recipes.get(definition.key, ()))
     # Last, what the other definitions returned: the harness has seen it all by then.
     for definition in definitions:
-        rest = _typical_args(definition, list(definition.parameters[1:]))
+        rest = inputs.typical_args(definition, list(definition.parameters[1:]))
         for producer, index in produced.slots(definition, definitions):
             call = inputs.Call((PRODUCED, *rest), "produced")
             extra = {"produced": {"from": producer.key, "index": index,
                                   "from_name": producer.qualname,
                                   "paired": produced.inverse_of(producer.name,
                                                                 definition.name)}}
-            _add_calls(planned, definition, [(call, ())], extra)
+            _add_calls(planned, definition, [(call, (), 0)], recipes.get(definition.key, ()),
+                       extra)
     return planned
+
+
+def _on_instance(definition: Definition) -> bool:
+    return definition.kind == "method" and not (definition.details or {}).get("static")
 
 
 PRODUCED = "undefined /* produced */"
 """The argument the harness replaces with another definition's result."""
+PLAIN_CALLS = 2
+"""Calls of a constructor that returns ``new C`` when called without ``new``, made so too."""
 
 
 def _add_calls(planned: list[_Planned], definition: Definition,
-               calls: list[tuple[inputs.Call, tuple[tuple[str, str], ...]]],
+               calls: list[tuple[inputs.Call, tuple[tuple[str, str], ...], int]],
+               recipes: tuple[receivers.Recipe, ...],
                extra: dict[str, Any] | None = None) -> None:
+    """``calls``: (arguments, state-changing steps before, which working receiver);
+    ``recipes``: how the receiver of a method on an instance may be built."""
     access = {"kind": export_kind(definition), "name": exported_name(definition)}
     local = binding(definition)
     details = definition.details or {}
@@ -150,30 +192,29 @@ def _add_calls(planned: list[_Planned], definition: Definition,
               "generator": bool(details.get("generator"))}
     if definition.kind == "method":
         static = bool(details.get("static"))
-        ctor_params = [_param(p) for p in details.get("constructor") or []]
-        ctor_args = _typical_args(definition, ctor_params)
         obj = instance_name(local)
-        new_line = f"const {obj} = new {local}({', '.join(ctor_args)});"
-        for call, steps in calls:
+        for call, steps, nth in calls:
             args = ", ".join(call.args)
             if static:
                 setup: tuple[str, ...] = ()
                 expression = f"{local}.{definition.name}({args})"
             else:
-                setup = (new_line, *(f"{obj}.{name}({step_args});"
-                                     for name, step_args in steps))
+                setup = (f"const {obj} = {recipes[0].expression(local)};",
+                         *(f"{obj}.{name}({step_args});" for name, step_args in steps))
                 expression = f"{obj}.{definition.name}({args})"
-            spec = {**common, "method": definition.name, "static": static,
-                    "ctor_args": ", ".join(ctor_args), "args": args,
-                    "steps": [{"method": n, "args": a} for n, a in steps]}
-            planned.append(_Planned(len(planned), definition, call, spec, setup, expression))
+            spec = {**common, "method": definition.name, "static": static, "args": args,
+                    "receiver": nth, "steps": [{"method": n, "args": a} for n, a in steps]}
+            planned.append(_Planned(len(planned), definition, call, spec, setup, expression,
+                                    recipes))
         return
     construct = definition.kind == "class"
-    for call, _steps in calls:
+    plain = PLAIN_CALLS if construct and details.get("callable") else 0
+    for index, (call, _steps, _nth) in enumerate(calls):
         args = ", ".join(call.args)
-        expression = f"{'new ' if construct else ''}{local}({args})"
-        spec = {**common, "args": args, "construct": construct}
-        planned.append(_Planned(len(planned), definition, call, spec, (), expression))
+        for new in (True, False) if construct and index < plain else (construct,):
+            expression = f"{'new ' if new else ''}{local}({args})"
+            spec = {**common, "args": args, "construct": new}
+            planned.append(_Planned(len(planned), definition, call, spec, (), expression))
 
 
 def _state_steps(method: Definition, limit: int = 3) -> list[tuple[str, ...]]:
@@ -183,23 +224,6 @@ def _state_steps(method: Definition, limit: int = 3) -> list[tuple[str, ...]]:
     return steps[:limit]
 
 
-def _param(data: dict[str, Any]) -> Any:
-    from testgen.model import Parameter
-
-    return Parameter(data.get("name", "x"), data.get("annotation"), data.get("default"),
-                     data.get("kind", "positional"))
-
-
-def _typical_args(definition: Definition, params: list[Any]) -> list[str]:
-    args = []
-    for param in params:
-        if param.default is not None:
-            break
-        values = inputs.values_for(param, definition)
-        args.append(values[0].literal if values else "undefined")
-    return args
-
-
 def _launch(node: str, workspace: Workspace, module: Path, kind: str,
             batch: Batch[_Planned]) -> Launched:
     scratch = workspace.scratch / "probe"
@@ -207,8 +231,11 @@ def _launch(node: str, workspace: Workspace, module: Path, kind: str,
     stem = f"{module.stem}-{abs(hash(str(module))) % 10**8}-{batch.attempt}"
     output = scratch / f"{stem}.jsonl"
     output.unlink(missing_ok=True)
+    recipes = {p.definition.key: [r.spec() for r in p.recipes] for p in batch.calls
+               if p.recipes}
     harness_plan = plan(batch, [{"id": p.id, **p.spec} for p in batch.calls],
-                        module=str(module.resolve()), kind=kind, output=str(output))
+                        module=str(module.resolve()), kind=kind, output=str(output),
+                        receivers=recipes)
     plan_file = scratch / f"{stem}.plan.json"
     plan_file.write_text(json.dumps(harness_plan), encoding="utf-8")
     env = typescript_env(workspace)
@@ -245,6 +272,11 @@ def _record_probe(record: Any, planned: _Planned, text: str, rel: str) -> Probe:
         "construct": bool(planned.spec.get("construct")),
         "binding": binding(definition),
     }
+    setup = planned.setup
+    used = record.get("receiver")
+    if isinstance(used, int) and used < len(planned.recipes):
+        setup = planned.setup_with(used)
+        fields["receiver"] = planned.recipes[used].expression(binding(definition))
     value = None
     exception = message = None
     reason = str(record.get("reason") or "")
@@ -279,6 +311,6 @@ def _record_probe(record: Any, planned: _Planned, text: str, rel: str) -> Probe:
         definition=definition.key, args=args, outcome=outcome, value=value,
         exception=exception, message=message,
         deterministic=bool(record.get("deterministic", True)),
-        category=planned.call.category, setup=planned.setup, call=expression,
+        category=planned.call.category, setup=setup, call=expression,
         covered_lines=covered, reason=reason, payload=Observed(**fields),
     )

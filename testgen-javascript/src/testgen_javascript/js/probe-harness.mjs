@@ -200,10 +200,43 @@ async function collect(iterator) {
   return items;
 }
 
+// ---------------------------------------------------------------- receivers
+//
+// A method's instance comes from one of the recipes the plan lists for it (the constructor or
+// a static factory, on inputs). Those that give an instance of the class are kept, in order,
+// once per method; a call names the n-th of them, and its record says which recipe that was.
+
+const recipes = plan.receivers || {};
+const working = new Map();
+
+function build(subject, recipe) {
+  const args = evaluate(`[${recipe.args}]`);
+  return recipe.factory ? subject[recipe.factory](...args) : new subject(...args);
+}
+
+function workingReceivers(subject, key) {
+  if (!working.has(key)) {
+    const found = [];
+    let failure = null;
+    (recipes[key] || []).forEach((recipe, index) => {
+      try {
+        if (build(subject, recipe) instanceof subject) found.push(index);
+        else failure = failure || `${recipe.factory} did not return an instance`;
+      } catch (error) {
+        if (error instanceof ProcessExit) throw error;
+        failure = failure || `${describeError(error).name}: ${describeError(error).message}`;
+      }
+    });
+    working.set(key, { found, failure: failure || 'no way to build the instance' });
+  }
+  return working.get(key);
+}
+
 async function perform(mod, call) {
   let args;
   let self;
   let target;
+  let receiver;
   try {
     args = evaluate(`[${call.args}]`);
   } catch (error) {
@@ -216,7 +249,13 @@ async function perform(mod, call) {
       self = subject;
       target = subject[call.method];
     } else if (call.method) {
-      self = new subject(...evaluate(`[${call.ctor_args}]`));
+      const { found, failure } = workingReceivers(subject, call.key);
+      receiver = found[call.receiver || 0];
+      if (receiver === undefined) {
+        if (call.receiver) return { outcome: 'skipped', reason: 'no other receiver to call it on', unbuilt: true };
+        return { outcome: 'skipped', reason: `setup failed: ${failure}` };
+      }
+      self = build(subject, recipes[call.key][receiver]);
       for (const step of call.steps || []) {
         self[step.method](...evaluate(`[${step.args}]`));
       }
@@ -238,7 +277,7 @@ async function perform(mod, call) {
       value = await settle(value, plan.limits.call_ms);
     }
     if (call.generator) value = await collect(value);
-    const record = { outcome: 'return', async: isAsync, ...render(value), raw: value };
+    const record = { outcome: 'return', async: isAsync, ...render(value), raw: value, receiver };
     if (call.method && !call.static) record.state = render({ ...self });
     const mutated = changedArguments(args, call.args);
     if (mutated) record.mutated = mutated;
@@ -246,8 +285,8 @@ async function perform(mod, call) {
   } catch (error) {
     if (error === TIMEOUT) return { outcome: 'timeout', async: true, reason: `the promise did not settle within ${plan.limits.call_ms} ms` };
     if (error instanceof ProcessExit) return { outcome: 'crash', reason: error.message };
-    if (error instanceof Unrenderable) return { outcome: 'return', async: isAsync, value: null, renderable: false, why: `returns ${error.message}` };
-    return { outcome: 'raise', async: isAsync, error: describeError(error) };
+    if (error instanceof Unrenderable) return { outcome: 'return', async: isAsync, value: null, renderable: false, why: `returns ${error.message}`, receiver };
+    return { outcome: 'raise', async: isAsync, error: describeError(error), receiver };
   }
 }
 
