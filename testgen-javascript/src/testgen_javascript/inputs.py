@@ -397,7 +397,7 @@ def _objects_for_shape(shape: list[tuple[str, str]], tokens: list[str] = (),
         kind = classify(annotation, name)
         members = union_literals(annotation)
         value = members[0] if members else OPTION_VALUE.get(kind, "true")
-        key = _key(name)
+        key = js_key(name)
         # Beside it, the string options hold what one of the patterns accepts ('abc/abc' for
         # a type), or a short word.
         besides = list(dict.fromkeys(_others(shape, name, text) for text in texts or [None]))
@@ -436,7 +436,7 @@ def _others(shape: list[tuple[str, str]], name: str, text: str | None) -> str:
         textual = classify(annotation, other) in ("string", "any") and \
             not union_literals(annotation)
         value = text if text is not None and textual else _plain(annotation, other)
-        parts.append(f"{_key(other)}: {value}")
+        parts.append(f"{js_key(other)}: {value}")
     return ", ".join(parts)
 
 
@@ -450,7 +450,8 @@ OPTION_MISFIT = {"number": "'abc'", "integer": "'abc'", "date": "'abc'", "functi
 """A truthy value of the wrong kind, for the check an option of that kind usually has."""
 
 
-def _key(name: str) -> str:
+def js_key(name: str) -> str:
+    """``name`` as an object literal's property key: bare when it is an identifier."""
     return name if re.fullmatch(r"[A-Za-z_$][\w$]*", name) else js_string(name)
 
 

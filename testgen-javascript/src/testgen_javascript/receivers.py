@@ -21,7 +21,6 @@ without parameters has nothing else to vary: ``range()`` of ``192.168.1.1`` and 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -161,9 +160,6 @@ def _object(leaves: dict[tuple[str, ...], str | None]) -> str:
 def _render(tree: dict[str, Any]) -> str:
     if not tree:
         return "{}"
-    parts = [f"{_key(k)}: {_render(v) if isinstance(v, dict) else v}" for k, v in tree.items()]
+    parts = [f"{inputs.js_key(k)}: {_render(v) if isinstance(v, dict) else v}"
+             for k, v in tree.items()]
     return f"{{ {', '.join(parts)} }}"
-
-
-def _key(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z_$][\w$]*", name) else inputs.js_string(name)
